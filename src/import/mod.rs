@@ -1,0 +1,149 @@
+//! Readers: one module per input format, each turning a file's bytes into the
+//! shape the next stage understands.
+//!
+//! Tabular formats (xlsx, xlsm, xlsb, xls, ods, csv) all produce a
+//! [`Workbook`] of [`Sheet`]s behind the [`TableReader`] trait; the
+//! [`mapping`](crate::mapping) stage turns those into model records. A file is
+//! identified by its content ([`sniff`]), never by its name alone.
+
+mod calamine_sheets;
+mod csv;
+mod error;
+mod ods;
+mod sniff;
+mod workbook;
+mod xls;
+mod xlsb;
+mod xlsx;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+pub use self::csv::{decode as decode_text, encoding_for_label};
+pub use error::ImportError;
+pub use sniff::{format_from_extension, sniff};
+pub use workbook::{
+    CellValue, InputFormat, MergedRange, Sheet, Visibility, Workbook, format_number,
+};
+
+use crate::diagnostics::{Code, Diagnostic, Location};
+
+/// Options a user can give for reading.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// Text encoding of CSV files; detected when `None`.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// CSV delimiter; detected when `None`.
+    pub delimiter: Option<u8>,
+}
+
+/// A reader of one tabular format.
+pub trait TableReader: Sync {
+    /// Reads a whole file. `file` is the name used in messages.
+    fn read(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        options: &ReadOptions,
+    ) -> Result<Workbook, ImportError>;
+}
+
+/// Each tabular format and its reader: adding a format is one module and one line.
+static TABLE_READERS: &[(InputFormat, &dyn TableReader)] = &[
+    (InputFormat::Xlsx, &xlsx::XlsxReader),
+    (InputFormat::Xlsm, &xlsx::XlsxReader),
+    (InputFormat::Xlsb, &xlsb::XlsbReader),
+    (InputFormat::Xls, &xls::XlsReader),
+    (InputFormat::Ods, &ods::OdsReader),
+    (InputFormat::Csv, &csv::CsvReader),
+];
+
+/// The reader for a tabular format.
+pub fn table_reader(format: InputFormat) -> Option<&'static dyn TableReader> {
+    TABLE_READERS
+        .iter()
+        .find(|(f, _)| *f == format)
+        .map(|(_, r)| *r)
+}
+
+/// Reads a tabular file: identifies it by content, reports a name that lies
+/// about the content, and turns a panic in a parser into an error for this file.
+pub fn read_workbook(
+    file: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<(Workbook, Vec<Diagnostic>), ImportError> {
+    let format = sniff(bytes)?;
+    let mut notes = Vec::new();
+    let claimed = format_from_extension(file);
+    let Some(reader) = table_reader(format) else {
+        return Err(not_a_table(format, claimed));
+    };
+    if let Some(claimed) = claimed
+        && claimed != format
+        && !(claimed == InputFormat::Xlsx && format == InputFormat::Xlsm)
+    {
+        notes.push(
+            Diagnostic::warning(
+                Code::ExtensionMismatch,
+                Location::file(file),
+                format!(
+                    "the file is named .{} but is really {}; it was read as such",
+                    claimed.extension(),
+                    format.describe()
+                ),
+            )
+            .with_hint(format!("rename it to .{}", format.extension())),
+        );
+    }
+    let workbook = catch_unwind(AssertUnwindSafe(|| reader.read(file, bytes, options))).map_err(
+        |panic| ImportError::Internal {
+            detail: panic_text(&panic),
+        },
+    )??;
+    if let Some(encoding) = workbook.encoding {
+        notes.push(Diagnostic::info(
+            Code::EncodingDetected,
+            Location::file(file),
+            format!(
+                "read as {encoding}{}",
+                if options.encoding.is_some() { " (as given)" } else { " (detected)" }
+            ),
+        ).with_hint("if letters look wrong, give the encoding with --encoding windows-1257, windows-1252 or utf-8"));
+    }
+    Ok((workbook, notes))
+}
+
+fn not_a_table(format: InputFormat, claimed: Option<InputFormat>) -> ImportError {
+    let expected = "a spreadsheet (.xlsx, .xls, .ods or .csv)".to_string();
+    match format {
+        InputFormat::Html => ImportError::WrongType {
+            found: if claimed.is_some_and(InputFormat::is_tabular) {
+                "an HTML web page saved with a spreadsheet's name".into()
+            } else {
+                "an HTML web page".into()
+            },
+            expected,
+            hint: "open it in Excel or LibreOffice and use Save As › Excel Workbook (.xlsx)".into(),
+        },
+        InputFormat::Doc => ImportError::Unsupported {
+            what: "a Word 97–2003 document (.doc)".into(),
+            hint: "open it in Word or LibreOffice and save it as .docx".into(),
+        },
+        other => ImportError::WrongType {
+            found: other.describe().into(),
+            expected,
+            hint: "give the spreadsheet itself".into(),
+        },
+    }
+}
+
+/// The message of a caught panic.
+pub fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}

@@ -1,0 +1,201 @@
+//! Recognising a file's format from its bytes, not its name.
+//!
+//! Schools rename files, save web pages as `.xls` and send `.xlsx` files
+//! called `.docx`; some parsers loop forever on the wrong kind of input. So
+//! every file is identified by content first, and the name only breaks ties.
+
+use std::io::{Cursor, Read};
+
+use super::{ImportError, InputFormat};
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const ZIP_EMPTY_MAGIC: &[u8] = b"PK\x05\x06";
+const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Identifies the format of a file's content.
+pub fn sniff(bytes: &[u8]) -> Result<InputFormat, ImportError> {
+    if bytes.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(ZIP_EMPTY_MAGIC) {
+        return sniff_zip(bytes);
+    }
+    if bytes.starts_with(CFB_MAGIC) {
+        return sniff_cfb(bytes);
+    }
+    if bytes.starts_with(b"%PDF-") {
+        return Ok(InputFormat::Pdf);
+    }
+    sniff_text(bytes)
+}
+
+fn sniff_zip(bytes: &[u8]) -> Result<InputFormat, ImportError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ImportError::Corrupt {
+        detail: format!(
+            "it starts like a zip-based office file but its table of contents cannot be read ({e}); it may be truncated"
+        ),
+    })?;
+    let has = |name: &str| archive.index_for_name(name).is_some();
+    if has("xl/workbook.xml") {
+        if has("xl/vbaProject.bin") {
+            return Ok(InputFormat::Xlsm);
+        }
+        return Ok(InputFormat::Xlsx);
+    }
+    if has("xl/workbook.bin") {
+        return Ok(InputFormat::Xlsb);
+    }
+    if has("word/document.xml") {
+        return Ok(InputFormat::Docx);
+    }
+    if let Some(i) = archive.index_for_name("mimetype") {
+        let mut mime = String::new();
+        if let Ok(entry) = archive.by_index(i) {
+            let _ = entry.take(200).read_to_string(&mut mime);
+        }
+        let mime = mime.trim();
+        if mime == "application/vnd.oasis.opendocument.spreadsheet" {
+            return Ok(InputFormat::Ods);
+        }
+        if mime == "application/vnd.oasis.opendocument.text" {
+            return Ok(InputFormat::Odt);
+        }
+        return Err(ImportError::Unsupported {
+            what: format!("an OpenDocument file of type `{mime}`"),
+            hint: "save it as a spreadsheet (.ods or .xlsx) or a Word document (.docx)".into(),
+        });
+    }
+    if has("content.xml") && has("META-INF/manifest.xml") {
+        return Ok(InputFormat::Ods);
+    }
+    Err(ImportError::Unsupported {
+        what: "a zip archive that is not an office document".into(),
+        hint: "unpack it and give the spreadsheets or Word files inside".into(),
+    })
+}
+
+fn sniff_cfb(bytes: &[u8]) -> Result<InputFormat, ImportError> {
+    let file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| ImportError::Corrupt {
+        detail: format!("it starts like an Office 97–2003 file but cannot be parsed ({e})"),
+    })?;
+    let names: Vec<String> = file
+        .read_root_storage()
+        .map(|e| e.name().to_string())
+        .collect();
+    let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
+    if has("EncryptedPackage") || has("EncryptionInfo") {
+        return Err(ImportError::Encrypted);
+    }
+    if has("Workbook") || has("Book") {
+        return Ok(InputFormat::Xls);
+    }
+    if has("WordDocument") {
+        return Ok(InputFormat::Doc);
+    }
+    Err(ImportError::Unsupported {
+        what: "an Office 97–2003 file that is neither a workbook nor a document".into(),
+        hint: "open it in its program and save it as .xlsx or .docx".into(),
+    })
+}
+
+fn sniff_text(bytes: &[u8]) -> Result<InputFormat, ImportError> {
+    let head = &bytes[..bytes.len().min(8192)];
+    let head = head
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(head);
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        // UTF-16 text: Excel's "Unicode Text" export is tab-separated UTF-16.
+        return Ok(InputFormat::Csv);
+    }
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
+    let body = &head[start..];
+    let lower: Vec<u8> = body.iter().take(1024).map(u8::to_ascii_lowercase).collect();
+    let starts = |p: &[u8]| lower.starts_with(p);
+    let contains = |p: &[u8]| lower.windows(p.len()).any(|w| w == p);
+    if starts(b"<!doctype html") || starts(b"<html") || starts(b"<table") || starts(b"<meta") {
+        return Ok(InputFormat::Html);
+    }
+    if starts(b"mime-version:") && contains(b"text/html") {
+        return Ok(InputFormat::Html);
+    }
+    if starts(b"<?xml") || starts(b"<") {
+        if contains(b"urn:schemas-microsoft-com:office:spreadsheet") {
+            return Err(ImportError::Unsupported {
+                what: "an Excel 2003 XML spreadsheet".into(),
+                hint: "open it in Excel or LibreOffice and save it as .xlsx".into(),
+            });
+        }
+        if contains(b"<html") {
+            return Ok(InputFormat::Html);
+        }
+        return Ok(InputFormat::Xml);
+    }
+    if starts(b"{") || starts(b"[") {
+        return Ok(InputFormat::Json);
+    }
+    if body.contains(&0) {
+        return Err(ImportError::Unsupported {
+            what: "a binary file of unknown type".into(),
+            hint: "give an .xlsx, .xls, .ods, .csv or .docx file".into(),
+        });
+    }
+    Ok(InputFormat::Csv)
+}
+
+/// The format a file name's extension promises, if it is one the tool knows.
+pub fn format_from_extension(name: &str) -> Option<InputFormat> {
+    let ext = std::path::Path::new(name)
+        .extension()?
+        .to_str()?
+        .to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "xlsx" => InputFormat::Xlsx,
+        "xlsm" => InputFormat::Xlsm,
+        "xlsb" => InputFormat::Xlsb,
+        "xls" => InputFormat::Xls,
+        "ods" => InputFormat::Ods,
+        "csv" | "tsv" | "txt" => InputFormat::Csv,
+        "docx" => InputFormat::Docx,
+        "odt" => InputFormat::Odt,
+        "doc" => InputFormat::Doc,
+        "xml" => InputFormat::Xml,
+        "json" | "jsonld" => InputFormat::Json,
+        "pdf" => InputFormat::Pdf,
+        "html" | "htm" => InputFormat::Html,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_saved_as_xls_is_recognised_as_html() {
+        let page = b"<html><head><meta charset=utf-8></head><body><table><tr><td>1</td></tr></table></body></html>";
+        assert_eq!(sniff(page).unwrap(), InputFormat::Html);
+    }
+
+    #[test]
+    fn empty_file_is_an_error() {
+        assert!(matches!(sniff(b""), Err(ImportError::Empty)));
+    }
+
+    #[test]
+    fn truncated_zip_is_corrupt() {
+        let mut fake = b"PK\x03\x04".to_vec();
+        fake.extend_from_slice(&[0u8; 100]);
+        assert!(matches!(sniff(&fake), Err(ImportError::Corrupt { .. })));
+    }
+
+    #[test]
+    fn semicolon_text_is_csv() {
+        assert_eq!(
+            sniff(b"Vards;Uzvards\nAnna;Ozola\n").unwrap(),
+            InputFormat::Csv
+        );
+    }
+}

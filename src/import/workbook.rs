@@ -1,0 +1,432 @@
+//! The one shape every tabular reader produces: sheets of cells with absolute
+//! A1 coordinates and merge information.
+//!
+//! Mapping code only ever sees [`Sheet`] and [`CellValue`], never calamine's
+//! or the CSV parser's types, so that an xlsx, an ods and a CSV with the same
+//! content map to the same records.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+/// The formats the tool knows, detected from the file's bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputFormat {
+    /// Office Open XML workbook.
+    Xlsx,
+    /// Office Open XML workbook with macros.
+    Xlsm,
+    /// Excel binary workbook.
+    Xlsb,
+    /// Excel 97–2003 workbook.
+    Xls,
+    /// OpenDocument spreadsheet.
+    Ods,
+    /// Comma-, semicolon- or tab-separated text.
+    Csv,
+    /// Word document (Office Open XML).
+    Docx,
+    /// OpenDocument text.
+    Odt,
+    /// Legacy Word 97–2003 document.
+    Doc,
+    /// An XML document.
+    Xml,
+    /// A JSON document.
+    Json,
+    /// A PDF document.
+    Pdf,
+    /// An HTML page.
+    Html,
+}
+
+impl InputFormat {
+    /// The usual file extension, for messages.
+    pub fn extension(self) -> &'static str {
+        match self {
+            InputFormat::Xlsx => "xlsx",
+            InputFormat::Xlsm => "xlsm",
+            InputFormat::Xlsb => "xlsb",
+            InputFormat::Xls => "xls",
+            InputFormat::Ods => "ods",
+            InputFormat::Csv => "csv",
+            InputFormat::Docx => "docx",
+            InputFormat::Odt => "odt",
+            InputFormat::Doc => "doc",
+            InputFormat::Xml => "xml",
+            InputFormat::Json => "json",
+            InputFormat::Pdf => "pdf",
+            InputFormat::Html => "html",
+        }
+    }
+
+    /// A name a user recognises.
+    pub fn describe(self) -> &'static str {
+        match self {
+            InputFormat::Xlsx => "an Excel workbook (.xlsx)",
+            InputFormat::Xlsm => "a macro-enabled Excel workbook (.xlsm)",
+            InputFormat::Xlsb => "an Excel binary workbook (.xlsb)",
+            InputFormat::Xls => "an Excel 97–2003 workbook (.xls)",
+            InputFormat::Ods => "an OpenDocument spreadsheet (.ods)",
+            InputFormat::Csv => "a CSV text file",
+            InputFormat::Docx => "a Word document (.docx)",
+            InputFormat::Odt => "an OpenDocument text document (.odt)",
+            InputFormat::Doc => "a Word 97–2003 document (.doc)",
+            InputFormat::Xml => "an XML document",
+            InputFormat::Json => "a JSON document",
+            InputFormat::Pdf => "a PDF document",
+            InputFormat::Html => "an HTML web page",
+        }
+    }
+
+    /// True for the formats read as sheets of cells.
+    pub fn is_tabular(self) -> bool {
+        matches!(
+            self,
+            InputFormat::Xlsx
+                | InputFormat::Xlsm
+                | InputFormat::Xlsb
+                | InputFormat::Xls
+                | InputFormat::Ods
+                | InputFormat::Csv
+        )
+    }
+}
+
+/// A workbook read from one file.
+#[derive(Debug)]
+pub struct Workbook {
+    /// The file as the user named it.
+    pub file: String,
+    /// The format detected from the content.
+    pub format: InputFormat,
+    /// Sheets in workbook order (chart and macro sheets left out).
+    pub sheets: Vec<Sheet>,
+    /// The text encoding a CSV file was read with.
+    pub encoding: Option<&'static str>,
+    /// The delimiter a CSV file was read with.
+    pub delimiter: Option<char>,
+}
+
+/// Whether a sheet is shown in the spreadsheet program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// Shown.
+    Visible,
+    /// Hidden (can be unhidden from the menu).
+    Hidden,
+    /// Hidden so that only a macro can show it.
+    VeryHidden,
+}
+
+/// A rectangle of merged cells, 0-based and inclusive. The value lives in the
+/// top-left cell only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MergedRange {
+    /// First row.
+    pub first_row: u32,
+    /// First column.
+    pub first_col: u32,
+    /// Last row.
+    pub last_row: u32,
+    /// Last column.
+    pub last_col: u32,
+}
+
+impl MergedRange {
+    /// Whether the range covers the cell.
+    pub fn contains(&self, row: u32, col: u32) -> bool {
+        (self.first_row..=self.last_row).contains(&row)
+            && (self.first_col..=self.last_col).contains(&col)
+    }
+
+    /// True when the range spans more than one column.
+    pub fn is_horizontal(&self) -> bool {
+        self.last_col > self.first_col
+    }
+}
+
+/// A cell value, borrowed from the sheet.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CellValue<'a> {
+    /// Nothing in the cell.
+    Empty,
+    /// Text, untrimmed.
+    Text(&'a str),
+    /// A number (whole numbers included).
+    Number(f64),
+    /// TRUE or FALSE.
+    Bool(bool),
+    /// A date or date-time the spreadsheet stores as one.
+    DateTime(NaiveDateTime),
+    /// A formula error such as `#REF!`.
+    Error(&'static str),
+}
+
+impl CellValue<'_> {
+    /// True for empty cells and cells holding only whitespace.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            CellValue::Empty => true,
+            CellValue::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The value as text the way a user would read it in the cell.
+    pub fn to_text(&self) -> String {
+        match self {
+            CellValue::Empty => String::new(),
+            CellValue::Text(t) => t.to_string(),
+            CellValue::Number(n) => format_number(*n),
+            CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            CellValue::DateTime(dt) => {
+                if dt.time() == chrono::NaiveTime::MIN {
+                    dt.date().format("%Y-%m-%d").to_string()
+                } else {
+                    dt.format("%Y-%m-%dT%H:%M:%S").to_string()
+                }
+            }
+            CellValue::Error(e) => (*e).to_string(),
+        }
+    }
+}
+
+/// A number as a spreadsheet shows it by default: whole numbers without a
+/// decimal point, others with as many digits as needed.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// Where the cells of a sheet live; one variant per underlying parser, hidden
+/// behind [`Sheet::value`].
+#[derive(Debug)]
+pub(crate) enum Cells {
+    /// A calamine range (xlsx, xlsm, xlsb, xls, ods). Its start is the first used
+    /// cell, not A1.
+    Calamine(calamine::Range<calamine::Data>),
+    /// Parsed CSV records, row 0 first.
+    Text(Vec<csv::StringRecord>),
+}
+
+/// One sheet: cells with absolute 0-based coordinates, and merged ranges.
+#[derive(Debug)]
+pub struct Sheet {
+    /// Sheet name (for CSV: the file name without extension).
+    pub name: String,
+    /// Shown or hidden.
+    pub visibility: Visibility,
+    pub(crate) cells: Cells,
+    merges: Vec<MergedRange>,
+    merge_index: OnceLock<HashMap<(u32, u32), usize>>,
+}
+
+impl Sheet {
+    pub(crate) fn new(
+        name: String,
+        visibility: Visibility,
+        cells: Cells,
+        merges: Vec<MergedRange>,
+    ) -> Self {
+        Self {
+            name,
+            visibility,
+            cells,
+            merges,
+            merge_index: OnceLock::new(),
+        }
+    }
+
+    /// A sheet built from rows of text, for tests and for readers of
+    /// text-like formats.
+    pub fn from_text_rows(name: &str, rows: &[&[&str]], merges: Vec<MergedRange>) -> Self {
+        let records = rows
+            .iter()
+            .map(|r| csv::StringRecord::from(r.to_vec()))
+            .collect();
+        Self::new(
+            name.to_string(),
+            Visibility::Visible,
+            Cells::Text(records),
+            merges,
+        )
+    }
+
+    /// One past the last row that may hold a value (0 for an empty sheet).
+    pub fn row_end(&self) -> u32 {
+        match &self.cells {
+            Cells::Calamine(r) => r.end().map(|(r, _)| r + 1).unwrap_or(0),
+            Cells::Text(rows) => rows.len() as u32,
+        }
+    }
+
+    /// One past the last column that may hold a value.
+    pub fn col_end(&self) -> u32 {
+        match &self.cells {
+            Cells::Calamine(r) => r.end().map(|(_, c)| c + 1).unwrap_or(0),
+            Cells::Text(rows) => rows.iter().map(|r| r.len() as u32).max().unwrap_or(0),
+        }
+    }
+
+    /// First row that may hold a value.
+    pub fn row_start(&self) -> u32 {
+        match &self.cells {
+            Cells::Calamine(r) => r.start().map(|(r, _)| r).unwrap_or(0),
+            Cells::Text(_) => 0,
+        }
+    }
+
+    /// The value of the cell at a 0-based row and column, as stored (a cell
+    /// covered by a merge but not its top-left reads as empty).
+    pub fn value(&self, row: u32, col: u32) -> CellValue<'_> {
+        match &self.cells {
+            Cells::Calamine(range) => match range.get_value((row, col)) {
+                None => CellValue::Empty,
+                Some(data) => from_calamine(data),
+            },
+            Cells::Text(rows) => rows
+                .get(row as usize)
+                .and_then(|r| r.get(col as usize))
+                .map_or(CellValue::Empty, CellValue::Text),
+        }
+    }
+
+    /// The merged ranges of the sheet.
+    pub fn merges(&self) -> &[MergedRange] {
+        &self.merges
+    }
+
+    /// The merged range covering the cell, if any.
+    pub fn merge_at(&self, row: u32, col: u32) -> Option<&MergedRange> {
+        if self.merges.is_empty() {
+            return None;
+        }
+        let index = self.merge_index.get_or_init(|| {
+            let mut map = HashMap::new();
+            for (i, m) in self.merges.iter().enumerate() {
+                // Large merges (a whole banner row) are rare; cap the index so a
+                // hostile file cannot make it huge. Uncapped cells fall back to a scan.
+                let cells = u64::from(m.last_row - m.first_row + 1)
+                    * u64::from(m.last_col - m.first_col + 1);
+                if cells <= 4096 {
+                    for r in m.first_row..=m.last_row {
+                        for c in m.first_col..=m.last_col {
+                            map.insert((r, c), i);
+                        }
+                    }
+                }
+            }
+            map
+        });
+        match index.get(&(row, col)) {
+            Some(&i) => Some(&self.merges[i]),
+            None => self.merges.iter().find(|m| m.contains(row, col)),
+        }
+    }
+
+    /// The value shown in the cell: for a cell inside a merged range, the
+    /// value of the range's top-left cell.
+    pub fn shown_value(&self, row: u32, col: u32) -> CellValue<'_> {
+        let v = self.value(row, col);
+        if !v.is_blank() {
+            return v;
+        }
+        match self.merge_at(row, col) {
+            Some(m) if (m.first_row, m.first_col) != (row, col) => {
+                self.value(m.first_row, m.first_col)
+            }
+            _ => v,
+        }
+    }
+
+    /// True when no cell of the row holds a non-blank value.
+    pub fn row_is_blank(&self, row: u32) -> bool {
+        (0..self.col_end()).all(|c| self.value(row, c).is_blank())
+    }
+}
+
+fn from_calamine(data: &calamine::Data) -> CellValue<'_> {
+    use calamine::Data;
+    match data {
+        Data::Empty => CellValue::Empty,
+        Data::String(s) => CellValue::Text(s),
+        Data::Int(i) => CellValue::Number(*i as f64),
+        Data::Float(f) => CellValue::Number(*f),
+        Data::Bool(b) => CellValue::Bool(*b),
+        Data::DateTime(dt) => {
+            if dt.is_duration() {
+                CellValue::Number(dt.as_f64())
+            } else {
+                match dt.as_datetime() {
+                    Some(d) => CellValue::DateTime(d),
+                    None => CellValue::Number(dt.as_f64()),
+                }
+            }
+        }
+        Data::DateTimeIso(s) => match parse_iso(s) {
+            Some(d) => CellValue::DateTime(d),
+            None => CellValue::Text(s),
+        },
+        Data::DurationIso(s) => CellValue::Text(s),
+        Data::Error(e) => CellValue::Error(error_text(e)),
+    }
+}
+
+fn parse_iso(s: &str) -> Option<NaiveDateTime> {
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return d.and_hms_opt(0, 0, 0);
+    }
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+}
+
+fn error_text(e: &calamine::CellErrorType) -> &'static str {
+    use calamine::CellErrorType as E;
+    match e {
+        E::Div0 => "#DIV/0!",
+        E::NA => "#N/A",
+        E::Name => "#NAME?",
+        E::Null => "#NULL!",
+        E::Num => "#NUM!",
+        E::Ref => "#REF!",
+        E::Value => "#VALUE!",
+        E::GettingData => "#DATA!",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merged_cells_show_the_top_left_value() {
+        let sheet = Sheet::from_text_rows(
+            "s",
+            &[&["Learner", "", "Unit"], &["Given", "Family", "Code"]],
+            vec![MergedRange {
+                first_row: 0,
+                first_col: 0,
+                last_row: 0,
+                last_col: 1,
+            }],
+        );
+        assert_eq!(sheet.shown_value(0, 1), CellValue::Text("Learner"));
+        assert_eq!(sheet.value(0, 1), CellValue::Text(""));
+        assert_eq!(sheet.shown_value(0, 2), CellValue::Text("Unit"));
+    }
+
+    #[test]
+    fn whole_numbers_print_without_decimals() {
+        assert_eq!(format_number(4.0), "4");
+        assert_eq!(format_number(2.5), "2.5");
+        assert_eq!(format_number(-3.0), "-3");
+    }
+}
