@@ -1,0 +1,1497 @@
+//! Joining row records from every sheet and file into one [`Round`].
+//!
+//! Rows name learners, units and organisations by natural keys (a learner
+//! number, a name and date of birth, a unit code, an organisation's name or
+//! key). The builder merges rows that describe the same record, reports
+//! rows that disagree (keeping the other value among the record's unmapped
+//! values), and resolves references once every file has been read, so that
+//! sheet and file order never matter.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Display;
+
+use chrono::NaiveDate;
+
+use super::fields::Field;
+use super::normalise::OutcomeLine;
+use super::records::{
+    ContactPart, LearnerPart, MobilityPart, OrganisationPart, Origin, OutcomeLists,
+    QualificationPart, ResultPart, RowRecord, UnitPart,
+};
+use super::text::{fold, slug};
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::model::{
+    AssessmentResult, ContactPerson, ContactRole, CreditPoints, CreditSystem, GradingScheme,
+    Guardian, Learner, LearningOutcome, Mobility, MultilingualText, Organisation, OrganisationRole,
+    OutcomeCategory, Qualification, RegistrationId, RegistrationScheme, Round, Unit, Unmapped,
+};
+
+/// A sheet rows came from, for locating diagnostics.
+#[derive(Clone, Debug)]
+pub struct SheetInfo {
+    /// The file.
+    pub file: String,
+    /// The sheet.
+    pub sheet: String,
+    /// The column of each field on the sheet.
+    pub columns: HashMap<Field, u32>,
+    /// The language of the sheet's texts (from its mapping).
+    pub language: String,
+    /// The country of the sheet's mapping, naming national credit points.
+    pub country: Option<String>,
+}
+
+/// A record of the finished round, for [`SourceMap`] look-ups.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RecordRef {
+    /// A learner, by id.
+    Learner(String),
+    /// A mobility, by id.
+    Mobility(String),
+    /// A unit, by id.
+    Unit(String),
+    /// An assessment result, by id.
+    Result(String),
+    /// An organisation, by id.
+    Organisation(String),
+}
+
+/// Where each record of a round came from, so that checks over the model can
+/// point at the cell a user must fix.
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    sheets: Vec<SheetInfo>,
+    origins: HashMap<RecordRef, Origin>,
+}
+
+impl SourceMap {
+    /// The location of `field` of `record`: its cell when the field has a
+    /// column on the record's first row's sheet, else the row, else the record.
+    pub fn locate(&self, record: &RecordRef, field: Option<Field>) -> Location {
+        let Some(origin) = self.origins.get(record) else {
+            return Location::record(describe(record));
+        };
+        let info = &self.sheets[origin.sheet as usize];
+        let mut loc = Location::row(&info.file, &info.sheet, origin.row);
+        loc.column = field.and_then(|f| info.columns.get(&f).copied());
+        loc
+    }
+}
+
+fn describe(r: &RecordRef) -> String {
+    match r {
+        RecordRef::Learner(id) => format!("learner {id}"),
+        RecordRef::Mobility(id) => format!("mobility {id}"),
+        RecordRef::Unit(id) => format!("unit {id}"),
+        RecordRef::Result(id) => format!("result {id}"),
+        RecordRef::Organisation(id) => format!("organisation {id}"),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum LearnerKey {
+    School(String),
+    National(String),
+    NameBirth(String, NaiveDate),
+    Name(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum OrgKey {
+    Key(String),
+    Pic(String),
+    Oid(String),
+    Name(String),
+}
+
+#[derive(Default)]
+struct LearnerEntry {
+    part: LearnerPart,
+    unmapped: Unmapped,
+    origin: Option<Origin>,
+    /// True once a row gave more than a reference (a name).
+    defined: bool,
+}
+
+#[derive(Default)]
+struct OrgEntry {
+    part: OrganisationPart,
+    roles: BTreeSet<OrganisationRole>,
+    unmapped: Unmapped,
+    origin: Option<Origin>,
+}
+
+#[derive(Default)]
+struct UnitEntry {
+    part: UnitPart,
+    qualification: Option<usize>,
+    unmapped: Unmapped,
+    origin: Option<Origin>,
+    defined: bool,
+    national_system: Option<String>,
+}
+
+#[derive(Default)]
+struct QualEntry {
+    part: QualificationPart,
+    unmapped: Unmapped,
+}
+
+struct ContactEntry {
+    part: ContactPart,
+    organisation: Option<usize>,
+    roles: BTreeSet<ContactRole>,
+}
+
+#[derive(Default)]
+struct MobilityEntry {
+    learner: usize,
+    host: Option<usize>,
+    sending: Option<usize>,
+    intermediary: Option<usize>,
+    part: MobilityPart,
+    mentor: Option<usize>,
+    qualification: Option<usize>,
+    units: Vec<usize>,
+    unmapped: Unmapped,
+    origin: Option<Origin>,
+}
+
+#[derive(Default)]
+struct ResultEntry {
+    learner: usize,
+    unit: usize,
+    mobility: Option<usize>,
+    part: ResultPart,
+    assessor: Option<usize>,
+    unmapped: Unmapped,
+    origin: Option<Origin>,
+}
+
+/// Collects row records from any number of sheets and files and builds the round.
+#[derive(Default)]
+pub struct RoundBuilder {
+    sheets: Vec<SheetInfo>,
+    learners: Vec<LearnerEntry>,
+    learner_index: HashMap<LearnerKey, Option<usize>>,
+    orgs: Vec<OrgEntry>,
+    org_index: HashMap<OrgKey, usize>,
+    units: Vec<UnitEntry>,
+    unit_index: HashMap<String, usize>,
+    quals: Vec<QualEntry>,
+    qual_index: HashMap<String, usize>,
+    contacts: Vec<ContactEntry>,
+    contact_index: HashMap<(Option<usize>, String), usize>,
+    mobilities: Vec<MobilityEntry>,
+    mobility_index: HashMap<(usize, Option<usize>, Option<NaiveDate>), usize>,
+    results: Vec<ResultEntry>,
+    result_index: HashMap<(usize, usize), usize>,
+    schemes: BTreeMap<String, GradingScheme>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Reports two rows that disagree about one value of one record.
+struct Conflicts<'a> {
+    sheets: &'a [SheetInfo],
+    diags: &'a mut Vec<Diagnostic>,
+    origin: Origin,
+    first: Option<Origin>,
+    record: String,
+}
+
+impl Conflicts<'_> {
+    /// Fills an empty slot, or reports a different value (kept in `unmapped`).
+    fn merge<T: PartialEq + Clone>(
+        &mut self,
+        slot: &mut Option<T>,
+        new: &Option<T>,
+        field: Field,
+        unmapped: &mut Unmapped,
+        show: impl Fn(&T) -> String,
+    ) {
+        let Some(new) = new else { return };
+        match slot {
+            None => *slot = Some(new.clone()),
+            Some(old) if old == new => {}
+            Some(old) => self.report(field, &show(old), &show(new), unmapped),
+        }
+    }
+
+    fn merge_text(
+        &mut self,
+        slot: &mut MultilingualText,
+        new: &MultilingualText,
+        field: Field,
+        unmapped: &mut Unmapped,
+    ) {
+        for lang in slot.merge_missing(new) {
+            let old = slot.get(&lang).unwrap_or_default().to_string();
+            let newer = new.get(&lang).unwrap_or_default().to_string();
+            self.report(field, &old, &newer, unmapped);
+        }
+    }
+
+    fn report(&mut self, field: Field, old: &str, new: &str, unmapped: &mut Unmapped) {
+        let info = &self.sheets[self.origin.sheet as usize];
+        let mut loc = Location::row(&info.file, &info.sheet, self.origin.row);
+        loc.column = info.columns.get(&field).copied();
+        let first = self
+            .first
+            .map(|o| {
+                let i = &self.sheets[o.sheet as usize];
+                format!("{} row {}", i.sheet, o.row)
+            })
+            .unwrap_or_else(|| "an earlier row".into());
+        self.diags.push(
+            Diagnostic::warning(
+                Code::ConflictingValues,
+                loc,
+                format!(
+                    "{}: {field} is \"{new}\" here but \"{old}\" on {first}; \"{old}\" is kept",
+                    self.record
+                ),
+            )
+            .with_hint(
+                "make the rows agree; the other value is kept among the record's unmapped values",
+            ),
+        );
+        unmapped.insert(
+            format!("{field} ({} row {})", info.sheet, self.origin.row),
+            new.to_string(),
+        );
+    }
+}
+
+fn show<T: Display>(v: &T) -> String {
+    v.to_string()
+}
+
+fn show_date(d: &NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+impl RoundBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers a sheet; its index goes into the [`Origin`] of its rows.
+    pub(crate) fn add_sheet(&mut self, info: SheetInfo) -> u32 {
+        self.sheets.push(info);
+        (self.sheets.len() - 1) as u32
+    }
+
+    /// Makes the grading schemes of a mapping available to the round.
+    pub fn add_schemes<'s>(&mut self, schemes: impl IntoIterator<Item = &'s GradingScheme>) {
+        for s in schemes {
+            self.schemes
+                .entry(s.id.clone())
+                .or_insert_with(|| s.clone());
+        }
+    }
+
+    /// Adds a diagnostic found outside rows (e.g. by a Word reader).
+    pub fn push_diagnostic(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// Merges one row into the round.
+    pub(crate) fn add_row(&mut self, row: RowRecord) {
+        let origin = row.origin.expect("rows carry their origin");
+
+        if !row.organisation.is_empty() {
+            let org = self.upsert_org(&row.organisation, row.organisation.role, origin);
+            if let Some(org) = org {
+                attach(
+                    &mut self.orgs[org].unmapped,
+                    row.unmapped,
+                    origin,
+                    &self.sheets,
+                );
+            }
+            return;
+        }
+
+        let sending = self.upsert_org(&row.sending, Some(OrganisationRole::Sending), origin);
+        let host = self.upsert_org(&row.host, Some(OrganisationRole::Host), origin);
+        let intermediary = self.upsert_org(
+            &row.intermediary,
+            Some(OrganisationRole::Intermediary),
+            origin,
+        );
+        let qualification = self.upsert_qualification(&row.qualification);
+        let unit = self.upsert_unit(&row.unit, qualification, origin);
+        let learner = self.upsert_learner(&row.learner, origin);
+
+        if let Some(org) = sending
+            && let Some(name) = &row.sending.contact.name
+        {
+            self.upsert_contact(
+                Some(org),
+                name,
+                &row.sending.contact,
+                ContactRole::Coordinator,
+            );
+        }
+        if let Some(org) = host
+            && let Some(name) = &row.host.contact.name
+        {
+            self.upsert_contact(Some(org), name, &row.host.contact, ContactRole::Contact);
+        }
+        let mentor = row
+            .mentor
+            .name
+            .clone()
+            .map(|name| self.upsert_contact(host, &name, &row.mentor, ContactRole::Mentor));
+        let assessor = row
+            .assessor
+            .name
+            .clone()
+            .map(|name| self.upsert_contact(host, &name, &row.assessor, ContactRole::Assessor));
+
+        let Some(learner) = learner else {
+            // A units (or qualifications) sheet: the unmapped values belong to the unit.
+            if let Some(u) = unit {
+                attach(
+                    &mut self.units[u].unmapped,
+                    row.unmapped,
+                    origin,
+                    &self.sheets,
+                );
+            } else if let Some(q) = qualification {
+                attach(
+                    &mut self.quals[q].unmapped,
+                    row.unmapped,
+                    origin,
+                    &self.sheets,
+                );
+            }
+            return;
+        };
+
+        let has_mobility =
+            !row.mobility.is_empty() || host.is_some() || sending.is_some() || mentor.is_some();
+        let mobility = if has_mobility {
+            Some(self.upsert_mobility(
+                learner,
+                host,
+                sending,
+                intermediary,
+                &row.mobility,
+                mentor,
+                qualification,
+                origin,
+            ))
+        } else {
+            None
+        };
+        if let (Some(m), Some(u)) = (mobility, unit)
+            && !self.mobilities[m].units.contains(&u)
+        {
+            self.mobilities[m].units.push(u);
+        }
+
+        let has_result = !row.result.is_empty() || row.rating.is_some() || assessor.is_some();
+        let result = match unit {
+            Some(u) if has_result || mobility.is_none() => {
+                Some(self.upsert_result(learner, u, mobility, &row.result, assessor, origin))
+            }
+            _ => None,
+        };
+        if let (Some(r), Some(rating)) = (result, row.rating) {
+            self.results[r].part.criteria.push(rating);
+        }
+        let target = match (result, mobility) {
+            (Some(r), _) => &mut self.results[r].unmapped,
+            (None, Some(m)) if row.learner.is_empty() => &mut self.mobilities[m].unmapped,
+            _ => &mut self.learners[learner].unmapped,
+        };
+        attach(target, row.unmapped, origin, &self.sheets);
+    }
+
+    fn conflicts(
+        &mut self,
+        origin: Origin,
+        first: Option<Origin>,
+        record: String,
+    ) -> Conflicts<'_> {
+        Conflicts {
+            sheets: &self.sheets,
+            diags: &mut self.diags,
+            origin,
+            first,
+            record,
+        }
+    }
+
+    fn learner_keys(part: &LearnerPart) -> Vec<LearnerKey> {
+        let mut keys = Vec::new();
+        if let Some(id) = &part.school_id {
+            keys.push(LearnerKey::School(id.clone()));
+        }
+        if let Some(id) = &part.national_id {
+            keys.push(LearnerKey::National(id.clone()));
+        }
+        if let (Some(g), Some(f)) = (&part.given_names, &part.family_name) {
+            let name = format!("{}|{}", fold(f), fold(g));
+            if let Some(dob) = part.date_of_birth {
+                keys.push(LearnerKey::NameBirth(name.clone(), dob));
+            }
+            keys.push(LearnerKey::Name(name));
+        }
+        keys
+    }
+
+    fn upsert_learner(&mut self, part: &LearnerPart, origin: Origin) -> Option<usize> {
+        let keys = Self::learner_keys(part);
+        if keys.is_empty() {
+            return None;
+        }
+        // The strongest key that is known and not ambiguous.
+        let found = keys
+            .iter()
+            .find_map(|k| self.learner_index.get(k).copied().flatten());
+        let index = match found {
+            Some(i) => i,
+            None => {
+                self.learners.push(LearnerEntry::default());
+                self.learners.len() - 1
+            }
+        };
+        for k in keys {
+            match self.learner_index.get(&k) {
+                None => {
+                    self.learner_index.insert(k, Some(index));
+                }
+                // Two learners share a name: the name alone no longer identifies either.
+                Some(Some(other)) if *other != index && matches!(k, LearnerKey::Name(_)) => {
+                    self.learner_index.insert(k, None);
+                }
+                _ => {}
+            }
+        }
+        let name = format!(
+            "learner {} {}",
+            part.given_names.as_deref().unwrap_or(""),
+            part.family_name.as_deref().unwrap_or("")
+        );
+        let entry_origin = self.learners[index].origin;
+        let detail = part.date_of_birth.is_some()
+            || part.given_names.is_some()
+            || part.email.is_some()
+            || part.national_id.is_some();
+        let mut entry = std::mem::take(&mut self.learners[index]);
+        {
+            let mut c = self.conflicts(origin, entry_origin, name.trim().to_string());
+            let p = &mut entry.part;
+            let u = &mut entry.unmapped;
+            c.merge(&mut p.school_id, &part.school_id, Field::LearnerId, u, show);
+            c.merge(
+                &mut p.given_names,
+                &part.given_names,
+                Field::LearnerGivenNames,
+                u,
+                show,
+            );
+            c.merge(
+                &mut p.family_name,
+                &part.family_name,
+                Field::LearnerFamilyName,
+                u,
+                show,
+            );
+            c.merge(
+                &mut p.date_of_birth,
+                &part.date_of_birth,
+                Field::LearnerDateOfBirth,
+                u,
+                show_date,
+            );
+            c.merge(
+                &mut p.nationality,
+                &part.nationality,
+                Field::LearnerNationality,
+                u,
+                show,
+            );
+            c.merge(&mut p.email, &part.email, Field::LearnerEmail, u, show);
+            c.merge(&mut p.phone, &part.phone, Field::LearnerPhone, u, show);
+            c.merge(
+                &mut p.address,
+                &part.address,
+                Field::LearnerAddress,
+                u,
+                show,
+            );
+            c.merge(
+                &mut p.national_id,
+                &part.national_id,
+                Field::LearnerNationalId,
+                u,
+                show,
+            );
+            c.merge(&mut p.gender, &part.gender, Field::LearnerGender, u, |g| {
+                format!("{g:?}").to_lowercase()
+            });
+            c.merge(
+                &mut p.guardian_name,
+                &part.guardian_name,
+                Field::LearnerGuardianName,
+                u,
+                show,
+            );
+            c.merge(
+                &mut p.guardian_email,
+                &part.guardian_email,
+                Field::LearnerGuardianEmail,
+                u,
+                show,
+            );
+            c.merge(
+                &mut p.guardian_phone,
+                &part.guardian_phone,
+                Field::LearnerGuardianPhone,
+                u,
+                show,
+            );
+        }
+        if entry.origin.is_none() || (!entry.defined && detail) {
+            entry.origin = Some(origin);
+        }
+        entry.defined |= detail;
+        self.learners[index] = entry;
+        Some(index)
+    }
+
+    fn org_keys(part: &OrganisationPart) -> Vec<OrgKey> {
+        let mut keys = Vec::new();
+        if let Some(k) = &part.key {
+            keys.push(OrgKey::Key(fold(k)));
+        }
+        if let Some(p) = &part.pic {
+            keys.push(OrgKey::Pic(p.clone()));
+        }
+        if let Some(o) = &part.oid {
+            keys.push(OrgKey::Oid(o.to_ascii_uppercase()));
+        }
+        for name in part.name.0.values() {
+            keys.push(OrgKey::Name(fold(name)));
+        }
+        keys
+    }
+
+    fn upsert_org(
+        &mut self,
+        part: &OrganisationPart,
+        role: Option<OrganisationRole>,
+        origin: Origin,
+    ) -> Option<usize> {
+        let keys = Self::org_keys(part);
+        if keys.is_empty() {
+            return None;
+        }
+        let found = keys.iter().find_map(|k| self.org_index.get(k).copied());
+        let index = found.unwrap_or_else(|| {
+            self.orgs.push(OrgEntry::default());
+            self.orgs.len() - 1
+        });
+        for k in keys {
+            self.org_index.entry(k).or_insert(index);
+        }
+        let mut entry = std::mem::take(&mut self.orgs[index]);
+        let record = format!(
+            "organisation {}",
+            part.name
+                .0
+                .values()
+                .next()
+                .or(part.key.as_ref())
+                .map_or("", String::as_str)
+        );
+        {
+            let (prefix_field, country_field) = match role {
+                Some(OrganisationRole::Sending) => (Field::SendingName, Field::SendingCountry),
+                Some(OrganisationRole::Host) => (Field::HostName, Field::HostCountry),
+                Some(OrganisationRole::Intermediary) => {
+                    (Field::IntermediaryName, Field::IntermediaryCountry)
+                }
+                _ => (Field::OrganisationName, Field::OrganisationCountry),
+            };
+            let first = entry.origin;
+            let mut c = self.conflicts(origin, first, record);
+            let p = &mut entry.part;
+            let u = &mut entry.unmapped;
+            c.merge(&mut p.key, &part.key, Field::OrganisationKey, u, show);
+            c.merge_text(&mut p.name, &part.name, prefix_field, u);
+            c.merge(&mut p.country, &part.country, country_field, u, show);
+            c.merge(
+                &mut p.address,
+                &part.address,
+                Field::OrganisationAddress,
+                u,
+                show,
+            );
+            c.merge(&mut p.phone, &part.phone, Field::OrganisationPhone, u, show);
+            c.merge(&mut p.email, &part.email, Field::OrganisationEmail, u, show);
+            c.merge(
+                &mut p.website,
+                &part.website,
+                Field::OrganisationWebsite,
+                u,
+                show,
+            );
+            c.merge(&mut p.pic, &part.pic, Field::OrganisationPic, u, show);
+            c.merge(&mut p.oid, &part.oid, Field::OrganisationOid, u, show);
+        }
+        if let Some(r) = role {
+            entry.roles.insert(r);
+        }
+        if entry.origin.is_none() {
+            entry.origin = Some(origin);
+        }
+        self.orgs[index] = entry;
+        // An organisations sheet's contact person.
+        if role.is_none_or(|r| !matches!(r, OrganisationRole::Sending | OrganisationRole::Host))
+            && let Some(name) = &part.contact.name
+        {
+            self.upsert_contact(Some(index), name, &part.contact, ContactRole::Contact);
+        }
+        Some(index)
+    }
+
+    fn upsert_contact(
+        &mut self,
+        org: Option<usize>,
+        name: &str,
+        part: &ContactPart,
+        role: ContactRole,
+    ) -> usize {
+        let key = (org, fold(name));
+        let index = *self.contact_index.entry(key).or_insert_with(|| {
+            self.contacts.push(ContactEntry {
+                part: ContactPart::default(),
+                organisation: org,
+                roles: BTreeSet::new(),
+            });
+            self.contacts.len() - 1
+        });
+        let c = &mut self.contacts[index];
+        c.part.name.get_or_insert_with(|| name.to_string());
+        c.part.position.merge_missing(&part.position);
+        if c.part.email.is_none() {
+            c.part.email.clone_from(&part.email);
+        }
+        if c.part.phone.is_none() {
+            c.part.phone.clone_from(&part.phone);
+        }
+        c.roles.insert(role);
+        index
+    }
+
+    fn upsert_qualification(&mut self, part: &QualificationPart) -> Option<usize> {
+        let key = part
+            .code
+            .clone()
+            .or_else(|| part.title.0.values().next().map(|t| fold(t)))?;
+        let index = *self.qual_index.entry(key).or_insert_with(|| {
+            self.quals.push(QualEntry::default());
+            self.quals.len() - 1
+        });
+        let q = &mut self.quals[index].part;
+        q.title.merge_missing(&part.title);
+        if q.code.is_none() {
+            q.code.clone_from(&part.code);
+        }
+        if q.country.is_none() {
+            q.country.clone_from(&part.country);
+        }
+        q.eqf_level = q.eqf_level.or(part.eqf_level);
+        if q.nqf_level.is_none() {
+            q.nqf_level.clone_from(&part.nqf_level);
+        }
+        q.ecvet_points = q.ecvet_points.or(part.ecvet_points);
+        // Titles in other languages find the same qualification.
+        for t in part.title.0.values() {
+            self.qual_index.entry(fold(t)).or_insert(index);
+        }
+        Some(index)
+    }
+
+    fn upsert_unit(
+        &mut self,
+        part: &UnitPart,
+        qualification: Option<usize>,
+        origin: Origin,
+    ) -> Option<usize> {
+        let mut keys: Vec<String> = Vec::new();
+        if let Some(code) = &part.code {
+            keys.push(format!("code:{code}"));
+        }
+        for t in part.title.0.values() {
+            keys.push(format!("title:{}", fold(t)));
+        }
+        if keys.is_empty() {
+            return None;
+        }
+        let found = keys.iter().find_map(|k| self.unit_index.get(k).copied());
+        let index = found.unwrap_or_else(|| {
+            self.units.push(UnitEntry::default());
+            self.units.len() - 1
+        });
+        for k in keys {
+            self.unit_index.entry(k).or_insert(index);
+        }
+        let defined = !part.title.is_empty();
+        let national_system = self.sheets[origin.sheet as usize].country.clone();
+        let mut entry = std::mem::take(&mut self.units[index]);
+        {
+            let record = format!(
+                "unit {}",
+                part.code
+                    .as_deref()
+                    .or(part.title.0.values().next().map(String::as_str))
+                    .unwrap_or("")
+            );
+            let first = entry.origin;
+            let mut c = self.conflicts(origin, first, record);
+            let p = &mut entry.part;
+            let u = &mut entry.unmapped;
+            c.merge(&mut p.code, &part.code, Field::UnitCode, u, show);
+            c.merge_text(&mut p.title, &part.title, Field::UnitTitle, u);
+            c.merge_text(
+                &mut p.area_of_work,
+                &part.area_of_work,
+                Field::UnitAreaOfWork,
+                u,
+            );
+            c.merge_text(
+                &mut p.description,
+                &part.description,
+                Field::UnitDescription,
+                u,
+            );
+            c.merge(
+                &mut p.eqf_level,
+                &part.eqf_level,
+                Field::UnitEqfLevel,
+                u,
+                |l| l.get().to_string(),
+            );
+            c.merge(
+                &mut p.nqf_level,
+                &part.nqf_level,
+                Field::UnitNqfLevel,
+                u,
+                |l| l.level.clone(),
+            );
+            c.merge(
+                &mut p.ecvet_points,
+                &part.ecvet_points,
+                Field::UnitEcvetPoints,
+                u,
+                show,
+            );
+            c.merge(
+                &mut p.national_points,
+                &part.national_points,
+                Field::UnitNationalPoints,
+                u,
+                show,
+            );
+            merge_outcomes(
+                &mut c,
+                &mut p.knowledge,
+                &part.knowledge,
+                Field::UnitKnowledge,
+                u,
+            );
+            merge_outcomes(&mut c, &mut p.skills, &part.skills, Field::UnitSkills, u);
+            merge_outcomes(
+                &mut c,
+                &mut p.competence,
+                &part.competence,
+                Field::UnitCompetence,
+                u,
+            );
+        }
+        if entry.qualification.is_none() {
+            entry.qualification = qualification;
+        }
+        if entry.national_system.is_none() && part.national_points.is_some() {
+            entry.national_system = national_system;
+        }
+        if entry.origin.is_none() || (!entry.defined && defined) {
+            entry.origin = Some(origin);
+        }
+        entry.defined |= defined;
+        self.units[index] = entry;
+        Some(index)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn upsert_mobility(
+        &mut self,
+        learner: usize,
+        host: Option<usize>,
+        sending: Option<usize>,
+        intermediary: Option<usize>,
+        part: &MobilityPart,
+        mentor: Option<usize>,
+        qualification: Option<usize>,
+        origin: Origin,
+    ) -> usize {
+        let key = (learner, host, part.start);
+        let index = *self.mobility_index.entry(key).or_insert_with(|| {
+            self.mobilities.push(MobilityEntry {
+                learner,
+                host,
+                origin: Some(origin),
+                ..MobilityEntry::default()
+            });
+            self.mobilities.len() - 1
+        });
+        let mut entry = std::mem::take(&mut self.mobilities[index]);
+        {
+            let first = entry.origin;
+            let mut c = self.conflicts(origin, first, "mobility".into());
+            let p = &mut entry.part;
+            let u = &mut entry.unmapped;
+            c.merge(
+                &mut p.erasmus_id,
+                &part.erasmus_id,
+                Field::MobilityId,
+                u,
+                show,
+            );
+            c.merge(
+                &mut p.project_code,
+                &part.project_code,
+                Field::MobilityProjectCode,
+                u,
+                show,
+            );
+            c.merge(
+                &mut p.start,
+                &part.start,
+                Field::MobilityStart,
+                u,
+                show_date,
+            );
+            c.merge(&mut p.end, &part.end, Field::MobilityEnd, u, show_date);
+            c.merge(
+                &mut p.duration_weeks,
+                &part.duration_weeks,
+                Field::MobilityDurationWeeks,
+                u,
+                show,
+            );
+            c.merge_text(
+                &mut p.objective,
+                &part.objective,
+                Field::MobilityObjective,
+                u,
+            );
+            c.merge_text(&mut p.tasks, &part.tasks, Field::MobilityTasks, u);
+            c.merge(
+                &mut p.language,
+                &part.language,
+                Field::MobilityLanguage,
+                u,
+                show,
+            );
+        }
+        entry.sending = entry.sending.or(sending);
+        entry.intermediary = entry.intermediary.or(intermediary);
+        entry.mentor = entry.mentor.or(mentor);
+        entry.qualification = entry.qualification.or(qualification);
+        self.mobilities[index] = entry;
+        index
+    }
+
+    fn upsert_result(
+        &mut self,
+        learner: usize,
+        unit: usize,
+        mobility: Option<usize>,
+        part: &ResultPart,
+        assessor: Option<usize>,
+        origin: Origin,
+    ) -> usize {
+        let index = *self.result_index.entry((learner, unit)).or_insert_with(|| {
+            self.results.push(ResultEntry {
+                learner,
+                unit,
+                origin: Some(origin),
+                ..ResultEntry::default()
+            });
+            self.results.len() - 1
+        });
+        let mut entry = std::mem::take(&mut self.results[index]);
+        {
+            let first = entry.origin;
+            let mut c = self.conflicts(origin, first, "result".into());
+            let p = &mut entry.part;
+            let u = &mut entry.unmapped;
+            c.merge(&mut p.grade, &part.grade, Field::ResultGrade, u, |g| {
+                format!("{} ({})", g.value, g.scheme)
+            });
+            c.merge(&mut p.passed, &part.passed, Field::ResultPassed, u, show);
+            c.merge(
+                &mut p.achieved,
+                &part.achieved,
+                Field::ResultAchieved,
+                u,
+                |a| format!("{a:?}").to_lowercase(),
+            );
+            c.merge(&mut p.date, &part.date, Field::ResultDate, u, show_date);
+            c.merge_text(&mut p.method, &part.method, Field::ResultMethod, u);
+            c.merge_text(&mut p.remarks, &part.remarks, Field::ResultRemarks, u);
+            c.merge_text(
+                &mut p.deviations,
+                &part.deviations,
+                Field::ResultDeviations,
+                u,
+            );
+            c.merge(
+                &mut p.ecvet_points,
+                &part.ecvet_points,
+                Field::ResultEcvetPoints,
+                u,
+                show,
+            );
+        }
+        for rating in &part.criteria {
+            if !entry
+                .part
+                .criteria
+                .iter()
+                .any(|r| r.criterion == rating.criterion)
+            {
+                entry.part.criteria.push(rating.clone());
+            }
+        }
+        entry.mobility = entry.mobility.or(mobility);
+        entry.assessor = entry.assessor.or(assessor);
+        self.results[index] = entry;
+        index
+    }
+
+    /// Resolves every reference, gives every record its id and returns the
+    /// round, where each record came from, and the diagnostics.
+    pub fn finish(mut self) -> (Round, SourceMap, Vec<Diagnostic>) {
+        let mut map = SourceMap {
+            sheets: self.sheets.clone(),
+            origins: HashMap::new(),
+        };
+        let mut round = Round::default();
+
+        // Organisations.
+        let mut org_ids = Ids::default();
+        for m in &self.mobilities {
+            if let Some(h) = m.host {
+                self.orgs[h].roles.insert(OrganisationRole::Host);
+            }
+            if let Some(s) = m.sending {
+                self.orgs[s].roles.insert(OrganisationRole::Sending);
+            }
+            if let Some(i) = m.intermediary {
+                self.orgs[i].roles.insert(OrganisationRole::Intermediary);
+            }
+        }
+        let lang_of = |o: &Option<Origin>, sheets: &[SheetInfo]| {
+            o.map(|o| sheets[o.sheet as usize].language.clone())
+                .unwrap_or_else(|| "en".into())
+        };
+        for entry in &self.orgs {
+            let lang = lang_of(&entry.origin, &self.sheets);
+            let id = org_ids.claim(
+                entry
+                    .part
+                    .name
+                    .best(&[&lang])
+                    .map(slug)
+                    .or_else(|| entry.part.key.as_deref().map(slug))
+                    .unwrap_or_else(|| "organisation".into()),
+            );
+            if entry.part.name.is_empty() {
+                let loc = entry
+                    .origin
+                    .map(|o| self.locate(o, Field::OrganisationKey))
+                    .unwrap_or_else(|| Location::record(format!("organisation {id}")));
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::UnknownOrganisation,
+                        loc,
+                        format!(
+                            "the organisation \"{}\" is referred to but no sheet gives its name",
+                            entry.part.key.as_deref().unwrap_or(&id)
+                        ),
+                    )
+                    .with_hint("add it to the organisations sheet, or write its full name instead of a key"),
+                );
+            }
+            let mut registration_ids = Vec::new();
+            if let Some(p) = &entry.part.pic {
+                registration_ids.push(RegistrationId {
+                    scheme: RegistrationScheme::Pic,
+                    value: p.clone(),
+                });
+            }
+            if let Some(o) = &entry.part.oid {
+                registration_ids.push(RegistrationId {
+                    scheme: RegistrationScheme::Oid,
+                    value: o.clone(),
+                });
+            }
+            round.organisations.push(Organisation {
+                id: id.clone(),
+                name: entry.part.name.clone(),
+                roles: entry.roles.clone(),
+                country: entry.part.country.clone(),
+                address: entry.part.address.clone(),
+                phone: entry.part.phone.clone(),
+                email: entry.part.email.clone(),
+                website: entry.part.website.clone(),
+                registration_ids,
+                unmapped: entry.unmapped.clone(),
+            });
+            if let Some(o) = entry.origin {
+                map.origins.insert(RecordRef::Organisation(id), o);
+            }
+        }
+
+        // Contacts.
+        let mut contact_ids = Ids::default();
+        for c in &self.contacts {
+            let name = c.part.name.clone().unwrap_or_default();
+            let base = match c.organisation {
+                Some(o) => format!("{}/{}", org_ids[o], slug(&name)),
+                None => slug(&name),
+            };
+            let id = contact_ids.claim(base);
+            round.contacts.push(ContactPerson {
+                id,
+                name,
+                position: c.part.position.clone(),
+                email: c.part.email.clone(),
+                phone: c.part.phone.clone(),
+                organisation: c.organisation.map(|o| org_ids[o].clone()),
+                roles: c.roles.clone(),
+            });
+        }
+
+        // Qualifications.
+        let mut qual_ids = Ids::default();
+        for q in &self.quals {
+            let base = q
+                .part
+                .code
+                .clone()
+                .or_else(|| q.part.title.0.values().next().map(|t| slug(t)))
+                .unwrap_or_else(|| "qualification".into());
+            let id = qual_ids.claim(base);
+            let mut credit_points = Vec::new();
+            if let Some(p) = q.part.ecvet_points {
+                credit_points.push(CreditPoints::ecvet(p));
+            }
+            round.qualifications.push(Qualification {
+                id,
+                code: q.part.code.clone(),
+                title: q.part.title.clone(),
+                country: q.part.country.clone(),
+                eqf_level: q.part.eqf_level,
+                nqf_level: q.part.nqf_level.clone(),
+                credit_points,
+                unmapped: q.unmapped.clone(),
+            });
+        }
+
+        // Units.
+        let mut unit_ids = Ids::default();
+        for entry in &self.units {
+            let lang = lang_of(&entry.origin, &self.sheets);
+            let base = entry
+                .part
+                .code
+                .clone()
+                .or_else(|| entry.part.title.best(&[&lang]).map(slug))
+                .unwrap_or_else(|| "unit".into());
+            let id = unit_ids.claim(base);
+            if !entry.defined {
+                let loc = entry
+                    .origin
+                    .map(|o| self.locate(o, Field::UnitCode))
+                    .unwrap_or_else(|| Location::record(format!("unit {id}")));
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::UnknownUnit,
+                        loc,
+                        format!("the unit \"{id}\" is referred to but no sheet or file describes it"),
+                    )
+                    .with_hint("add the unit (code and title) to the units sheet, or give the unit's description file as input too"),
+                );
+            }
+            let mut credit_points = Vec::new();
+            if let Some(p) = entry.part.ecvet_points {
+                credit_points.push(CreditPoints::ecvet(p));
+            }
+            if let Some(p) = entry.part.national_points {
+                credit_points.push(CreditPoints {
+                    value: p,
+                    system: CreditSystem::National(
+                        entry
+                            .national_system
+                            .clone()
+                            .unwrap_or_else(|| "national".into()),
+                    ),
+                });
+            }
+            let mut outcomes = Vec::new();
+            let mut mismatched = Vec::new();
+            for (category, lists, letter) in [
+                (OutcomeCategory::Knowledge, &entry.part.knowledge, 'k'),
+                (OutcomeCategory::Skill, &entry.part.skills, 's'),
+                (OutcomeCategory::Competence, &entry.part.competence, 'c'),
+            ] {
+                if let Some(m) = build_outcomes(&id, category, letter, lists, &mut outcomes) {
+                    mismatched.push(m);
+                }
+            }
+            for m in mismatched {
+                let loc = entry
+                    .origin
+                    .map(|o| self.locate(o, Field::UnitTitle))
+                    .unwrap_or_else(|| Location::record(format!("unit {id}")));
+                self.diags.push(
+                    Diagnostic::warning(
+                        Code::ConflictingValues,
+                        loc,
+                        format!("unit {id}: {m}; statements were paired by position"),
+                    )
+                    .with_hint("give the same number of statements in every language"),
+                );
+            }
+            round.units.push(Unit {
+                id: id.clone(),
+                code: entry.part.code.clone(),
+                title: entry.part.title.clone(),
+                qualification: entry.qualification.map(|q| qual_ids[q].clone()),
+                area_of_work: entry.part.area_of_work.clone(),
+                description: entry.part.description.clone(),
+                eqf_level: entry.part.eqf_level,
+                nqf_level: entry.part.nqf_level.clone(),
+                credit_points,
+                learning_outcomes: outcomes,
+                unmapped: entry.unmapped.clone(),
+            });
+            if let Some(o) = entry.origin {
+                map.origins.insert(RecordRef::Unit(id), o);
+            }
+        }
+
+        // Learners.
+        let mut learner_ids = Ids::default();
+        for entry in &self.learners {
+            let p = &entry.part;
+            let base = p.school_id.clone().unwrap_or_else(|| {
+                let mut s = format!(
+                    "{}-{}",
+                    slug(p.family_name.as_deref().unwrap_or("")),
+                    slug(p.given_names.as_deref().unwrap_or(""))
+                );
+                if let Some(d) = p.date_of_birth {
+                    s.push_str(&d.format("-%Y-%m-%d").to_string());
+                }
+                if s == "-" {
+                    s = p.national_id.clone().unwrap_or_else(|| "learner".into());
+                }
+                s
+            });
+            let id = learner_ids.claim(base);
+            if !entry.defined || p.family_name.is_none() && p.given_names.is_none() {
+                let loc = entry
+                    .origin
+                    .map(|o| self.locate(o, Field::LearnerId))
+                    .unwrap_or_else(|| Location::record(format!("learner {id}")));
+                let (code, msg) = if entry.defined {
+                    (
+                        Code::MissingLearnerName,
+                        format!("learner {id} has no name"),
+                    )
+                } else {
+                    (
+                        Code::UnknownLearner,
+                        format!("the learner \"{id}\" is referred to but no sheet describes them"),
+                    )
+                };
+                self.diags.push(
+                    Diagnostic::error(code, loc, msg)
+                        .with_hint("add the learner's given and family names (on the learners sheet when there is one)"),
+                );
+            }
+            let guardian = p.guardian_name.as_ref().map(|name| Guardian {
+                name: name.clone(),
+                email: p.guardian_email.clone(),
+                phone: p.guardian_phone.clone(),
+            });
+            round.learners.push(Learner {
+                id: id.clone(),
+                given_names: p.given_names.clone().unwrap_or_default(),
+                family_name: p.family_name.clone().unwrap_or_default(),
+                date_of_birth: p.date_of_birth,
+                nationality: p.nationality.clone(),
+                email: p.email.clone(),
+                phone: p.phone.clone(),
+                address: p.address.clone(),
+                national_id: p.national_id.clone(),
+                school_id: p.school_id.clone(),
+                gender: p.gender,
+                guardian,
+                unmapped: entry.unmapped.clone(),
+            });
+            if let Some(o) = entry.origin {
+                map.origins.insert(RecordRef::Learner(id), o);
+            }
+        }
+
+        // Mobilities.
+        let mut mobility_ids = Ids::default();
+        for m in &self.mobilities {
+            let learner = &learner_ids[m.learner];
+            let id = mobility_ids.claim(Mobility::derive_id(
+                learner,
+                m.host.map(|h| org_ids[h].as_str()),
+                m.part.start,
+            ));
+            let units: Vec<String> = m.units.iter().map(|u| unit_ids[*u].clone()).collect();
+            round.mobilities.push(Mobility {
+                id: id.clone(),
+                erasmus_id: m.part.erasmus_id.clone(),
+                project_code: m.part.project_code.clone(),
+                learner: learner.clone(),
+                sending: m.sending.map(|o| org_ids[o].clone()),
+                host: m.host.map(|o| org_ids[o].clone()),
+                intermediary: m.intermediary.map(|o| org_ids[o].clone()),
+                start: m.part.start,
+                end: m.part.end,
+                duration_weeks: m.part.duration_weeks,
+                objective: m.part.objective.clone(),
+                tasks: m.part.tasks.clone(),
+                mentor: m.mentor.map(|c| contact_ids[c].clone()),
+                language: m.part.language.clone(),
+                units,
+                qualification: m.qualification.map(|q| qual_ids[q].clone()),
+                unmapped: m.unmapped.clone(),
+            });
+            if let Some(o) = m.origin {
+                map.origins.insert(RecordRef::Mobility(id), o);
+            }
+        }
+
+        // Results: a result without a mobility takes the learner's only one.
+        let mut by_learner: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, m) in self.mobilities.iter().enumerate() {
+            by_learner.entry(m.learner).or_default().push(i);
+        }
+        for r in &self.results {
+            let learner = &learner_ids[r.learner];
+            let unit = &unit_ids[r.unit];
+            let id = format!("{learner}/{unit}");
+            let mobility = r.mobility.or_else(|| match by_learner.get(&r.learner) {
+                Some(list) if list.len() == 1 => Some(list[0]),
+                _ => None,
+            });
+            // The mobilities were pushed in builder order, so the index is the same.
+            if let Some(m) = mobility
+                && !round.mobilities[m].units.contains(unit)
+            {
+                round.mobilities[m].units.push(unit.clone());
+            }
+            let passed = r.part.passed.or_else(|| {
+                let g = r.part.grade.as_ref()?;
+                self.schemes.get(&g.scheme)?.passes(&g.value)
+            });
+            let mut credit_points = Vec::new();
+            if let Some(p) = r.part.ecvet_points {
+                credit_points.push(CreditPoints::ecvet(p));
+            }
+            round.assessments.push(AssessmentResult {
+                id: id.clone(),
+                learner: learner.clone(),
+                unit: unit.clone(),
+                mobility: mobility.map(|m| mobility_ids[m].clone()),
+                outcome: None,
+                criteria: r.part.criteria.clone(),
+                grade: r.part.grade.clone(),
+                passed,
+                achieved: r.part.achieved,
+                credit_points,
+                date: r.part.date,
+                method: r.part.method.clone(),
+                assessor: r.assessor.map(|c| contact_ids[c].clone()),
+                remarks: r.part.remarks.clone(),
+                deviations: r.part.deviations.clone(),
+                unmapped: r.unmapped.clone(),
+            });
+            if let Some(o) = r.origin {
+                map.origins.insert(RecordRef::Result(id), o);
+            }
+        }
+
+        // The schemes the round's grades use.
+        let used: BTreeSet<&str> = round
+            .assessments
+            .iter()
+            .flat_map(|a| a.grade.iter().chain(a.criteria.iter().map(|c| &c.value)))
+            .map(|g| g.scheme.as_str())
+            .collect();
+        round.grading_schemes = self
+            .schemes
+            .values()
+            .filter(|s| used.contains(s.id.as_str()))
+            .cloned()
+            .collect();
+        round.sort();
+        (round, map, self.diags)
+    }
+
+    fn locate(&self, origin: Origin, field: Field) -> Location {
+        let info = &self.sheets[origin.sheet as usize];
+        let mut loc = Location::row(&info.file, &info.sheet, origin.row);
+        loc.column = info.columns.get(&field).copied();
+        loc
+    }
+}
+
+/// Adds a row's unmapped values to a record; a header already holding a
+/// different value gets the row number appended, so nothing is overwritten.
+fn attach(
+    target: &mut Unmapped,
+    values: Vec<(String, String)>,
+    origin: Origin,
+    sheets: &[SheetInfo],
+) {
+    for (header, value) in values {
+        match target.get(&header) {
+            None => {
+                target.insert(header, value);
+            }
+            Some(old) if *old == value => {}
+            Some(_) => {
+                let info = &sheets[origin.sheet as usize];
+                target.insert(
+                    format!("{header} ({} row {})", info.sheet, origin.row),
+                    value,
+                );
+            }
+        }
+    }
+}
+
+fn merge_outcomes(
+    c: &mut Conflicts<'_>,
+    slot: &mut OutcomeLists,
+    new: &OutcomeLists,
+    field: Field,
+    unmapped: &mut Unmapped,
+) {
+    for (lang, lines) in new {
+        match slot.get(lang) {
+            None => {
+                slot.insert(lang.clone(), lines.clone());
+            }
+            Some(old) if old == lines => {}
+            Some(old) => {
+                let join = |v: &[OutcomeLine]| {
+                    v.iter()
+                        .map(|l| l.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                };
+                c.report(field, &join(old), &join(lines), unmapped);
+            }
+        }
+    }
+}
+
+/// Pairs each language's statements by position into learning outcomes.
+/// Returns a description of a count mismatch, if any.
+fn build_outcomes(
+    unit: &str,
+    category: OutcomeCategory,
+    letter: char,
+    lists: &OutcomeLists,
+    out: &mut Vec<LearningOutcome>,
+) -> Option<String> {
+    let n = lists.values().map(Vec::len).max().unwrap_or(0);
+    for i in 0..n {
+        let mut text = MultilingualText::new();
+        let mut details: Vec<MultilingualText> = Vec::new();
+        for (lang, lines) in lists {
+            if let Some(line) = lines.get(i) {
+                text.set(lang, line.text.clone());
+                for (j, d) in line.details.iter().enumerate() {
+                    if details.len() <= j {
+                        details.push(MultilingualText::new());
+                    }
+                    details[j].set(lang, d.clone());
+                }
+            }
+        }
+        out.push(LearningOutcome {
+            id: format!("{unit}/{letter}{}", i + 1),
+            text,
+            category,
+            esco_uri: None,
+            details,
+        });
+    }
+    let counts: BTreeSet<usize> = lists.values().map(Vec::len).collect();
+    (counts.len() > 1).then(|| {
+        let what = match category {
+            OutcomeCategory::Knowledge => "knowledge",
+            OutcomeCategory::Skill => "skills",
+            OutcomeCategory::Competence => "competence",
+        };
+        let per: Vec<String> = lists
+            .iter()
+            .map(|(l, v)| format!("{l} {}", v.len()))
+            .collect();
+        format!(
+            "{what} statements differ in number between languages ({})",
+            per.join(", ")
+        )
+    })
+}
+
+/// Ids handed out so far, so that two records never share one.
+#[derive(Default)]
+struct Ids {
+    list: Vec<String>,
+    taken: std::collections::HashSet<String>,
+}
+
+impl Ids {
+    /// `base`, or `base-2`, `base-3` … when taken.
+    fn claim(&mut self, base: String) -> String {
+        let id = if self.taken.contains(&base) {
+            (2..)
+                .map(|n| format!("{base}-{n}"))
+                .find(|c| !self.taken.contains(c))
+                .expect("some suffix is free")
+        } else {
+            base
+        };
+        self.taken.insert(id.clone());
+        self.list.push(id.clone());
+        id
+    }
+}
+
+impl std::ops::Index<usize> for Ids {
+    type Output = String;
+    fn index(&self, i: usize) -> &String {
+        &self.list[i]
+    }
+}

@@ -1,0 +1,800 @@
+//! Finding the header row of a sheet and matching its columns to fields.
+//!
+//! Real sheets have title rows above the header, group headers merged across
+//! several columns ("Uzņemošā organizācija" over "Nosaukums | Valsts"),
+//! headers merged down over two rows, line breaks and stray spaces. The
+//! header row is the one among the first rows where most cells match the
+//! mapping; each column's text is combined with its group header when that
+//! matches better.
+
+use std::collections::HashMap;
+
+use super::fields::{Entity, Field};
+use super::spec::{Mapping, SheetRole};
+use super::text::{exact_key, fold};
+use crate::import::{CellValue, Sheet};
+
+/// How many rows from the top are searched for the header.
+const HEADER_SCAN_ROWS: u32 = 40;
+/// How many columns are considered at most (a real sheet has far fewer).
+const MAX_COLUMNS: u32 = 1000;
+
+/// Which fields may appear together on one sheet. The same header can mean a
+/// host's country on a flat sheet and an organisation's country on an
+/// organisations sheet; the scope decides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Learners, mobilities, units, results and the organisations they name.
+    General,
+    /// An organisations sheet.
+    Organisations,
+    /// A criteria ratings sheet (one row per criterion).
+    Ratings,
+}
+
+impl Scope {
+    /// Every scope.
+    pub const ALL: &'static [Scope] = &[Scope::General, Scope::Organisations, Scope::Ratings];
+
+    /// Whether fields of `entity` belong on a sheet of this scope.
+    pub fn allows(self, entity: Entity) -> bool {
+        match self {
+            Scope::General => !matches!(entity, Entity::Organisation | Entity::Rating),
+            Scope::Organisations => entity == Entity::Organisation,
+            Scope::Ratings => matches!(
+                entity,
+                Entity::Rating
+                    | Entity::Learner
+                    | Entity::Unit
+                    | Entity::Mobility
+                    | Entity::Assessor
+            ),
+        }
+    }
+
+    fn for_role(role: SheetRole) -> Scope {
+        match role {
+            SheetRole::Organisations => Scope::Organisations,
+            SheetRole::Ratings => Scope::Ratings,
+            _ => Scope::General,
+        }
+    }
+}
+
+/// What a column was matched to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A canonical field (in a given language for `@lang` rules).
+    Field {
+        /// The field.
+        field: Field,
+        /// The language of the column's text, when the rule says.
+        language: Option<String>,
+    },
+    /// A criterion of an assessment grid, one column per criterion.
+    Criterion {
+        /// The criterion as the header names it.
+        name: String,
+    },
+}
+
+impl Target {
+    fn entity(&self) -> Entity {
+        match self {
+            Target::Field { field, .. } => field.entity(),
+            Target::Criterion { .. } => Entity::Result,
+        }
+    }
+}
+
+/// How a header matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    /// Same words (case, spaces and punctuation aside).
+    Exact,
+    /// Same words once diacritics are removed.
+    WithoutDiacritics,
+    /// Same words once a bracketed part is removed ("Vārds (pilns)").
+    WithoutBrackets,
+    /// A criteria column, by its prefix.
+    CriterionPrefix,
+    /// Similar spelling only (a typo); reported.
+    Similar,
+}
+
+/// One header's match.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeaderMatch {
+    /// What it matched.
+    pub target: Target,
+    /// How.
+    pub kind: MatchKind,
+    /// 0–1, higher is better.
+    pub score: f32,
+    /// The mapping's header text that matched.
+    pub alias: String,
+}
+
+/// Matches header texts against one mapping.
+pub struct Matcher<'m> {
+    mapping: &'m Mapping,
+    exact: HashMap<String, Vec<(usize, usize)>>,
+    folded: HashMap<String, Vec<(usize, usize)>>,
+    /// Header texts repeat across candidate rows and scopes; match each once.
+    memo: std::cell::RefCell<HashMap<(String, bool), Vec<HeaderMatch>>>,
+}
+
+impl<'m> Matcher<'m> {
+    /// Indexes the mapping's aliases.
+    pub fn new(mapping: &'m Mapping) -> Self {
+        let mut exact: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut folded: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (ri, rule) in mapping.columns.iter().enumerate() {
+            for (ai, alias) in rule.aliases.iter().enumerate() {
+                exact.entry(alias.exact.clone()).or_default().push((ri, ai));
+                folded
+                    .entry(alias.folded.clone())
+                    .or_default()
+                    .push((ri, ai));
+            }
+        }
+        Self {
+            mapping,
+            exact,
+            folded,
+            memo: Default::default(),
+        }
+    }
+
+    /// The mapping.
+    pub fn mapping(&self) -> &'m Mapping {
+        self.mapping
+    }
+
+    /// Every way `header` matches, best first (similar spellings included).
+    pub fn candidates(&self, header: &str) -> Vec<HeaderMatch> {
+        self.candidates_with(header, true)
+    }
+
+    /// Like [`Matcher::candidates`]; similar spellings only when `similar`,
+    /// since comparing with every alias is slow and only the chosen header
+    /// row needs it.
+    pub fn candidates_with(&self, header: &str, similar: bool) -> Vec<HeaderMatch> {
+        let key = (header.to_string(), similar);
+        if let Some(hit) = self.memo.borrow().get(&key) {
+            return hit.clone();
+        }
+        let out = self.compute_candidates(header, similar);
+        self.memo.borrow_mut().insert(key, out.clone());
+        out
+    }
+
+    fn compute_candidates(&self, header: &str, similar: bool) -> Vec<HeaderMatch> {
+        let mut out = Vec::new();
+        let e = exact_key(header);
+        if e.is_empty() {
+            return out;
+        }
+        let f = fold(header);
+        self.push_hits(&mut out, self.exact.get(&e), MatchKind::Exact, 1.0);
+        self.push_hits(
+            &mut out,
+            self.folded.get(&f),
+            MatchKind::WithoutDiacritics,
+            0.95,
+        );
+        if let Some(stripped) = without_brackets(header) {
+            self.push_hits(
+                &mut out,
+                self.exact.get(&exact_key(&stripped)),
+                MatchKind::WithoutBrackets,
+                0.9,
+            );
+            self.push_hits(
+                &mut out,
+                self.folded.get(&fold(&stripped)),
+                MatchKind::WithoutBrackets,
+                0.88,
+            );
+        }
+        for prefix in &self.mapping.criteria_prefixes {
+            if let Some(rest) = f.strip_prefix(prefix.as_str())
+                && rest.starts_with(' ')
+            {
+                let name = criterion_name(header, prefix);
+                if !name.is_empty() {
+                    out.push(HeaderMatch {
+                        target: Target::Criterion { name },
+                        kind: MatchKind::CriterionPrefix,
+                        score: 0.9,
+                        alias: prefix.clone(),
+                    });
+                }
+            }
+        }
+        if similar && out.is_empty() && (5..=80).contains(&f.chars().count()) {
+            for rule in &self.mapping.columns {
+                for alias in &rule.aliases {
+                    if alias.folded.chars().count() < 5 {
+                        continue;
+                    }
+                    let sim = strsim::normalized_damerau_levenshtein(&f, &alias.folded) as f32;
+                    if sim >= 0.85 {
+                        out.push(HeaderMatch {
+                            target: Target::Field {
+                                field: rule.field,
+                                language: rule.language.clone(),
+                            },
+                            kind: MatchKind::Similar,
+                            score: 0.7 * sim,
+                            alias: alias.text.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score));
+        out
+    }
+
+    fn push_hits(
+        &self,
+        out: &mut Vec<HeaderMatch>,
+        hits: Option<&Vec<(usize, usize)>>,
+        kind: MatchKind,
+        score: f32,
+    ) {
+        for &(ri, ai) in hits.into_iter().flatten() {
+            let rule = &self.mapping.columns[ri];
+            let target = Target::Field {
+                field: rule.field,
+                language: rule.language.clone(),
+            };
+            if out.iter().any(|m: &HeaderMatch| m.target == target) {
+                continue;
+            }
+            out.push(HeaderMatch {
+                target,
+                kind,
+                score,
+                alias: rule.aliases[ai].text.clone(),
+            });
+        }
+    }
+
+    /// The nearest alias to an unmatched header, for "did you mean" hints.
+    pub fn nearest(&self, header: &str) -> Option<(Field, &str)> {
+        let f = fold(header);
+        self.mapping
+            .columns
+            .iter()
+            .flat_map(|r| r.aliases.iter().map(move |a| (r.field, a)))
+            .map(|(field, a)| (strsim::jaro_winkler(&f, &a.folded), field, a.text.as_str()))
+            .filter(|(s, _, _)| *s >= 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, field, text)| (field, text))
+    }
+}
+
+fn without_brackets(header: &str) -> Option<String> {
+    if !header.contains(['(', '[']) {
+        return None;
+    }
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in header.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    let trimmed = out.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+/// The criterion part of "Kritērijs: Komunikācijas prasmes", as written.
+fn criterion_name(header: &str, folded_prefix: &str) -> String {
+    // Skip as many words of the original as the prefix has.
+    let words = folded_prefix.split(' ').count();
+    let mut rest = header.trim();
+    for _ in 0..words {
+        rest = rest
+            .trim_start()
+            .trim_start_matches(|c: char| !c.is_whitespace() && !c.is_alphanumeric());
+        let end = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
+        rest = &rest[end..];
+    }
+    rest.trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim()
+        .replace('\n', " ")
+}
+
+/// One column of a recognised sheet.
+#[derive(Clone, Debug)]
+pub struct Column {
+    /// 0-based column.
+    pub index: u32,
+    /// The header as shown (group and sub-header joined with " / ").
+    pub header: String,
+    /// What it maps to; `None` for unmapped columns (their values are kept as unmapped).
+    pub matched: Option<HeaderMatch>,
+    /// When another column took the same field, that column.
+    pub duplicate_of: Option<u32>,
+}
+
+impl Column {
+    /// The header, or "Column K" when the header cell is empty.
+    pub fn display_header(&self) -> String {
+        if self.header.is_empty() {
+            format!("Column {}", crate::diagnostics::column_name(self.index))
+        } else {
+            self.header.clone()
+        }
+    }
+}
+
+/// Where a sheet's table is and what its columns mean.
+#[derive(Clone, Debug)]
+pub struct SheetLayout {
+    /// First header row, 0-based.
+    pub header_row: u32,
+    /// First data row, 0-based.
+    pub data_start: u32,
+    /// What the sheet holds.
+    pub role: SheetRole,
+    /// True when the sheet's name (not its columns) gave the role.
+    pub role_from_name: bool,
+    /// Which fields the sheet may hold.
+    pub scope: Scope,
+    /// Every column up to the last one with a header or a value.
+    pub columns: Vec<Column>,
+}
+
+impl SheetLayout {
+    /// Columns matched to a target.
+    pub fn matched(&self) -> impl Iterator<Item = &Column> {
+        self.columns
+            .iter()
+            .filter(|c| c.matched.is_some() && c.duplicate_of.is_none())
+    }
+
+    /// The column holding `field` (in any language).
+    pub fn column_of(&self, field: Field) -> Option<u32> {
+        self.matched().find_map(|c| match &c.matched {
+            Some(HeaderMatch {
+                target: Target::Field { field: f, .. },
+                ..
+            }) if *f == field => Some(c.index),
+            _ => None,
+        })
+    }
+
+    /// Sum of match scores: how well the mapping fits this sheet.
+    pub fn score(&self) -> f32 {
+        self.matched()
+            .filter_map(|c| c.matched.as_ref())
+            .map(|m| m.score)
+            .sum()
+    }
+}
+
+/// Header texts of one candidate header row: for each column, the texts to try.
+fn header_texts(sheet: &Sheet, row: u32, cols: u32) -> (Vec<(String, Vec<String>)>, u32) {
+    // Headers merged down from this row make a header block of several rows.
+    let block_end = sheet
+        .merges()
+        .iter()
+        .filter(|m| m.first_row == row && m.last_row > row)
+        .map(|m| m.last_row)
+        .max()
+        .unwrap_or(row)
+        .min(row + 3);
+    let mut out = Vec::with_capacity(cols as usize);
+    for c in 0..cols {
+        let mut parts: Vec<String> = Vec::new();
+        if row > 0
+            && let Some(m) = sheet.merge_at(row - 1, c)
+            && m.is_horizontal()
+            && m.last_row == row - 1
+        {
+            let g = text_of(sheet.value(m.first_row, m.first_col));
+            if !g.is_empty() {
+                parts.push(g);
+            }
+        }
+        for r in row..=block_end {
+            let t = text_of(sheet.shown_value(r, c));
+            if !t.is_empty() && !parts.contains(&t) {
+                parts.push(t);
+            }
+        }
+        let display = parts.join(" / ");
+        let mut tries = Vec::new();
+        if parts.len() > 1 {
+            tries.push(parts.join(" "));
+            tries.push(parts[parts.len() - 1].clone());
+            tries.push(parts[0].clone());
+        } else if let Some(p) = parts.first() {
+            tries.push(p.clone());
+        }
+        out.push((display, tries));
+    }
+    (out, block_end)
+}
+
+fn text_of(v: CellValue<'_>) -> String {
+    match v {
+        CellValue::Text(t) => t.trim().to_string(),
+        CellValue::Empty => String::new(),
+        other => other.to_text(),
+    }
+}
+
+/// Best match of a column's tries within a scope. `tries` is the combined
+/// text, then the column's own header, then its group header.
+fn best_in_scope(
+    matcher: &Matcher,
+    tries: &[String],
+    scope: Scope,
+    similar: bool,
+) -> Option<HeaderMatch> {
+    let mut best: Option<HeaderMatch> = None;
+    let mut consider = |m: HeaderMatch, penalty: f32| {
+        if !scope.allows(m.target.entity()) {
+            return;
+        }
+        let score = m.score - penalty;
+        if best.as_ref().is_none_or(|b| score > b.score) {
+            best = Some(HeaderMatch { score, ..m });
+        }
+    };
+    // The combined text is the most specific reading; the group alone the least.
+    const PENALTY: [f32; 3] = [0.0, 0.002, 0.05];
+    for (i, t) in tries.iter().enumerate() {
+        for m in matcher.candidates_with(t, similar && i < 2) {
+            consider(m, PENALTY[i.min(2)]);
+        }
+    }
+    // Under a group header that names a record ("Nosūtošā organizācija"),
+    // a plain header ("Valsts") means that record's field of the same name.
+    if tries.len() == 3 {
+        let group_entity = matcher
+            .candidates_with(&tries[2], false)
+            .into_iter()
+            .find(|m| m.kind != MatchKind::Similar && scope.allows(m.target.entity()))
+            .map(|m| m.target.entity());
+        if let Some(entity) = group_entity {
+            for m in matcher.candidates_with(&tries[1], false) {
+                if let Target::Field { field, language } = &m.target
+                    && let Some(f) = Field::find(entity, field.name())
+                {
+                    let target = Target::Field {
+                        field: f,
+                        language: language.clone(),
+                    };
+                    consider(HeaderMatch { target, ..m }, 0.001);
+                }
+            }
+        }
+    }
+    best
+}
+
+/// Finds the header row and matches the columns of a sheet, or `None` when
+/// no row matches at least two headers.
+pub fn detect_layout(sheet: &Sheet, matcher: &Matcher) -> Option<SheetLayout> {
+    let mapping = matcher.mapping();
+    let forced = mapping.role_for_sheet_name(&sheet.name);
+    let scopes: Vec<Scope> = match forced {
+        Some(role) => vec![Scope::for_role(role)],
+        None => Scope::ALL.to_vec(),
+    };
+    let cols = sheet.col_end().min(MAX_COLUMNS);
+    let first = sheet.row_start();
+    let last = sheet.row_end().min(first + HEADER_SCAN_ROWS);
+
+    // (strong matches, score, row, scope, matches per column, texts, block end)
+    type Candidate = (
+        usize,
+        f32,
+        u32,
+        Scope,
+        Vec<Option<HeaderMatch>>,
+        Vec<(String, Vec<String>)>,
+        u32,
+    );
+    let mut best: Option<Candidate> = None;
+    for row in first..last {
+        let (texts, block_end) = header_texts(sheet, row, cols);
+        if texts.iter().filter(|(d, _)| !d.is_empty()).count() < 2 {
+            continue;
+        }
+        for &scope in &scopes {
+            let matches: Vec<Option<HeaderMatch>> = texts
+                .iter()
+                .map(|(_, tries)| best_in_scope(matcher, tries, scope, false))
+                .collect();
+            // Distinct fields, so one field matched twice is no evidence of a header.
+            let strong_targets: std::collections::HashSet<&Target> = matches
+                .iter()
+                .flatten()
+                .filter(|m| m.kind != MatchKind::Similar)
+                .map(|m| &m.target)
+                .collect();
+            let strong = strong_targets.len();
+            // A table without a column naming a record cannot give records.
+            if !strong_targets.iter().any(|t| identifies_a_record(t)) {
+                continue;
+            }
+            let score: f32 = matches.iter().flatten().map(|m| m.score).sum();
+            let better = match &best {
+                None => true,
+                Some((s, sc, ..)) => (strong, score) > (*s, *sc),
+            };
+            if strong >= 2 && better {
+                best = Some((strong, score, row, scope, matches, texts.clone(), block_end));
+            }
+        }
+    }
+    let (_, _, header_row, scope, mut matches, texts, block_end) = best?;
+    // Typos in the chosen header row: similar spellings, reported as such.
+    for (m, (_, tries)) in matches.iter_mut().zip(&texts) {
+        if m.is_none() {
+            *m = best_in_scope(matcher, tries, scope, true);
+        }
+    }
+
+    // One column per target: the best-scoring one keeps it.
+    let mut owner: HashMap<Target, (u32, f32)> = HashMap::new();
+    for (c, m) in matches.iter().enumerate() {
+        if let Some(m) = m {
+            let entry = owner.entry(m.target.clone()).or_insert((c as u32, m.score));
+            if m.score > entry.1 {
+                *entry = (c as u32, m.score);
+            }
+        }
+    }
+    let mut columns: Vec<Column> = texts
+        .into_iter()
+        .zip(matches)
+        .enumerate()
+        .map(|(c, ((display, _), m))| {
+            let duplicate_of = m
+                .as_ref()
+                .and_then(|m| owner.get(&m.target))
+                .map(|(o, _)| *o)
+                .filter(|o| *o != c as u32);
+            Column {
+                index: c as u32,
+                header: display,
+                matched: m,
+                duplicate_of,
+            }
+        })
+        .collect();
+    // Drop trailing columns with neither header nor data below.
+    while columns.last().is_some_and(|c| c.header.is_empty()) {
+        let c = columns.last().map(|c| c.index).unwrap_or(0);
+        let has_data = (block_end + 1..sheet.row_end()).any(|r| !sheet.value(r, c).is_blank());
+        if has_data {
+            break;
+        }
+        columns.pop();
+    }
+
+    let role = forced.unwrap_or_else(|| infer_role(scope, &columns));
+    Some(SheetLayout {
+        header_row,
+        data_start: block_end + 1,
+        role,
+        role_from_name: forced.is_some(),
+        scope,
+        columns,
+    })
+}
+
+/// Fields that name a record: a sheet needs one of them to be a table of records.
+fn identifies_a_record(target: &Target) -> bool {
+    matches!(
+        target,
+        Target::Field {
+            field: Field::LearnerId
+                | Field::LearnerGivenNames
+                | Field::LearnerFamilyName
+                | Field::LearnerFullName
+                | Field::LearnerNationalId
+                | Field::UnitCode
+                | Field::UnitTitle
+                | Field::OrganisationName
+                | Field::OrganisationKey
+                | Field::QualificationTitle,
+            ..
+        }
+    )
+}
+
+fn infer_role(scope: Scope, columns: &[Column]) -> SheetRole {
+    match scope {
+        Scope::Organisations => return SheetRole::Organisations,
+        Scope::Ratings => return SheetRole::Ratings,
+        Scope::General => {}
+    }
+    let fields: Vec<&Target> = columns
+        .iter()
+        .filter(|c| c.duplicate_of.is_none())
+        .filter_map(|c| c.matched.as_ref().map(|m| &m.target))
+        .collect();
+    let has = |e: Entity| fields.iter().any(|t| t.entity() == e);
+    let has_name = fields.iter().any(|t| {
+        matches!(
+            t,
+            Target::Field {
+                field: Field::LearnerGivenNames | Field::LearnerFamilyName | Field::LearnerFullName,
+                ..
+            }
+        )
+    });
+    let has_unit = has(Entity::Unit);
+    let has_learner = has(Entity::Learner);
+    match (has_learner, has_unit) {
+        (true, true) if has_name => SheetRole::Flat,
+        (true, true) => SheetRole::Results,
+        (false, true) => SheetRole::Units,
+        (true, false) => SheetRole::Learners,
+        (false, false) => SheetRole::Flat,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::MergedRange;
+
+    fn lv() -> &'static Mapping {
+        Mapping::shipped_by_id("lv").unwrap()
+    }
+
+    fn fields(layout: &SheetLayout) -> Vec<String> {
+        layout
+            .matched()
+            .map(|c| match &c.matched.as_ref().unwrap().target {
+                Target::Field { field, .. } => field.path(),
+                Target::Criterion { name } => format!("criterion:{name}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn header_is_found_below_title_rows() {
+        let sheet = Sheet::from_text_rows(
+            "Saraksts",
+            &[
+                &["Rīgas tehnikums — mobilitāte 2025", "", ""],
+                &["", "", ""],
+                &["Vārds", "Uzvārds", "Dzimšanas datums"],
+                &["Anna", "Ozola", "01.02.2006"],
+            ],
+            vec![],
+        );
+        let layout = detect_layout(&sheet, &Matcher::new(lv())).unwrap();
+        assert_eq!(layout.header_row, 2);
+        assert_eq!(layout.data_start, 3);
+        assert_eq!(
+            fields(&layout),
+            [
+                "learner.given_names",
+                "learner.family_name",
+                "learner.date_of_birth"
+            ]
+        );
+    }
+
+    #[test]
+    fn headers_match_without_case_spacing_breaks_or_diacritics() {
+        let sheet = Sheet::from_text_rows(
+            "x",
+            &[
+                &["VARDS", " uzvards ", "Dzimsanas\ndatums", "EKI  limenis"],
+                &["Anna", "Ozola", "1.2.2006", "4"],
+            ],
+            vec![],
+        );
+        let layout = detect_layout(&sheet, &Matcher::new(lv())).unwrap();
+        assert_eq!(
+            fields(&layout),
+            [
+                "learner.given_names",
+                "learner.family_name",
+                "learner.date_of_birth",
+                "unit.eqf_level"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_merged_group_header_disambiguates_the_columns_under_it() {
+        let sheet = Sheet::from_text_rows(
+            "x",
+            &[
+                &["Audzēknis", "", "Mobilitāte", ""],
+                &["Vārds", "Uzvārds", "Sākums", "Beigas"],
+                &["Anna", "Ozola", "01.02.2025", "28.02.2025"],
+            ],
+            vec![
+                MergedRange {
+                    first_row: 0,
+                    first_col: 0,
+                    last_row: 0,
+                    last_col: 1,
+                },
+                MergedRange {
+                    first_row: 0,
+                    first_col: 2,
+                    last_row: 0,
+                    last_col: 3,
+                },
+            ],
+        );
+        let layout = detect_layout(&sheet, &Matcher::new(lv())).unwrap();
+        assert_eq!(layout.header_row, 1);
+        assert_eq!(
+            fields(&layout),
+            [
+                "learner.given_names",
+                "learner.family_name",
+                "mobility.start",
+                "mobility.end"
+            ]
+        );
+        assert_eq!(layout.columns[2].header, "Mobilitāte / Sākums");
+    }
+
+    #[test]
+    fn an_organisations_sheet_reads_country_as_the_organisations_own() {
+        let sheet = Sheet::from_text_rows(
+            "Partneri",
+            &[
+                &["Kods", "Nosaukums", "Valsts", "Adrese"],
+                &["FI-1", "Oy Auto", "Somija", "Helsinki"],
+            ],
+            vec![],
+        );
+        let layout = detect_layout(&sheet, &Matcher::new(lv())).unwrap();
+        assert_eq!(layout.role, SheetRole::Organisations);
+        assert_eq!(
+            fields(&layout),
+            [
+                "organisation.key",
+                "organisation.name",
+                "organisation.country",
+                "organisation.address"
+            ]
+        );
+    }
+
+    #[test]
+    fn criteria_columns_are_recognised_by_prefix() {
+        let sheet = Sheet::from_text_rows(
+            "x",
+            &[
+                &["Vārds", "Uzvārds", "Kritērijs: Komandas darbs"],
+                &["Anna", "Ozola", "3"],
+            ],
+            vec![],
+        );
+        let layout = detect_layout(&sheet, &Matcher::new(lv())).unwrap();
+        assert_eq!(fields(&layout)[2], "criterion:Komandas darbs");
+    }
+
+    #[test]
+    fn a_typo_in_a_header_is_a_similar_match() {
+        let m = Matcher::new(lv());
+        let c = m.candidates("Dzimšnas datums");
+        assert_eq!(c[0].kind, MatchKind::Similar);
+    }
+}

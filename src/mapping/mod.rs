@@ -1,0 +1,427 @@
+//! Mapping: from a school's sheets to canonical records.
+//!
+//! A [`Mapping`] (a TOML file in `mappings/`) says which headers mean which
+//! canonical field, in which language the texts are, how to read dates and
+//! which grading scheme grades use. This module chooses the best mapping for
+//! a workbook ([`choose_mapping`]), finds each sheet's header row and columns
+//! ([`headers`]), normalises every cell ([`normalise`]) and joins the rows of
+//! all sheets and files into one round ([`RoundBuilder`]).
+
+pub mod assemble;
+pub mod fields;
+pub mod grading;
+pub mod headers;
+pub mod normalise;
+mod records;
+mod rows;
+pub mod spec;
+pub mod text;
+
+use serde::Serialize;
+
+pub use assemble::{RecordRef, RoundBuilder, SheetInfo, SourceMap};
+pub use fields::{Entity, Field, Kind};
+pub use grading::SchemeRegistry;
+pub use headers::{MatchKind, Matcher, SheetLayout, Target, detect_layout};
+pub use rows::RowCounts;
+pub use spec::{Mapping, MappingError, MappingOrigin, SheetRole};
+
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::import::{Visibility, Workbook};
+
+/// How well one mapping fits a workbook.
+#[derive(Clone, Debug, Serialize)]
+pub struct MappingScore {
+    /// The mapping's id.
+    pub id: String,
+    /// Columns matched (over all recognised sheets).
+    pub matched_columns: usize,
+    /// Non-empty header cells of the recognised sheets.
+    pub header_columns: usize,
+    /// Sheets with a recognised header row.
+    pub recognised_sheets: usize,
+    /// Sum of match scores: the ranking key.
+    pub score: f32,
+}
+
+/// The mapping chosen for a workbook, and how the others scored.
+#[derive(Clone, Debug)]
+pub struct MappingChoice<'m> {
+    /// The mapping used.
+    pub mapping: &'m Mapping,
+    /// True when the user named it (`--mapping`).
+    pub given: bool,
+    /// Every candidate's score, best first.
+    pub ranking: Vec<MappingScore>,
+}
+
+/// Scores a mapping against every sheet of a workbook.
+pub fn score_mapping(workbook: &Workbook, mapping: &Mapping) -> MappingScore {
+    let matcher = Matcher::new(mapping);
+    let mut score = MappingScore {
+        id: mapping.id.clone(),
+        matched_columns: 0,
+        header_columns: 0,
+        recognised_sheets: 0,
+        score: 0.0,
+    };
+    for sheet in workbook
+        .sheets
+        .iter()
+        .filter(|s| !mapping.ignores_sheet(&s.name))
+    {
+        if let Some(layout) = detect_layout(sheet, &matcher) {
+            score.recognised_sheets += 1;
+            score.matched_columns += layout.matched().count();
+            score.header_columns += layout
+                .columns
+                .iter()
+                .filter(|c| !c.header.is_empty())
+                .count();
+            score.score += layout.score();
+        }
+    }
+    score
+}
+
+/// Chooses the mapping for a workbook: the user's when given, else the
+/// shipped mapping whose headers match best. `None` when nothing matches.
+pub fn choose_mapping<'m>(
+    workbook: &Workbook,
+    user: Option<&'m Mapping>,
+) -> Option<MappingChoice<'m>>
+where
+    'static: 'm,
+{
+    if let Some(m) = user {
+        return Some(MappingChoice {
+            mapping: m,
+            given: true,
+            ranking: vec![score_mapping(workbook, m)],
+        });
+    }
+    let mut ranking: Vec<(MappingScore, &'static Mapping)> = Mapping::shipped()
+        .iter()
+        .map(|m| (score_mapping(workbook, m), m))
+        .collect();
+    ranking.sort_by(|a, b| {
+        (b.0.matched_columns, b.0.score)
+            .partial_cmp(&(a.0.matched_columns, a.0.score))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let (best, mapping) = ranking.first()?;
+    if best.matched_columns < 2 {
+        return None;
+    }
+    Some(MappingChoice {
+        mapping,
+        given: false,
+        ranking: ranking.iter().map(|(s, _)| s.clone()).collect(),
+    })
+}
+
+/// What was understood of one column.
+#[derive(Clone, Debug, Serialize)]
+pub struct ColumnReport {
+    /// Column letter.
+    pub column: String,
+    /// Header as shown.
+    pub header: String,
+    /// Canonical field (`learner.given_names`), `criterion:<name>`, or none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Language of the column's texts, for text fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// How the header matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matched_by: Option<MatchKind>,
+    /// The mapping's header that matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    /// When another column took the same field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
+}
+
+/// What was understood of one sheet.
+#[derive(Clone, Debug, Serialize)]
+pub struct SheetReport {
+    /// Sheet name.
+    pub name: String,
+    /// Shown or hidden.
+    pub visibility: Visibility,
+    /// The role, when the sheet was recognised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<SheetRole>,
+    /// True when the sheet's name gave the role.
+    pub role_from_name: bool,
+    /// 1-based header row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_row: Option<u32>,
+    /// Columns.
+    pub columns: Vec<ColumnReport>,
+    /// Row accounting.
+    pub rows: RowCounts,
+}
+
+/// One sheet's rows, read and normalised, waiting to be joined into a round.
+pub struct MappedSheet {
+    info: SheetInfo,
+    records: Vec<records::RowRecord>,
+}
+
+/// A workbook read with a mapping: what was understood of each sheet, the
+/// rows, and the diagnostics, in sheet order. Independent of every other
+/// file, so files are mapped in parallel and joined afterwards.
+pub struct MappedWorkbook {
+    /// What was understood of each sheet.
+    pub sheets: Vec<SheetReport>,
+    /// Problems found, in sheet and row order.
+    pub diagnostics: Vec<Diagnostic>,
+    mapped: Vec<MappedSheet>,
+    schemes: Vec<crate::model::GradingScheme>,
+}
+
+impl MappedWorkbook {
+    /// Rows read that became records, over all sheets.
+    pub fn rows(&self) -> RowCounts {
+        let mut total = RowCounts::default();
+        for s in &self.sheets {
+            total.read += s.rows.read;
+            total.records += s.rows.records;
+            total.reported += s.rows.reported;
+        }
+        total
+    }
+}
+
+impl RoundBuilder {
+    /// Adds every row of a mapped workbook.
+    pub fn add_workbook(&mut self, workbook: MappedWorkbook) {
+        self.add_schemes(workbook.schemes.iter());
+        for sheet in workbook.mapped {
+            let index = self.add_sheet(sheet.info);
+            for mut r in sheet.records {
+                if let Some(o) = r.origin.as_mut() {
+                    o.sheet = index;
+                }
+                self.add_row(r);
+            }
+        }
+    }
+}
+
+/// Reads every sheet of a workbook with a mapping.
+pub fn map_workbook(workbook: &Workbook, mapping: &Mapping) -> MappedWorkbook {
+    let matcher = Matcher::new(mapping);
+    let file = workbook.file.as_str();
+    let mut diags = Vec::new();
+    let mut reports = Vec::new();
+    let mut mapped = Vec::new();
+    for sheet in &workbook.sheets {
+        let hidden = sheet.visibility != Visibility::Visible;
+        if mapping.ignores_sheet(&sheet.name) {
+            diags.push(Diagnostic::info(
+                Code::SheetNotRecognised,
+                Location::sheet(file, &sheet.name),
+                format!(
+                    "not read: mapping \"{}\" names this an instructions or lists sheet",
+                    mapping.id
+                ),
+            ));
+            reports.push(SheetReport {
+                name: sheet.name.clone(),
+                visibility: sheet.visibility,
+                role: None,
+                role_from_name: false,
+                header_row: None,
+                columns: Vec::new(),
+                rows: RowCounts::default(),
+            });
+            continue;
+        }
+        let layout = detect_layout(sheet, &matcher);
+        if hidden {
+            diags.push(
+                Diagnostic::warning(
+                    Code::HiddenSheet,
+                    Location::sheet(file, &sheet.name),
+                    if layout.is_some() {
+                        "the sheet is hidden; it was read like the others".to_string()
+                    } else {
+                        "the sheet is hidden and holds no table europass recognises; it was not read".to_string()
+                    },
+                )
+                .with_hint("unhide it to check what it holds, or delete it if it is not needed"),
+            );
+        }
+        let Some(layout) = layout else {
+            let cells = count_values(sheet);
+            if cells > 0 && !hidden {
+                diags.push(
+                    Diagnostic::warning(
+                        Code::SheetNotRecognised,
+                        Location::sheet(file, &sheet.name),
+                        format!(
+                            "no header row matching mapping \"{}\" was found; the sheet's {cells} filled cells were not read",
+                            mapping.id
+                        ),
+                    )
+                    .with_hint("if the sheet holds data, give its columns headers the mapping knows (see `europass inspect`), or pass your own --mapping"),
+                );
+            } else if cells == 0 && !hidden {
+                diags.push(Diagnostic::info(
+                    Code::EmptySheet,
+                    Location::sheet(file, &sheet.name),
+                    "the sheet is empty",
+                ));
+            }
+            reports.push(SheetReport {
+                name: sheet.name.clone(),
+                visibility: sheet.visibility,
+                role: None,
+                role_from_name: false,
+                header_row: None,
+                columns: Vec::new(),
+                rows: RowCounts::default(),
+            });
+            continue;
+        };
+        report_columns(file, &sheet.name, &layout, &matcher, &mut diags);
+        let mut columns = std::collections::HashMap::new();
+        for c in layout.matched() {
+            if let Some(headers::HeaderMatch {
+                target: Target::Field { field, .. },
+                ..
+            }) = &c.matched
+            {
+                columns.entry(*field).or_insert(c.index);
+            }
+        }
+        let (records, counts) = rows::read_rows(file, sheet, &layout, mapping, 0, &mut diags);
+        mapped.push(MappedSheet {
+            info: SheetInfo {
+                file: file.to_string(),
+                sheet: sheet.name.clone(),
+                columns,
+                language: mapping.language.clone(),
+                country: mapping.country.clone(),
+            },
+            records,
+        });
+        reports.push(SheetReport {
+            name: sheet.name.clone(),
+            visibility: sheet.visibility,
+            role: Some(layout.role),
+            role_from_name: layout.role_from_name,
+            header_row: Some(layout.header_row + 1),
+            columns: layout.columns.iter().map(column_report).collect(),
+            rows: counts,
+        });
+    }
+    MappedWorkbook {
+        sheets: reports,
+        diagnostics: diags,
+        mapped,
+        schemes: mapping.schemes.all().to_vec(),
+    }
+}
+
+fn count_values(sheet: &crate::import::Sheet) -> usize {
+    let mut n = 0;
+    for r in sheet.row_start()..sheet.row_end() {
+        for c in 0..sheet.col_end() {
+            if !sheet.value(r, c).is_blank() {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+fn column_report(c: &headers::Column) -> ColumnReport {
+    let (field, language) = match &c.matched {
+        Some(m) => match &m.target {
+            Target::Field { field, language } => (Some(field.path()), language.clone()),
+            Target::Criterion { name } => (Some(format!("criterion:{name}")), None),
+        },
+        None => (None, None),
+    };
+    ColumnReport {
+        column: crate::diagnostics::column_name(c.index),
+        header: c.display_header(),
+        field,
+        language,
+        matched_by: c.matched.as_ref().map(|m| m.kind),
+        alias: c.matched.as_ref().map(|m| m.alias.clone()),
+        duplicate_of: c.duplicate_of.map(crate::diagnostics::column_name),
+    }
+}
+
+/// Diagnostics about columns: unmapped, duplicate, matched only by similarity.
+fn report_columns(
+    file: &str,
+    sheet: &str,
+    layout: &SheetLayout,
+    matcher: &Matcher,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for c in &layout.columns {
+        let loc = {
+            let mut l = Location::column(file, sheet, c.index);
+            l.row = Some(layout.header_row + 1);
+            l
+        };
+        let header = c.display_header();
+        match (&c.matched, c.duplicate_of) {
+            (Some(m), Some(owner)) => diags.push(
+                Diagnostic::warning(
+                    Code::DuplicateColumn,
+                    loc,
+                    format!(
+                        "column \"{header}\" also matches {} (taken by column {}); its values are kept as unmapped values",
+                        target_name(&m.target),
+                        crate::diagnostics::column_name(owner)
+                    ),
+                )
+                .with_hint("rename or delete one of the two columns"),
+            ),
+            (Some(m), None) if m.kind == MatchKind::Similar => diags.push(
+                Diagnostic::warning(
+                    Code::FuzzyHeaderMatch,
+                    loc,
+                    format!("column \"{header}\" was read as {} because it looks like \"{}\"", target_name(&m.target), m.alias),
+                )
+                .with_hint(format!("correct the header to \"{}\" if that is right", m.alias)),
+            ),
+            (None, _) => {
+                let mut d = Diagnostic::warning(
+                    Code::UnmappedColumn,
+                    loc,
+                    format!("column \"{header}\" matches no field; its values are kept with each record as unmapped values"),
+                );
+                d = match matcher.nearest(&header) {
+                    Some((field, alias)) => d.with_hint(format!("did you mean {field} (\"{alias}\")? Otherwise add the header to a mapping file")),
+                    None => d.with_hint("add the header to a mapping file (see mappings/README.md) if it should map to a field"),
+                };
+                diags.push(d);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn target_name(t: &Target) -> String {
+    match t {
+        Target::Field {
+            field,
+            language: Some(l),
+        } => format!("{field}@{l}"),
+        Target::Field {
+            field,
+            language: None,
+        } => field.path(),
+        Target::Criterion { name } => format!("the criterion \"{name}\""),
+    }
+}

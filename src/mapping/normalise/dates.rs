@@ -1,0 +1,204 @@
+//! Dates as schools write them: Excel serials, `dd.mm.yyyy`, `dd/mm/yyyy`,
+//! `yyyy-mm-dd`, ISO date-times.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+use super::Problem;
+use crate::diagnostics::Code;
+use crate::import::CellValue;
+
+/// How to read a date written with slashes where both parts could be the day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// Day first (Europe): 03/04/2025 is 3 April.
+    Dmy,
+    /// Month first (USA): 03/04/2025 is 4 March.
+    Mdy,
+}
+
+/// Oldest and newest years accepted: anything else is a typing mistake.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// Reads a date. `order` settles `dd/mm` against `mm/dd` when both parts are ≤ 12.
+pub fn date(value: &CellValue<'_>, order: Option<DateOrder>) -> Result<NaiveDate, Problem> {
+    let d = match value {
+        CellValue::DateTime(dt) => dt.date(),
+        CellValue::Number(n) => excel_serial(*n).ok_or_else(|| invalid(&value.to_text()))?,
+        CellValue::Text(t) => text_date(t.trim(), order)?,
+        other => return Err(invalid(&other.to_text())),
+    };
+    if !YEARS.contains(&d.year()) {
+        return Err(Problem::error(
+            Code::DateOutOfRange,
+            format!(
+                "the date {} has year {}, outside {}–{}",
+                d,
+                d.year(),
+                YEARS.start(),
+                YEARS.end()
+            ),
+            "check the year; type the date as dd.mm.yyyy",
+        ));
+    }
+    Ok(d)
+}
+
+fn invalid(raw: &str) -> Problem {
+    Problem::error(
+        Code::InvalidDate,
+        format!("'{raw}' is not a date"),
+        "write the date as dd.mm.yyyy (e.g. 03.02.2025) or format the cell as a date",
+    )
+}
+
+/// An Excel serial day number (1900 date system) as a date.
+fn excel_serial(n: f64) -> Option<NaiveDate> {
+    if !(1.0..=2_958_465.0).contains(&n) {
+        return None;
+    }
+    // Excel counts 1900-02-29, which never existed; serials from 61 on are one day ahead.
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let days = n.floor() as i64;
+    let days = if days < 61 { days + 1 } else { days };
+    base.checked_add_signed(chrono::Duration::days(days))
+}
+
+fn text_date(t: &str, order: Option<DateOrder>) -> Result<NaiveDate, Problem> {
+    if t.is_empty() {
+        return Err(invalid(t));
+    }
+    // ISO date or date-time: take the date part.
+    let iso = t.split(['T', ' ']).next().unwrap_or(t);
+    if let Ok(d) = NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+        return Ok(d);
+    }
+    // A serial typed as text (CSV exports of date cells formatted as numbers).
+    if t.len() == 5
+        && t.bytes().all(|b| b.is_ascii_digit())
+        && let Some(d) = t.parse::<f64>().ok().and_then(excel_serial)
+    {
+        return Ok(d);
+    }
+    let t = t.trim_end_matches('.');
+    let parts: Vec<&str> = t.split(['.', '/', '-']).map(str::trim).collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(invalid(t));
+    }
+    let nums: Vec<u32> = parts.iter().map(|p| p.parse().unwrap_or(0)).collect();
+    let sep_slash = t.contains('/');
+    // yyyy.mm.dd or yyyy/mm/dd
+    if parts[0].len() == 4 {
+        return ymd(nums[0] as i32, nums[1], nums[2]).ok_or_else(|| invalid(t));
+    }
+    let year = match parts[2].len() {
+        4 => nums[2] as i32,
+        2 => 2000 + nums[2] as i32,
+        _ => return Err(invalid(t)),
+    };
+    let (a, b) = (nums[0], nums[1]);
+    let dmy = || ymd(year, b, a).ok_or_else(|| invalid(t));
+    let mdy = || ymd(year, a, b).ok_or_else(|| invalid(t));
+    if !sep_slash {
+        // Dots and dashes with the year last are day-first everywhere we serve.
+        return dmy();
+    }
+    match order {
+        Some(DateOrder::Dmy) => dmy(),
+        Some(DateOrder::Mdy) => mdy(),
+        None if a > 12 && b <= 12 => dmy(),
+        None if b > 12 && a <= 12 => mdy(),
+        None if a == b => dmy(),
+        None => Err(Problem::error(
+            Code::AmbiguousDate,
+            format!(
+                "'{t}' could be {} (day/month) or {} (month/day)",
+                fmt(ymd(year, b, a)),
+                fmt(ymd(year, a, b))
+            ),
+            "set date_order = \"dmy\" or \"mdy\" in the mapping file, or write the date as dd.mm.yyyy",
+        )),
+    }
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn fmt(d: Option<NaiveDate>) -> String {
+    d.map_or_else(|| "invalid".into(), |d| d.format("%d %B %Y").to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn text(s: &str, order: Option<DateOrder>) -> Result<NaiveDate, Problem> {
+        date(&CellValue::Text(s), order)
+    }
+
+    #[test]
+    fn every_written_form_reads_the_same_day() {
+        for s in [
+            "03.02.2025",
+            "3.2.2025",
+            "2025-02-03",
+            "2025-02-03T00:00:00",
+            "03.02.2025.",
+        ] {
+            assert_eq!(text(s, None).unwrap(), d(2025, 2, 3), "{s}");
+        }
+        assert_eq!(
+            text("03/02/2025", Some(DateOrder::Dmy)).unwrap(),
+            d(2025, 2, 3)
+        );
+        assert_eq!(
+            text("02/03/2025", Some(DateOrder::Mdy)).unwrap(),
+            d(2025, 2, 3)
+        );
+    }
+
+    #[test]
+    fn excel_serials_become_dates() {
+        assert_eq!(
+            date(&CellValue::Number(45691.0), None).unwrap(),
+            d(2025, 2, 3)
+        );
+        assert_eq!(text("45691", None).unwrap(), d(2025, 2, 3));
+    }
+
+    #[test]
+    fn ambiguous_slash_dates_are_errors_without_an_order() {
+        let p = text("03/04/2025", None).unwrap_err();
+        assert_eq!(p.code, Code::AmbiguousDate);
+        assert!(p.message.contains("03 April 2025") && p.message.contains("04 March 2025"));
+    }
+
+    #[test]
+    fn unambiguous_slash_dates_need_no_order() {
+        assert_eq!(text("13/04/2025", None).unwrap(), d(2025, 4, 13));
+        assert_eq!(text("04/13/2025", None).unwrap(), d(2025, 4, 13));
+    }
+
+    #[test]
+    fn impossible_and_far_dates_are_errors() {
+        assert_eq!(
+            text("31.02.2025", None).unwrap_err().code,
+            Code::InvalidDate
+        );
+        assert_eq!(
+            text("01.01.9999", None).unwrap_err().code,
+            Code::DateOutOfRange
+        );
+        assert_eq!(text("next week", None).unwrap_err().code, Code::InvalidDate);
+    }
+}

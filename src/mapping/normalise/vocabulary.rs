@@ -1,0 +1,211 @@
+//! Word lists for yes/no, achievement, gender, organisation roles, languages
+//! and countries, from `mappings/vocabulary.toml` and `mappings/countries.toml`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::mapping::text::{fold, word_key};
+
+const VOCABULARY_TOML: &str = include_str!("../../../mappings/vocabulary.toml");
+const COUNTRIES_TOML: &str = include_str!("../../../mappings/countries.toml");
+
+/// Words that stand for one canonical value each ("jā", "kyllä" → `true`).
+#[derive(Clone, Debug, Default)]
+pub struct WordList {
+    map: HashMap<String, String>,
+}
+
+impl WordList {
+    /// The canonical value `word` stands for.
+    pub fn lookup(&self, word: &str) -> Option<&str> {
+        self.map.get(&word_key(word)).map(String::as_str)
+    }
+
+    /// Adds a word for a canonical value (a later word for the same key wins).
+    pub fn add(&mut self, canonical: &str, word: &str) {
+        self.map.insert(word_key(word), canonical.to_string());
+    }
+
+    fn from_table(table: &BTreeMap<String, Vec<String>>) -> Self {
+        let mut list = Self::default();
+        for (canonical, words) in table {
+            list.add(canonical, canonical);
+            for w in words {
+                list.add(canonical, w);
+            }
+        }
+        list
+    }
+}
+
+/// All word lists, the shipped ones extended by a mapping's `[values]`.
+#[derive(Clone, Debug, Default)]
+pub struct Vocabulary {
+    /// `true` / `false`.
+    pub yes_no: WordList,
+    /// `full` / `partial` / `none`.
+    pub achievement: WordList,
+    /// `female` / `male` / `other`.
+    pub gender: WordList,
+    /// `sending` / `host` / `intermediary` / `issuer`.
+    pub organisation_role: WordList,
+    /// Language names → language tags.
+    pub language: WordList,
+    /// Country names and codes → ISO alpha-2.
+    pub country: WordList,
+    /// Folded intro phrases of bullet lists ("he she knows").
+    pub intro: HashSet<String>,
+    /// Folded first words of totals rows.
+    pub totals: Vec<String>,
+    /// Folded first words of note rows.
+    pub notes: Vec<String>,
+    codes: HashSet<String>,
+}
+
+#[derive(Deserialize)]
+struct VocabularyFile {
+    yes_no: BTreeMap<String, Vec<String>>,
+    achievement: BTreeMap<String, Vec<String>>,
+    gender: BTreeMap<String, Vec<String>>,
+    organisation_role: BTreeMap<String, Vec<String>>,
+    language: BTreeMap<String, Vec<String>>,
+    country_extra: BTreeMap<String, Vec<String>>,
+    intro: Intro,
+    rows: Rows,
+}
+
+#[derive(Deserialize)]
+struct Intro {
+    phrases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Rows {
+    totals: Vec<String>,
+    notes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct CountriesFile {
+    countries: BTreeMap<String, Vec<String>>,
+}
+
+impl Vocabulary {
+    /// The word lists shipped with europass.
+    pub fn shipped() -> &'static Vocabulary {
+        static SHIPPED: OnceLock<Vocabulary> = OnceLock::new();
+        SHIPPED.get_or_init(|| {
+            let v: VocabularyFile =
+                toml::from_str(VOCABULARY_TOML).expect("mappings/vocabulary.toml is valid");
+            let c: CountriesFile =
+                toml::from_str(COUNTRIES_TOML).expect("mappings/countries.toml is valid");
+            let mut country = WordList::from_table(&c.countries);
+            for (code, words) in &v.country_extra {
+                for w in words {
+                    country.add(code, w);
+                }
+            }
+            Vocabulary {
+                yes_no: WordList::from_table(&v.yes_no),
+                achievement: WordList::from_table(&v.achievement),
+                gender: WordList::from_table(&v.gender),
+                organisation_role: WordList::from_table(&v.organisation_role),
+                language: WordList::from_table(&v.language),
+                country,
+                intro: v.intro.phrases.iter().map(|p| fold(p)).collect(),
+                totals: v.rows.totals.iter().map(|p| fold(p)).collect(),
+                notes: v.rows.notes.iter().map(|p| fold(p)).collect(),
+                codes: c.countries.keys().cloned().collect(),
+            }
+        })
+    }
+
+    /// This vocabulary plus a mapping's `[values.<list>]` words. Returns the
+    /// names of lists that do not exist, for the mapping's error message.
+    pub fn extended(
+        &self,
+        extra: &BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    ) -> (Vocabulary, Vec<String>) {
+        let mut v = self.clone();
+        let mut unknown = Vec::new();
+        for (list, table) in extra {
+            let target = match list.as_str() {
+                "yes_no" => &mut v.yes_no,
+                "achievement" => &mut v.achievement,
+                "gender" => &mut v.gender,
+                "organisation_role" => &mut v.organisation_role,
+                "language" => &mut v.language,
+                "country" => &mut v.country,
+                _ => {
+                    unknown.push(list.clone());
+                    continue;
+                }
+            };
+            for (canonical, words) in table {
+                for w in words {
+                    target.add(canonical, w);
+                }
+            }
+        }
+        (v, unknown)
+    }
+
+    /// The ISO alpha-2 code of a country written as a code or a name.
+    pub fn country_code(&self, text: &str) -> Option<String> {
+        let t = text.trim();
+        if t.len() == 2 && t.is_ascii() {
+            let up = t.to_ascii_uppercase();
+            // "EL" is how the EU writes Greece; "UK" the United Kingdom.
+            let up = match up.as_str() {
+                "EL" => "GR".to_string(),
+                "UK" => "GB".to_string(),
+                _ => up,
+            };
+            if self.codes.contains(&up) {
+                return Some(up);
+            }
+        }
+        self.country.lookup(t).map(str::to_string)
+    }
+
+    /// True when the line is an intro phrase like "He/she knows:".
+    pub fn is_intro(&self, line: &str) -> bool {
+        self.intro.contains(&fold(line))
+    }
+
+    /// The language tag of a language written as a name or code.
+    pub fn language_tag(&self, text: &str) -> Option<String> {
+        self.language.lookup(text).map(str::to_string)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn countries_are_found_by_code_and_by_name_in_many_languages() {
+        let v = Vocabulary::shipped();
+        for name in ["FI", "fi", "FIN", "Finland", "Somija", "Suomi", "Finnland"] {
+            assert_eq!(v.country_code(name).as_deref(), Some("FI"), "{name}");
+        }
+        for name in ["Vācija", "Vacija", "Deutschland", "Saksa", "DE"] {
+            assert_eq!(v.country_code(name).as_deref(), Some("DE"), "{name}");
+        }
+        assert_eq!(v.country_code("EL").as_deref(), Some("GR"));
+        assert_eq!(v.country_code("Atlantis"), None);
+    }
+
+    #[test]
+    fn yes_and_no_are_understood_in_every_shipped_language() {
+        let v = Vocabulary::shipped();
+        for w in ["Jā", "ja", "kyllä", "Yes", "✓", "x"] {
+            assert_eq!(v.yes_no.lookup(w), Some("true"), "{w}");
+        }
+        for w in ["Nē", "ei", "nein", "No"] {
+            assert_eq!(v.yes_no.lookup(w), Some("false"), "{w}");
+        }
+    }
+}

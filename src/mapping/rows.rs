@@ -1,0 +1,786 @@
+//! Reading the data rows of a recognised sheet into [`RowRecord`]s.
+//!
+//! Blank rows, totals rows and note rows are skipped with a diagnostic (a
+//! note's text is quoted so it is not lost); every other row becomes a
+//! record, with each cell normalised by its field's kind. A value that cannot
+//! be normalised is reported at its cell and kept, as written, among the
+//! record's unmapped values.
+
+use super::fields::{Field, Kind};
+use super::headers::{Column, HeaderMatch, SheetLayout, Target};
+use super::normalise::{self, Problem, clean_line, clean_text};
+use super::records::{ContactPart, OrganisationPart, Origin, RowRecord};
+use super::spec::Mapping;
+use super::text::fold;
+use crate::diagnostics::{Code, Diagnostic, Location, Severity};
+use crate::import::{CellValue, Sheet};
+use crate::model::{
+    Achievement, CountryCode, CriterionRating, Gender, Grade, MultilingualText, OrganisationRole,
+};
+
+/// Row counts of one sheet: every row read is either a record or reported.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RowCounts {
+    /// Data rows below the header.
+    pub read: usize,
+    /// Rows that became records.
+    pub records: usize,
+    /// Rows skipped or unusable, each with a diagnostic.
+    pub reported: usize,
+}
+
+/// The scheme of the row's grade and ratings, chosen once per sheet when no
+/// column gives it.
+struct SchemeChoice {
+    grade: Option<String>,
+    criteria: Option<String>,
+}
+
+/// Reads every data row of `sheet`.
+pub(crate) fn read_rows(
+    file: &str,
+    sheet: &Sheet,
+    layout: &SheetLayout,
+    mapping: &Mapping,
+    sheet_index: u32,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<RowRecord>, RowCounts) {
+    let reader = RowReader {
+        file,
+        sheet,
+        layout,
+        mapping,
+        schemes: scheme_choice(file, sheet, layout, mapping, diags),
+    };
+    let mut records = Vec::new();
+    let mut counts = RowCounts::default();
+    let mut blank_run: Option<(u32, u32)> = None;
+    let end = sheet.row_end();
+    let flush_blanks = |run: &mut Option<(u32, u32)>, diags: &mut Vec<Diagnostic>| {
+        if let Some((a, b)) = run.take() {
+            let mut loc = Location::row(file, &sheet.name, a + 1);
+            if b > a {
+                loc.last_row = Some(b + 1);
+            }
+            let n = b - a + 1;
+            diags.push(Diagnostic::info(
+                Code::BlankRowsSkipped,
+                loc,
+                format!("{n} blank row{} skipped", if n == 1 { "" } else { "s" }),
+            ));
+        }
+    };
+    for row in layout.data_start..end {
+        counts.read += 1;
+        if sheet.row_is_blank(row) {
+            blank_run = Some(match blank_run {
+                Some((a, _)) => (a, row),
+                None => (row, row),
+            });
+            counts.reported += 1;
+            continue;
+        }
+        flush_blanks(&mut blank_run, diags);
+        if let Some(d) = reader.skip_reason(row) {
+            diags.push(d);
+            counts.reported += 1;
+            continue;
+        }
+        let first_row = row == layout.data_start;
+        let mut record = reader.read_row(row, first_row, diags);
+        if !identifies_something(&record) {
+            let values: Vec<String> = record
+                .unmapped
+                .iter()
+                .map(|(h, v)| format!("{h}: {v}"))
+                .collect();
+            diags.push(
+                Diagnostic::warning(
+                    Code::RowNotUsable,
+                    Location::row(file, &sheet.name, row + 1),
+                    format!(
+                        "the row has no learner, unit or organisation to attach its values to{}",
+                        if values.is_empty() { String::new() } else { format!(" ({})", values.join("; ")) }
+                    ),
+                )
+                .with_hint("fill in the learner's name or id, or the unit's code or title, or delete the row"),
+            );
+            counts.reported += 1;
+            continue;
+        }
+        record.origin = Some(Origin {
+            sheet: sheet_index,
+            row: row + 1,
+        });
+        records.push(record);
+        counts.records += 1;
+    }
+    // Trailing blank rows at the end of the used range are not data.
+    if let Some((a, b)) = blank_run.take() {
+        let n = (b - a + 1) as usize;
+        counts.read -= n;
+        counts.reported -= n;
+    }
+    (records, counts)
+}
+
+fn identifies_something(r: &RowRecord) -> bool {
+    let l = &r.learner;
+    l.school_id.is_some()
+        || l.national_id.is_some()
+        || l.given_names.is_some()
+        || l.family_name.is_some()
+        || r.unit.code.is_some()
+        || !r.unit.title.is_empty()
+        || !r.organisation.name.is_empty()
+        || r.organisation.key.is_some()
+        || !r.qualification.title.is_empty()
+}
+
+/// Decides once per sheet where grades without a scheme column get their
+/// scheme, and says so.
+fn scheme_choice(
+    file: &str,
+    sheet: &Sheet,
+    layout: &SheetLayout,
+    mapping: &Mapping,
+    diags: &mut Vec<Diagnostic>,
+) -> SchemeChoice {
+    let has = |f: Field| layout.column_of(f).is_some();
+    let mut grade = mapping
+        .grading
+        .scheme
+        .as_deref()
+        .and_then(|s| mapping.schemes.find(s))
+        .map(|s| s.id.clone());
+    if grade.is_none()
+        && has(Field::ResultGrade)
+        && !has(Field::ResultGradingScheme)
+        && let Some(country) = &mapping.country
+        && let Some(s) = mapping.schemes.default_for_country(country)
+    {
+        diags.push(
+            Diagnostic::info(
+                Code::GradingSchemeFromCountry,
+                Location::sheet(file, &sheet.name),
+                format!("grades are read on {} ({}), the usual scale in {country}", s.id, s.name.best(&["en"]).unwrap_or("")),
+            )
+            .with_hint("add a grading scheme column, or set [grading] scheme in the mapping file, if that is wrong"),
+        );
+        grade = Some(s.id.clone());
+    }
+    let criteria = mapping
+        .grading
+        .criteria_scheme
+        .as_deref()
+        .and_then(|s| mapping.schemes.find(s))
+        .map(|s| s.id.clone());
+    SchemeChoice { grade, criteria }
+}
+
+struct RowReader<'a> {
+    file: &'a str,
+    sheet: &'a Sheet,
+    layout: &'a SheetLayout,
+    mapping: &'a Mapping,
+    schemes: SchemeChoice,
+}
+
+/// A grade or rating cell waiting for its scheme.
+struct PendingGrade<'c> {
+    column: u32,
+    header: String,
+    value: CellValue<'c>,
+    criterion: Option<String>,
+}
+
+impl<'a> RowReader<'a> {
+    fn loc(&self, row: u32, col: u32) -> Location {
+        Location::cell(self.file, &self.sheet.name, row + 1, col)
+    }
+
+    /// Totals rows and note rows.
+    fn skip_reason(&self, row: u32) -> Option<Diagnostic> {
+        let mut non_blank = (0..self.sheet.col_end())
+            .map(|c| (c, self.sheet.value(row, c)))
+            .filter(|(_, v)| !v.is_blank());
+        let (first_col, first) = non_blank.next()?;
+        let count = 1 + non_blank.count();
+        let text = first.to_text();
+        let folded = fold(&text);
+        let vocab = &self.mapping.vocabulary;
+        let starts_with = |words: &[String]| {
+            words
+                .iter()
+                .any(|w| folded == *w || folded.starts_with(&format!("{w} ")))
+        };
+        if starts_with(&vocab.totals) {
+            return Some(Diagnostic::info(
+                Code::TotalsRowSkipped,
+                Location::row(self.file, &self.sheet.name, row + 1),
+                format!("totals row \"{}\" skipped", text.trim()),
+            ));
+        }
+        let in_known_column = self
+            .layout
+            .columns
+            .iter()
+            .any(|c| c.index == first_col && c.matched.is_some());
+        let spans = self
+            .sheet
+            .merge_at(row, first_col)
+            .is_some_and(|m| m.is_horizontal());
+        if count == 1 && (starts_with(&vocab.notes) || !in_known_column || spans) {
+            return Some(
+                Diagnostic::info(
+                    Code::NoteRowSkipped,
+                    Location::cell(self.file, &self.sheet.name, row + 1, first_col),
+                    format!("note row skipped: \"{}\"", text.trim()),
+                )
+                .with_hint("notes between data rows are not imported; move them to a remarks column to keep them with a record"),
+            );
+        }
+        None
+    }
+
+    fn read_row(&self, row: u32, first_row: bool, diags: &mut Vec<Diagnostic>) -> RowRecord {
+        let mut rec = RowRecord::default();
+        let mut pending: Vec<PendingGrade> = Vec::new();
+        let mut grade_scheme: Option<String> = None;
+        let mut criteria_scheme: Option<String> = None;
+        let mut rating_scheme: Option<String> = None;
+        for column in &self.layout.columns {
+            let value = self.sheet.shown_value(row, column.index);
+            if value.is_blank() {
+                continue;
+            }
+            let header = column.display_header();
+            if let CellValue::Error(e) = value {
+                diags.push(
+                    Diagnostic::error(
+                        Code::FormulaError,
+                        self.loc(row, column.index),
+                        format!("the cell shows the formula error {e} ({header})"),
+                    )
+                    .with_hint("fix the formula or type the value in"),
+                );
+                rec.unmapped.push((header, e.to_string()));
+                continue;
+            }
+            let Some(HeaderMatch { target, .. }) = active_match(column) else {
+                rec.unmapped.push((header, value.to_text()));
+                continue;
+            };
+            match target {
+                Target::Criterion { name } => pending.push(PendingGrade {
+                    column: column.index,
+                    header,
+                    value,
+                    criterion: Some(name.clone()),
+                }),
+                Target::Field { field, language } => match field {
+                    Field::ResultGrade => pending.push(PendingGrade {
+                        column: column.index,
+                        header,
+                        value,
+                        criterion: None,
+                    }),
+                    Field::RatingValue => pending.push(PendingGrade {
+                        column: column.index,
+                        header,
+                        value,
+                        criterion: Some(String::new()),
+                    }),
+                    Field::ResultGradingScheme
+                    | Field::ResultCriteriaScheme
+                    | Field::RatingScheme => {
+                        match self.mapping.schemes.find(value.to_text().trim()) {
+                            Some(s) => {
+                                let slot = match field {
+                                    Field::ResultGradingScheme => &mut grade_scheme,
+                                    Field::ResultCriteriaScheme => &mut criteria_scheme,
+                                    _ => &mut rating_scheme,
+                                };
+                                *slot = Some(s.id.clone());
+                            }
+                            None => {
+                                let ids: Vec<&str> = self
+                                    .mapping
+                                    .schemes
+                                    .all()
+                                    .iter()
+                                    .map(|s| s.id.as_str())
+                                    .collect();
+                                diags.push(
+                                    Diagnostic::error(
+                                        Code::UnknownGradingScheme,
+                                        self.loc(row, column.index),
+                                        format!(
+                                            "\"{}\" is not a known grading scheme",
+                                            value.to_text().trim()
+                                        ),
+                                    )
+                                    .with_hint(format!(
+                                        "use one of {}, or define it in the mapping file",
+                                        ids.join(", ")
+                                    )),
+                                );
+                                rec.unmapped.push((header, value.to_text()));
+                            }
+                        }
+                    }
+                    _ => {
+                        let lang = language.as_deref().unwrap_or(&self.mapping.language);
+                        if let Err(p) = self.set(&mut rec, *field, lang, &value) {
+                            diags.push(self.problem(p, row, column.index, &header));
+                            rec.unmapped.push((header, value.to_text()));
+                        }
+                    }
+                },
+            }
+        }
+        self.apply_defaults(&mut rec, row, first_row, diags);
+        self.resolve_grades(
+            &mut rec,
+            row,
+            pending,
+            grade_scheme,
+            criteria_scheme.or(rating_scheme),
+            diags,
+        );
+        rec
+    }
+
+    /// Values the mapping gives for fields that no column (or an empty cell) gives.
+    fn apply_defaults(
+        &self,
+        rec: &mut RowRecord,
+        row: u32,
+        first_row: bool,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        for (field, text) in &self.mapping.defaults {
+            if let Some(col) = self.layout.column_of(*field)
+                && !self.sheet.shown_value(row, col).is_blank()
+            {
+                continue;
+            }
+            let lang = self.mapping.language.clone();
+            if let Err(p) = self.set(rec, *field, &lang, &CellValue::Text(text))
+                && first_row
+            {
+                diags.push(Diagnostic {
+                    severity: p.severity,
+                    code: Code::InvalidMapping,
+                    message: format!("the default for {field} in the mapping file: {}", p.message),
+                    location: Location::file(self.file),
+                    hint: p.hint,
+                });
+            }
+        }
+    }
+
+    fn problem(&self, p: Problem, row: u32, col: u32, header: &str) -> Diagnostic {
+        Diagnostic {
+            severity: p.severity,
+            code: p.code,
+            message: format!("{} ({header})", p.message),
+            location: self.loc(row, col),
+            hint: p.hint,
+        }
+    }
+
+    fn resolve_grades(
+        &self,
+        rec: &mut RowRecord,
+        row: u32,
+        pending: Vec<PendingGrade>,
+        row_grade_scheme: Option<String>,
+        row_criteria_scheme: Option<String>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        for p in pending {
+            let is_rating = p.criterion.is_some();
+            let scheme = if is_rating {
+                row_criteria_scheme
+                    .clone()
+                    .or_else(|| self.schemes.criteria.clone())
+            } else {
+                row_grade_scheme
+                    .clone()
+                    .or_else(|| self.schemes.grade.clone())
+            };
+            let Some(scheme) = scheme else {
+                diags.push(
+                    Diagnostic::error(
+                        Code::GradeWithoutScheme,
+                        self.loc(row, p.column),
+                        format!(
+                            "the {} \"{}\" has no grading scheme, so it cannot be read ({})",
+                            if is_rating { "rating" } else { "grade" },
+                            p.value.to_text().trim(),
+                            p.header
+                        ),
+                    )
+                    .with_hint(if is_rating {
+                        "add a column naming the criteria scale (e.g. \"fi-1-3\"), or set [grading] criteria_scheme in the mapping file"
+                    } else {
+                        "add a column naming the scale (e.g. \"lv-1-10\"), or set [grading] scheme in the mapping file"
+                    }),
+                );
+                rec.unmapped.push((p.header, p.value.to_text()));
+                continue;
+            };
+            match self.mapping.schemes.grade(&scheme, &p.value) {
+                Ok(grade) => match p.criterion {
+                    None => rec.result.grade = Some(grade),
+                    Some(name) if name.is_empty() => {
+                        // A ratings sheet: the criterion comes from its own column.
+                        let criterion = rec.rating.take().map(|r| r.criterion).unwrap_or_default();
+                        rec.rating = Some(CriterionRating {
+                            criterion,
+                            value: grade,
+                        });
+                    }
+                    Some(name) => rec.result.criteria.push(CriterionRating {
+                        criterion: MultilingualText::single(&self.mapping.language, name),
+                        value: grade,
+                    }),
+                },
+                Err(problem) => {
+                    diags.push(self.problem(problem, row, p.column, &p.header));
+                    rec.unmapped.push((p.header, p.value.to_text()));
+                }
+            }
+        }
+        // A criterion without a rating is reported, and its text kept.
+        if rec
+            .rating
+            .as_ref()
+            .is_some_and(|r| r.value.value.is_empty())
+            && let Some(r) = rec.rating.take()
+        {
+            let name = r
+                .criterion
+                .best(&[&self.mapping.language])
+                .unwrap_or("")
+                .to_string();
+            let col = self
+                .layout
+                .column_of(Field::RatingValue)
+                .or(self.layout.column_of(Field::RatingCriterion));
+            let mut loc = Location::row(self.file, &self.sheet.name, row + 1);
+            loc.column = col;
+            diags.push(
+                Diagnostic::warning(
+                    Code::MissingValue,
+                    loc,
+                    format!("the criterion \"{name}\" has no rating"),
+                )
+                .with_hint(
+                    "fill in the rating, or delete the row if the criterion was not assessed",
+                ),
+            );
+            rec.unmapped.push(("criterion without rating".into(), name));
+        }
+    }
+
+    /// Normalises one value into the record.
+    fn set(
+        &self,
+        rec: &mut RowRecord,
+        field: Field,
+        lang: &str,
+        v: &CellValue<'_>,
+    ) -> Result<(), Problem> {
+        use Field as F;
+        let m = self.mapping;
+        let line = || clean_line(&v.to_text());
+        let text = || clean_text(&v.to_text());
+        let code = || code_text(v);
+        let date = || normalise::date(v, m.date_order);
+        let country = || country(m, v);
+        let email = || email(v);
+        let points = || normalise::credit_value(v);
+        let multi = |t: &mut MultilingualText| t.set(lang, text());
+        match field {
+            F::LearnerId => rec.learner.school_id = Some(code()),
+            F::LearnerGivenNames => rec.learner.given_names = Some(line()),
+            F::LearnerFamilyName => rec.learner.family_name = Some(line()),
+            F::LearnerFullName => {
+                let (given, family) = split_full_name(&line());
+                rec.learner.given_names.get_or_insert(given);
+                rec.learner.family_name.get_or_insert(family);
+            }
+            F::LearnerDateOfBirth => rec.learner.date_of_birth = Some(date()?),
+            F::LearnerNationality => rec.learner.nationality = Some(country()?),
+            F::LearnerEmail => rec.learner.email = Some(email()?),
+            F::LearnerPhone => rec.learner.phone = Some(line()),
+            F::LearnerAddress => rec.learner.address = Some(line()),
+            F::LearnerNationalId => rec.learner.national_id = Some(code()),
+            F::LearnerGender => rec.learner.gender = Some(gender(m, v)?),
+            F::LearnerGuardianName => rec.learner.guardian_name = Some(line()),
+            F::LearnerGuardianEmail => rec.learner.guardian_email = Some(email()?),
+            F::LearnerGuardianPhone => rec.learner.guardian_phone = Some(line()),
+
+            F::MobilityId => rec.mobility.erasmus_id = Some(code()),
+            F::MobilityProjectCode => rec.mobility.project_code = Some(code()),
+            F::MobilityStart => rec.mobility.start = Some(date()?),
+            F::MobilityEnd => rec.mobility.end = Some(date()?),
+            F::MobilityDurationWeeks => rec.mobility.duration_weeks = Some(normalise::weeks(v)?),
+            F::MobilityObjective => multi(&mut rec.mobility.objective),
+            F::MobilityTasks => multi(&mut rec.mobility.tasks),
+            F::MobilityLanguage => rec.mobility.language = Some(language(m, v)?),
+
+            F::SendingKey | F::HostKey | F::IntermediaryKey | F::OrganisationKey => {
+                org(rec, field).key = Some(code())
+            }
+            F::SendingName | F::HostName | F::IntermediaryName | F::OrganisationName => {
+                multi(&mut org(rec, field).name)
+            }
+            F::SendingCountry
+            | F::HostCountry
+            | F::IntermediaryCountry
+            | F::OrganisationCountry => org(rec, field).country = Some(country()?),
+            F::SendingAddress | F::HostAddress | F::OrganisationAddress => {
+                org(rec, field).address = Some(line())
+            }
+            F::SendingPhone | F::HostPhone | F::OrganisationPhone => {
+                org(rec, field).phone = Some(line())
+            }
+            F::SendingEmail | F::HostEmail | F::OrganisationEmail => {
+                org(rec, field).email = Some(email()?)
+            }
+            F::SendingWebsite | F::HostWebsite | F::OrganisationWebsite => {
+                org(rec, field).website = Some(line())
+            }
+            F::SendingPic | F::HostPic | F::OrganisationPic => org(rec, field).pic = Some(code()),
+            F::SendingOid | F::HostOid | F::OrganisationOid => org(rec, field).oid = Some(code()),
+            F::SendingContactName | F::HostContactName | F::OrganisationContactName => {
+                org(rec, field).contact.name = Some(line())
+            }
+            F::SendingContactPosition | F::HostContactPosition | F::OrganisationContactPosition => {
+                multi(&mut org(rec, field).contact.position)
+            }
+            F::SendingContactEmail | F::HostContactEmail | F::OrganisationContactEmail => {
+                org(rec, field).contact.email = Some(email()?)
+            }
+            F::SendingContactPhone | F::HostContactPhone | F::OrganisationContactPhone => {
+                org(rec, field).contact.phone = Some(line())
+            }
+            F::OrganisationRole => rec.organisation.role = Some(organisation_role(m, v)?),
+
+            F::MentorName | F::AssessorName => person(rec, field).name = Some(line()),
+            F::MentorPosition | F::AssessorPosition => multi(&mut person(rec, field).position),
+            F::MentorEmail | F::AssessorEmail => person(rec, field).email = Some(email()?),
+            F::MentorPhone => rec.mentor.phone = Some(line()),
+
+            F::QualificationCode => rec.qualification.code = Some(code()),
+            F::QualificationTitle => multi(&mut rec.qualification.title),
+            F::QualificationCountry => rec.qualification.country = Some(country()?),
+            F::QualificationEqfLevel => {
+                rec.qualification.eqf_level = Some(normalise::eqf_level(v)?)
+            }
+            F::QualificationNqfLevel => {
+                rec.qualification.nqf_level = Some(normalise::nqf_level(v, m.nqf_framework())?)
+            }
+            F::QualificationEcvetPoints => rec.qualification.ecvet_points = Some(points()?),
+
+            F::UnitCode => rec.unit.code = Some(code()),
+            F::UnitTitle => multi(&mut rec.unit.title),
+            F::UnitAreaOfWork => multi(&mut rec.unit.area_of_work),
+            F::UnitDescription => multi(&mut rec.unit.description),
+            F::UnitEqfLevel => rec.unit.eqf_level = Some(normalise::eqf_level(v)?),
+            F::UnitNqfLevel => {
+                rec.unit.nqf_level = Some(normalise::nqf_level(v, m.nqf_framework())?)
+            }
+            F::UnitEcvetPoints => rec.unit.ecvet_points = Some(points()?),
+            F::UnitNationalPoints => rec.unit.national_points = Some(points()?),
+            F::UnitKnowledge | F::UnitSkills | F::UnitCompetence => {
+                let lines = normalise::outcome_lines(&v.to_text(), |l| m.vocabulary.is_intro(l));
+                let lists = match field {
+                    F::UnitKnowledge => &mut rec.unit.knowledge,
+                    F::UnitSkills => &mut rec.unit.skills,
+                    _ => &mut rec.unit.competence,
+                };
+                lists.insert(lang.to_string(), lines);
+            }
+
+            F::ResultPassed => rec.result.passed = Some(yes_no(m, v)?),
+            F::ResultAchieved => rec.result.achieved = Some(achievement(m, v)?),
+            F::ResultDate => rec.result.date = Some(date()?),
+            F::ResultMethod => multi(&mut rec.result.method),
+            F::ResultRemarks => multi(&mut rec.result.remarks),
+            F::ResultDeviations => multi(&mut rec.result.deviations),
+            F::ResultEcvetPoints => rec.result.ecvet_points = Some(points()?),
+
+            F::RatingCriterion => {
+                let mut criterion = rec.rating.take().map(|r| r.criterion).unwrap_or_default();
+                criterion.set(lang, text());
+                rec.rating = Some(CriterionRating {
+                    criterion,
+                    value: Grade {
+                        value: String::new(),
+                        scheme: String::new(),
+                    },
+                });
+            }
+            F::ResultGrade
+            | F::ResultGradingScheme
+            | F::ResultCriteriaScheme
+            | F::RatingValue
+            | F::RatingScheme => {
+                unreachable!("grades and schemes are resolved after the row is read")
+            }
+        }
+        debug_assert!(field.kind() != Kind::Grade);
+        Ok(())
+    }
+}
+
+/// The column's match, unless it lost its field to a better column.
+fn active_match(column: &Column) -> Option<&HeaderMatch> {
+    if column.duplicate_of.is_some() {
+        return None;
+    }
+    column.matched.as_ref()
+}
+
+fn org(rec: &mut RowRecord, field: Field) -> &mut OrganisationPart {
+    use super::fields::Entity;
+    match field.entity() {
+        Entity::Sending => &mut rec.sending,
+        Entity::Host => &mut rec.host,
+        Entity::Intermediary => &mut rec.intermediary,
+        _ => &mut rec.organisation,
+    }
+}
+
+fn person(rec: &mut RowRecord, field: Field) -> &mut ContactPart {
+    use super::fields::Entity;
+    match field.entity() {
+        Entity::Mentor => &mut rec.mentor,
+        _ => &mut rec.assessor,
+    }
+}
+
+/// Identifiers exactly as written: a whole number without ".0", text as is
+/// (so "0100" keeps its zero).
+fn code_text(v: &CellValue<'_>) -> String {
+    match v {
+        CellValue::Number(n) => crate::import::format_number(*n),
+        other => clean_line(&other.to_text()),
+    }
+}
+
+/// "Anna Ozola" → ("Anna", "Ozola"); "Ozola, Anna" → ("Anna", "Ozola").
+fn split_full_name(full: &str) -> (String, String) {
+    if let Some((family, given)) = full.split_once(',') {
+        return (given.trim().to_string(), family.trim().to_string());
+    }
+    match full.rsplit_once(' ') {
+        Some((given, family)) => (given.trim().to_string(), family.trim().to_string()),
+        None => (String::new(), full.to_string()),
+    }
+}
+
+fn country(m: &Mapping, v: &CellValue<'_>) -> Result<CountryCode, Problem> {
+    let t = clean_line(&v.to_text());
+    m.vocabulary
+        .country_code(&t)
+        .map(CountryCode)
+        .ok_or_else(|| {
+            Problem::error(
+                Code::InvalidCountry,
+                format!("'{t}' is not a country europass recognises"),
+                "write the country's name or its two-letter ISO code (LV, FI, DE)",
+            )
+        })
+}
+
+fn email(v: &CellValue<'_>) -> Result<String, Problem> {
+    let t = clean_line(&v.to_text());
+    let t = t.strip_prefix("mailto:").unwrap_or(&t).to_string();
+    let ok = t
+        .split_once('@')
+        .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.ends_with('.'))
+        && !t.contains(' ');
+    if ok {
+        Ok(t)
+    } else {
+        Err(Problem {
+            severity: Severity::Warning,
+            code: Code::InvalidEmail,
+            message: format!("'{t}' does not look like an e-mail address"),
+            hint: Some("write it as name@example.lv".into()),
+        })
+    }
+}
+
+fn yes_no(m: &Mapping, v: &CellValue<'_>) -> Result<bool, Problem> {
+    if let CellValue::Bool(b) = v {
+        return Ok(*b);
+    }
+    let t = v.to_text();
+    match m.vocabulary.yes_no.lookup(&t) {
+        Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        _ => Err(Problem::error(
+            Code::InvalidBoolean,
+            format!("'{}' is neither yes nor no", t.trim()),
+            "write yes or no (jā / nē, kyllä / ei, ja / nein)",
+        )),
+    }
+}
+
+fn achievement(m: &Mapping, v: &CellValue<'_>) -> Result<Achievement, Problem> {
+    let t = v.to_text();
+    match m.vocabulary.achievement.lookup(&t) {
+        Some("full") => Ok(Achievement::Full),
+        Some("partial") => Ok(Achievement::Partial),
+        Some("none") => Ok(Achievement::None),
+        _ => Err(choice_problem(
+            &t,
+            "full, partial or none (pilnībā / daļēji / nav)",
+        )),
+    }
+}
+
+fn gender(m: &Mapping, v: &CellValue<'_>) -> Result<Gender, Problem> {
+    let t = v.to_text();
+    match m.vocabulary.gender.lookup(&t) {
+        Some("female") => Ok(Gender::Female),
+        Some("male") => Ok(Gender::Male),
+        Some("other") => Ok(Gender::Other),
+        _ => Err(choice_problem(&t, "female, male or other")),
+    }
+}
+
+fn organisation_role(m: &Mapping, v: &CellValue<'_>) -> Result<OrganisationRole, Problem> {
+    let t = v.to_text();
+    match m.vocabulary.organisation_role.lookup(&t) {
+        Some("sending") => Ok(OrganisationRole::Sending),
+        Some("host") => Ok(OrganisationRole::Host),
+        Some("intermediary") => Ok(OrganisationRole::Intermediary),
+        Some("issuer") => Ok(OrganisationRole::Issuer),
+        _ => Err(choice_problem(
+            &t,
+            "sending, host or intermediary (nosūtošā / uzņemošā / starpnieks)",
+        )),
+    }
+}
+
+fn language(m: &Mapping, v: &CellValue<'_>) -> Result<String, Problem> {
+    let t = v.to_text();
+    m.vocabulary
+        .language_tag(&t)
+        .ok_or_else(|| choice_problem(&t, "a language name or a two-letter code (lv, en, fi, de)"))
+}
+
+fn choice_problem(t: &str, allowed: &str) -> Problem {
+    Problem::error(
+        Code::InvalidChoice,
+        format!("'{}' is not one of the allowed values", t.trim()),
+        format!("write {allowed}"),
+    )
+}
