@@ -1,0 +1,54 @@
+//! Rules over the canonical model: things no single cell shows wrong but the
+//! round as a whole does (an end before a start, a "passed" that the grade
+//! contradicts), and what each output format needs.
+//!
+//! Rules only read the [`Round`]; the [`SourceMap`] points each finding at
+//! the cell to fix.
+
+mod dates;
+mod grades;
+mod records;
+mod requirements;
+
+pub use requirements::Requirement;
+
+use crate::diagnostics::Diagnostic;
+use crate::mapping::SourceMap;
+use crate::model::Round;
+
+/// A rule over the whole round.
+type Rule = fn(&Round, &SourceMap, &mut Vec<Diagnostic>);
+
+/// Every rule, in the order its findings are listed.
+const RULES: &[Rule] = &[
+    dates::mobility_dates,
+    dates::birth_dates,
+    grades::passed_agrees_with_grade,
+    grades::awarded_points_within_unit,
+    records::learners_have_mobilities,
+    records::mobilities_have_hosts,
+    records::units_have_outcomes,
+];
+
+/// Applies every rule to the round.
+pub fn check_round(round: &Round, sources: &SourceMap) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        rule(round, sources, &mut out);
+    }
+    out
+}
+
+/// Checks what an output format needs (see [`Requirement`]).
+pub fn check_requirements(
+    round: &Round,
+    sources: &SourceMap,
+    format: &str,
+    needs: &[Requirement],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for need in needs {
+        need.check(round, sources, format, &mut out);
+    }
+    out
+}

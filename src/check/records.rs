@@ -1,0 +1,74 @@
+//! Records that are present but incomplete for a mobility round.
+
+use std::collections::HashSet;
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::mapping::{Field, RecordRef, SourceMap};
+use crate::model::Round;
+
+/// Every learner goes somewhere.
+pub(super) fn learners_have_mobilities(
+    round: &Round,
+    sources: &SourceMap,
+    out: &mut Vec<Diagnostic>,
+) {
+    let with: HashSet<&str> = round
+        .mobilities
+        .iter()
+        .map(|m| m.learner.as_str())
+        .collect();
+    for l in round
+        .learners
+        .iter()
+        .filter(|l| !with.contains(l.id.as_str()))
+    {
+        out.push(
+            Diagnostic::warning(
+                Code::LearnerWithoutMobility,
+                sources.locate(&RecordRef::Learner(l.id.clone()), None),
+                format!(
+                    "{} has no mobility (no host, dates or sending school)",
+                    l.full_name()
+                ),
+            )
+            .with_hint("add the host organisation and the mobility's dates"),
+        );
+    }
+}
+
+/// Every mobility has a host.
+pub(super) fn mobilities_have_hosts(round: &Round, sources: &SourceMap, out: &mut Vec<Diagnostic>) {
+    for m in round.mobilities.iter().filter(|m| m.host.is_none()) {
+        out.push(
+            Diagnostic::warning(
+                Code::MobilityWithoutHost,
+                sources.locate(&RecordRef::Mobility(m.id.clone()), Some(Field::HostName)),
+                format!(
+                    "the mobility of learner {} has no host organisation",
+                    m.learner
+                ),
+            )
+            .with_hint("fill in the host organisation"),
+        );
+    }
+}
+
+/// Units state what is to be learnt.
+pub(super) fn units_have_outcomes(round: &Round, sources: &SourceMap, out: &mut Vec<Diagnostic>) {
+    for u in round
+        .units
+        .iter()
+        .filter(|u| u.learning_outcomes.is_empty() && !u.title.is_empty())
+    {
+        out.push(
+            Diagnostic::info(
+                Code::UnitWithoutOutcomes,
+                sources.locate(&RecordRef::Unit(u.id.clone()), Some(Field::UnitKnowledge)),
+                format!("unit {} lists no knowledge, skills or competence", u.id),
+            )
+            .with_hint(
+                "add the unit's learning outcomes, or give its Word description as input too",
+            ),
+        );
+    }
+}

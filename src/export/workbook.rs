@@ -1,0 +1,430 @@
+//! The canonical import workbook: the layout `europass template xlsx` writes
+//! for schools to fill in, with one sheet per record kind, the exact headers
+//! of a shipped mapping, drop-down lists and an instructions sheet.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use rust_xlsxwriter::{
+    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format,
+    FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+};
+use serde::Deserialize;
+
+use super::ExportError;
+use crate::mapping::{Field, Kind, Mapping, SheetRole};
+
+const TEXT_TOML: &str = include_str!("../../assets/template-text.toml");
+
+/// Rows prepared with drop-down lists and date formats below the header.
+const PREPARED_ROWS: u32 = 1000;
+
+/// The sheets of the canonical layout and their columns, in order. A column
+/// is written only when the language's mapping has a header for it.
+const LAYOUT: &[(SheetRole, &[(Field, Option<&str>)])] = &[
+    (
+        SheetRole::Organisations,
+        &[
+            (Field::OrganisationName, None),
+            (Field::OrganisationRole, None),
+            (Field::OrganisationCountry, None),
+            (Field::OrganisationAddress, None),
+            (Field::OrganisationPhone, None),
+            (Field::OrganisationEmail, None),
+            (Field::OrganisationWebsite, None),
+            (Field::OrganisationPic, None),
+            (Field::OrganisationOid, None),
+            (Field::OrganisationContactName, None),
+            (Field::OrganisationContactPosition, None),
+            (Field::OrganisationContactEmail, None),
+            (Field::OrganisationContactPhone, None),
+        ],
+    ),
+    (
+        SheetRole::Learners,
+        &[
+            (Field::LearnerId, None),
+            (Field::LearnerGivenNames, None),
+            (Field::LearnerFamilyName, None),
+            (Field::LearnerDateOfBirth, None),
+            (Field::LearnerNationality, None),
+            (Field::LearnerEmail, None),
+            (Field::LearnerPhone, None),
+            (Field::LearnerAddress, None),
+            (Field::LearnerNationalId, None),
+            (Field::LearnerGender, None),
+            (Field::LearnerGuardianName, None),
+            (Field::LearnerGuardianEmail, None),
+            (Field::LearnerGuardianPhone, None),
+            (Field::SendingName, None),
+            (Field::HostName, None),
+            (Field::MobilityProjectCode, None),
+            (Field::MobilityId, None),
+            (Field::MobilityStart, None),
+            (Field::MobilityEnd, None),
+            (Field::MobilityDurationWeeks, None),
+            (Field::MobilityObjective, None),
+            (Field::MobilityTasks, None),
+            (Field::MobilityLanguage, None),
+            (Field::MentorName, None),
+            (Field::MentorPosition, None),
+            (Field::MentorEmail, None),
+            (Field::MentorPhone, None),
+        ],
+    ),
+    (
+        SheetRole::Units,
+        &[
+            (Field::UnitCode, None),
+            (Field::UnitTitle, None),
+            (Field::UnitTitle, Some("en")),
+            (Field::QualificationCode, None),
+            (Field::QualificationTitle, None),
+            (Field::QualificationTitle, Some("en")),
+            (Field::QualificationEqfLevel, None),
+            (Field::QualificationNqfLevel, None),
+            (Field::UnitAreaOfWork, None),
+            (Field::UnitDescription, None),
+            (Field::UnitEqfLevel, None),
+            (Field::UnitNqfLevel, None),
+            (Field::UnitEcvetPoints, None),
+            (Field::UnitNationalPoints, None),
+            (Field::UnitKnowledge, None),
+            (Field::UnitKnowledge, Some("en")),
+            (Field::UnitSkills, None),
+            (Field::UnitSkills, Some("en")),
+            (Field::UnitCompetence, None),
+            (Field::UnitCompetence, Some("en")),
+        ],
+    ),
+    (
+        SheetRole::Results,
+        &[
+            (Field::LearnerId, None),
+            (Field::UnitCode, None),
+            (Field::ResultGrade, None),
+            (Field::ResultGradingScheme, None),
+            (Field::ResultPassed, None),
+            (Field::ResultAchieved, None),
+            (Field::ResultDate, None),
+            (Field::ResultMethod, None),
+            (Field::AssessorName, None),
+            (Field::AssessorPosition, None),
+            (Field::AssessorEmail, None),
+            (Field::ResultEcvetPoints, None),
+            (Field::ResultRemarks, None),
+            (Field::ResultDeviations, None),
+        ],
+    ),
+    (
+        SheetRole::Ratings,
+        &[
+            (Field::LearnerId, None),
+            (Field::UnitCode, None),
+            (Field::RatingCriterion, None),
+            (Field::RatingValue, None),
+            (Field::RatingScheme, None),
+        ],
+    ),
+];
+
+#[derive(Deserialize)]
+struct Texts {
+    title: String,
+    intro: Vec<String>,
+    sheets_heading: String,
+    columns_heading: String,
+    column: String,
+    meaning: String,
+    sheet: String,
+    yes: String,
+    no: String,
+    achievement: Vec<String>,
+    roles: Vec<String>,
+    sheet_help: BTreeMap<String, String>,
+    #[serde(default)]
+    fields: BTreeMap<String, String>,
+}
+
+fn texts() -> &'static BTreeMap<String, Texts> {
+    static TEXTS: OnceLock<BTreeMap<String, Texts>> = OnceLock::new();
+    TEXTS.get_or_init(|| toml::from_str(TEXT_TOML).expect("assets/template-text.toml is valid"))
+}
+
+/// The languages a template can be written in.
+pub fn template_languages() -> Vec<&'static str> {
+    texts().keys().map(String::as_str).collect()
+}
+
+fn xlsx_error(e: XlsxError) -> ExportError {
+    ExportError::Serialise {
+        format: "xlsx",
+        detail: e.to_string(),
+    }
+}
+
+/// A blank import workbook in `lang` (`en`, `lv`).
+pub fn template_workbook(lang: &str) -> Result<Vec<u8>, ExportError> {
+    let text = texts().get(lang).ok_or_else(|| ExportError::Serialise {
+        format: "xlsx",
+        detail: format!(
+            "no template texts for language `{lang}` (known: {})",
+            template_languages().join(", ")
+        ),
+    })?;
+    let mapping = Mapping::shipped()
+        .iter()
+        .find(|m| m.language == lang)
+        .ok_or_else(|| ExportError::Serialise {
+            format: "xlsx",
+            detail: format!("no shipped mapping for language `{lang}`"),
+        })?;
+    build(mapping, text).map_err(xlsx_error)
+}
+
+struct Lists {
+    eqf: String,
+    schemes: String,
+    countries: String,
+    yes_no: String,
+    achievement: String,
+    roles: String,
+    languages: String,
+}
+
+fn build(mapping: &Mapping, text: &Texts) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let title = Format::new().set_bold().set_font_size(16);
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_background_color(Color::RGB(0xDDEBF7))
+        .set_border(FormatBorder::Thin);
+    let date_format = Format::new().set_num_format(if mapping.language == "lv" {
+        "dd.mm.yyyy"
+    } else {
+        "yyyy-mm-dd"
+    });
+
+    // Instructions first, so a school sees them when it opens the file.
+    let sheet_name = |role: SheetRole| {
+        mapping
+            .sheet_name(role)
+            .unwrap_or(role.as_str())
+            .to_string()
+    };
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name(if mapping.language == "lv" {
+            "Norādījumi"
+        } else {
+            "Instructions"
+        })?;
+        ws.set_column_width(0, 34)?;
+        ws.set_column_width(1, 100)?;
+        ws.write_string_with_format(0, 0, &text.title, &title)?;
+        let mut row = 2;
+        for p in &text.intro {
+            ws.write_string_with_format(row, 0, p, &wrap)?;
+            ws.merge_range(row, 0, row, 1, p, &wrap)?;
+            ws.set_row_height(row, 32)?;
+            row += 1;
+        }
+        row += 1;
+        ws.write_string_with_format(row, 0, &text.sheets_heading, &bold)?;
+        row += 1;
+        for (role, _) in LAYOUT {
+            ws.write_string_with_format(row, 0, sheet_name(*role), &bold)?;
+            let help = text
+                .sheet_help
+                .get(role.as_str())
+                .map(String::as_str)
+                .unwrap_or("");
+            ws.write_string_with_format(row, 1, help, &wrap)?;
+            row += 1;
+        }
+        row += 1;
+        ws.write_string_with_format(row, 0, &text.columns_heading, &bold)?;
+        row += 1;
+        ws.write_string_with_format(
+            row,
+            0,
+            &format!("{} › {}", text.sheet, text.column),
+            &header,
+        )?;
+        ws.write_string_with_format(row, 1, &text.meaning, &header)?;
+        row += 1;
+        for (role, columns) in LAYOUT {
+            for (field, lang) in columns.iter() {
+                let Some(h) = mapping.canonical_header(*field, *lang) else {
+                    continue;
+                };
+                let key = match lang {
+                    Some(l) => format!("{}@{l}", field.path()),
+                    None => field.path(),
+                };
+                let meaning = text
+                    .fields
+                    .get(&key)
+                    .map(String::as_str)
+                    .unwrap_or(field.doc());
+                ws.write_string(row, 0, format!("{} › {h}", sheet_name(*role)))?;
+                ws.write_string_with_format(row, 1, meaning, &wrap)?;
+                row += 1;
+            }
+        }
+        ws.set_active(true);
+    }
+
+    // The data sheets.
+    let mut sheets: Vec<(SheetRole, Vec<(Field, Option<&str>, String)>)> = Vec::new();
+    for (role, columns) in LAYOUT {
+        let cols: Vec<(Field, Option<&str>, String)> = columns
+            .iter()
+            .filter_map(|(f, l)| {
+                mapping
+                    .canonical_header(*f, *l)
+                    .map(|h| (*f, *l, h.to_string()))
+            })
+            .collect();
+        sheets.push((*role, cols));
+    }
+    let lists = Lists {
+        eqf: "=Lists!$A$2:$A$9".into(),
+        schemes: format!("=Lists!$B$2:$B${}", 1 + mapping.schemes.all().len()),
+        countries: format!("=Lists!$C$2:$C${}", 1 + country_codes().len()),
+        yes_no: "=Lists!$D$2:$D$3".into(),
+        achievement: format!("=Lists!$E$2:$E${}", 1 + text.achievement.len()),
+        roles: format!("=Lists!$F$2:$F${}", 1 + text.roles.len()),
+        languages: "=Lists!$G$2:$G$13".into(),
+    };
+    let org_sheet = sheet_name(SheetRole::Organisations);
+    for (role, cols) in &sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(*role))?;
+        for (c, (field, _, h)) in cols.iter().enumerate() {
+            let c = c as u16;
+            ws.write_string_with_format(0, c, h, &header)?;
+            ws.set_column_width(c, width(field.kind(), h))?;
+            let validation = match field.kind() {
+                Kind::EqfLevel => Some(list(&lists.eqf, "EQF 1–8")),
+                Kind::NqfLevel => Some(list(&lists.eqf, "1–8")),
+                Kind::Scheme => Some(list(&lists.schemes, "lv-1-10, fi-1-3, …")),
+                Kind::Country => Some(list(&lists.countries, "LV, FI, DE, …")),
+                Kind::YesNo => Some(list(&lists.yes_no, &format!("{} / {}", text.yes, text.no))),
+                Kind::Achievement => Some(list(&lists.achievement, &text.achievement.join(" / "))),
+                Kind::OrganisationRole => Some(list(&lists.roles, &text.roles.join(" / "))),
+                Kind::Language => Some(list(&lists.languages, "lv, en, fi, de, …")),
+                Kind::Date => Some(dates()?),
+                Kind::Points | Kind::Weeks => Some(
+                    DataValidation::new()
+                        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
+                        .set_error_style(DataValidationErrorStyle::Warning),
+                ),
+                _ if matches!(field, Field::SendingName | Field::HostName) => Some(
+                    DataValidation::new()
+                        .allow_list_formula(Formula::new(format!(
+                            "='{org_sheet}'!$A$2:$A${}",
+                            PREPARED_ROWS + 1
+                        )))
+                        .set_error_style(DataValidationErrorStyle::Warning),
+                ),
+                _ => None,
+            };
+            if let Some(v) = validation {
+                ws.add_data_validation(1, c, PREPARED_ROWS, c, &v)?;
+            }
+            if field.kind() == Kind::Date {
+                ws.set_column_format(c, &date_format)?;
+            } else if matches!(field.kind(), Kind::Text | Kind::Outcomes) {
+                ws.set_column_format(c, &wrap)?;
+            }
+        }
+        ws.set_freeze_panes(1, 0)?;
+    }
+
+    // The lists behind the drop-downs, hidden.
+    let ws = wb.add_worksheet();
+    ws.set_name("Lists")?;
+    write_list(ws, 0, "EQF", (1..=8).map(|n| n.to_string()))?;
+    write_list(
+        ws,
+        1,
+        "scheme",
+        mapping.schemes.all().iter().map(|s| s.id.clone()),
+    )?;
+    write_list(ws, 2, "country", country_codes().iter().cloned())?;
+    write_list(ws, 3, "yes/no", [text.yes.clone(), text.no.clone()])?;
+    write_list(ws, 4, "achievement", text.achievement.iter().cloned())?;
+    write_list(ws, 5, "role", text.roles.iter().cloned())?;
+    write_list(
+        ws,
+        6,
+        "language",
+        [
+            "lv", "en", "fi", "de", "lt", "et", "sv", "pl", "fr", "es", "it", "ru",
+        ]
+        .map(String::from),
+    )?;
+    ws.set_hidden(true);
+    let _ = bold;
+    wb.save_to_buffer()
+}
+
+fn list(source: &str, shown: &str) -> DataValidation {
+    DataValidation::new()
+        .allow_list_formula(Formula::new(source))
+        .set_error_style(DataValidationErrorStyle::Stop)
+        .set_error_title("europass")
+        .map(|v| v.set_error_message(format!("Choose from the list: {shown}")))
+        .and_then(|v| v)
+        .unwrap_or_else(|_| DataValidation::new().allow_list_formula(Formula::new(source)))
+}
+
+fn dates() -> Result<DataValidation, XlsxError> {
+    let from = ExcelDateTime::from_ymd(1900, 1, 1)?;
+    let to = ExcelDateTime::from_ymd(2100, 12, 31)?;
+    Ok(DataValidation::new()
+        .allow_date(DataValidationRule::Between(from, to))
+        .set_error_style(DataValidationErrorStyle::Warning))
+}
+
+fn write_list(
+    ws: &mut Worksheet,
+    col: u16,
+    name: &str,
+    values: impl IntoIterator<Item = String>,
+) -> Result<(), XlsxError> {
+    ws.write_string(0, col, name)?;
+    for (i, v) in values.into_iter().enumerate() {
+        ws.write_string(1 + i as u32, col, v)?;
+    }
+    Ok(())
+}
+
+fn width(kind: Kind, header: &str) -> f64 {
+    let base: f64 = match kind {
+        Kind::Outcomes => 50.0,
+        Kind::Text => 30.0,
+        Kind::Date => 12.0,
+        _ => 16.0,
+    };
+    base.max(header.chars().count() as f64 * 0.9 + 2.0)
+        .min(60.0)
+}
+
+fn country_codes() -> &'static Vec<String> {
+    static CODES: OnceLock<Vec<String>> = OnceLock::new();
+    CODES.get_or_init(|| {
+        #[derive(Deserialize)]
+        struct Countries {
+            countries: BTreeMap<String, Vec<String>>,
+        }
+        let c: Countries = toml::from_str(include_str!("../../mappings/countries.toml"))
+            .expect("countries.toml is valid");
+        c.countries.into_keys().collect()
+    })
+}

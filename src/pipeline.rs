@@ -1,0 +1,248 @@
+//! The whole run, one way: input files → sheets → mapped rows → one round →
+//! checks. Files are read and mapped in parallel; joining and checking are
+//! sequential so results never depend on thread timing.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::check;
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::import::{self, ImportError, InputFormat, ReadOptions};
+use crate::mapping::{self, Mapping, MappingChoice, RoundBuilder, SourceMap};
+use crate::model::Round;
+use crate::report::{InputReport, MappingReport, Report};
+
+/// How to read the inputs.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Encoding and delimiter overrides for CSV.
+    pub read: ReadOptions,
+    /// The user's own mapping (`--mapping`), used for every spreadsheet.
+    pub mapping: Option<Mapping>,
+}
+
+/// The result of loading inputs: the round, where its records came from, and
+/// the report so far.
+pub struct Loaded {
+    /// The round.
+    pub round: Round,
+    /// Where each record came from.
+    pub sources: SourceMap,
+    /// What was read, understood and found wrong.
+    pub report: Report,
+}
+
+/// Expands folders (recursively, sorted) into files, skipping files that are
+/// not inputs: Office lock files (`~$x.xlsx`), hidden files and unknown types.
+pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let before = files.len();
+            walk(p, &mut files, &mut diags);
+            if files.len() == before {
+                diags.push(
+                    Diagnostic::error(
+                        Code::NoInputFiles,
+                        Location::file(p.display().to_string()),
+                        "the folder holds no file europass reads",
+                    )
+                    .with_hint("give .xlsx, .xls, .ods, .csv files or a folder that holds them"),
+                );
+            }
+        } else {
+            files.push(p.clone());
+        }
+    }
+    (files, diags)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                Code::IoError,
+                Location::file(dir.display().to_string()),
+                format!("cannot list the folder: {e}"),
+            ));
+            return;
+        }
+    };
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, files, diags);
+            continue;
+        }
+        if name.starts_with("~$") || name.starts_with(".~lock") {
+            diags.push(Diagnostic::info(
+                Code::FileSkipped,
+                Location::file(path.display().to_string()),
+                "skipped: a temporary file Office or LibreOffice keeps while a document is open",
+            ));
+            continue;
+        }
+        if import::format_from_extension(name).is_some() {
+            files.push(path);
+        } else {
+            diags.push(Diagnostic::info(
+                Code::FileSkipped,
+                Location::file(path.display().to_string()),
+                "skipped: not a file type europass reads",
+            ));
+        }
+    }
+}
+
+/// One file read and mapped, or why it could not be.
+struct FileOutcome {
+    input: InputReport,
+    mapped: Option<mapping::MappedWorkbook>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads, maps and joins every input, then checks the round.
+pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
+    let (files, mut diagnostics) = collect_inputs(paths);
+    let outcomes: Vec<FileOutcome> = files.par_iter().map(|f| load_file(f, options)).collect();
+
+    let mut builder = RoundBuilder::new();
+    let mut inputs = Vec::with_capacity(outcomes.len());
+    for outcome in outcomes {
+        diagnostics.extend(outcome.diagnostics);
+        if let Some(mapped) = outcome.mapped {
+            diagnostics.extend(mapped.diagnostics.iter().cloned());
+            builder.add_workbook(mapped);
+        }
+        inputs.push(outcome.input);
+    }
+    let (round, sources, joined) = builder.finish();
+    diagnostics.extend(joined);
+    diagnostics.extend(check::check_round(&round, &sources));
+    let report = Report::new(inputs, &round, diagnostics);
+    Loaded {
+        round,
+        sources,
+        report,
+    }
+}
+
+fn load_file(path: &Path, options: &Options) -> FileOutcome {
+    let file = path.display().to_string();
+    let mut input = InputReport::new(&file);
+    let fail = |input: InputReport, e: ImportError| FileOutcome {
+        diagnostics: vec![e.to_diagnostic(&input.file)],
+        input: InputReport {
+            unreadable: true,
+            ..input
+        },
+        mapped: None,
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return fail(input, ImportError::Io(e)),
+    };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let (workbook, notes) = import::read_workbook(&file, &bytes, &options.read)?;
+        Ok::<_, ImportError>((workbook, notes))
+    }));
+    let (workbook, notes) = match result {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => return fail(input, e),
+        Err(panic) => {
+            return fail(
+                input,
+                ImportError::Internal {
+                    detail: import::panic_text(&panic),
+                },
+            );
+        }
+    };
+    input.format = Some(workbook.format);
+    input.encoding = workbook.encoding.map(str::to_string);
+    input.delimiter = workbook.delimiter.map(|d| d.to_string());
+    let mut diagnostics = notes;
+    let Some(choice) = mapping::choose_mapping(&workbook, options.mapping.as_ref()) else {
+        diagnostics.push(no_mapping(&file, &workbook));
+        return FileOutcome {
+            input: InputReport {
+                unreadable: true,
+                ..input
+            },
+            mapped: None,
+            diagnostics,
+        };
+    };
+    diagnostics.push(chosen(&file, &choice));
+    input.mapping = Some(MappingReport::new(&choice));
+    let mapped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        mapping::map_workbook(&workbook, choice.mapping)
+    }));
+    match mapped {
+        Ok(mapped) => {
+            input.sheets = mapped.sheets.clone();
+            input.rows = mapped.rows();
+            FileOutcome {
+                input,
+                mapped: Some(mapped),
+                diagnostics,
+            }
+        }
+        Err(panic) => fail(
+            input,
+            ImportError::Internal {
+                detail: import::panic_text(&panic),
+            },
+        ),
+    }
+}
+
+fn chosen(file: &str, choice: &MappingChoice) -> Diagnostic {
+    let best = &choice.ranking[0];
+    let how = if choice.given {
+        "given with --mapping".to_string()
+    } else {
+        let others: Vec<String> = choice.ranking[1..]
+            .iter()
+            .map(|s| format!("{} {}", s.id, s.matched_columns))
+            .collect();
+        format!(
+            "best match of the shipped mappings: {} of {} header cells matched (others: {})",
+            best.matched_columns,
+            best.header_columns,
+            if others.is_empty() {
+                "none".to_string()
+            } else {
+                others.join(", ")
+            }
+        )
+    };
+    Diagnostic::info(
+        Code::MappingChosen,
+        Location::file(file),
+        format!(
+            "read with mapping \"{}\" ({}), {how}",
+            choice.mapping.id, choice.mapping.name
+        ),
+    )
+}
+
+fn no_mapping(file: &str, workbook: &import::Workbook) -> Diagnostic {
+    let what = match workbook.format {
+        InputFormat::Csv => "the file's first rows",
+        _ => "any sheet",
+    };
+    Diagnostic::error(
+        Code::NoMatchingMapping,
+        Location::file(file),
+        format!("no mapping recognises the headers in {what}: nothing was imported from this file"),
+    )
+    .with_hint("run `europass inspect` on the file to see its headers, then write a mapping file (see mappings/README.md) and pass it with --mapping")
+}

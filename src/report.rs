@@ -1,0 +1,407 @@
+//! The report of a run: what was read, how it was understood, every problem,
+//! and the row accounting (rows read = records built + rows reported).
+//! Written as `report.json`; summarised for people on the terminal.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::import::InputFormat;
+use crate::mapping::{MappingChoice, MappingOrigin, MappingScore, RowCounts, SheetReport};
+use crate::model::{Round, RoundCounts};
+
+/// The mapping a file was read with.
+#[derive(Clone, Debug, Serialize)]
+pub struct MappingReport {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Shipped or the user's file.
+    pub origin: MappingOrigin,
+    /// True when given with `--mapping`.
+    pub given: bool,
+    /// How each candidate scored, best first.
+    pub ranking: Vec<MappingScore>,
+}
+
+impl MappingReport {
+    /// From a choice.
+    pub fn new(choice: &MappingChoice) -> Self {
+        Self {
+            id: choice.mapping.id.clone(),
+            name: choice.mapping.name.clone(),
+            origin: choice.mapping.origin.clone(),
+            given: choice.given,
+            ranking: choice.ranking.clone(),
+        }
+    }
+}
+
+/// One input file.
+#[derive(Clone, Debug, Serialize)]
+pub struct InputReport {
+    /// The file as named.
+    pub file: String,
+    /// Detected format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<InputFormat>,
+    /// True when nothing could be read from it.
+    pub unreadable: bool,
+    /// CSV encoding used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// CSV delimiter used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// Mapping used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<MappingReport>,
+    /// Sheets.
+    pub sheets: Vec<SheetReport>,
+    /// Row accounting over the file's sheets.
+    pub rows: RowCounts,
+}
+
+impl InputReport {
+    /// A report for a file not read yet.
+    pub fn new(file: &str) -> Self {
+        Self {
+            file: file.to_string(),
+            format: None,
+            unreadable: false,
+            encoding: None,
+            delimiter: None,
+            mapping: None,
+            sheets: Vec::new(),
+            rows: RowCounts::default(),
+        }
+    }
+}
+
+/// Counts of diagnostics by severity.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Informational notes.
+    pub infos: usize,
+    /// Input files that could not be read at all.
+    pub unreadable_files: usize,
+}
+
+/// The whole report.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// Tool and version.
+    pub tool: String,
+    /// Every input file.
+    pub inputs: Vec<InputReport>,
+    /// Row accounting over all inputs.
+    pub rows: RowCounts,
+    /// Records in the round.
+    pub records: RoundCounts,
+    /// Diagnostics by severity.
+    pub summary: Summary,
+    /// Every diagnostic, in input order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files written (convert only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub outputs: Vec<String>,
+}
+
+impl Report {
+    /// Builds the report of a load.
+    pub fn new(inputs: Vec<InputReport>, round: &Round, diagnostics: Vec<Diagnostic>) -> Self {
+        let mut rows = RowCounts::default();
+        for i in &inputs {
+            rows.read += i.rows.read;
+            rows.records += i.rows.records;
+            rows.reported += i.rows.reported;
+        }
+        let mut r = Self {
+            tool: format!("europass {}", env!("CARGO_PKG_VERSION")),
+            inputs,
+            rows,
+            records: round.counts(),
+            summary: Summary::default(),
+            diagnostics,
+            outputs: Vec::new(),
+        };
+        r.recount();
+        r
+    }
+
+    /// Adds diagnostics found later (e.g. by an exporter's requirements).
+    pub fn extend(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(more);
+        self.recount();
+    }
+
+    /// Turns every warning into an error (`--strict`).
+    pub fn make_strict(&mut self) {
+        for d in &mut self.diagnostics {
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+            }
+        }
+        self.recount();
+    }
+
+    fn recount(&mut self) {
+        let count = |s| self.diagnostics.iter().filter(|d| d.severity == s).count();
+        self.summary = Summary {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+            unreadable_files: self.inputs.iter().filter(|i| i.unreadable).count(),
+        };
+    }
+
+    /// The exit code: 2 when an input could not be read, 1 when a record has
+    /// errors, 0 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        if self.summary.unreadable_files > 0 {
+            2
+        } else if self.summary.errors > 0 {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// The report as pretty JSON.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("a report always serialises");
+        s.push('\n');
+        s
+    }
+
+    /// Diagnostics and a summary for people; notes only when `verbose`.
+    pub fn to_human(&self, verbose: bool) -> String {
+        let mut out = String::new();
+        for d in &self.diagnostics {
+            if d.severity == Severity::Info && !verbose {
+                continue;
+            }
+            let _ = writeln!(out, "{d}");
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "{}", self.summary_line());
+        out
+    }
+
+    /// One paragraph: files, rows, records, problems.
+    pub fn summary_line(&self) -> String {
+        let files = self.inputs.len();
+        let r = &self.records;
+        let s = &self.summary;
+        let mut line = format!(
+            "{files} file{} read{}: {} rows → {} records, {} reported; {} learners, {} units, {} results",
+            plural(files),
+            if s.unreadable_files > 0 {
+                format!(" ({} unreadable)", s.unreadable_files)
+            } else {
+                String::new()
+            },
+            self.rows.read,
+            self.rows.records,
+            self.rows.reported,
+            r.learners,
+            r.units,
+            r.assessments,
+        );
+        let _ = write!(
+            line,
+            "\n{} error{}, {} warning{}",
+            s.errors,
+            plural(s.errors),
+            s.warnings,
+            plural(s.warnings)
+        );
+        if s.infos > 0 {
+            let _ = write!(line, ", {} note{} (-v to show)", s.infos, plural(s.infos));
+        }
+        line
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+impl Report {
+    /// What `inspect` prints: per file, the mapping chosen and why, and per
+    /// sheet its role, header row, row counts and every column's field.
+    pub fn to_inspect_human(&self, verbose: bool) -> String {
+        let mut out = String::new();
+        for input in &self.inputs {
+            let format = input.format.map(|f| f.describe()).unwrap_or("unreadable");
+            let _ = writeln!(out, "{}  ({format})", input.file);
+            if let Some(enc) = &input.encoding {
+                let _ = writeln!(
+                    out,
+                    "  text: {enc}, fields separated by {}",
+                    match input.delimiter.as_deref() {
+                        Some("\t") => "tabs".to_string(),
+                        Some(d) => format!("'{d}'"),
+                        None => "?".into(),
+                    }
+                );
+            }
+            if let Some(m) = &input.mapping {
+                let best = &m.ranking[0];
+                let _ = writeln!(
+                    out,
+                    "  mapping: {} \"{}\"{} — {} of {} header cells matched (score {:.1})",
+                    m.id,
+                    m.name,
+                    if m.given {
+                        " (given with --mapping)"
+                    } else {
+                        ""
+                    },
+                    best.matched_columns,
+                    best.header_columns,
+                    best.score
+                );
+                if m.ranking.len() > 1 {
+                    let others: Vec<String> = m.ranking[1..]
+                        .iter()
+                        .map(|s| format!("{} {} cells ({:.1})", s.id, s.matched_columns, s.score))
+                        .collect();
+                    let _ = writeln!(out, "    other mappings: {}", others.join(", "));
+                }
+            }
+            for sheet in &input.sheets {
+                let hidden = match sheet.visibility {
+                    crate::import::Visibility::Visible => "",
+                    _ => " [hidden]",
+                };
+                match (sheet.role, sheet.header_row) {
+                    (Some(role), Some(header)) => {
+                        let _ = writeln!(
+                            out,
+                            "  sheet \"{}\"{hidden}: {} ({}), header row {header}; {} rows read → {} records, {} reported",
+                            sheet.name,
+                            role.as_str(),
+                            if sheet.role_from_name {
+                                "by its name"
+                            } else {
+                                "by its columns"
+                            },
+                            sheet.rows.read,
+                            sheet.rows.records,
+                            sheet.rows.reported
+                        );
+                        let width = sheet
+                            .columns
+                            .iter()
+                            .map(|c| c.header.chars().count())
+                            .max()
+                            .unwrap_or(0)
+                            .min(40);
+                        for c in &sheet.columns {
+                            let header: String = c.header.replace('\n', " ");
+                            let pad = width.saturating_sub(header.chars().count());
+                            let target = match (&c.field, &c.duplicate_of) {
+                                (Some(f), Some(owner)) => {
+                                    format!("(unmapped: {f} already taken by column {owner})")
+                                }
+                                (Some(f), None) => {
+                                    let lang = c
+                                        .language
+                                        .as_deref()
+                                        .map(|l| format!("@{l}"))
+                                        .unwrap_or_default();
+                                    let how = match c.matched_by {
+                                        Some(crate::mapping::MatchKind::Exact) => String::new(),
+                                        Some(k) => format!(
+                                            "  [{}]",
+                                            serde_json::to_value(k)
+                                                .ok()
+                                                .and_then(|v| v
+                                                    .as_str()
+                                                    .map(|s| s.replace('_', " ")))
+                                                .unwrap_or_default()
+                                        ),
+                                        None => String::new(),
+                                    };
+                                    format!("{f}{lang}{how}")
+                                }
+                                (None, _) => "(unmapped: values kept with each record)".into(),
+                            };
+                            let _ = writeln!(
+                                out,
+                                "    {:>3}  {header}{}  → {target}",
+                                c.column,
+                                " ".repeat(pad)
+                            );
+                        }
+                    }
+                    _ => {
+                        let _ = writeln!(out, "  sheet \"{}\"{hidden}: not recognised", sheet.name);
+                    }
+                }
+            }
+            let problems: Vec<&Diagnostic> = self
+                .diagnostics
+                .iter()
+                .filter(|d| d.location.file.as_deref() == Some(input.file.as_str()))
+                .filter(|d| verbose || d.severity != Severity::Info)
+                .collect();
+            for d in problems {
+                let _ = writeln!(out, "  {d}");
+            }
+            out.push('\n');
+        }
+        let _ = writeln!(out, "{}", self.summary_line());
+        out
+    }
+}
+
+/// What `europass mappings` prints: the shipped mappings, and optionally
+/// every canonical field with its kind and meaning.
+pub fn describe_mappings(fields: bool) -> String {
+    use crate::mapping::{Field, Mapping};
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Shipped mappings (chosen automatically by their headers; override with --mapping FILE):"
+    );
+    for m in Mapping::shipped() {
+        let origin = match &m.origin {
+            MappingOrigin::Shipped(p) | MappingOrigin::File(p) => p.as_str(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<4} {:<45} language {}, country {}, {} fields  ({origin})",
+            m.id,
+            m.name,
+            m.language,
+            m.country.as_deref().unwrap_or("-"),
+            m.columns.len()
+        );
+    }
+    if fields {
+        let _ = writeln!(
+            out,
+            "\nCanonical fields (a mapping file lists headers for them under [table] field = [...]):"
+        );
+        for f in Field::ALL {
+            let _ = writeln!(
+                out,
+                "  {:<34} {:<16} {}",
+                f.path(),
+                format!("{:?}", f.kind()),
+                f.doc()
+            );
+        }
+    }
+    out
+}
