@@ -124,24 +124,49 @@ pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
     })
 }
 
-/// Picks the delimiter that splits the first lines into the same number of
-/// fields most consistently, preferring more fields on a tie.
+/// Picks the delimiter that splits the first records into the same number
+/// of fields most consistently, preferring more fields on a tie. Records are
+/// split outside quotes, so line breaks inside quoted cells (bullet lists)
+/// do not count as new records.
 fn sniff_delimiter(text: &str) -> u8 {
-    let lines: Vec<&str> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(30)
-        .collect();
-    let mut best = (b',', 0usize, 0usize);
-    for &d in &[b';', b',', b'\t', b'|'] {
-        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, d)).collect();
-        if counts.iter().all(|c| *c == 0) {
-            continue;
+    const CANDIDATES: [u8; 4] = [b';', b',', b'\t', b'|'];
+    let mut records: Vec<[usize; 4]> = Vec::new();
+    let mut counts = [0usize; 4];
+    let mut quoted = false;
+    let mut non_blank = false;
+    for b in text.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => {
+                if non_blank {
+                    records.push(counts);
+                    if records.len() >= 30 {
+                        break;
+                    }
+                }
+                counts = [0; 4];
+                non_blank = false;
+            }
+            _ if !quoted => {
+                if let Some(i) = CANDIDATES.iter().position(|c| *c == b) {
+                    counts[i] += 1;
+                }
+                if !b.is_ascii_whitespace() {
+                    non_blank = true;
+                }
+            }
+            _ => {}
         }
-        // How many lines share the most common count, and that count.
+    }
+    if non_blank {
+        records.push(counts);
+    }
+    let mut best = (b',', 0usize, 0usize);
+    for (i, &d) in CANDIDATES.iter().enumerate() {
+        // How many records share the most common count, and that count.
         let mut freq = std::collections::HashMap::new();
-        for c in counts.iter().filter(|c| **c > 0) {
-            *freq.entry(*c).or_insert(0usize) += 1;
+        for r in records.iter().filter(|r| r[i] > 0) {
+            *freq.entry(r[i]).or_insert(0usize) += 1;
         }
         let (mode, agree) = freq
             .into_iter()
@@ -152,19 +177,6 @@ fn sniff_delimiter(text: &str) -> u8 {
         }
     }
     best.0
-}
-
-fn count_outside_quotes(line: &str, d: u8) -> usize {
-    let mut quoted = false;
-    let mut n = 0;
-    for b in line.bytes() {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if b == d && !quoted {
-            n += 1;
-        }
-    }
-    n
 }
 
 #[cfg(test)]
@@ -199,6 +211,12 @@ mod tests {
     #[test]
     fn semicolon_wins_over_decimal_commas() {
         let text = "Vārds;Punkti;Vērtējums\nAnna;2,5;8\nJānis;3,5;7\nLiene;1;9\n";
+        assert_eq!(sniff_delimiter(text), b';');
+    }
+
+    #[test]
+    fn line_breaks_inside_quoted_cells_do_not_fool_the_sniffer() {
+        let text = "Vārds;Zināšanas;Prasmes\nAnna;\"• Teorija, pamati\n• Shēmas, sensori\n• Apkope, serviss\";\"• Prot, dara\"\n";
         assert_eq!(sniff_delimiter(text), b';');
     }
 

@@ -163,7 +163,9 @@ struct ResultEntry {
     unit: usize,
     mobility: Option<usize>,
     part: ResultPart,
-    assessor: Option<usize>,
+    /// The assessor as the row names them; their organisation is the
+    /// mobility's host, known only once every row is in.
+    assessor: Option<ContactPart>,
     unmapped: Unmapped,
     origin: Option<Origin>,
 }
@@ -186,6 +188,8 @@ pub struct RoundBuilder {
     mobility_index: HashMap<(usize, Option<usize>, Option<NaiveDate>), usize>,
     results: Vec<ResultEntry>,
     result_index: HashMap<(usize, usize), usize>,
+    /// Units a learner works on without a result yet: (learner, unit, mobility).
+    targets: Vec<(usize, usize, Option<usize>)>,
     schemes: BTreeMap<String, GradingScheme>,
     diags: Vec<Diagnostic>,
 }
@@ -301,15 +305,25 @@ impl RoundBuilder {
         let origin = row.origin.expect("rows carry their origin");
 
         if !row.organisation.is_empty() {
-            let org = self.upsert_org(&row.organisation, row.organisation.role, origin);
-            if let Some(org) = org {
-                attach(
-                    &mut self.orgs[org].unmapped,
-                    row.unmapped,
-                    origin,
-                    &self.sheets,
-                );
+            let part = &row.organisation;
+            let Some(org) = self.upsert_org(part, part.role, origin) else {
+                return;
+            };
+            // A school's contact person is its coordinator; anyone else's a
+            // general contact (mentors are named per mobility).
+            if let Some(name) = &part.contact.name {
+                let role = match part.role {
+                    Some(OrganisationRole::Sending) => ContactRole::Coordinator,
+                    _ => ContactRole::Contact,
+                };
+                self.upsert_contact(Some(org), name, &part.contact, role);
             }
+            attach(
+                &mut self.orgs[org].unmapped,
+                row.unmapped,
+                origin,
+                &self.sheets,
+            );
             return;
         }
 
@@ -344,70 +358,48 @@ impl RoundBuilder {
             .name
             .clone()
             .map(|name| self.upsert_contact(host, &name, &row.mentor, ContactRole::Mentor));
-        let assessor = row
-            .assessor
-            .name
-            .clone()
-            .map(|name| self.upsert_contact(host, &name, &row.assessor, ContactRole::Assessor));
 
-        let Some(learner) = learner else {
-            // A units (or qualifications) sheet: the unmapped values belong to the unit.
-            if let Some(u) = unit {
-                attach(
-                    &mut self.units[u].unmapped,
-                    row.unmapped,
-                    origin,
-                    &self.sheets,
-                );
-            } else if let Some(q) = qualification {
-                attach(
-                    &mut self.quals[q].unmapped,
-                    row.unmapped,
-                    origin,
-                    &self.sheets,
-                );
-            }
-            return;
+        // Unmapped values stay with the row's learner whatever the layout, so a
+        // flat sheet and a learners sheet keep them in the same place.
+        let owner = match (learner, unit, qualification) {
+            (Some(l), _, _) => &mut self.learners[l].unmapped,
+            (None, Some(u), _) => &mut self.units[u].unmapped,
+            (None, None, Some(q)) => &mut self.quals[q].unmapped,
+            (None, None, None) => return,
         };
+        attach(owner, row.unmapped, origin, &self.sheets);
+        let Some(learner) = learner else { return };
 
         let has_mobility =
             !row.mobility.is_empty() || host.is_some() || sending.is_some() || mentor.is_some();
-        let mobility = if has_mobility {
-            Some(self.upsert_mobility(
+        let mobility = has_mobility.then(|| {
+            // A qualification on a unit's row belongs to the unit; on a
+            // learner's row without a unit, to the learner's mobility.
+            let learner_qualification = if unit.is_none() { qualification } else { None };
+            self.upsert_mobility(
                 learner,
                 host,
                 sending,
                 intermediary,
                 &row.mobility,
                 mentor,
-                qualification,
+                learner_qualification,
                 origin,
-            ))
-        } else {
-            None
-        };
-        if let (Some(m), Some(u)) = (mobility, unit)
-            && !self.mobilities[m].units.contains(&u)
-        {
-            self.mobilities[m].units.push(u);
-        }
+            )
+        });
 
-        let has_result = !row.result.is_empty() || row.rating.is_some() || assessor.is_some();
-        let result = match unit {
-            Some(u) if has_result || mobility.is_none() => {
-                Some(self.upsert_result(learner, u, mobility, &row.result, assessor, origin))
+        let Some(unit) = unit else { return };
+        let has_result =
+            !row.result.is_empty() || row.rating.is_some() || row.assessor.name.is_some();
+        if has_result {
+            let r = self.upsert_result(learner, unit, mobility, &row.result, &row.assessor, origin);
+            if let Some(rating) = row.rating {
+                self.results[r].part.criteria.push(rating);
             }
-            _ => None,
-        };
-        if let (Some(r), Some(rating)) = (result, row.rating) {
-            self.results[r].part.criteria.push(rating);
+        } else {
+            // A learner and a unit without a result: the mobility targets the unit.
+            self.targets.push((learner, unit, mobility));
         }
-        let target = match (result, mobility) {
-            (Some(r), _) => &mut self.results[r].unmapped,
-            (None, Some(m)) if row.learner.is_empty() => &mut self.mobilities[m].unmapped,
-            _ => &mut self.learners[learner].unmapped,
-        };
-        attach(target, row.unmapped, origin, &self.sheets);
     }
 
     fn conflicts(
@@ -651,12 +643,6 @@ impl RoundBuilder {
             entry.origin = Some(origin);
         }
         self.orgs[index] = entry;
-        // An organisations sheet's contact person.
-        if role.is_none_or(|r| !matches!(r, OrganisationRole::Sending | OrganisationRole::Host))
-            && let Some(name) = &part.contact.name
-        {
-            self.upsert_contact(Some(index), name, &part.contact, ContactRole::Contact);
-        }
         Some(index)
     }
 
@@ -915,7 +901,7 @@ impl RoundBuilder {
         unit: usize,
         mobility: Option<usize>,
         part: &ResultPart,
-        assessor: Option<usize>,
+        assessor: &ContactPart,
         origin: Origin,
     ) -> usize {
         let index = *self.result_index.entry((learner, unit)).or_insert_with(|| {
@@ -972,7 +958,9 @@ impl RoundBuilder {
             }
         }
         entry.mobility = entry.mobility.or(mobility);
-        entry.assessor = entry.assessor.or(assessor);
+        if entry.assessor.is_none() && assessor.name.is_some() {
+            entry.assessor = Some(assessor.clone());
+        }
         self.results[index] = entry;
         index
     }
@@ -980,6 +968,7 @@ impl RoundBuilder {
     /// Resolves every reference, gives every record its id and returns the
     /// round, where each record came from, and the diagnostics.
     pub fn finish(mut self) -> (Round, SourceMap, Vec<Diagnostic>) {
+        let assessors = self.resolve();
         let mut map = SourceMap {
             sheets: self.sheets.clone(),
             origins: HashMap::new(),
@@ -1264,7 +1253,9 @@ impl RoundBuilder {
                 m.host.map(|h| org_ids[h].as_str()),
                 m.part.start,
             ));
-            let units: Vec<String> = m.units.iter().map(|u| unit_ids[*u].clone()).collect();
+            // Sorted, so the order never depends on the order of sheets or rows.
+            let mut units: Vec<String> = m.units.iter().map(|u| unit_ids[*u].clone()).collect();
+            units.sort();
             round.mobilities.push(Mobility {
                 id: id.clone(),
                 erasmus_id: m.part.erasmus_id.clone(),
@@ -1289,25 +1280,12 @@ impl RoundBuilder {
             }
         }
 
-        // Results: a result without a mobility takes the learner's only one.
-        let mut by_learner: HashMap<usize, Vec<usize>> = HashMap::new();
-        for (i, m) in self.mobilities.iter().enumerate() {
-            by_learner.entry(m.learner).or_default().push(i);
-        }
-        for r in &self.results {
+        // Results.
+        for (i, r) in self.results.iter().enumerate() {
             let learner = &learner_ids[r.learner];
             let unit = &unit_ids[r.unit];
             let id = format!("{learner}/{unit}");
-            let mobility = r.mobility.or_else(|| match by_learner.get(&r.learner) {
-                Some(list) if list.len() == 1 => Some(list[0]),
-                _ => None,
-            });
-            // The mobilities were pushed in builder order, so the index is the same.
-            if let Some(m) = mobility
-                && !round.mobilities[m].units.contains(unit)
-            {
-                round.mobilities[m].units.push(unit.clone());
-            }
+            let mobility = r.mobility;
             let passed = r.part.passed.or_else(|| {
                 let g = r.part.grade.as_ref()?;
                 self.schemes.get(&g.scheme)?.passes(&g.value)
@@ -1329,7 +1307,7 @@ impl RoundBuilder {
                 credit_points,
                 date: r.part.date,
                 method: r.part.method.clone(),
-                assessor: r.assessor.map(|c| contact_ids[c].clone()),
+                assessor: assessors[i].map(|c| contact_ids[c].clone()),
                 remarks: r.part.remarks.clone(),
                 deviations: r.part.deviations.clone(),
                 unmapped: r.unmapped.clone(),
@@ -1354,6 +1332,63 @@ impl RoundBuilder {
             .collect();
         round.sort();
         (round, map, self.diags)
+    }
+
+    /// Settles what only the whole round tells: the mobility of a result or
+    /// targeted unit that named none (the learner's only mobility), each
+    /// assessor's organisation (the host of that mobility), and a mobility's
+    /// qualification when all its units share one. Returns each result's
+    /// assessor contact.
+    fn resolve(&mut self) -> Vec<Option<usize>> {
+        let mut by_learner: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, m) in self.mobilities.iter().enumerate() {
+            by_learner.entry(m.learner).or_default().push(i);
+        }
+        let only = |learner: usize| match by_learner.get(&learner) {
+            Some(list) if list.len() == 1 => Some(list[0]),
+            _ => None,
+        };
+        let mut units_of: Vec<(usize, usize)> = Vec::new();
+        for r in &mut self.results {
+            r.mobility = r.mobility.or_else(|| only(r.learner));
+            if let Some(m) = r.mobility {
+                units_of.push((m, r.unit));
+            }
+        }
+        for &(learner, unit, mobility) in &self.targets {
+            if let Some(m) = mobility.or_else(|| only(learner)) {
+                units_of.push((m, unit));
+            }
+        }
+        for (m, u) in units_of {
+            if !self.mobilities[m].units.contains(&u) {
+                self.mobilities[m].units.push(u);
+            }
+        }
+        let mut assessors = Vec::with_capacity(self.results.len());
+        for i in 0..self.results.len() {
+            let contact = self.results[i].assessor.clone().and_then(|part| {
+                let org = self.results[i]
+                    .mobility
+                    .and_then(|m| self.mobilities[m].host);
+                let name = part.name.clone()?;
+                Some(self.upsert_contact(org, &name, &part, ContactRole::Assessor))
+            });
+            assessors.push(contact);
+        }
+        for m in &mut self.mobilities {
+            if m.qualification.is_none() {
+                let quals: BTreeSet<Option<usize>> = m
+                    .units
+                    .iter()
+                    .map(|u| self.units[*u].qualification)
+                    .collect();
+                if quals.len() == 1 {
+                    m.qualification = quals.into_iter().next().flatten();
+                }
+            }
+        }
+        assessors
     }
 
     fn locate(&self, origin: Origin, field: Field) -> Location {

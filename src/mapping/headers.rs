@@ -319,8 +319,10 @@ fn criterion_name(header: &str, folded_prefix: &str) -> String {
 pub struct Column {
     /// 0-based column.
     pub index: u32,
-    /// The header as shown (group and sub-header joined with " / ").
+    /// The column's own header text (empty when the cell is empty).
     pub header: String,
+    /// The group header merged over this and neighbouring columns, if any.
+    pub group: Option<String>,
     /// What it maps to; `None` for unmapped columns (their values are kept as unmapped).
     pub matched: Option<HeaderMatch>,
     /// When another column took the same field, that column.
@@ -328,12 +330,21 @@ pub struct Column {
 }
 
 impl Column {
-    /// The header, or "Column K" when the header cell is empty.
+    /// The column's own header, or "Column K" when the header cell is empty:
+    /// the key its unmapped values are kept under.
     pub fn display_header(&self) -> String {
         if self.header.is_empty() {
             format!("Column {}", crate::diagnostics::column_name(self.index))
         } else {
             self.header.clone()
+        }
+    }
+
+    /// The header with its group, as a user sees it: "Mobilitāte / Sākums".
+    pub fn full_header(&self) -> String {
+        match &self.group {
+            Some(g) => format!("{g} / {}", self.display_header()),
+            None => self.display_header(),
         }
     }
 }
@@ -383,9 +394,24 @@ impl SheetLayout {
     }
 }
 
-/// Header texts of one candidate header row: for each column, the texts to try.
-fn header_texts(sheet: &Sheet, row: u32, cols: u32) -> (Vec<(String, Vec<String>)>, u32) {
-    // Headers merged down from this row make a header block of several rows.
+/// The header texts of one column of a candidate header row.
+#[derive(Clone, Debug)]
+struct HeaderText {
+    /// The column's own text (several header rows joined).
+    own: String,
+    /// A group header merged over the column in the row above.
+    group: Option<String>,
+}
+
+impl HeaderText {
+    fn is_empty(&self) -> bool {
+        self.own.is_empty() && self.group.is_none()
+    }
+}
+
+/// Header texts of one candidate header row, and the last row of the header
+/// block (headers merged down make a block of several rows).
+fn header_texts(sheet: &Sheet, row: u32, cols: u32) -> (Vec<HeaderText>, u32) {
     let block_end = sheet
         .merges()
         .iter()
@@ -396,7 +422,7 @@ fn header_texts(sheet: &Sheet, row: u32, cols: u32) -> (Vec<(String, Vec<String>
         .min(row + 3);
     let mut out = Vec::with_capacity(cols as usize);
     for c in 0..cols {
-        let mut parts: Vec<String> = Vec::new();
+        let mut group = None;
         if row > 0
             && let Some(m) = sheet.merge_at(row - 1, c)
             && m.is_horizontal()
@@ -404,25 +430,26 @@ fn header_texts(sheet: &Sheet, row: u32, cols: u32) -> (Vec<(String, Vec<String>
         {
             let g = text_of(sheet.value(m.first_row, m.first_col));
             if !g.is_empty() {
-                parts.push(g);
+                group = Some(g);
             }
         }
+        let mut parts: Vec<String> = Vec::new();
         for r in row..=block_end {
             let t = text_of(sheet.shown_value(r, c));
-            if !t.is_empty() && !parts.contains(&t) {
+            if !t.is_empty() && !parts.contains(&t) && group.as_ref() != Some(&t) {
                 parts.push(t);
             }
         }
-        let display = parts.join(" / ");
-        let mut tries = Vec::new();
-        if parts.len() > 1 {
-            tries.push(parts.join(" "));
-            tries.push(parts[parts.len() - 1].clone());
-            tries.push(parts[0].clone());
-        } else if let Some(p) = parts.first() {
-            tries.push(p.clone());
+        let own = parts.join(" ");
+        // A merged header with nothing under it is the column's own header.
+        if own.is_empty() {
+            out.push(HeaderText {
+                own: group.take().unwrap_or_default(),
+                group: None,
+            });
+        } else {
+            out.push(HeaderText { own, group });
         }
-        out.push((display, tries));
     }
     (out, block_end)
 }
@@ -435,11 +462,13 @@ fn text_of(v: CellValue<'_>) -> String {
     }
 }
 
-/// Best match of a column's tries within a scope. `tries` is the combined
-/// text, then the column's own header, then its group header.
+/// Best match of a column's header within a scope: its own text, its
+/// group and own text together ("Uzņemošā organizācija Adrese"), and a
+/// generic organisation header ("Valsts") under a group naming an
+/// organisation ("Nosūtošā organizācija"), which means that organisation's field.
 fn best_in_scope(
     matcher: &Matcher,
-    tries: &[String],
+    text: &HeaderText,
     scope: Scope,
     similar: bool,
 ) -> Option<HeaderMatch> {
@@ -453,24 +482,25 @@ fn best_in_scope(
             best = Some(HeaderMatch { score, ..m });
         }
     };
-    // The combined text is the most specific reading; the group alone the least.
-    const PENALTY: [f32; 3] = [0.0, 0.002, 0.05];
-    for (i, t) in tries.iter().enumerate() {
-        for m in matcher.candidates_with(t, similar && i < 2) {
-            consider(m, PENALTY[i.min(2)]);
-        }
+    if text.own.is_empty() {
+        return None;
     }
-    // Under a group header that names a record ("Nosūtošā organizācija"),
-    // a plain header ("Valsts") means that record's field of the same name.
-    if tries.len() == 3 {
+    for m in matcher.candidates_with(&text.own, similar) {
+        consider(m, 0.002);
+    }
+    if let Some(group) = &text.group {
+        for m in matcher.candidates_with(&format!("{group} {}", text.own), false) {
+            consider(m, 0.0);
+        }
         let group_entity = matcher
-            .candidates_with(&tries[2], false)
+            .candidates_with(group, false)
             .into_iter()
-            .find(|m| m.kind != MatchKind::Similar && scope.allows(m.target.entity()))
-            .map(|m| m.target.entity());
+            .map(|m| m.target.entity())
+            .find(|e| matches!(e, Entity::Sending | Entity::Host | Entity::Intermediary));
         if let Some(entity) = group_entity {
-            for m in matcher.candidates_with(&tries[1], false) {
+            for m in matcher.candidates_with(&text.own, false) {
                 if let Target::Field { field, language } = &m.target
+                    && field.entity() == Entity::Organisation
                     && let Some(f) = Field::find(entity, field.name())
                 {
                     let target = Target::Field {
@@ -505,19 +535,19 @@ pub fn detect_layout(sheet: &Sheet, matcher: &Matcher) -> Option<SheetLayout> {
         u32,
         Scope,
         Vec<Option<HeaderMatch>>,
-        Vec<(String, Vec<String>)>,
+        Vec<HeaderText>,
         u32,
     );
     let mut best: Option<Candidate> = None;
     for row in first..last {
         let (texts, block_end) = header_texts(sheet, row, cols);
-        if texts.iter().filter(|(d, _)| !d.is_empty()).count() < 2 {
+        if texts.iter().filter(|t| !t.is_empty()).count() < 2 {
             continue;
         }
         for &scope in &scopes {
             let matches: Vec<Option<HeaderMatch>> = texts
                 .iter()
-                .map(|(_, tries)| best_in_scope(matcher, tries, scope, false))
+                .map(|t| best_in_scope(matcher, t, scope, false))
                 .collect();
             // Distinct fields, so one field matched twice is no evidence of a header.
             let strong_targets: std::collections::HashSet<&Target> = matches
@@ -543,9 +573,9 @@ pub fn detect_layout(sheet: &Sheet, matcher: &Matcher) -> Option<SheetLayout> {
     }
     let (_, _, header_row, scope, mut matches, texts, block_end) = best?;
     // Typos in the chosen header row: similar spellings, reported as such.
-    for (m, (_, tries)) in matches.iter_mut().zip(&texts) {
+    for (m, t) in matches.iter_mut().zip(&texts) {
         if m.is_none() {
-            *m = best_in_scope(matcher, tries, scope, true);
+            *m = best_in_scope(matcher, t, scope, true);
         }
     }
 
@@ -563,7 +593,7 @@ pub fn detect_layout(sheet: &Sheet, matcher: &Matcher) -> Option<SheetLayout> {
         .into_iter()
         .zip(matches)
         .enumerate()
-        .map(|(c, ((display, _), m))| {
+        .map(|(c, (text, m))| {
             let duplicate_of = m
                 .as_ref()
                 .and_then(|m| owner.get(&m.target))
@@ -571,7 +601,8 @@ pub fn detect_layout(sheet: &Sheet, matcher: &Matcher) -> Option<SheetLayout> {
                 .filter(|o| *o != c as u32);
             Column {
                 index: c as u32,
-                header: display,
+                header: text.own,
+                group: text.group,
                 matched: m,
                 duplicate_of,
             }
@@ -751,7 +782,7 @@ mod tests {
                 "mobility.end"
             ]
         );
-        assert_eq!(layout.columns[2].header, "Mobilitāte / Sākums");
+        assert_eq!(layout.columns[2].full_header(), "Mobilitāte / Sākums");
     }
 
     #[test]

@@ -350,7 +350,7 @@ fn column_report(c: &headers::Column) -> ColumnReport {
     };
     ColumnReport {
         column: crate::diagnostics::column_name(c.index),
-        header: c.display_header(),
+        header: c.full_header(),
         field,
         language,
         matched_by: c.matched.as_ref().map(|m| m.kind),
@@ -373,7 +373,7 @@ fn report_columns(
             l.row = Some(layout.header_row + 1);
             l
         };
-        let header = c.display_header();
+        let header = c.full_header();
         match (&c.matched, c.duplicate_of) {
             (Some(m), Some(owner)) => diags.push(
                 Diagnostic::warning(

@@ -155,4 +155,4 @@ macro_rules! is_default {
         }
     )*};
 }
-is_default!(LearnerPart, MobilityPart, OrganisationPart, ResultPart);
+is_default!(MobilityPart, OrganisationPart, ResultPart);
