@@ -101,27 +101,56 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// One file read and mapped, or why it could not be.
-struct FileOutcome {
+/// How many files are read at once: bounds memory when an agency converts
+/// thousands of files, while keeping every core busy.
+const FILE_WINDOW: usize = 32;
+
+/// One file read and its mapping chosen, or why it could not be.
+struct ReadFile<'m> {
     input: InputReport,
-    mapped: Option<mapping::MappedWorkbook>,
+    workbook: Option<(import::Workbook, &'m Mapping)>,
     diagnostics: Vec<Diagnostic>,
 }
 
 /// Reads, maps and joins every input, then checks the round.
 pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
     let (files, mut diagnostics) = collect_inputs(paths);
-    let outcomes: Vec<FileOutcome> = files.par_iter().map(|f| load_file(f, options)).collect();
-
     let mut builder = RoundBuilder::new();
-    let mut inputs = Vec::with_capacity(outcomes.len());
-    for outcome in outcomes {
-        diagnostics.extend(outcome.diagnostics);
-        if let Some(mapped) = outcome.mapped {
-            diagnostics.extend(mapped.diagnostics.iter().cloned());
-            builder.add_workbook(mapped);
+    let mut inputs = Vec::with_capacity(files.len());
+    for window in files.chunks(FILE_WINDOW) {
+        // Files are parsed in parallel, then joined one after the other in
+        // input order, so the round never depends on which thread was faster.
+        let read: Vec<ReadFile> = window.par_iter().map(|f| read_file(f, options)).collect();
+        for mut file in read {
+            diagnostics.append(&mut file.diagnostics);
+            if let Some((workbook, mapping)) = &file.workbook {
+                let joined = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let mut diags = Vec::new();
+                    let prepared = mapping::prepare_workbook(workbook, mapping);
+                    let sheets = builder.add_workbook(prepared, &mut diags);
+                    (sheets, diags)
+                }));
+                match joined {
+                    Ok((sheets, diags)) => {
+                        diagnostics.extend(diags);
+                        for s in &sheets {
+                            file.input.rows.read += s.rows.read;
+                            file.input.rows.records += s.rows.records;
+                            file.input.rows.reported += s.rows.reported;
+                        }
+                        file.input.sheets = sheets;
+                    }
+                    Err(panic) => {
+                        let e = ImportError::Internal {
+                            detail: import::panic_text(&panic),
+                        };
+                        diagnostics.push(e.to_diagnostic(&file.input.file));
+                        file.input.unreadable = true;
+                    }
+                }
+            }
+            inputs.push(file.input);
         }
-        inputs.push(outcome.input);
     }
     let (round, sources, joined) = builder.finish();
     diagnostics.extend(joined);
@@ -134,28 +163,34 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
     }
 }
 
-fn load_file(path: &Path, options: &Options) -> FileOutcome {
+fn read_file<'m>(path: &Path, options: &'m Options) -> ReadFile<'m> {
     let file = path.display().to_string();
     let mut input = InputReport::new(&file);
-    let fail = |input: InputReport, e: ImportError| FileOutcome {
+    let fail = |input: InputReport, e: ImportError| ReadFile {
         diagnostics: vec![e.to_diagnostic(&input.file)],
         input: InputReport {
             unreadable: true,
             ..input
         },
-        mapped: None,
+        workbook: None,
     };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return fail(input, ImportError::Io(e)),
     };
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let (workbook, notes) = import::read_workbook(&file, &bytes, &options.read)?;
-        Ok::<_, ImportError>((workbook, notes))
+    let (workbook, notes) = match import::read_workbook(&file, &bytes, &options.read) {
+        Ok(v) => v,
+        Err(e) => return fail(input, e),
+    };
+    input.format = Some(workbook.format);
+    input.encoding = workbook.encoding.map(str::to_string);
+    input.delimiter = workbook.delimiter.map(|d| d.to_string());
+    let mut diagnostics = notes;
+    let choice = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        mapping::choose_mapping(&workbook, options.mapping.as_ref())
     }));
-    let (workbook, notes) = match result {
-        Ok(Ok(v)) => v,
-        Ok(Err(e)) => return fail(input, e),
+    let choice = match choice {
+        Ok(c) => c,
         Err(panic) => {
             return fail(
                 input,
@@ -165,42 +200,24 @@ fn load_file(path: &Path, options: &Options) -> FileOutcome {
             );
         }
     };
-    input.format = Some(workbook.format);
-    input.encoding = workbook.encoding.map(str::to_string);
-    input.delimiter = workbook.delimiter.map(|d| d.to_string());
-    let mut diagnostics = notes;
-    let Some(choice) = mapping::choose_mapping(&workbook, options.mapping.as_ref()) else {
+    let Some(choice) = choice else {
         diagnostics.push(no_mapping(&file, &workbook));
-        return FileOutcome {
+        return ReadFile {
             input: InputReport {
                 unreadable: true,
                 ..input
             },
-            mapped: None,
+            workbook: None,
             diagnostics,
         };
     };
     diagnostics.push(chosen(&file, &choice));
     input.mapping = Some(MappingReport::new(&choice));
-    let mapped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        mapping::map_workbook(&workbook, choice.mapping)
-    }));
-    match mapped {
-        Ok(mapped) => {
-            input.sheets = mapped.sheets.clone();
-            input.rows = mapped.rows();
-            FileOutcome {
-                input,
-                mapped: Some(mapped),
-                diagnostics,
-            }
-        }
-        Err(panic) => fail(
-            input,
-            ImportError::Internal {
-                detail: import::panic_text(&panic),
-            },
-        ),
+    let mapping = choice.mapping;
+    ReadFile {
+        input,
+        workbook: Some((workbook, mapping)),
+        diagnostics,
     }
 }
 

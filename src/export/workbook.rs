@@ -21,7 +21,12 @@ const PREPARED_ROWS: u32 = 1000;
 
 /// The sheets of the canonical layout and their columns, in order. A column
 /// is written only when the language's mapping has a header for it.
-const LAYOUT: &[(SheetRole, &[(Field, Option<&str>)])] = &[
+/// A column of the layout: a field, in a language for `@lang` columns.
+type LayoutColumn = (Field, Option<&'static str>);
+/// A layout column with its header in the template's language.
+type HeaderedColumn = (Field, Option<&'static str>, String);
+
+const LAYOUT: &[(SheetRole, &[LayoutColumn])] = &[
     (
         SheetRole::Organisations,
         &[
@@ -249,12 +254,7 @@ fn build(mapping: &Mapping, text: &Texts) -> Result<Vec<u8>, XlsxError> {
         row += 1;
         ws.write_string_with_format(row, 0, &text.columns_heading, &bold)?;
         row += 1;
-        ws.write_string_with_format(
-            row,
-            0,
-            &format!("{} › {}", text.sheet, text.column),
-            &header,
-        )?;
+        ws.write_string_with_format(row, 0, format!("{} › {}", text.sheet, text.column), &header)?;
         ws.write_string_with_format(row, 1, &text.meaning, &header)?;
         row += 1;
         for (role, columns) in LAYOUT {
@@ -280,9 +280,9 @@ fn build(mapping: &Mapping, text: &Texts) -> Result<Vec<u8>, XlsxError> {
     }
 
     // The data sheets.
-    let mut sheets: Vec<(SheetRole, Vec<(Field, Option<&str>, String)>)> = Vec::new();
+    let mut sheets: Vec<(SheetRole, Vec<HeaderedColumn>)> = Vec::new();
     for (role, columns) in LAYOUT {
-        let cols: Vec<(Field, Option<&str>, String)> = columns
+        let cols: Vec<HeaderedColumn> = columns
             .iter()
             .filter_map(|(f, l)| {
                 mapping

@@ -226,6 +226,8 @@ pub struct Sheet {
     pub(crate) cells: Cells,
     merges: Vec<MergedRange>,
     merge_index: OnceLock<HashMap<(u32, u32), usize>>,
+    /// One past the last column; computed once because CSV rows vary in length.
+    width: u32,
 }
 
 impl Sheet {
@@ -235,12 +237,17 @@ impl Sheet {
         cells: Cells,
         merges: Vec<MergedRange>,
     ) -> Self {
+        let width = match &cells {
+            Cells::Calamine(r) => r.end().map(|(_, c)| c + 1).unwrap_or(0),
+            Cells::Text(rows) => rows.iter().map(|r| r.len() as u32).max().unwrap_or(0),
+        };
         Self {
             name,
             visibility,
             cells,
             merges,
             merge_index: OnceLock::new(),
+            width,
         }
     }
 
@@ -269,10 +276,7 @@ impl Sheet {
 
     /// One past the last column that may hold a value.
     pub fn col_end(&self) -> u32 {
-        match &self.cells {
-            Cells::Calamine(r) => r.end().map(|(_, c)| c + 1).unwrap_or(0),
-            Cells::Text(rows) => rows.iter().map(|r| r.len() as u32).max().unwrap_or(0),
-        }
+        self.width
     }
 
     /// First row that may hold a value.

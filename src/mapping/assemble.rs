@@ -10,6 +10,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Display;
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
 use chrono::NaiveDate;
 
 use super::fields::Field;
@@ -61,7 +64,7 @@ pub enum RecordRef {
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
     sheets: Vec<SheetInfo>,
-    origins: HashMap<RecordRef, Origin>,
+    origins: FxHashMap<RecordRef, Origin>,
 }
 
 impl SourceMap {
@@ -175,23 +178,74 @@ struct ResultEntry {
 pub struct RoundBuilder {
     sheets: Vec<SheetInfo>,
     learners: Vec<LearnerEntry>,
-    learner_index: HashMap<LearnerKey, Option<usize>>,
+    learner_index: FxHashMap<LearnerKey, Option<usize>>,
     orgs: Vec<OrgEntry>,
-    org_index: HashMap<OrgKey, usize>,
+    org_index: FxHashMap<OrgKey, usize>,
     units: Vec<UnitEntry>,
-    unit_index: HashMap<String, usize>,
+    unit_index: FxHashMap<String, usize>,
     quals: Vec<QualEntry>,
-    qual_index: HashMap<String, usize>,
+    qual_index: FxHashMap<String, usize>,
     contacts: Vec<ContactEntry>,
-    contact_index: HashMap<(Option<usize>, String), usize>,
+    contact_index: FxHashMap<(Option<usize>, String), usize>,
     mobilities: Vec<MobilityEntry>,
-    mobility_index: HashMap<(usize, Option<usize>, Option<NaiveDate>), usize>,
+    mobility_index: FxHashMap<(usize, Option<usize>, Option<NaiveDate>), usize>,
     results: Vec<ResultEntry>,
-    result_index: HashMap<(usize, usize), usize>,
+    result_index: FxHashMap<(usize, usize), usize>,
     /// Units a learner works on without a result yet: (learner, unit, mobility).
     targets: Vec<(usize, usize, Option<usize>)>,
     schemes: BTreeMap<String, GradingScheme>,
     diags: Vec<Diagnostic>,
+    /// Folded forms of names and titles: flat sheets repeat them on every row.
+    folded: FxHashMap<String, String>,
+    recent: RecentParts,
+}
+
+/// Parts seen on recent rows and the record each became. A flat sheet
+/// repeats the same learner, organisations and unit on row after row, and a
+/// part identical to one already merged without conflict needs neither key
+/// look-ups nor merging again.
+#[derive(Default)]
+struct RecentParts {
+    learners: Recent<LearnerPart>,
+    /// One list per role (none, sending, host, intermediary, issuer).
+    orgs: [Recent<OrganisationPart>; 5],
+    contacts: Recent<(Option<usize>, ContactRole, ContactPart)>,
+    units: Recent<UnitPart>,
+    qualifications: Recent<QualificationPart>,
+}
+
+/// A few recently seen values and their record indexes, most recent first.
+struct Recent<P> {
+    items: Vec<(P, usize)>,
+}
+
+impl<P> Default for Recent<P> {
+    fn default() -> Self {
+        Self { items: Vec::new() }
+    }
+}
+
+impl<P: PartialEq + Clone> Recent<P> {
+    const CAPACITY: usize = 16;
+
+    fn find(&mut self, part: &P) -> Option<usize> {
+        self.find_by(|p| p == part)
+    }
+
+    fn find_by(&mut self, matches: impl Fn(&P) -> bool) -> Option<usize> {
+        let pos = self.items.iter().position(|(p, _)| matches(p))?;
+        let index = self.items[pos].1;
+        // Keep the hit in front: rows of one learner or unit come together.
+        self.items[..=pos].rotate_right(1);
+        Some(index)
+    }
+
+    fn remember(&mut self, part: &P, index: usize) {
+        if self.items.len() == Self::CAPACITY {
+            self.items.pop();
+        }
+        self.items.insert(0, (part.clone(), index));
+    }
 }
 
 /// Reports two rows that disagree about one value of one record.
@@ -200,7 +254,8 @@ struct Conflicts<'a> {
     diags: &'a mut Vec<Diagnostic>,
     origin: Origin,
     first: Option<Origin>,
-    record: String,
+    /// Names the record in a message; only called when rows disagree.
+    record: &'a dyn Fn() -> String,
 }
 
 impl Conflicts<'_> {
@@ -252,7 +307,7 @@ impl Conflicts<'_> {
                 loc,
                 format!(
                     "{}: {field} is \"{new}\" here but \"{old}\" on {first}; \"{old}\" is kept",
-                    self.record
+                    (self.record)()
                 ),
             )
             .with_hint(
@@ -301,7 +356,9 @@ impl RoundBuilder {
     }
 
     /// Merges one row into the round.
-    pub(crate) fn add_row(&mut self, row: RowRecord) {
+    /// Joins one row. Takes what it keeps out of `row` and leaves the rest,
+    /// so the caller can free the remains off the joining thread.
+    pub(crate) fn add_row(&mut self, row: &mut RowRecord) {
         let origin = row.origin.expect("rows carry their origin");
 
         if !row.organisation.is_empty() {
@@ -320,7 +377,7 @@ impl RoundBuilder {
             }
             attach(
                 &mut self.orgs[org].unmapped,
-                row.unmapped,
+                std::mem::take(&mut row.unmapped),
                 origin,
                 &self.sheets,
             );
@@ -367,7 +424,12 @@ impl RoundBuilder {
             (None, None, Some(q)) => &mut self.quals[q].unmapped,
             (None, None, None) => return,
         };
-        attach(owner, row.unmapped, origin, &self.sheets);
+        attach(
+            owner,
+            std::mem::take(&mut row.unmapped),
+            origin,
+            &self.sheets,
+        );
         let Some(learner) = learner else { return };
 
         let has_mobility =
@@ -392,8 +454,10 @@ impl RoundBuilder {
         let has_result =
             !row.result.is_empty() || row.rating.is_some() || row.assessor.name.is_some();
         if has_result {
-            let r = self.upsert_result(learner, unit, mobility, &row.result, &row.assessor, origin);
-            if let Some(rating) = row.rating {
+            let part = std::mem::take(&mut row.result);
+            let assessor = std::mem::take(&mut row.assessor);
+            let r = self.upsert_result(learner, unit, mobility, part, assessor, origin);
+            if let Some(rating) = row.rating.take() {
                 self.results[r].part.criteria.push(rating);
             }
         } else {
@@ -402,12 +466,12 @@ impl RoundBuilder {
         }
     }
 
-    fn conflicts(
-        &mut self,
+    fn conflicts<'a>(
+        &'a mut self,
         origin: Origin,
         first: Option<Origin>,
-        record: String,
-    ) -> Conflicts<'_> {
+        record: &'a dyn Fn() -> String,
+    ) -> Conflicts<'a> {
         Conflicts {
             sheets: &self.sheets,
             diags: &mut self.diags,
@@ -417,7 +481,76 @@ impl RoundBuilder {
         }
     }
 
-    fn learner_keys(part: &LearnerPart) -> Vec<LearnerKey> {
+    fn upsert_learner(&mut self, part: &LearnerPart, origin: Origin) -> Option<usize> {
+        if let Some(i) = self.recent.learners.find(part) {
+            return Some(i);
+        }
+        let before = self.diags.len();
+        let index = self.merge_learner(part, origin)?;
+        if self.diags.len() == before {
+            self.recent.learners.remember(part, index);
+        }
+        Some(index)
+    }
+
+    fn upsert_org(
+        &mut self,
+        part: &OrganisationPart,
+        role: Option<OrganisationRole>,
+        origin: Origin,
+    ) -> Option<usize> {
+        if part.name.is_empty() && part.key.is_none() && part.pic.is_none() && part.oid.is_none() {
+            return None;
+        }
+        let recent = &mut self.recent.orgs[role.map_or(0, |r| r as usize + 1)];
+        if let Some(i) = recent.find(part) {
+            return Some(i);
+        }
+        let before = self.diags.len();
+        let index = self.merge_org(part, role, origin)?;
+        if self.diags.len() == before {
+            self.recent.orgs[role.map_or(0, |r| r as usize + 1)].remember(part, index);
+        }
+        Some(index)
+    }
+
+    fn upsert_unit(
+        &mut self,
+        part: &UnitPart,
+        qualification: Option<usize>,
+        origin: Origin,
+    ) -> Option<usize> {
+        if let Some(i) = self.recent.units.find(part) {
+            return Some(i);
+        }
+        let before = self.diags.len();
+        let index = self.merge_unit(part, qualification, origin)?;
+        if self.diags.len() == before {
+            self.recent.units.remember(part, index);
+        }
+        Some(index)
+    }
+
+    fn upsert_qualification(&mut self, part: &QualificationPart) -> Option<usize> {
+        if let Some(i) = self.recent.qualifications.find(part) {
+            return Some(i);
+        }
+        let index = self.merge_qualification(part)?;
+        self.recent.qualifications.remember(part, index);
+        Some(index)
+    }
+
+    /// `fold(s)`, remembered.
+    fn fold(&mut self, s: &str) -> String {
+        if let Some(f) = self.folded.get(s) {
+            return f.clone();
+        }
+        let f = fold(s);
+        self.folded.insert(s.to_string(), f.clone());
+        f
+    }
+
+    fn learner_keys(&mut self, part: &LearnerPart) -> Vec<LearnerKey> {
         let mut keys = Vec::new();
         if let Some(id) = &part.school_id {
             keys.push(LearnerKey::School(id.clone()));
@@ -426,7 +559,7 @@ impl RoundBuilder {
             keys.push(LearnerKey::National(id.clone()));
         }
         if let (Some(g), Some(f)) = (&part.given_names, &part.family_name) {
-            let name = format!("{}|{}", fold(f), fold(g));
+            let name = format!("{}|{}", self.fold(f), self.fold(g));
             if let Some(dob) = part.date_of_birth {
                 keys.push(LearnerKey::NameBirth(name.clone(), dob));
             }
@@ -435,8 +568,8 @@ impl RoundBuilder {
         keys
     }
 
-    fn upsert_learner(&mut self, part: &LearnerPart, origin: Origin) -> Option<usize> {
-        let keys = Self::learner_keys(part);
+    fn merge_learner(&mut self, part: &LearnerPart, origin: Origin) -> Option<usize> {
+        let keys = self.learner_keys(part);
         if keys.is_empty() {
             return None;
         }
@@ -463,11 +596,15 @@ impl RoundBuilder {
                 _ => {}
             }
         }
-        let name = format!(
-            "learner {} {}",
-            part.given_names.as_deref().unwrap_or(""),
-            part.family_name.as_deref().unwrap_or("")
-        );
+        let name = || {
+            format!(
+                "learner {} {}",
+                part.given_names.as_deref().unwrap_or(""),
+                part.family_name.as_deref().unwrap_or("")
+            )
+            .trim()
+            .to_string()
+        };
         let entry_origin = self.learners[index].origin;
         let detail = part.date_of_birth.is_some()
             || part.given_names.is_some()
@@ -475,7 +612,7 @@ impl RoundBuilder {
             || part.national_id.is_some();
         let mut entry = std::mem::take(&mut self.learners[index]);
         {
-            let mut c = self.conflicts(origin, entry_origin, name.trim().to_string());
+            let mut c = self.conflicts(origin, entry_origin, &name);
             let p = &mut entry.part;
             let u = &mut entry.unmapped;
             c.merge(&mut p.school_id, &part.school_id, Field::LearnerId, u, show);
@@ -556,10 +693,10 @@ impl RoundBuilder {
         Some(index)
     }
 
-    fn org_keys(part: &OrganisationPart) -> Vec<OrgKey> {
+    fn org_keys(&mut self, part: &OrganisationPart) -> Vec<OrgKey> {
         let mut keys = Vec::new();
         if let Some(k) = &part.key {
-            keys.push(OrgKey::Key(fold(k)));
+            keys.push(OrgKey::Key(self.fold(k)));
         }
         if let Some(p) = &part.pic {
             keys.push(OrgKey::Pic(p.clone()));
@@ -567,19 +704,19 @@ impl RoundBuilder {
         if let Some(o) = &part.oid {
             keys.push(OrgKey::Oid(o.to_ascii_uppercase()));
         }
-        for name in part.name.0.values() {
-            keys.push(OrgKey::Name(fold(name)));
+        for name in part.name.texts() {
+            keys.push(OrgKey::Name(self.fold(name)));
         }
         keys
     }
 
-    fn upsert_org(
+    fn merge_org(
         &mut self,
         part: &OrganisationPart,
         role: Option<OrganisationRole>,
         origin: Origin,
     ) -> Option<usize> {
-        let keys = Self::org_keys(part);
+        let keys = self.org_keys(part);
         if keys.is_empty() {
             return None;
         }
@@ -592,15 +729,16 @@ impl RoundBuilder {
             self.org_index.entry(k).or_insert(index);
         }
         let mut entry = std::mem::take(&mut self.orgs[index]);
-        let record = format!(
-            "organisation {}",
-            part.name
-                .0
-                .values()
-                .next()
-                .or(part.key.as_ref())
-                .map_or("", String::as_str)
-        );
+        let record = || {
+            format!(
+                "organisation {}",
+                part.name
+                    .texts()
+                    .next()
+                    .or(part.key.as_deref())
+                    .unwrap_or("")
+            )
+        };
         {
             let (prefix_field, country_field) = match role {
                 Some(OrganisationRole::Sending) => (Field::SendingName, Field::SendingCountry),
@@ -611,7 +749,7 @@ impl RoundBuilder {
                 _ => (Field::OrganisationName, Field::OrganisationCountry),
             };
             let first = entry.origin;
-            let mut c = self.conflicts(origin, first, record);
+            let mut c = self.conflicts(origin, first, &record);
             let p = &mut entry.part;
             let u = &mut entry.unmapped;
             c.merge(&mut p.key, &part.key, Field::OrganisationKey, u, show);
@@ -653,7 +791,28 @@ impl RoundBuilder {
         part: &ContactPart,
         role: ContactRole,
     ) -> usize {
-        let key = (org, fold(name));
+        if let Some(i) = self
+            .recent
+            .contacts
+            .find_by(|(o, r, p)| *o == org && *r == role && p == part)
+        {
+            return i;
+        }
+        let index = self.merge_contact(org, name, part, role);
+        self.recent
+            .contacts
+            .remember(&(org, role, part.clone()), index);
+        index
+    }
+
+    fn merge_contact(
+        &mut self,
+        org: Option<usize>,
+        name: &str,
+        part: &ContactPart,
+        role: ContactRole,
+    ) -> usize {
+        let key = (org, self.fold(name));
         let index = *self.contact_index.entry(key).or_insert_with(|| {
             self.contacts.push(ContactEntry {
                 part: ContactPart::default(),
@@ -675,11 +834,11 @@ impl RoundBuilder {
         index
     }
 
-    fn upsert_qualification(&mut self, part: &QualificationPart) -> Option<usize> {
+    fn merge_qualification(&mut self, part: &QualificationPart) -> Option<usize> {
         let key = part
             .code
             .clone()
-            .or_else(|| part.title.0.values().next().map(|t| fold(t)))?;
+            .or_else(|| part.title.texts().next().map(|t| self.fold(t)))?;
         let index = *self.qual_index.entry(key).or_insert_with(|| {
             self.quals.push(QualEntry::default());
             self.quals.len() - 1
@@ -698,13 +857,14 @@ impl RoundBuilder {
         }
         q.ecvet_points = q.ecvet_points.or(part.ecvet_points);
         // Titles in other languages find the same qualification.
-        for t in part.title.0.values() {
-            self.qual_index.entry(fold(t)).or_insert(index);
+        for t in part.title.texts() {
+            let key = self.fold(t);
+            self.qual_index.entry(key).or_insert(index);
         }
         Some(index)
     }
 
-    fn upsert_unit(
+    fn merge_unit(
         &mut self,
         part: &UnitPart,
         qualification: Option<usize>,
@@ -714,8 +874,8 @@ impl RoundBuilder {
         if let Some(code) = &part.code {
             keys.push(format!("code:{code}"));
         }
-        for t in part.title.0.values() {
-            keys.push(format!("title:{}", fold(t)));
+        for t in part.title.texts() {
+            keys.push(format!("title:{}", self.fold(t)));
         }
         if keys.is_empty() {
             return None;
@@ -732,15 +892,17 @@ impl RoundBuilder {
         let national_system = self.sheets[origin.sheet as usize].country.clone();
         let mut entry = std::mem::take(&mut self.units[index]);
         {
-            let record = format!(
-                "unit {}",
-                part.code
-                    .as_deref()
-                    .or(part.title.0.values().next().map(String::as_str))
-                    .unwrap_or("")
-            );
+            let record = || {
+                format!(
+                    "unit {}",
+                    part.code
+                        .as_deref()
+                        .or(part.title.texts().next())
+                        .unwrap_or("")
+                )
+            };
             let first = entry.origin;
-            let mut c = self.conflicts(origin, first, record);
+            let mut c = self.conflicts(origin, first, &record);
             let p = &mut entry.part;
             let u = &mut entry.unmapped;
             c.merge(&mut p.code, &part.code, Field::UnitCode, u, show);
@@ -840,7 +1002,8 @@ impl RoundBuilder {
         let mut entry = std::mem::take(&mut self.mobilities[index]);
         {
             let first = entry.origin;
-            let mut c = self.conflicts(origin, first, "mobility".into());
+            let record = || "mobility".to_string();
+            let mut c = self.conflicts(origin, first, &record);
             let p = &mut entry.part;
             let u = &mut entry.unmapped;
             c.merge(
@@ -900,23 +1063,33 @@ impl RoundBuilder {
         learner: usize,
         unit: usize,
         mobility: Option<usize>,
-        part: &ResultPart,
-        assessor: &ContactPart,
+        part: ResultPart,
+        assessor: ContactPart,
         origin: Origin,
     ) -> usize {
-        let index = *self.result_index.entry((learner, unit)).or_insert_with(|| {
-            self.results.push(ResultEntry {
-                learner,
-                unit,
-                origin: Some(origin),
-                ..ResultEntry::default()
-            });
-            self.results.len() - 1
-        });
+        let assessor = assessor.name.is_some().then_some(assessor);
+        let index = match self.result_index.entry((learner, unit)) {
+            std::collections::hash_map::Entry::Occupied(e) => *e.get(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                // Most results appear once: take the row's values as they are.
+                e.insert(self.results.len());
+                self.results.push(ResultEntry {
+                    learner,
+                    unit,
+                    mobility,
+                    part,
+                    assessor,
+                    unmapped: Unmapped::new(),
+                    origin: Some(origin),
+                });
+                return self.results.len() - 1;
+            }
+        };
         let mut entry = std::mem::take(&mut self.results[index]);
         {
             let first = entry.origin;
-            let mut c = self.conflicts(origin, first, "result".into());
+            let record = || "result".to_string();
+            let mut c = self.conflicts(origin, first, &record);
             let p = &mut entry.part;
             let u = &mut entry.unmapped;
             c.merge(&mut p.grade, &part.grade, Field::ResultGrade, u, |g| {
@@ -958,8 +1131,8 @@ impl RoundBuilder {
             }
         }
         entry.mobility = entry.mobility.or(mobility);
-        if entry.assessor.is_none() && assessor.name.is_some() {
-            entry.assessor = Some(assessor.clone());
+        if entry.assessor.is_none() {
+            entry.assessor = assessor;
         }
         self.results[index] = entry;
         index
@@ -969,149 +1142,134 @@ impl RoundBuilder {
     /// round, where each record came from, and the diagnostics.
     pub fn finish(mut self) -> (Round, SourceMap, Vec<Diagnostic>) {
         let assessors = self.resolve();
-        let mut map = SourceMap {
-            sheets: self.sheets.clone(),
-            origins: HashMap::new(),
-        };
+        let mut origins: FxHashMap<RecordRef, Origin> = FxHashMap::default();
         let mut round = Round::default();
 
         // Organisations.
-        let mut org_ids = Ids::default();
         for m in &self.mobilities {
-            if let Some(h) = m.host {
-                self.orgs[h].roles.insert(OrganisationRole::Host);
-            }
-            if let Some(s) = m.sending {
-                self.orgs[s].roles.insert(OrganisationRole::Sending);
-            }
-            if let Some(i) = m.intermediary {
-                self.orgs[i].roles.insert(OrganisationRole::Intermediary);
+            for (org, role) in [
+                (m.host, OrganisationRole::Host),
+                (m.sending, OrganisationRole::Sending),
+                (m.intermediary, OrganisationRole::Intermediary),
+            ] {
+                if let Some(o) = org {
+                    self.orgs[o].roles.insert(role);
+                }
             }
         }
-        let lang_of = |o: &Option<Origin>, sheets: &[SheetInfo]| {
-            o.map(|o| sheets[o.sheet as usize].language.clone())
-                .unwrap_or_else(|| "en".into())
-        };
-        for entry in &self.orgs {
-            let lang = lang_of(&entry.origin, &self.sheets);
+        let mut org_ids = Ids::default();
+        for entry in std::mem::take(&mut self.orgs) {
+            let lang = self.language_of(entry.origin);
+            let p = entry.part;
+            let base = p.name.best(&[lang]).map(slug);
             let id = org_ids.claim(
-                entry
-                    .part
-                    .name
-                    .best(&[&lang])
-                    .map(slug)
-                    .or_else(|| entry.part.key.as_deref().map(slug))
+                base.or_else(|| p.key.as_deref().map(slug))
                     .unwrap_or_else(|| "organisation".into()),
             );
-            if entry.part.name.is_empty() {
-                let loc = entry
-                    .origin
-                    .map(|o| self.locate(o, Field::OrganisationKey))
-                    .unwrap_or_else(|| Location::record(format!("organisation {id}")));
+            if p.name.is_empty() {
+                let loc = self.locate_or_record(entry.origin, Field::OrganisationKey, || {
+                    format!("organisation {id}")
+                });
                 self.diags.push(
                     Diagnostic::error(
                         Code::UnknownOrganisation,
                         loc,
                         format!(
                             "the organisation \"{}\" is referred to but no sheet gives its name",
-                            entry.part.key.as_deref().unwrap_or(&id)
+                            p.key.as_deref().unwrap_or(&id)
                         ),
                     )
                     .with_hint("add it to the organisations sheet, or write its full name instead of a key"),
                 );
             }
             let mut registration_ids = Vec::new();
-            if let Some(p) = &entry.part.pic {
+            if let Some(value) = p.pic {
                 registration_ids.push(RegistrationId {
                     scheme: RegistrationScheme::Pic,
-                    value: p.clone(),
+                    value,
                 });
             }
-            if let Some(o) = &entry.part.oid {
+            if let Some(value) = p.oid {
                 registration_ids.push(RegistrationId {
                     scheme: RegistrationScheme::Oid,
-                    value: o.clone(),
+                    value,
                 });
             }
-            round.organisations.push(Organisation {
-                id: id.clone(),
-                name: entry.part.name.clone(),
-                roles: entry.roles.clone(),
-                country: entry.part.country.clone(),
-                address: entry.part.address.clone(),
-                phone: entry.part.phone.clone(),
-                email: entry.part.email.clone(),
-                website: entry.part.website.clone(),
-                registration_ids,
-                unmapped: entry.unmapped.clone(),
-            });
             if let Some(o) = entry.origin {
-                map.origins.insert(RecordRef::Organisation(id), o);
+                origins.insert(RecordRef::Organisation(id.clone()), o);
             }
+            round.organisations.push(Organisation {
+                id,
+                name: p.name,
+                roles: entry.roles,
+                country: p.country,
+                address: p.address,
+                phone: p.phone,
+                email: p.email,
+                website: p.website,
+                registration_ids,
+                unmapped: entry.unmapped,
+            });
         }
 
         // Contacts.
         let mut contact_ids = Ids::default();
-        for c in &self.contacts {
-            let name = c.part.name.clone().unwrap_or_default();
+        for c in std::mem::take(&mut self.contacts) {
+            let name = c.part.name.unwrap_or_default();
             let base = match c.organisation {
                 Some(o) => format!("{}/{}", org_ids[o], slug(&name)),
                 None => slug(&name),
             };
-            let id = contact_ids.claim(base);
             round.contacts.push(ContactPerson {
-                id,
+                id: contact_ids.claim(base),
                 name,
-                position: c.part.position.clone(),
-                email: c.part.email.clone(),
-                phone: c.part.phone.clone(),
+                position: c.part.position,
+                email: c.part.email,
+                phone: c.part.phone,
                 organisation: c.organisation.map(|o| org_ids[o].clone()),
-                roles: c.roles.clone(),
+                roles: c.roles,
             });
         }
 
         // Qualifications.
         let mut qual_ids = Ids::default();
-        for q in &self.quals {
-            let base = q
-                .part
+        for q in std::mem::take(&mut self.quals) {
+            let p = q.part;
+            let base = p
                 .code
                 .clone()
-                .or_else(|| q.part.title.0.values().next().map(|t| slug(t)))
+                .or_else(|| p.title.texts().next().map(slug))
                 .unwrap_or_else(|| "qualification".into());
-            let id = qual_ids.claim(base);
-            let mut credit_points = Vec::new();
-            if let Some(p) = q.part.ecvet_points {
-                credit_points.push(CreditPoints::ecvet(p));
-            }
             round.qualifications.push(Qualification {
-                id,
-                code: q.part.code.clone(),
-                title: q.part.title.clone(),
-                country: q.part.country.clone(),
-                eqf_level: q.part.eqf_level,
-                nqf_level: q.part.nqf_level.clone(),
-                credit_points,
-                unmapped: q.unmapped.clone(),
+                id: qual_ids.claim(base),
+                code: p.code,
+                title: p.title,
+                country: p.country,
+                eqf_level: p.eqf_level,
+                nqf_level: p.nqf_level,
+                credit_points: p
+                    .ecvet_points
+                    .map(CreditPoints::ecvet)
+                    .into_iter()
+                    .collect(),
+                unmapped: q.unmapped,
             });
         }
 
         // Units.
         let mut unit_ids = Ids::default();
-        for entry in &self.units {
-            let lang = lang_of(&entry.origin, &self.sheets);
-            let base = entry
-                .part
+        for entry in std::mem::take(&mut self.units) {
+            let lang = self.language_of(entry.origin);
+            let p = entry.part;
+            let base = p
                 .code
                 .clone()
-                .or_else(|| entry.part.title.best(&[&lang]).map(slug))
+                .or_else(|| p.title.best(&[lang]).map(slug))
                 .unwrap_or_else(|| "unit".into());
             let id = unit_ids.claim(base);
             if !entry.defined {
-                let loc = entry
-                    .origin
-                    .map(|o| self.locate(o, Field::UnitCode))
-                    .unwrap_or_else(|| Location::record(format!("unit {id}")));
+                let loc =
+                    self.locate_or_record(entry.origin, Field::UnitCode, || format!("unit {id}"));
                 self.diags.push(
                     Diagnostic::error(
                         Code::UnknownUnit,
@@ -1121,68 +1279,59 @@ impl RoundBuilder {
                     .with_hint("add the unit (code and title) to the units sheet, or give the unit's description file as input too"),
                 );
             }
-            let mut credit_points = Vec::new();
-            if let Some(p) = entry.part.ecvet_points {
-                credit_points.push(CreditPoints::ecvet(p));
-            }
-            if let Some(p) = entry.part.national_points {
+            let mut credit_points: Vec<CreditPoints> = p
+                .ecvet_points
+                .map(CreditPoints::ecvet)
+                .into_iter()
+                .collect();
+            if let Some(value) = p.national_points {
+                let name = entry.national_system.unwrap_or_else(|| "national".into());
                 credit_points.push(CreditPoints {
-                    value: p,
-                    system: CreditSystem::National(
-                        entry
-                            .national_system
-                            .clone()
-                            .unwrap_or_else(|| "national".into()),
-                    ),
+                    value,
+                    system: CreditSystem::National(name),
                 });
             }
             let mut outcomes = Vec::new();
-            let mut mismatched = Vec::new();
             for (category, lists, letter) in [
-                (OutcomeCategory::Knowledge, &entry.part.knowledge, 'k'),
-                (OutcomeCategory::Skill, &entry.part.skills, 's'),
-                (OutcomeCategory::Competence, &entry.part.competence, 'c'),
+                (OutcomeCategory::Knowledge, &p.knowledge, 'k'),
+                (OutcomeCategory::Skill, &p.skills, 's'),
+                (OutcomeCategory::Competence, &p.competence, 'c'),
             ] {
                 if let Some(m) = build_outcomes(&id, category, letter, lists, &mut outcomes) {
-                    mismatched.push(m);
+                    let loc = self
+                        .locate_or_record(entry.origin, Field::UnitTitle, || format!("unit {id}"));
+                    self.diags.push(
+                        Diagnostic::warning(
+                            Code::ConflictingValues,
+                            loc,
+                            format!("unit {id}: {m}; statements were paired by position"),
+                        )
+                        .with_hint("give the same number of statements in every language"),
+                    );
                 }
             }
-            for m in mismatched {
-                let loc = entry
-                    .origin
-                    .map(|o| self.locate(o, Field::UnitTitle))
-                    .unwrap_or_else(|| Location::record(format!("unit {id}")));
-                self.diags.push(
-                    Diagnostic::warning(
-                        Code::ConflictingValues,
-                        loc,
-                        format!("unit {id}: {m}; statements were paired by position"),
-                    )
-                    .with_hint("give the same number of statements in every language"),
-                );
+            if let Some(o) = entry.origin {
+                origins.insert(RecordRef::Unit(id.clone()), o);
             }
             round.units.push(Unit {
-                id: id.clone(),
-                code: entry.part.code.clone(),
-                title: entry.part.title.clone(),
+                id,
+                code: p.code,
+                title: p.title,
                 qualification: entry.qualification.map(|q| qual_ids[q].clone()),
-                area_of_work: entry.part.area_of_work.clone(),
-                description: entry.part.description.clone(),
-                eqf_level: entry.part.eqf_level,
-                nqf_level: entry.part.nqf_level.clone(),
+                area_of_work: p.area_of_work,
+                description: p.description,
+                eqf_level: p.eqf_level,
+                nqf_level: p.nqf_level,
                 credit_points,
                 learning_outcomes: outcomes,
-                unmapped: entry.unmapped.clone(),
+                unmapped: entry.unmapped,
             });
-            if let Some(o) = entry.origin {
-                map.origins.insert(RecordRef::Unit(id), o);
-            }
         }
 
         // Learners.
         let mut learner_ids = Ids::default();
-        for entry in &self.learners {
-            let p = &entry.part;
+        for entry in std::mem::take(&mut self.learners) {
+            let p = entry.part;
             let base = p.school_id.clone().unwrap_or_else(|| {
                 let mut s = format!(
                     "{}-{}",
@@ -1199,10 +1348,8 @@ impl RoundBuilder {
             });
             let id = learner_ids.claim(base);
             if !entry.defined || p.family_name.is_none() && p.given_names.is_none() {
-                let loc = entry
-                    .origin
-                    .map(|o| self.locate(o, Field::LearnerId))
-                    .unwrap_or_else(|| Location::record(format!("learner {id}")));
+                let loc = self
+                    .locate_or_record(entry.origin, Field::LearnerId, || format!("learner {id}"));
                 let (code, msg) = if entry.defined {
                     (
                         Code::MissingLearnerName,
@@ -1219,34 +1366,34 @@ impl RoundBuilder {
                         .with_hint("add the learner's given and family names (on the learners sheet when there is one)"),
                 );
             }
-            let guardian = p.guardian_name.as_ref().map(|name| Guardian {
-                name: name.clone(),
-                email: p.guardian_email.clone(),
-                phone: p.guardian_phone.clone(),
-            });
-            round.learners.push(Learner {
-                id: id.clone(),
-                given_names: p.given_names.clone().unwrap_or_default(),
-                family_name: p.family_name.clone().unwrap_or_default(),
-                date_of_birth: p.date_of_birth,
-                nationality: p.nationality.clone(),
-                email: p.email.clone(),
-                phone: p.phone.clone(),
-                address: p.address.clone(),
-                national_id: p.national_id.clone(),
-                school_id: p.school_id.clone(),
-                gender: p.gender,
-                guardian,
-                unmapped: entry.unmapped.clone(),
+            let guardian = p.guardian_name.map(|name| Guardian {
+                name,
+                email: p.guardian_email,
+                phone: p.guardian_phone,
             });
             if let Some(o) = entry.origin {
-                map.origins.insert(RecordRef::Learner(id), o);
+                origins.insert(RecordRef::Learner(id.clone()), o);
             }
+            round.learners.push(Learner {
+                id,
+                given_names: p.given_names.unwrap_or_default(),
+                family_name: p.family_name.unwrap_or_default(),
+                date_of_birth: p.date_of_birth,
+                nationality: p.nationality,
+                email: p.email,
+                phone: p.phone,
+                address: p.address,
+                national_id: p.national_id,
+                school_id: p.school_id,
+                gender: p.gender,
+                guardian,
+                unmapped: entry.unmapped,
+            });
         }
 
         // Mobilities.
         let mut mobility_ids = Ids::default();
-        for m in &self.mobilities {
+        for m in std::mem::take(&mut self.mobilities) {
             let learner = &learner_ids[m.learner];
             let id = mobility_ids.claim(Mobility::derive_id(
                 learner,
@@ -1256,10 +1403,13 @@ impl RoundBuilder {
             // Sorted, so the order never depends on the order of sheets or rows.
             let mut units: Vec<String> = m.units.iter().map(|u| unit_ids[*u].clone()).collect();
             units.sort();
+            if let Some(o) = m.origin {
+                origins.insert(RecordRef::Mobility(id.clone()), o);
+            }
             round.mobilities.push(Mobility {
-                id: id.clone(),
-                erasmus_id: m.part.erasmus_id.clone(),
-                project_code: m.part.project_code.clone(),
+                id,
+                erasmus_id: m.part.erasmus_id,
+                project_code: m.part.project_code,
                 learner: learner.clone(),
                 sending: m.sending.map(|o| org_ids[o].clone()),
                 host: m.host.map(|o| org_ids[o].clone()),
@@ -1267,54 +1417,61 @@ impl RoundBuilder {
                 start: m.part.start,
                 end: m.part.end,
                 duration_weeks: m.part.duration_weeks,
-                objective: m.part.objective.clone(),
-                tasks: m.part.tasks.clone(),
+                objective: m.part.objective,
+                tasks: m.part.tasks,
                 mentor: m.mentor.map(|c| contact_ids[c].clone()),
-                language: m.part.language.clone(),
+                language: m.part.language,
                 units,
                 qualification: m.qualification.map(|q| qual_ids[q].clone()),
-                unmapped: m.unmapped.clone(),
+                unmapped: m.unmapped,
             });
-            if let Some(o) = m.origin {
-                map.origins.insert(RecordRef::Mobility(id), o);
-            }
         }
 
-        // Results.
-        for (i, r) in self.results.iter().enumerate() {
-            let learner = &learner_ids[r.learner];
-            let unit = &unit_ids[r.unit];
-            let id = format!("{learner}/{unit}");
-            let mobility = r.mobility;
-            let passed = r.part.passed.or_else(|| {
-                let g = r.part.grade.as_ref()?;
-                self.schemes.get(&g.scheme)?.passes(&g.value)
-            });
-            let mut credit_points = Vec::new();
-            if let Some(p) = r.part.ecvet_points {
-                credit_points.push(CreditPoints::ecvet(p));
+        // Results: the most numerous records, converted in parallel (every id
+        // they refer to is settled by now), then added in builder order.
+        let results: Vec<(AssessmentResult, Option<Origin>)> = std::mem::take(&mut self.results)
+            .into_par_iter()
+            .zip(assessors)
+            .map(|(r, assessor)| {
+                let learner = &learner_ids[r.learner];
+                let unit = &unit_ids[r.unit];
+                let p = r.part;
+                let passed = p.passed.or_else(|| {
+                    let g = p.grade.as_ref()?;
+                    self.schemes.get(&g.scheme)?.passes(&g.value)
+                });
+                let result = AssessmentResult {
+                    id: format!("{learner}/{unit}"),
+                    learner: learner.clone(),
+                    unit: unit.clone(),
+                    mobility: r.mobility.map(|m| mobility_ids[m].clone()),
+                    outcome: None,
+                    criteria: p.criteria,
+                    grade: p.grade,
+                    passed,
+                    achieved: p.achieved,
+                    credit_points: p
+                        .ecvet_points
+                        .map(CreditPoints::ecvet)
+                        .into_iter()
+                        .collect(),
+                    date: p.date,
+                    method: p.method,
+                    assessor: assessor.map(|c| contact_ids[c].clone()),
+                    remarks: p.remarks,
+                    deviations: p.deviations,
+                    unmapped: r.unmapped,
+                };
+                (result, r.origin)
+            })
+            .collect();
+        origins.reserve(results.len());
+        round.assessments.reserve(results.len());
+        for (result, origin) in results {
+            if let Some(o) = origin {
+                origins.insert(RecordRef::Result(result.id.clone()), o);
             }
-            round.assessments.push(AssessmentResult {
-                id: id.clone(),
-                learner: learner.clone(),
-                unit: unit.clone(),
-                mobility: mobility.map(|m| mobility_ids[m].clone()),
-                outcome: None,
-                criteria: r.part.criteria.clone(),
-                grade: r.part.grade.clone(),
-                passed,
-                achieved: r.part.achieved,
-                credit_points,
-                date: r.part.date,
-                method: r.part.method.clone(),
-                assessor: assessors[i].map(|c| contact_ids[c].clone()),
-                remarks: r.part.remarks.clone(),
-                deviations: r.part.deviations.clone(),
-                unmapped: r.unmapped.clone(),
-            });
-            if let Some(o) = r.origin {
-                map.origins.insert(RecordRef::Result(id), o);
-            }
+            round.assessments.push(result);
         }
 
         // The schemes the round's grades use.
@@ -1331,7 +1488,28 @@ impl RoundBuilder {
             .cloned()
             .collect();
         round.sort();
+        let map = SourceMap {
+            sheets: self.sheets,
+            origins,
+        };
         (round, map, self.diags)
+    }
+
+    /// The language of the sheet a record came from.
+    fn language_of(&self, origin: Option<Origin>) -> &str {
+        origin.map_or("en", |o| self.sheets[o.sheet as usize].language.as_str())
+    }
+
+    fn locate_or_record(
+        &self,
+        origin: Option<Origin>,
+        field: Field,
+        record: impl FnOnce() -> String,
+    ) -> Location {
+        match origin {
+            Some(o) => self.locate(o, field),
+            None => Location::record(record()),
+        }
     }
 
     /// Settles what only the whole round tells: the mobility of a result or

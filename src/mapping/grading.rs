@@ -165,7 +165,7 @@ impl SchemeRegistry {
             }
         };
         self.aliases.insert(fold(&spec.id), index);
-        for (_, n) in &spec.name {
+        for n in spec.name.values() {
             self.aliases.insert(fold(n), index);
         }
         for a in &spec.aliases {

@@ -165,61 +165,41 @@ pub struct SheetReport {
     pub rows: RowCounts,
 }
 
-/// One sheet's rows, read and normalised, waiting to be joined into a round.
-pub struct MappedSheet {
-    info: SheetInfo,
-    records: Vec<records::RowRecord>,
-}
+/// How many rows one parallel task reads.
+const CHUNK_ROWS: u32 = 2048;
+/// How many chunks are read at once before joining: bounds the rows held in
+/// memory while keeping every core busy.
+const WINDOW_CHUNKS: usize = 16;
 
-/// A workbook read with a mapping: what was understood of each sheet, the
-/// rows, and the diagnostics, in sheet order. Independent of every other
-/// file, so files are mapped in parallel and joined afterwards.
-pub struct MappedWorkbook {
-    /// What was understood of each sheet.
-    pub sheets: Vec<SheetReport>,
-    /// Problems found, in sheet and row order.
+/// A workbook whose sheets are recognised and ready to be read: header rows
+/// and columns found, not a data row read yet.
+pub struct PreparedWorkbook<'w> {
+    workbook: &'w Workbook,
+    mapping: &'w Mapping,
+    sheets: Vec<(usize, SheetLayout)>,
+    /// What was understood of each sheet (row counts filled in when read).
+    pub reports: Vec<SheetReport>,
+    /// Problems found with sheets and headers.
     pub diagnostics: Vec<Diagnostic>,
-    mapped: Vec<MappedSheet>,
-    schemes: Vec<crate::model::GradingScheme>,
 }
 
-impl MappedWorkbook {
-    /// Rows read that became records, over all sheets.
-    pub fn rows(&self) -> RowCounts {
-        let mut total = RowCounts::default();
-        for s in &self.sheets {
-            total.read += s.rows.read;
-            total.records += s.rows.records;
-            total.reported += s.rows.reported;
-        }
-        total
-    }
-}
-
-impl RoundBuilder {
-    /// Adds every row of a mapped workbook.
-    pub fn add_workbook(&mut self, workbook: MappedWorkbook) {
-        self.add_schemes(workbook.schemes.iter());
-        for sheet in workbook.mapped {
-            let index = self.add_sheet(sheet.info);
-            for mut r in sheet.records {
-                if let Some(o) = r.origin.as_mut() {
-                    o.sheet = index;
-                }
-                self.add_row(r);
-            }
-        }
-    }
-}
-
-/// Reads every sheet of a workbook with a mapping.
-pub fn map_workbook(workbook: &Workbook, mapping: &Mapping) -> MappedWorkbook {
+/// Recognises every sheet of a workbook with a mapping.
+pub fn prepare_workbook<'w>(workbook: &'w Workbook, mapping: &'w Mapping) -> PreparedWorkbook<'w> {
     let matcher = Matcher::new(mapping);
     let file = workbook.file.as_str();
     let mut diags = Vec::new();
     let mut reports = Vec::new();
-    let mut mapped = Vec::new();
-    for sheet in &workbook.sheets {
+    let mut sheets = Vec::new();
+    for (index, sheet) in workbook.sheets.iter().enumerate() {
+        let unread = SheetReport {
+            name: sheet.name.clone(),
+            visibility: sheet.visibility,
+            role: None,
+            role_from_name: false,
+            header_row: None,
+            columns: Vec::new(),
+            rows: RowCounts::default(),
+        };
         let hidden = sheet.visibility != Visibility::Visible;
         if mapping.ignores_sheet(&sheet.name) {
             diags.push(Diagnostic::info(
@@ -230,15 +210,7 @@ pub fn map_workbook(workbook: &Workbook, mapping: &Mapping) -> MappedWorkbook {
                     mapping.id
                 ),
             ));
-            reports.push(SheetReport {
-                name: sheet.name.clone(),
-                visibility: sheet.visibility,
-                role: None,
-                role_from_name: false,
-                header_row: None,
-                columns: Vec::new(),
-                rows: RowCounts::default(),
-            });
+            reports.push(unread);
             continue;
         }
         let layout = detect_layout(sheet, &matcher);
@@ -277,55 +249,151 @@ pub fn map_workbook(workbook: &Workbook, mapping: &Mapping) -> MappedWorkbook {
                     "the sheet is empty",
                 ));
             }
-            reports.push(SheetReport {
-                name: sheet.name.clone(),
-                visibility: sheet.visibility,
-                role: None,
-                role_from_name: false,
-                header_row: None,
-                columns: Vec::new(),
-                rows: RowCounts::default(),
-            });
+            reports.push(unread);
             continue;
         };
         report_columns(file, &sheet.name, &layout, &matcher, &mut diags);
-        let mut columns = std::collections::HashMap::new();
-        for c in layout.matched() {
-            if let Some(headers::HeaderMatch {
-                target: Target::Field { field, .. },
-                ..
-            }) = &c.matched
-            {
-                columns.entry(*field).or_insert(c.index);
+        reports.push(SheetReport {
+            role: Some(layout.role),
+            role_from_name: layout.role_from_name,
+            header_row: Some(layout.header_row + 1),
+            columns: layout.columns.iter().map(column_report).collect(),
+            ..unread
+        });
+        sheets.push((index, layout));
+    }
+    PreparedWorkbook {
+        workbook,
+        mapping,
+        sheets,
+        reports,
+        diagnostics: diags,
+    }
+}
+
+impl RoundBuilder {
+    /// Reads every recognised sheet of a prepared workbook and joins its rows.
+    /// Rows are read in parallel chunks and joined in row order, so the
+    /// result never depends on thread timing. Returns the sheet reports with
+    /// their row counts, and adds the diagnostics to `diags`.
+    pub fn add_workbook(
+        &mut self,
+        prepared: PreparedWorkbook<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<SheetReport> {
+        use rayon::prelude::*;
+        let PreparedWorkbook {
+            workbook,
+            mapping,
+            sheets,
+            mut reports,
+            diagnostics,
+        } = prepared;
+        diags.extend(diagnostics);
+        self.add_schemes(mapping.schemes.all());
+        let file = workbook.file.as_str();
+        for (index, layout) in &sheets {
+            let sheet = &workbook.sheets[*index];
+            let mut columns = std::collections::HashMap::new();
+            for c in layout.matched() {
+                if let Some(headers::HeaderMatch {
+                    target: Target::Field { field, .. },
+                    ..
+                }) = &c.matched
+                {
+                    columns.entry(*field).or_insert(c.index);
+                }
             }
-        }
-        let (records, counts) = rows::read_rows(file, sheet, &layout, mapping, 0, &mut diags);
-        mapped.push(MappedSheet {
-            info: SheetInfo {
+            let sheet_index = self.add_sheet(SheetInfo {
                 file: file.to_string(),
                 sheet: sheet.name.clone(),
                 columns,
                 language: mapping.language.clone(),
                 country: mapping.country.clone(),
-            },
-            records,
-        });
-        reports.push(SheetReport {
-            name: sheet.name.clone(),
-            visibility: sheet.visibility,
-            role: Some(layout.role),
-            role_from_name: layout.role_from_name,
-            header_row: Some(layout.header_row + 1),
-            columns: layout.columns.iter().map(column_report).collect(),
-            rows: counts,
-        });
+            });
+            let rows = rows::SheetRows::new(file, sheet, layout, mapping, diags);
+            let all = rows.rows();
+            let chunks: Vec<std::ops::Range<u32>> = (all.start..all.end)
+                .step_by(CHUNK_ROWS as usize)
+                .map(|start| start..(start + CHUNK_ROWS).min(all.end))
+                .collect();
+            let mut counts = RowCounts::default();
+            // Reading the next window overlaps joining the previous one, and
+            // the rows already joined are freed on the reading side, off the
+            // joining thread that every row has to pass through.
+            let mut pending: Vec<rows::RowChunk> = Vec::new();
+            #[allow(clippy::vec_box)]
+            let mut joined: Vec<Box<RecordRemains>> = Vec::new();
+            for window in chunks.chunks(WINDOW_CHUNKS) {
+                let done = std::mem::take(&mut joined);
+                let (read, remains) = rayon::join(
+                    || {
+                        drop(done);
+                        window
+                            .par_iter()
+                            .map(|r| rows.read(r.clone(), sheet_index))
+                            .collect()
+                    },
+                    || self.join_chunks(std::mem::take(&mut pending), diags, &mut counts),
+                );
+                pending = read;
+                joined = remains;
+            }
+            drop(self.join_chunks(pending, diags, &mut counts));
+            if let Some(report) = reports.iter_mut().find(|r| r.name == sheet.name) {
+                report.rows = counts;
+            }
+        }
+        reports
     }
-    MappedWorkbook {
-        sheets: reports,
-        diagnostics: diags,
-        mapped,
-        schemes: mapping.schemes.all().to_vec(),
+}
+
+/// What is left of a row once joined, waiting to be freed.
+type RecordRemains = records::RowRecord;
+
+impl RoundBuilder {
+    #[allow(clippy::vec_box)] // the boxes are the rows' own, freed elsewhere
+    fn join_chunks(
+        &mut self,
+        chunks: Vec<rows::RowChunk>,
+        diags: &mut Vec<Diagnostic>,
+        counts: &mut RowCounts,
+    ) -> Vec<Box<RecordRemains>> {
+        let mut remains = Vec::new();
+        for chunk in chunks {
+            for d in chunk.diagnostics {
+                push_merging_blank_runs(diags, d);
+            }
+            counts.read += chunk.counts.read;
+            counts.records += chunk.counts.records;
+            counts.reported += chunk.counts.reported;
+            for mut record in chunk.records {
+                self.add_row(&mut record);
+                remains.push(record);
+            }
+        }
+        remains
     }
+}
+
+/// Adds a diagnostic, merging a run of blank rows with the run just before
+/// it (runs split where parallel chunks meet).
+fn push_merging_blank_runs(diags: &mut Vec<Diagnostic>, d: Diagnostic) {
+    if d.code == Code::BlankRowsSkipped
+        && let Some(last) = diags.last_mut()
+        && last.code == Code::BlankRowsSkipped
+        && last.location.file == d.location.file
+        && last.location.sheet == d.location.sheet
+        && last.location.last_row.or(last.location.row).map(|r| r + 1) == d.location.row
+    {
+        let first = last.location.row.unwrap_or(0);
+        let end = d.location.last_row.or(d.location.row).unwrap_or(first);
+        last.location.last_row = Some(end);
+        let n = end - first + 1;
+        last.message = format!("{n} blank rows skipped");
+        return;
+    }
+    diags.push(d);
 }
 
 fn count_values(sheet: &crate::import::Sheet) -> usize {

@@ -36,92 +36,134 @@ struct SchemeChoice {
     criteria: Option<String>,
 }
 
-/// Reads every data row of `sheet`.
-pub(crate) fn read_rows(
-    file: &str,
-    sheet: &Sheet,
-    layout: &SheetLayout,
-    mapping: &Mapping,
-    sheet_index: u32,
-    diags: &mut Vec<Diagnostic>,
-) -> (Vec<RowRecord>, RowCounts) {
-    let reader = RowReader {
-        file,
-        sheet,
-        layout,
-        mapping,
-        schemes: scheme_choice(file, sheet, layout, mapping, diags),
-    };
-    let mut records = Vec::new();
-    let mut counts = RowCounts::default();
-    let mut blank_run: Option<(u32, u32)> = None;
-    let end = sheet.row_end();
-    let flush_blanks = |run: &mut Option<(u32, u32)>, diags: &mut Vec<Diagnostic>| {
-        if let Some((a, b)) = run.take() {
-            let mut loc = Location::row(file, &sheet.name, a + 1);
-            if b > a {
-                loc.last_row = Some(b + 1);
+/// What one range of rows gave.
+pub(crate) struct RowChunk {
+    /// Records, in row order (boxed: a record is large and moves twice).
+    #[allow(clippy::vec_box)]
+    pub records: Vec<Box<RowRecord>>,
+    /// Diagnostics, in row order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Row accounting of the range.
+    pub counts: RowCounts,
+}
+
+/// Reads the data rows of one recognised sheet. Ranges of rows are
+/// independent, so a large sheet is read in parallel chunks.
+pub(crate) struct SheetRows<'a> {
+    reader: RowReader<'a>,
+    /// One past the last row that is not blank: trailing blank rows are not data.
+    end: u32,
+}
+
+impl<'a> SheetRows<'a> {
+    /// Prepares reading; notes how grades without a scheme column are read.
+    pub(crate) fn new(
+        file: &'a str,
+        sheet: &'a Sheet,
+        layout: &'a SheetLayout,
+        mapping: &'a Mapping,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Self {
+        let schemes = scheme_choice(file, sheet, layout, mapping, diags);
+        let mut end = sheet.row_end();
+        while end > layout.data_start && sheet.row_is_blank(end - 1) {
+            end -= 1;
+        }
+        Self {
+            reader: RowReader {
+                file,
+                sheet,
+                layout,
+                mapping,
+                schemes,
+            },
+            end,
+        }
+    }
+
+    /// The data rows, 0-based.
+    pub(crate) fn rows(&self) -> std::ops::Range<u32> {
+        self.reader.layout.data_start..self.end
+    }
+
+    /// Reads a range of rows. `sheet_index` goes into each record's origin.
+    pub(crate) fn read(&self, range: std::ops::Range<u32>, sheet_index: u32) -> RowChunk {
+        let r = &self.reader;
+        let mut out = RowChunk {
+            records: Vec::with_capacity(range.len()),
+            diagnostics: Vec::new(),
+            counts: RowCounts::default(),
+        };
+        let diags = &mut out.diagnostics;
+        let mut blank_run: Option<(u32, u32)> = None;
+        for row in range {
+            out.counts.read += 1;
+            if r.sheet.row_is_blank(row) {
+                blank_run = Some(blank_run.map_or((row, row), |(a, _)| (a, row)));
+                out.counts.reported += 1;
+                continue;
             }
-            let n = b - a + 1;
-            diags.push(Diagnostic::info(
-                Code::BlankRowsSkipped,
-                loc,
-                format!("{n} blank row{} skipped", if n == 1 { "" } else { "s" }),
-            ));
-        }
-    };
-    for row in layout.data_start..end {
-        counts.read += 1;
-        if sheet.row_is_blank(row) {
-            blank_run = Some(match blank_run {
-                Some((a, _)) => (a, row),
-                None => (row, row),
+            if let Some(run) = blank_run.take() {
+                diags.push(blank_rows(r.file, &r.sheet.name, run));
+            }
+            if let Some(d) = r.skip_reason(row) {
+                diags.push(d);
+                out.counts.reported += 1;
+                continue;
+            }
+            let first_row = row == r.layout.data_start;
+            let mut record = r.read_row(row, first_row, diags);
+            if !identifies_something(&record) {
+                diags.push(not_usable(r.file, &r.sheet.name, row, &record));
+                out.counts.reported += 1;
+                continue;
+            }
+            record.origin = Some(Origin {
+                sheet: sheet_index,
+                row: row + 1,
             });
-            counts.reported += 1;
-            continue;
+            out.records.push(record);
+            out.counts.records += 1;
         }
-        flush_blanks(&mut blank_run, diags);
-        if let Some(d) = reader.skip_reason(row) {
-            diags.push(d);
-            counts.reported += 1;
-            continue;
+        if let Some(run) = blank_run {
+            diags.push(blank_rows(r.file, &r.sheet.name, run));
         }
-        let first_row = row == layout.data_start;
-        let mut record = reader.read_row(row, first_row, diags);
-        if !identifies_something(&record) {
-            let values: Vec<String> = record
-                .unmapped
-                .iter()
-                .map(|(h, v)| format!("{h}: {v}"))
-                .collect();
-            diags.push(
-                Diagnostic::warning(
-                    Code::RowNotUsable,
-                    Location::row(file, &sheet.name, row + 1),
-                    format!(
-                        "the row has no learner, unit or organisation to attach its values to{}",
-                        if values.is_empty() { String::new() } else { format!(" ({})", values.join("; ")) }
-                    ),
-                )
-                .with_hint("fill in the learner's name or id, or the unit's code or title, or delete the row"),
-            );
-            counts.reported += 1;
-            continue;
-        }
-        record.origin = Some(Origin {
-            sheet: sheet_index,
-            row: row + 1,
-        });
-        records.push(record);
-        counts.records += 1;
+        out
     }
-    // Trailing blank rows at the end of the used range are not data.
-    if let Some((a, b)) = blank_run.take() {
-        let n = (b - a + 1) as usize;
-        counts.read -= n;
-        counts.reported -= n;
+}
+
+fn blank_rows(file: &str, sheet: &str, (a, b): (u32, u32)) -> Diagnostic {
+    let mut loc = Location::row(file, sheet, a + 1);
+    if b > a {
+        loc.last_row = Some(b + 1);
     }
-    (records, counts)
+    let n = b - a + 1;
+    Diagnostic::info(
+        Code::BlankRowsSkipped,
+        loc,
+        format!("{n} blank row{} skipped", if n == 1 { "" } else { "s" }),
+    )
+}
+
+fn not_usable(file: &str, sheet: &str, row: u32, record: &RowRecord) -> Diagnostic {
+    let values: Vec<String> = record
+        .unmapped
+        .iter()
+        .map(|(h, v)| format!("{h}: {v}"))
+        .collect();
+    Diagnostic::warning(
+        Code::RowNotUsable,
+        Location::row(file, sheet, row + 1),
+        format!(
+            "the row has no learner, unit or organisation to attach its values to{}",
+            if values.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", values.join("; "))
+            }
+        ),
+    )
+    .with_hint("fill in the learner's name or id, or the unit's code or title, or delete the row")
 }
 
 fn identifies_something(r: &RowRecord) -> bool {
@@ -188,8 +230,7 @@ struct RowReader<'a> {
 
 /// A grade or rating cell waiting for its scheme.
 struct PendingGrade<'c> {
-    column: u32,
-    header: String,
+    column: &'c Column,
     value: CellValue<'c>,
     criterion: Option<String>,
 }
@@ -206,13 +247,18 @@ impl<'a> RowReader<'a> {
             .filter(|(_, v)| !v.is_blank());
         let (first_col, first) = non_blank.next()?;
         let count = 1 + non_blank.count();
-        let text = first.to_text();
-        let folded = fold(&text);
+        // Only a text can be "Kopā" or "Piezīme: …".
+        let CellValue::Text(text) = first else {
+            return None;
+        };
+        let folded = fold(text);
         let vocab = &self.mapping.vocabulary;
         let starts_with = |words: &[String]| {
-            words
-                .iter()
-                .any(|w| folded == *w || folded.starts_with(&format!("{w} ")))
+            words.iter().any(|w| {
+                folded
+                    .strip_prefix(w.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+            })
         };
         if starts_with(&vocab.totals) {
             return Some(Diagnostic::info(
@@ -243,8 +289,8 @@ impl<'a> RowReader<'a> {
         None
     }
 
-    fn read_row(&self, row: u32, first_row: bool, diags: &mut Vec<Diagnostic>) -> RowRecord {
-        let mut rec = RowRecord::default();
+    fn read_row(&self, row: u32, first_row: bool, diags: &mut Vec<Diagnostic>) -> Box<RowRecord> {
+        let mut rec = Box::<RowRecord>::default();
         let mut pending: Vec<PendingGrade> = Vec::new();
         let mut grade_scheme: Option<String> = None;
         let mut criteria_scheme: Option<String> = None;
@@ -254,8 +300,8 @@ impl<'a> RowReader<'a> {
             if value.is_blank() {
                 continue;
             }
-            let header = column.display_header();
             if let CellValue::Error(e) = value {
+                let header = column.display_header();
                 diags.push(
                     Diagnostic::error(
                         Code::FormulaError,
@@ -268,26 +314,24 @@ impl<'a> RowReader<'a> {
                 continue;
             }
             let Some(HeaderMatch { target, .. }) = active_match(column) else {
-                rec.unmapped.push((header, value.to_text()));
+                rec.unmapped
+                    .push((column.display_header(), value.to_text()));
                 continue;
             };
             match target {
                 Target::Criterion { name } => pending.push(PendingGrade {
-                    column: column.index,
-                    header,
+                    column,
                     value,
                     criterion: Some(name.clone()),
                 }),
                 Target::Field { field, language } => match field {
                     Field::ResultGrade => pending.push(PendingGrade {
-                        column: column.index,
-                        header,
+                        column,
                         value,
                         criterion: None,
                     }),
                     Field::RatingValue => pending.push(PendingGrade {
-                        column: column.index,
-                        header,
+                        column,
                         value,
                         criterion: Some(String::new()),
                     }),
@@ -325,15 +369,22 @@ impl<'a> RowReader<'a> {
                                         ids.join(", ")
                                     )),
                                 );
-                                rec.unmapped.push((header, value.to_text()));
+                                rec.unmapped
+                                    .push((column.display_header(), value.to_text()));
                             }
                         }
                     }
                     _ => {
                         let lang = language.as_deref().unwrap_or(&self.mapping.language);
                         if let Err(p) = self.set(&mut rec, *field, lang, &value) {
-                            diags.push(self.problem(p, row, column.index, &header));
-                            rec.unmapped.push((header, value.to_text()));
+                            diags.push(self.problem(
+                                p,
+                                row,
+                                column.index,
+                                &column.display_header(),
+                            ));
+                            rec.unmapped
+                                .push((column.display_header(), value.to_text()));
                         }
                     }
                 },
@@ -414,12 +465,12 @@ impl<'a> RowReader<'a> {
                 diags.push(
                     Diagnostic::error(
                         Code::GradeWithoutScheme,
-                        self.loc(row, p.column),
+                        self.loc(row, p.column.index),
                         format!(
                             "the {} \"{}\" has no grading scheme, so it cannot be read ({})",
                             if is_rating { "rating" } else { "grade" },
                             p.value.to_text().trim(),
-                            p.header
+                            p.column.display_header()
                         ),
                     )
                     .with_hint(if is_rating {
@@ -428,7 +479,8 @@ impl<'a> RowReader<'a> {
                         "add a column naming the scale (e.g. \"lv-1-10\"), or set [grading] scheme in the mapping file"
                     }),
                 );
-                rec.unmapped.push((p.header, p.value.to_text()));
+                rec.unmapped
+                    .push((p.column.display_header(), p.value.to_text()));
                 continue;
             };
             match self.mapping.schemes.grade(&scheme, &p.value) {
@@ -448,8 +500,14 @@ impl<'a> RowReader<'a> {
                     }),
                 },
                 Err(problem) => {
-                    diags.push(self.problem(problem, row, p.column, &p.header));
-                    rec.unmapped.push((p.header, p.value.to_text()));
+                    diags.push(self.problem(
+                        problem,
+                        row,
+                        p.column.index,
+                        &p.column.display_header(),
+                    ));
+                    rec.unmapped
+                        .push((p.column.display_header(), p.value.to_text()));
                 }
             }
         }
@@ -495,8 +553,12 @@ impl<'a> RowReader<'a> {
     ) -> Result<(), Problem> {
         use Field as F;
         let m = self.mapping;
-        let line = || clean_line(&v.to_text());
-        let text = || clean_text(&v.to_text());
+        let raw = || match v {
+            CellValue::Text(t) => std::borrow::Cow::Borrowed(*t),
+            other => std::borrow::Cow::Owned(other.to_text()),
+        };
+        let line = || clean_line(&raw());
+        let text = || clean_text(&raw());
         let code = || code_text(v);
         let date = || normalise::date(v, m.date_order);
         let country = || country(m, v);
@@ -597,7 +659,7 @@ impl<'a> RowReader<'a> {
             F::UnitEcvetPoints => rec.unit.ecvet_points = Some(points()?),
             F::UnitNationalPoints => rec.unit.national_points = Some(points()?),
             F::UnitKnowledge | F::UnitSkills | F::UnitCompetence => {
-                let lines = normalise::outcome_lines(&v.to_text(), |l| m.vocabulary.is_intro(l));
+                let lines = normalise::outcome_lines(&raw(), |l| m.vocabulary.is_intro(l));
                 let lists = match field {
                     F::UnitKnowledge => &mut rec.unit.knowledge,
                     F::UnitSkills => &mut rec.unit.skills,

@@ -16,6 +16,11 @@ pub fn exact_key(s: &str) -> String {
 /// "Straße" → "strasse".
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        // Most codes, e-mails and English words: no decomposition needed.
+        push_words(&mut out, s.chars().map(|c| c.to_ascii_lowercase()));
+        return out;
+    }
     let chars = s
         .nfd()
         .filter(|c| !is_combining_mark(*c))

@@ -1,16 +1,22 @@
 //! Multilingual text: one statement in several languages.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A text in one or more languages, keyed by a lowercase language tag
 /// (`lv`, `en`, `fi`, `de`, …). Serialises as a plain JSON object
-/// `{"lv": "…", "en": "…"}`; the keys are sorted so output is stable.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(transparent)]
-pub struct MultilingualText(pub BTreeMap<String, String>);
+/// `{"en": "…", "lv": "…"}` with the languages sorted, so output is stable.
+///
+/// Kept as a small sorted list rather than a map: almost every text has one
+/// or two languages, and a round holds hundreds of thousands of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, JsonSchema)]
+#[schemars(with = "BTreeMap<String, String>")]
+pub struct MultilingualText(Vec<(String, String)>);
 
 impl MultilingualText {
     /// An empty text.
@@ -27,12 +33,22 @@ impl MultilingualText {
 
     /// Sets the text for `language` (the tag is lowercased).
     pub fn set(&mut self, language: &str, text: impl Into<String>) {
-        self.0.insert(language.to_ascii_lowercase(), text.into());
+        let text = text.into();
+        let found = self
+            .0
+            .binary_search_by(|(l, _)| cmp_ignoring_case(l, language));
+        match found {
+            Ok(i) => self.0[i].1 = text,
+            Err(i) => self.0.insert(i, (language.to_ascii_lowercase(), text)),
+        }
     }
 
     /// The text in `language`, if present.
     pub fn get(&self, language: &str) -> Option<&str> {
-        self.0.get(language).map(String::as_str)
+        self.0
+            .binary_search_by(|(l, _)| cmp_ignoring_case(l, language))
+            .ok()
+            .map(|i| self.0[i].1.as_str())
     }
 
     /// True when no language has a text.
@@ -40,9 +56,24 @@ impl MultilingualText {
         self.0.is_empty()
     }
 
+    /// How many languages have a text.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     /// The languages present, sorted.
     pub fn languages(&self) -> impl Iterator<Item = &str> {
-        self.0.keys().map(String::as_str)
+        self.0.iter().map(|(l, _)| l.as_str())
+    }
+
+    /// The texts, in language order.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(_, t)| t.as_str())
+    }
+
+    /// (language, text) pairs, in language order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(l, t)| (l.as_str(), t.as_str()))
     }
 
     /// The text in the first of `preferred` that is present, else in any language.
@@ -50,24 +81,29 @@ impl MultilingualText {
         preferred
             .iter()
             .find_map(|l| self.get(l))
-            .or_else(|| self.0.values().next().map(String::as_str))
+            .or_else(|| self.texts().next())
     }
 
     /// Adds every language of `other` that `self` lacks. Returns the languages
     /// where both have a text and the texts differ.
     pub fn merge_missing(&mut self, other: &MultilingualText) -> Vec<String> {
         let mut conflicts = Vec::new();
-        for (lang, text) in &other.0 {
-            match self.0.get(lang) {
-                None => {
-                    self.0.insert(lang.clone(), text.clone());
-                }
-                Some(mine) if mine != text => conflicts.push(lang.clone()),
+        for (lang, text) in other.iter() {
+            match self.get(lang) {
+                None => self.set(lang, text),
+                Some(mine) if mine != text => conflicts.push(lang.to_string()),
                 Some(_) => {}
             }
         }
         conflicts
     }
+}
+
+/// Compares a stored (lowercase) tag with a tag as given, ignoring ASCII case.
+fn cmp_ignoring_case(stored: &str, given: &str) -> std::cmp::Ordering {
+    stored
+        .bytes()
+        .cmp(given.bytes().map(|b| b.to_ascii_lowercase()))
 }
 
 impl<const N: usize> From<[(&str, &str); N]> for MultilingualText {
@@ -77,5 +113,55 @@ impl<const N: usize> From<[(&str, &str); N]> for MultilingualText {
             t.set(lang, text);
         }
         t
+    }
+}
+
+impl Serialize for MultilingualText {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (lang, text) in &self.0 {
+            map.serialize_entry(lang, text)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for MultilingualText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = MultilingualText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of language tag → text")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+                let mut t = MultilingualText::new();
+                while let Some((lang, text)) = access.next_entry::<String, String>()? {
+                    t.set(&lang, text);
+                }
+                Ok(t)
+            }
+        }
+        deserializer.deserialize_map(TextVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_are_sorted_and_found_without_case() {
+        let mut t = MultilingualText::new();
+        t.set("LV", "Vārds");
+        t.set("en", "Name");
+        assert_eq!(t.languages().collect::<Vec<_>>(), ["en", "lv"]);
+        assert_eq!(t.get("Lv"), Some("Vārds"));
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            r#"{"en":"Name","lv":"Vārds"}"#
+        );
+        let back: MultilingualText = serde_json::from_str(r#"{"lv":"Vārds","en":"Name"}"#).unwrap();
+        assert_eq!(back, t);
     }
 }

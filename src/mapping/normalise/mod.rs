@@ -56,6 +56,9 @@ impl Problem {
 
 /// Trims and collapses runs of spaces and tabs, keeping line breaks (trimmed per line).
 pub fn clean_text(s: &str) -> String {
+    if is_clean(s, true) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for (i, line) in s
         .lines()
@@ -84,5 +87,30 @@ pub fn clean_text(s: &str) -> String {
 
 /// Like [`clean_text`] but on one line (names, codes).
 pub fn clean_line(s: &str) -> String {
+    if is_clean(s, false) {
+        return s.to_string();
+    }
     clean_text(s).replace('\n', " ")
+}
+
+/// True when cleaning would not change `s` (the usual case, checked cheaply).
+fn is_clean(s: &str, newlines: bool) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.first().is_some_and(|b| b.is_ascii_whitespace())
+        || bytes.last().is_some_and(|b| b.is_ascii_whitespace())
+    {
+        return false;
+    }
+    let mut prev_space = false;
+    for &b in bytes {
+        match b {
+            b' ' if prev_space => return false,
+            b' ' => prev_space = true,
+            b'\n' if newlines && !prev_space => prev_space = true,
+            b'\t' | b'\r' | b'\n' => return false,
+            0xC2 => return false, // may start a no-break space
+            _ => prev_space = false,
+        }
+    }
+    true
 }

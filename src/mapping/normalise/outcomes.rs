@@ -137,12 +137,10 @@ pub fn outcome_lines(text: &str, is_intro: impl Fn(&str) -> bool) -> Vec<Outcome
                     }
                     _ => false,
                 };
-                if is_sub {
-                    if let Some(parent) = out.last_mut() {
-                        parent.details.push(line.text.to_string());
-                        in_detail = true;
-                        continue;
-                    }
+                if is_sub && let Some(parent) = out.last_mut() {
+                    parent.details.push(line.text.to_string());
+                    in_detail = true;
+                    continue;
                 }
                 let text = match &heading {
                     Some(h) => format!("{h} {}", line.text),
