@@ -1,0 +1,681 @@
+//! The `europass` command line on real files: what a school coordinator or an
+//! agency sees when they run inspect, validate, convert and template.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn europass() -> Command {
+    Command::cargo_bin("europass").unwrap()
+}
+
+/// Writes an .xlsx whose cells are all text (as typed by hand), one entry per sheet.
+fn xlsx(path: &Path, sheets: &[(&str, &[&[&str]])]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    ws.write_string(r as u32, c as u16, *v).unwrap();
+                }
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+fn json_of(output: &[u8]) -> Value {
+    serde_json::from_slice(output)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", String::from_utf8_lossy(output)))
+}
+
+fn diagnostics_with_code<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == code)
+        .collect()
+}
+
+fn temp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+#[test]
+fn inspect_picks_the_latvian_mapping_despite_case_spacing_breaks_and_missing_diacritics() {
+    let dir = temp();
+    let file = dir.path().join("saraksts.xlsx");
+    xlsx(
+        &file,
+        &[(
+            "Lapa1",
+            &[
+                &[
+                    "  VARDS ",
+                    "uzvārds",
+                    "Dzimsanas\ndatums",
+                    "personas   KODS",
+                    "Vienibas kods",
+                    "VĒRTĒJUMS",
+                    "Apģērba izmērs",
+                    "Mīļākā krāsa",
+                ],
+                &[
+                    "Anna",
+                    "Ozola",
+                    "14.03.2005",
+                    "140305-12345",
+                    "0101",
+                    "9",
+                    "M",
+                    "zila",
+                ],
+            ],
+        )],
+    );
+    let out = europass().arg("inspect").arg(&file).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("mapping: lv "), "{text}");
+    for (header, field) in [
+        ("VARDS", "learner.given_names"),
+        ("uzvārds", "learner.family_name"),
+        ("Dzimsanas datums", "learner.date_of_birth"),
+        ("personas   KODS", "learner.national_id"),
+        ("Vienibas kods", "unit.code"),
+        ("VĒRTĒJUMS", "result.grade"),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.contains(header))
+            .unwrap_or_else(|| panic!("{header} missing:\n{text}"));
+        assert!(
+            line.contains(field),
+            "{header} should map to {field}: {line}"
+        );
+    }
+    for unmapped in ["Apģērba izmērs", "Mīļākā krāsa"] {
+        assert!(
+            text.lines()
+                .any(|l| l.contains(unmapped) && l.contains("unmapped")),
+            "{unmapped} should be named as unmapped:\n{text}"
+        );
+    }
+
+    let out = europass()
+        .args(["inspect", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let report = json_of(&out.stdout);
+    let input = &report["inputs"][0];
+    assert_eq!(input["mapping"]["id"], "lv");
+    assert_eq!(
+        input["mapping"]["ranking"][0]["id"], "lv",
+        "the ranking explains the choice"
+    );
+    assert_eq!(diagnostics_with_code(&report, "unmapped-column").len(), 2);
+}
+
+#[test]
+fn validate_reports_row_accounting_and_errors_at_the_right_cells() {
+    let dir = temp();
+    let file = dir.path().join("rezultati.xlsx");
+    xlsx(
+        &file,
+        &[(
+            "Rezultāti",
+            &[
+                &["Erasmus+ mobilitāte 2025"],
+                &[""],
+                &[
+                    "Audzēkņa ID",
+                    "Vārds",
+                    "Uzvārds",
+                    "Dzimšanas datums",
+                    "Vienības kods",
+                    "EKI līmenis",
+                    "Vērtējums",
+                ],
+                &["A-1", "Anna", "Ozola", "14.03.2005", "0101", "4", "9"],
+                &["A-2", "Jānis", "Bērziņš", "31.02.2005", "0101", "4", "7"],
+                &["A-3", "Līga", "Kalniņa", "21.07.2005", "0102", "9", "8"],
+                &["", "", "", "", "", "", ""],
+                &["A-4", "Elīza", "Zariņa", "09.01.2005", "0102", "IV", "6"],
+                &["Kopā", "", "", "", "", "", "30"],
+            ],
+        )],
+    );
+    let out = europass()
+        .args(["validate", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "errors in records exit with 1");
+    let report = json_of(&out.stdout);
+
+    let rows = &report["rows"];
+    assert_eq!(rows["read"], 6, "rows below the header: {rows}");
+    assert_eq!(rows["records"], 4);
+    assert_eq!(rows["reported"], 2, "the blank row and the totals row");
+    assert_eq!(
+        rows["read"].as_u64().unwrap(),
+        rows["records"].as_u64().unwrap() + rows["reported"].as_u64().unwrap()
+    );
+
+    let date = diagnostics_with_code(&report, "invalid-date");
+    assert_eq!(date.len(), 1, "{date:?}");
+    assert_eq!(date[0]["severity"], "error");
+    assert_eq!(date[0]["location"]["sheet"], "Rezultāti");
+    assert_eq!(date[0]["location"]["row"], 5);
+    assert_eq!(date[0]["location"]["column"], "D");
+    assert!(date[0]["message"].as_str().unwrap().contains("31.02.2005"));
+    assert!(date[0]["hint"].is_string());
+
+    let eqf = diagnostics_with_code(&report, "eqf-level-out-of-range");
+    assert_eq!(eqf.len(), 1, "{eqf:?}");
+    assert_eq!(eqf[0]["location"]["row"], 6);
+    assert_eq!(eqf[0]["location"]["column"], "F");
+
+    assert_eq!(
+        diagnostics_with_code(&report, "totals-row-skipped")[0]["location"]["row"],
+        9
+    );
+    assert_eq!(
+        diagnostics_with_code(&report, "blank-rows-skipped")[0]["location"]["row"],
+        7
+    );
+}
+
+#[test]
+fn validate_in_human_form_names_the_cell_and_the_fix() {
+    let dir = temp();
+    let file = dir.path().join("eki.xlsx");
+    xlsx(
+        &file,
+        &[(
+            "Vienības",
+            &[
+                &["Vienības kods", "Vienības nosaukums", "EKI līmenis"],
+                &["0101", "Lodēšana", "9"],
+            ],
+        )],
+    );
+    let out = europass().arg("validate").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("eki.xlsx › Vienības › C2"), "{text}");
+    assert!(text.contains("EQF level 9 is outside 1–8"), "{text}");
+    assert!(text.contains("hint:"), "{text}");
+}
+
+#[test]
+fn convert_writes_the_whole_demo_round_with_latvian_diacritics_intact() {
+    let dir = temp();
+    let out_dir = dir.path().join("out");
+    let out = europass()
+        .args(["convert", "fixtures/demo", "--to", "json", "--out"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let round: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("round.json")).unwrap()).unwrap();
+    assert_eq!(round["format"], "europass-round");
+    assert_eq!(round["learners"].as_array().unwrap().len(), 14);
+    assert_eq!(round["units"].as_array().unwrap().len(), 4);
+    assert_eq!(round["assessments"].as_array().unwrap().len(), 27);
+    let names: Vec<String> = round["learners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {}",
+                l["given_names"].as_str().unwrap(),
+                l["family_name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    for n in [
+        "Katrīna Ģēģere",
+        "Oskars Ķēniņš",
+        "Ņikita Ivanovs",
+        "Agnese Žagare",
+        "Edgars Čaks",
+        "Dārta Šmite",
+    ] {
+        assert!(names.contains(&n.to_string()), "{n} missing from {names:?}");
+    }
+    let unit = round["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == "0101")
+        .unwrap();
+    assert_eq!(unit["title"]["en"], "Vehicle stability management systems");
+    assert_eq!(
+        unit["title"]["lv"],
+        "Transportlīdzekļu stabilitātes vadības sistēmas"
+    );
+    assert_eq!(
+        unit["learning_outcomes"].as_array().unwrap().len(),
+        9 + 5 + 4
+    );
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["rows"]["read"], 121);
+    assert_eq!(report["summary"]["errors"], 0);
+}
+
+#[test]
+fn unmapped_columns_are_kept_with_the_learner_in_the_round() {
+    let dir = temp();
+    let file = dir.path().join("audzekni.xlsx");
+    xlsx(
+        &file,
+        &[(
+            "Audzēkņi",
+            &[
+                &["Audzēkņa ID", "Vārds", "Uzvārds", "Mācību grupa"],
+                &["A-1", "Anna", "Ozola", "AM-3"],
+            ],
+        )],
+    );
+    let out_dir = dir.path().join("out");
+    europass()
+        .args(["convert", "--to", "json", "--out"])
+        .arg(&out_dir)
+        .arg(&file)
+        .assert()
+        .success();
+    let round: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("round.json")).unwrap()).unwrap();
+    assert_eq!(round["learners"][0]["unmapped"]["Mācību grupa"], "AM-3");
+}
+
+#[test]
+fn broken_and_wrong_type_files_get_a_clear_error_and_exit_2_without_panicking() {
+    let dir = temp();
+    let html = dir.path().join("export.xlsx");
+    std::fs::write(
+        &html,
+        "<html><body><table><tr><td>Vārds</td></tr></table></body></html>",
+    )
+    .unwrap();
+    let empty = dir.path().join("empty.xlsx");
+    std::fs::write(&empty, b"").unwrap();
+    let truncated = dir.path().join("truncated.xlsx");
+    let good = std::fs::read("fixtures/demo/round.xlsx").unwrap();
+    std::fs::write(&truncated, &good[..good.len() / 2]).unwrap();
+    let html_xls = dir.path().join("saved-as-web-page.xls");
+    std::fs::write(&html_xls, "<!DOCTYPE html><html><table></table></html>").unwrap();
+
+    for (file, expect) in [
+        (&html, "HTML web page"),
+        (&html_xls, "HTML web page"),
+        (&empty, "empty"),
+        (&truncated, "damaged"),
+    ] {
+        let out = europass().arg("validate").arg(file).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{}: {err}", file.display());
+        assert!(
+            err.contains(&file.display().to_string()),
+            "names the file: {err}"
+        );
+        assert!(
+            err.contains(expect),
+            "{}: expected {expect:?} in {err}",
+            file.display()
+        );
+        assert!(err.contains("hint:"), "says how to fix it: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn one_unreadable_file_does_not_stop_the_others() {
+    let dir = temp();
+    std::fs::write(dir.path().join("broken.xlsx"), b"PK\x03\x04not really").unwrap();
+    std::fs::copy("fixtures/demo/round.xlsx", dir.path().join("round.xlsx")).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = europass()
+        .args(["convert", "--to", "json", "--out"])
+        .arg(&out_dir)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let round: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("round.json")).unwrap()).unwrap();
+    assert_eq!(round["learners"].as_array().unwrap().len(), 14);
+}
+
+#[test]
+fn office_lock_files_in_a_folder_are_skipped() {
+    let dir = temp();
+    std::fs::copy("fixtures/demo/round.xlsx", dir.path().join("round.xlsx")).unwrap();
+    std::fs::write(dir.path().join("~$round.xlsx"), b"lock").unwrap();
+    let out = europass()
+        .args(["validate", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let report = json_of(&out.stdout);
+    assert_eq!(report["inputs"].as_array().unwrap().len(), 1);
+    assert_eq!(diagnostics_with_code(&report, "file-skipped").len(), 1);
+}
+
+#[test]
+fn ambiguous_slash_dates_are_errors_unless_the_mapping_gives_the_order() {
+    let dir = temp();
+    let csv = dir.path().join("learners.csv");
+    std::fs::write(&csv, "Learner ID,Given names,Family name,Date of birth\nL1,Anna,Ozola,03/04/2005\nL2,John,Smith,25/12/2004\n").unwrap();
+    let out = europass()
+        .args(["validate", "--format", "json"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_of(&out.stdout);
+    let ambiguous = diagnostics_with_code(&report, "ambiguous-date");
+    assert_eq!(
+        ambiguous.len(),
+        1,
+        "25/12/2004 is unambiguous; 03/04/2005 is not"
+    );
+    assert_eq!(ambiguous[0]["location"]["row"], 2);
+    assert_eq!(ambiguous[0]["location"]["column"], "D");
+
+    let mapping = dir.path().join("uk.toml");
+    let en = std::fs::read_to_string("mappings/en.toml").unwrap();
+    std::fs::write(
+        &mapping,
+        en.replacen("id = \"en\"", "id = \"uk\"\ndate_order = \"dmy\"", 1),
+    )
+    .unwrap();
+    let out = europass()
+        .args(["validate", "--format", "json", "--mapping"])
+        .arg(&mapping)
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn a_grade_without_any_scheme_is_an_error_not_a_guess() {
+    let dir = temp();
+    let csv = dir.path().join("grades.csv");
+    std::fs::write(&csv, "Learner ID;Given names;Family name;Unit code;Unit title;Grade\nL1;Anna;Ozola;U1;Welding;3\n").unwrap();
+    let out = europass()
+        .args(["validate", "--format", "json"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json_of(&out.stdout);
+    let d = diagnostics_with_code(&report, "grade-without-scheme");
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0]["location"]["column"], "F");
+
+    let with_scheme = dir.path().join("grades-fi.csv");
+    std::fs::write(&with_scheme, "Learner ID;Given names;Family name;Unit code;Unit title;Grade;Grading scale\nL1;Anna;Ozola;U1;Welding;3;Finnish 1-3\n").unwrap();
+    let out_dir = dir.path().join("out");
+    europass()
+        .args(["convert", "--to", "json", "--out"])
+        .arg(&out_dir)
+        .arg(&with_scheme)
+        .assert()
+        .success();
+    let round: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("round.json")).unwrap()).unwrap();
+    assert_eq!(
+        round["assessments"][0]["grade"],
+        serde_json::json!({"value": "3", "scheme": "fi-1-3"})
+    );
+    assert_eq!(round["assessments"][0]["passed"], true);
+}
+
+#[test]
+fn a_schools_own_mapping_file_is_used_with_its_defaults() {
+    let dir = temp();
+    let mapping = dir.path().join("skola.toml");
+    std::fs::write(
+        &mapping,
+        r#"
+id = "skola"
+language = "lv"
+country = "LV"
+date_order = "dmy"
+[grading]
+scheme = "lv-1-10"
+[defaults]
+"sending.name" = "Vidzemes Profesionālā vidusskola"
+[learner]
+full_name = ["Audzēkņa vārds uzvārds"]
+[host]
+name = ["Prakses uzņēmums"]
+[unit]
+title = ["Modulis"]
+[result]
+grade = ["Atzīme (10 ballu)"]
+"#,
+    )
+    .unwrap();
+    let file = dir.path().join("prakse.xlsx");
+    xlsx(
+        &file,
+        &[(
+            "Lapa1",
+            &[
+                &[
+                    "Audzēkņa vārds uzvārds",
+                    "Prakses uzņēmums",
+                    "Modulis",
+                    "Atzīme (10 ballu)",
+                ],
+                &["Anna Ozola", "Autohaus Müller GmbH", "Lodēšana", "8"],
+            ],
+        )],
+    );
+    let out_dir = dir.path().join("out");
+    let out = europass()
+        .args(["convert", "--to", "json", "--mapping"])
+        .arg(&mapping)
+        .arg("--out")
+        .arg(&out_dir)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let round: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("round.json")).unwrap()).unwrap();
+    assert_eq!(round["learners"][0]["family_name"], "Ozola");
+    assert_eq!(round["assessments"][0]["grade"]["scheme"], "lv-1-10");
+    let orgs: Vec<&str> = round["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"]["lv"].as_str().unwrap())
+        .collect();
+    assert!(
+        orgs.contains(&"Vidzemes Profesionālā vidusskola"),
+        "{orgs:?}"
+    );
+}
+
+#[test]
+fn an_invalid_mapping_file_is_a_usage_error_naming_the_nearest_field() {
+    let dir = temp();
+    let mapping = dir.path().join("bad.toml");
+    std::fs::write(
+        &mapping,
+        "id = \"x\"\nlanguage = \"lv\"\n[learner]\nfamily = [\"Uzvārds\"]\n",
+    )
+    .unwrap();
+    let out = europass()
+        .args(["validate", "--mapping"])
+        .arg(&mapping)
+        .arg("fixtures/demo")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("learner.family") && err.contains("family_name"),
+        "{err}"
+    );
+}
+
+#[test]
+fn hidden_sheets_are_reported() {
+    let dir = temp();
+    let file = dir.path().join("hidden.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Audzēkņi").unwrap();
+    ws.write_row(0, 0, ["Vārds", "Uzvārds"]).unwrap();
+    ws.write_row(1, 0, ["Anna", "Ozola"]).unwrap();
+    let hidden = wb.add_worksheet();
+    hidden.set_name("Vecie dati").unwrap();
+    hidden.write_row(0, 0, ["Vārds", "Uzvārds"]).unwrap();
+    hidden.write_row(1, 0, ["Jānis", "Bērziņš"]).unwrap();
+    hidden.set_hidden(true);
+    wb.save(&file).unwrap();
+    let out = europass()
+        .args(["validate", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let report = json_of(&out.stdout);
+    let hidden = diagnostics_with_code(&report, "hidden-sheet");
+    assert_eq!(hidden.len(), 1);
+    assert_eq!(hidden[0]["location"]["sheet"], "Vecie dati");
+    assert_eq!(
+        report["records"]["learners"], 2,
+        "the hidden sheet is still read, not dropped"
+    );
+}
+
+#[test]
+fn csv_encoding_can_be_given_when_detection_is_not_wanted() {
+    let dir = temp();
+    let csv = dir.path().join("win.csv");
+    let (bytes, _, _) = encoding_rs::WINDOWS_1257.encode("Vārds;Uzvārds\nĒriks;Bērziņš\n");
+    std::fs::write(&csv, &bytes).unwrap();
+    let out_dir = dir.path().join("out");
+    europass()
+        .args([
+            "convert",
+            "--to",
+            "json",
+            "--encoding",
+            "windows-1257",
+            "--out",
+        ])
+        .arg(&out_dir)
+        .arg(&csv)
+        .assert()
+        .success();
+    let round: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("round.json")).unwrap()).unwrap();
+    assert_eq!(round["learners"][0]["family_name"], "Bērziņš");
+    europass()
+        .args(["validate", "--encoding", "klingon"])
+        .arg(&csv)
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn an_unknown_output_format_is_a_usage_error() {
+    europass()
+        .args(["convert", "fixtures/demo", "--out", "x", "--to", "docz"])
+        .assert()
+        .code(2);
+}
+
+/// The names of the zip entries and the text of one of them.
+fn zip_text(path: &Path, entry: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name(entry).unwrap(), &mut s).unwrap();
+    s
+}
+
+#[test]
+fn the_template_workbook_has_exact_headers_drop_down_lists_and_instructions() {
+    let dir = temp();
+    for lang in ["en", "lv"] {
+        let file: PathBuf = dir.path().join(format!("template-{lang}.xlsx"));
+        europass()
+            .args(["template", "xlsx", "--lang", lang])
+            .arg(&file)
+            .assert()
+            .success();
+        // Every column of every sheet maps to a field: the headers are exact.
+        let out = europass()
+            .args(["inspect", "--format", "json"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let report = json_of(&out.stdout);
+        assert_eq!(report["inputs"][0]["mapping"]["id"], lang);
+        assert!(
+            diagnostics_with_code(&report, "unmapped-column").is_empty(),
+            "{lang}: {report}"
+        );
+        let sheets = report["inputs"][0]["sheets"].as_array().unwrap();
+        let roles: Vec<&str> = sheets.iter().filter_map(|s| s["role"].as_str()).collect();
+        assert_eq!(
+            roles,
+            ["organisations", "learners", "units", "results", "ratings"],
+            "{lang}"
+        );
+        // Drop-down lists: EQF 1–8, grading schemes, countries.
+        let units = zip_text(&file, "xl/worksheets/sheet4.xml");
+        assert!(
+            units.contains("<dataValidation"),
+            "{lang}: no validations on the units sheet"
+        );
+        assert!(units.contains("Lists!$A$2:$A$9"), "{lang}: EQF list");
+        let results = zip_text(&file, "xl/worksheets/sheet5.xml");
+        assert!(
+            results.contains("Lists!$B$2"),
+            "{lang}: grading scheme list"
+        );
+        let orgs = zip_text(&file, "xl/worksheets/sheet2.xml");
+        assert!(orgs.contains("Lists!$C$2:$C$250"), "{lang}: country list");
+        let workbook = zip_text(&file, "xl/workbook.xml");
+        assert!(workbook.contains(if lang == "lv" {
+            "Norādījumi"
+        } else {
+            "Instructions"
+        }));
+    }
+}
