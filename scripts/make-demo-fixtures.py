@@ -13,6 +13,7 @@ is written as:
   fixtures/variants/messy.xlsx             title rows, merged group headers, merged learner
                                            cells, blank, totals and note rows, dates as text,
                                            headers without diacritics and with line breaks
+  fixtures/variants/messy.ods              the same, via LibreOffice (ods merges are spans)
 
 tests/variants.rs asserts that every one imports to the same canonical round.
 Needs: pip install openpyxl; LibreOffice (soffice) for .ods and .xls.
@@ -571,6 +572,8 @@ def main():
         soffice_convert(flat, "xls", "fixtures/variants")
     write_flat_csv("fixtures/variants/flat-windows-1257.csv")
     write_messy_xlsx("fixtures/variants/messy.xlsx")
+    # The messy sheet as ods too: ods keeps merged cells differently (spans).
+    soffice_convert("fixtures/variants/messy.xlsx", "ods", "fixtures/variants")
     for f in sorted(os.listdir("fixtures/variants")) + ["../demo/round.xlsx"]:
         p = os.path.join("fixtures/variants", f)
         print(f"{os.path.getsize(p):>8}  {os.path.normpath(p)}")

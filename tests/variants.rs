@@ -82,3 +82,8 @@ fn windows_1257_csv_imports_to_the_demo_round() {
 fn messy_workbook_imports_to_the_demo_round() {
     assert_same_round("fixtures/variants/messy.xlsx");
 }
+
+#[test]
+fn messy_ods_with_spanned_cells_imports_to_the_demo_round() {
+    assert_same_round("fixtures/variants/messy.ods");
+}
