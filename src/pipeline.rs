@@ -105,10 +105,17 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
 /// thousands of files, while keeping every core busy.
 const FILE_WINDOW: usize = 32;
 
-/// One file read and its mapping chosen, or why it could not be.
+/// What one file gave: a table with the mapping chosen for it, or a round
+/// read whole.
+enum Readable<'m> {
+    Table(import::Workbook, &'m Mapping),
+    Round(Box<Round>),
+}
+
+/// One file read (and its mapping chosen), or why it could not be.
 struct ReadFile<'m> {
     input: InputReport,
-    workbook: Option<(import::Workbook, &'m Mapping)>,
+    content: Option<Readable<'m>>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -123,7 +130,9 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
         let read: Vec<ReadFile> = window.par_iter().map(|f| read_file(f, options)).collect();
         for mut file in read {
             diagnostics.append(&mut file.diagnostics);
-            if let Some((workbook, mapping)) = &file.workbook {
+            if let Some(Readable::Round(round)) = file.content {
+                builder.add_round(&file.input.file, *round);
+            } else if let Some(Readable::Table(workbook, mapping)) = &file.content {
                 let joined = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let mut diags = Vec::new();
                     let prepared = mapping::prepare_workbook(workbook, mapping);
@@ -172,15 +181,26 @@ fn read_file<'m>(path: &Path, options: &'m Options) -> ReadFile<'m> {
             unreadable: true,
             ..input
         },
-        workbook: None,
+        content: None,
     };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return fail(input, ImportError::Io(e)),
     };
-    let (workbook, notes) = match import::read_workbook(&file, &bytes, &options.read) {
+    let (content, notes) = match import::read_file(&file, &bytes, &options.read) {
         Ok(v) => v,
         Err(e) => return fail(input, e),
+    };
+    let workbook = match content {
+        import::Content::Table(workbook) => workbook,
+        import::Content::Round(round) => {
+            input.format = import::sniff(&bytes).ok();
+            return ReadFile {
+                input,
+                content: Some(Readable::Round(round)),
+                diagnostics: notes,
+            };
+        }
     };
     input.format = Some(workbook.format);
     input.encoding = workbook.encoding.map(str::to_string);
@@ -207,7 +227,7 @@ fn read_file<'m>(path: &Path, options: &'m Options) -> ReadFile<'m> {
                 unreadable: true,
                 ..input
             },
-            workbook: None,
+            content: None,
             diagnostics,
         };
     };
@@ -216,7 +236,7 @@ fn read_file<'m>(path: &Path, options: &'m Options) -> ReadFile<'m> {
     let mapping = choice.mapping;
     ReadFile {
         input,
-        workbook: Some((workbook, mapping)),
+        content: Some(Readable::Table(workbook, mapping)),
         diagnostics,
     }
 }

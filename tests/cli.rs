@@ -679,3 +679,30 @@ fn the_template_workbook_has_exact_headers_drop_down_lists_and_instructions() {
         }));
     }
 }
+
+#[test]
+fn a_round_json_read_back_gives_the_same_round() {
+    let dir = temp();
+    let first = dir.path().join("first");
+    europass()
+        .args(["convert", "fixtures/demo", "--to", "json", "--out"])
+        .arg(&first)
+        .assert()
+        .success();
+    let second = dir.path().join("second");
+    europass()
+        .args(["convert", "--to", "json", "--out"])
+        .arg(&second)
+        .arg(first.join("round.json"))
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(first.join("round.json")).unwrap(),
+        std::fs::read_to_string(second.join("round.json")).unwrap()
+    );
+    let not_ours = dir.path().join("other.json");
+    std::fs::write(&not_ours, r#"{"name": "something else"}"#).unwrap();
+    let out = europass().arg("validate").arg(&not_ours).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("without a \"format\" member"));
+}

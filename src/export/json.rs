@@ -6,10 +6,7 @@ use serde::Serialize;
 use super::{ExportContext, ExportError, Exporter, OutputFile};
 use crate::model::Round;
 
-/// The format name and version written at the top of `round.json`.
-pub const FORMAT: &str = "europass-round";
-/// Bumped when a field changes meaning or is removed (adding fields does not).
-pub const VERSION: u32 = 1;
+use crate::model::{ROUND_FORMAT as FORMAT, ROUND_FORMAT_VERSION as VERSION};
 
 /// Writes `round.json`.
 pub struct CanonicalJson;

@@ -9,6 +9,7 @@
 mod calamine_sheets;
 mod csv;
 mod error;
+mod json;
 mod ods;
 mod sniff;
 mod workbook;
@@ -45,6 +46,48 @@ pub trait TableReader: Sync {
         bytes: &[u8],
         options: &ReadOptions,
     ) -> Result<Workbook, ImportError>;
+}
+
+/// What a file holds, once read.
+pub enum Content {
+    /// Sheets of cells, to be read through a mapping.
+    Table(Workbook),
+    /// Records already in the canonical model (a round read back).
+    Round(Box<crate::model::Round>),
+}
+
+/// A reader of a format that already holds canonical records.
+pub trait RoundReader: Sync {
+    /// Reads a whole file into a round. `file` is the name used in messages.
+    fn read(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        options: &ReadOptions,
+    ) -> Result<(crate::model::Round, Vec<Diagnostic>), ImportError>;
+}
+
+/// Each format read straight into the model, and its reader.
+static ROUND_READERS: &[(InputFormat, &dyn RoundReader)] =
+    &[(InputFormat::Json, &json::CanonicalJsonReader)];
+
+/// Reads any file europass understands: a table for the mapping stage, or
+/// records already in the model.
+pub fn read_file(
+    file: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<(Content, Vec<Diagnostic>), ImportError> {
+    let format = sniff(bytes)?;
+    if let Some((_, reader)) = ROUND_READERS.iter().find(|(f, _)| *f == format) {
+        let (round, notes) = catch_unwind(AssertUnwindSafe(|| reader.read(file, bytes, options)))
+            .map_err(|panic| ImportError::Internal {
+                detail: panic_text(&panic),
+            })??;
+        return Ok((Content::Round(Box::new(round)), notes));
+    }
+    let (workbook, notes) = read_workbook(file, bytes, options)?;
+    Ok((Content::Table(workbook), notes))
 }
 
 /// Each tabular format and its reader: adding a format is one module and one line.

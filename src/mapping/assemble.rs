@@ -195,6 +195,8 @@ pub struct RoundBuilder {
     targets: Vec<(usize, usize, Option<usize>)>,
     schemes: BTreeMap<String, GradingScheme>,
     diags: Vec<Diagnostic>,
+    /// Rounds read whole, merged after the tables' round is built.
+    whole_rounds: Vec<(String, Round)>,
     /// Folded forms of names and titles: flat sheets repeat them on every row.
     folded: FxHashMap<String, String>,
     recent: RecentParts,
@@ -348,6 +350,12 @@ impl RoundBuilder {
                 .entry(s.id.clone())
                 .or_insert_with(|| s.clone());
         }
+    }
+
+    /// Adds a round read whole from `file` (a `round.json`, a credential).
+    /// Its records join the round as they are; ids already present are kept once.
+    pub fn add_round(&mut self, file: &str, round: Round) {
+        self.whole_rounds.push((file.to_string(), round));
     }
 
     /// Adds a diagnostic found outside rows (e.g. by a Word reader).
@@ -1487,6 +1495,9 @@ impl RoundBuilder {
             .filter(|s| used.contains(s.id.as_str()))
             .cloned()
             .collect();
+        for (file, whole) in std::mem::take(&mut self.whole_rounds) {
+            super::merge::merge_round(&mut round, whole, &file, &mut self.diags);
+        }
         round.sort();
         let map = SourceMap {
             sheets: self.sheets,

@@ -11,6 +11,7 @@ pub mod assemble;
 pub mod fields;
 pub mod grading;
 pub mod headers;
+mod merge;
 pub mod normalise;
 mod records;
 mod rows;

@@ -29,7 +29,7 @@ pub use organisation::{
     RegistrationScheme,
 };
 pub use qualification::{EqfLevel, NqfLevel, Qualification};
-pub use round::{Round, RoundCounts};
+pub use round::{ROUND_FORMAT, ROUND_FORMAT_VERSION, Round, RoundCounts};
 pub use text::MultilingualText;
 pub use unit::{LearningOutcome, OutcomeCategory, Unit};
 

@@ -8,6 +8,11 @@ use super::{
     Mobility, Organisation, Qualification, Unit,
 };
 
+/// The `format` member written at the top of `round.json`.
+pub const ROUND_FORMAT: &str = "europass-round";
+/// Its version: bumped when a field changes meaning or is removed (adding fields does not).
+pub const ROUND_FORMAT_VERSION: u32 = 1;
+
 /// All records of one mobility round (or of one agency's batch), each list
 /// sorted by id so that the same input always serialises the same way.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
