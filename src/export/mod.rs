@@ -6,6 +6,7 @@
 //! puts them on disk safely.
 
 mod json;
+pub mod paths;
 mod workbook;
 mod write;
 
