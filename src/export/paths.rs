@@ -102,12 +102,14 @@ mod tests {
 
     #[test]
     fn learners_sharing_a_name_get_their_id_added_in_a_stable_way() {
-        let mut round = Round::default();
-        round.learners = vec![
-            learner("A-2", "Anna", "Ozola"),
-            learner("A-1", "Anna", "Ozola"),
-            learner("A-3", "Jānis", "Bērziņš"),
-        ];
+        let mut round = Round {
+            learners: vec![
+                learner("A-2", "Anna", "Ozola"),
+                learner("A-1", "Anna", "Ozola"),
+                learner("A-3", "Jānis", "Bērziņš"),
+            ],
+            ..Round::default()
+        };
         let folders = learner_folders(&round);
         assert_eq!(folders["A-1"], "ozola-anna-a-1");
         assert_eq!(folders["A-2"], "ozola-anna-a-2");
