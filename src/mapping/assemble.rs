@@ -138,6 +138,8 @@ struct UnitEntry {
 struct QualEntry {
     part: QualificationPart,
     unmapped: Unmapped,
+    /// Where it was first named: its id takes the title in that sheet's language.
+    origin: Option<Origin>,
 }
 
 struct ContactEntry {
@@ -399,7 +401,35 @@ impl RoundBuilder {
             Some(OrganisationRole::Intermediary),
             origin,
         );
-        let qualification = self.upsert_qualification(&row.qualification);
+        for (found, what, field) in [
+            (sending, "sending", Field::SendingName),
+            (host, "host", Field::HostName),
+            (intermediary, "intermediary", Field::IntermediaryName),
+        ] {
+            let part = match what {
+                "sending" => &row.sending,
+                "host" => &row.host,
+                _ => &row.intermediary,
+            };
+            if found.is_none() && *part != OrganisationPart::default() {
+                let values = orphan_values(what, part);
+                let listed: Vec<String> =
+                    values.iter().map(|(k, v)| format!("{k} \"{v}\"")).collect();
+                self.diags.push(
+                    Diagnostic::warning(
+                        Code::MissingValue,
+                        self.locate(origin, field),
+                        format!(
+                            "the row gives the {what} organisation's details ({}) but not its name; they are kept with the learner",
+                            listed.join(", ")
+                        ),
+                    )
+                    .with_hint(format!("fill in the {what} organisation's name")),
+                );
+                row.unmapped.extend(values);
+            }
+        }
+        let qualification = self.upsert_qualification(&row.qualification, origin);
         let unit = self.upsert_unit(&row.unit, qualification, origin);
         let learner = self.upsert_learner(&row.learner, origin);
 
@@ -539,11 +569,12 @@ impl RoundBuilder {
         Some(index)
     }
 
-    fn upsert_qualification(&mut self, part: &QualificationPart) -> Option<usize> {
+    fn upsert_qualification(&mut self, part: &QualificationPart, origin: Origin) -> Option<usize> {
         if let Some(i) = self.recent.qualifications.find(part) {
             return Some(i);
         }
         let index = self.merge_qualification(part)?;
+        self.quals[index].origin.get_or_insert(origin);
         self.recent.qualifications.remember(part, index);
         Some(index)
     }
@@ -1242,11 +1273,12 @@ impl RoundBuilder {
         // Qualifications.
         let mut qual_ids = Ids::default();
         for q in std::mem::take(&mut self.quals) {
+            let lang = self.language_of(q.origin);
             let p = q.part;
             let base = p
                 .code
                 .clone()
-                .or_else(|| p.title.texts().next().map(slug))
+                .or_else(|| p.title.best(&[lang]).map(slug))
                 .unwrap_or_else(|| "qualification".into());
             round.qualifications.push(Qualification {
                 id: qual_ids.claim(base),
@@ -1586,6 +1618,27 @@ impl RoundBuilder {
         loc.column = info.columns.get(&field).copied();
         loc
     }
+}
+
+/// The values of an organisation part that names no organisation, as
+/// `host.country`-style keys, so they can be kept among unmapped values.
+fn orphan_values(what: &str, part: &OrganisationPart) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut push = |name: &str, value: Option<&str>| {
+        if let Some(v) = value {
+            out.push((format!("{what}.{name}"), v.to_string()));
+        }
+    };
+    push("country", part.country.as_ref().map(|c| c.as_str()));
+    push("address", part.address.as_deref());
+    push("phone", part.phone.as_deref());
+    push("email", part.email.as_deref());
+    push("website", part.website.as_deref());
+    push("contact_name", part.contact.name.as_deref());
+    push("contact_position", part.contact.position.texts().next());
+    push("contact_email", part.contact.email.as_deref());
+    push("contact_phone", part.contact.phone.as_deref());
+    out
 }
 
 /// Adds a row's unmapped values to a record; a header already holding a

@@ -69,16 +69,15 @@ impl<'a> SheetRows<'a> {
         while end > layout.data_start && sheet.row_is_blank(end - 1) {
             end -= 1;
         }
-        Self {
-            reader: RowReader {
-                file,
-                sheet,
-                layout,
-                mapping,
-                schemes,
-            },
-            end,
-        }
+        let reader = RowReader {
+            file,
+            sheet,
+            layout,
+            mapping,
+            schemes,
+        };
+        reader.check_defaults(diags);
+        Self { reader, end }
     }
 
     /// The data rows, 0-based.
@@ -111,8 +110,7 @@ impl<'a> SheetRows<'a> {
                 out.counts.reported += 1;
                 continue;
             }
-            let first_row = row == r.layout.data_start;
-            let mut record = r.read_row(row, first_row, diags);
+            let mut record = r.read_row(row, diags);
             if !identifies_something(&record) {
                 diags.push(not_usable(r.file, &r.sheet.name, row, &record));
                 out.counts.reported += 1;
@@ -289,12 +287,14 @@ impl<'a> RowReader<'a> {
         None
     }
 
-    fn read_row(&self, row: u32, first_row: bool, diags: &mut Vec<Diagnostic>) -> Box<RowRecord> {
+    fn read_row(&self, row: u32, diags: &mut Vec<Diagnostic>) -> Box<RowRecord> {
         let mut rec = Box::<RowRecord>::default();
         let mut pending: Vec<PendingGrade> = Vec::new();
-        let mut grade_scheme: Option<String> = None;
-        let mut criteria_scheme: Option<String> = None;
-        let mut rating_scheme: Option<String> = None;
+        // None: no scale on the row; Some(None): a scale that is not known
+        // (reported), so the row's grades are not read on any other scale.
+        let mut grade_scheme: Option<Option<String>> = None;
+        let mut criteria_scheme: Option<Option<String>> = None;
+        let mut rating_scheme: Option<Option<String>> = None;
         for column in &self.layout.columns {
             let value = self.sheet.shown_value(row, column.index);
             if value.is_blank() {
@@ -338,16 +338,15 @@ impl<'a> RowReader<'a> {
                     Field::ResultGradingScheme
                     | Field::ResultCriteriaScheme
                     | Field::RatingScheme => {
+                        let slot = match field {
+                            Field::ResultGradingScheme => &mut grade_scheme,
+                            Field::ResultCriteriaScheme => &mut criteria_scheme,
+                            _ => &mut rating_scheme,
+                        };
                         match self.mapping.schemes.find(value.to_text().trim()) {
-                            Some(s) => {
-                                let slot = match field {
-                                    Field::ResultGradingScheme => &mut grade_scheme,
-                                    Field::ResultCriteriaScheme => &mut criteria_scheme,
-                                    _ => &mut rating_scheme,
-                                };
-                                *slot = Some(s.id.clone());
-                            }
+                            Some(s) => *slot = Some(Some(s.id.clone())),
                             None => {
+                                *slot = Some(None);
                                 let ids: Vec<&str> = self
                                     .mapping
                                     .schemes
@@ -390,7 +389,7 @@ impl<'a> RowReader<'a> {
                 },
             }
         }
-        self.apply_defaults(&mut rec, row, first_row, diags);
+        self.apply_defaults(&mut rec, row);
         self.resolve_grades(
             &mut rec,
             row,
@@ -403,28 +402,35 @@ impl<'a> RowReader<'a> {
     }
 
     /// Values the mapping gives for fields that no column (or an empty cell) gives.
-    fn apply_defaults(
-        &self,
-        rec: &mut RowRecord,
-        row: u32,
-        first_row: bool,
-        diags: &mut Vec<Diagnostic>,
-    ) {
+    /// Values the mapping gives for fields that no column (or an empty cell)
+    /// gives. A default that cannot be read is reported once per sheet, by
+    /// [`RowReader::check_defaults`].
+    fn apply_defaults(&self, rec: &mut RowRecord, row: u32) {
         for (field, text) in &self.mapping.defaults {
             if let Some(col) = self.layout.column_of(*field)
                 && !self.sheet.shown_value(row, col).is_blank()
             {
                 continue;
             }
-            let lang = self.mapping.language.clone();
-            if let Err(p) = self.set(rec, *field, &lang, &CellValue::Text(text))
-                && first_row
-            {
+            let _ = self.set(rec, *field, &self.mapping.language, &CellValue::Text(text));
+        }
+    }
+
+    /// Reads every default of the mapping once, reporting the ones that are not valid.
+    fn check_defaults(&self, diags: &mut Vec<Diagnostic>) {
+        let mut scratch = RowRecord::default();
+        for (field, text) in &self.mapping.defaults {
+            if let Err(p) = self.set(
+                &mut scratch,
+                *field,
+                &self.mapping.language,
+                &CellValue::Text(text),
+            ) {
                 diags.push(Diagnostic {
                     severity: p.severity,
                     code: Code::InvalidMapping,
                     message: format!("the default for {field} in the mapping file: {}", p.message),
-                    location: Location::file(self.file),
+                    location: Location::sheet(self.file, &self.sheet.name),
                     hint: p.hint,
                 });
             }
@@ -446,20 +452,26 @@ impl<'a> RowReader<'a> {
         rec: &mut RowRecord,
         row: u32,
         pending: Vec<PendingGrade>,
-        row_grade_scheme: Option<String>,
-        row_criteria_scheme: Option<String>,
+        row_grade_scheme: Option<Option<String>>,
+        row_criteria_scheme: Option<Option<String>>,
         diags: &mut Vec<Diagnostic>,
     ) {
         for p in pending {
             let is_rating = p.criterion.is_some();
-            let scheme = if is_rating {
-                row_criteria_scheme
-                    .clone()
-                    .or_else(|| self.schemes.criteria.clone())
+            let (row_scheme, default) = if is_rating {
+                (&row_criteria_scheme, &self.schemes.criteria)
             } else {
-                row_grade_scheme
-                    .clone()
-                    .or_else(|| self.schemes.grade.clone())
+                (&row_grade_scheme, &self.schemes.grade)
+            };
+            let scheme = match row_scheme {
+                Some(Some(s)) => Some(s.clone()),
+                // The unknown scale is reported already; the value is kept as written.
+                Some(None) => {
+                    rec.unmapped
+                        .push((p.column.display_header(), p.value.to_text()));
+                    continue;
+                }
+                None => default.clone(),
             };
             let Some(scheme) = scheme else {
                 diags.push(

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::fields::{Entity, Field};
+use super::fields::{Entity, Field, Kind};
 use super::grading::{SchemeRegistry, SchemeSpec};
 use super::headers::Scope;
 use super::normalise::{DateOrder, Vocabulary};
@@ -412,6 +412,11 @@ impl Mapping {
                                 let refs: Vec<&str> = all.iter().map(String::as_str).collect();
                                 unknown(&file, "field in [defaults]", path, &refs)
                             })?;
+                            if field.kind() == Kind::Grade || field.kind() == Kind::Scheme {
+                                return Err(invalid(format!(
+                                    "`defaults.\"{path}\"`: grades cannot have a default, and a scale is set with [grading] scheme or criteria_scheme"
+                                )));
+                            }
                             let s = match v {
                                 toml::Value::String(s) => s.clone(),
                                 toml::Value::Integer(i) => i.to_string(),
@@ -493,6 +498,38 @@ impl Mapping {
             }
         }
 
+        for (list, table) in &values {
+            let allowed: &[&str] = match list.as_str() {
+                "yes_no" => &["true", "false"],
+                "achievement" => &["full", "partial", "none"],
+                "gender" => &["female", "male", "other"],
+                "organisation_role" => &["sending", "host", "intermediary", "issuer"],
+                _ => &[],
+            };
+            for canonical in table.keys() {
+                let ok = match list.as_str() {
+                    "language" => {
+                        (2..=3).contains(&canonical.len())
+                            && canonical.bytes().all(|b| b.is_ascii_lowercase())
+                    }
+                    "country" => {
+                        Vocabulary::shipped().country_code(canonical).as_deref()
+                            == Some(canonical.as_str())
+                    }
+                    _ => allowed.is_empty() || allowed.contains(&canonical.as_str()),
+                };
+                if !ok {
+                    let what = match list.as_str() {
+                        "language" => "a two- or three-letter lowercase language tag".to_string(),
+                        "country" => "a two-letter ISO country code in capitals".to_string(),
+                        _ => allowed.join(", "),
+                    };
+                    return Err(invalid(format!(
+                        "[values.{list}]: `{canonical}` is not a value of the list; use {what}"
+                    )));
+                }
+            }
+        }
         let (mut vocabulary, unknown_lists) = Vocabulary::shipped().extended(&values);
         if let Some(list) = unknown_lists.first() {
             return Err(unknown(
@@ -589,11 +626,15 @@ fn strings(
 }
 
 fn unknown(file: &str, what: &'static str, key: &str, known: &[&str]) -> MappingError {
-    // "learner.given_name" is compared with the field names of its table.
+    // "learner.given_name" is compared with the field names of its table, or
+    // with whole paths when those are what is known.
     let short = key.rsplit('.').next().unwrap_or(key);
     let suggestion = known
         .iter()
-        .map(|k| (strsim::jaro_winkler(short, k), *k))
+        .map(|k| {
+            let against = if k.contains('.') { key } else { short };
+            (strsim::jaro_winkler(against, k), *k)
+        })
         .filter(|(s, _)| *s > 0.75)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k.to_string());
@@ -663,6 +704,27 @@ mod tests {
         let err =
             parse("id = \"x\"\nlanguage = \"lv\"\n[grading]\nscheme = \"lv-1-100\"\n").unwrap_err();
         assert!(err.to_string().contains("lv-1-10"), "{err}");
+    }
+
+    #[test]
+    fn a_misspelt_default_field_is_named_with_the_nearest_path() {
+        let err = parse("id = \"x\"\nlanguage = \"lv\"\n[defaults]\n\"sending.nam\" = \"Skola\"\n")
+            .unwrap_err();
+        assert!(err.to_string().contains("sending.name"), "{err}");
+    }
+
+    #[test]
+    fn grades_cannot_have_a_default() {
+        let err = parse("id = \"x\"\nlanguage = \"lv\"\n[defaults]\n\"result.grade\" = \"5\"\n")
+            .unwrap_err();
+        assert!(err.to_string().contains("[grading]"), "{err}");
+    }
+
+    #[test]
+    fn word_lists_only_take_their_own_values() {
+        let err =
+            parse("id = \"x\"\nlanguage = \"lv\"\n[values.yes_no]\nyes = [\"ok\"]\n").unwrap_err();
+        assert!(err.to_string().contains("true, false"), "{err}");
     }
 
     #[test]

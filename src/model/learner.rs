@@ -9,8 +9,9 @@ use super::{CountryCode, Unmapped};
 /// A learner taking part in a mobility.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Learner {
-    /// Stable id: the school's learner id when given, else the national id,
-    /// else derived from name and date of birth.
+    /// Stable id: the school's learner number when given, else derived from
+    /// family name, given names and date of birth (`ozola-anna-2005-03-14`),
+    /// else the national id.
     pub id: String,
     /// Given name(s), as written.
     pub given_names: String,

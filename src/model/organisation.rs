@@ -46,7 +46,8 @@ pub enum OrganisationRole {
 /// An organisation taking part in the round.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Organisation {
-    /// Stable id derived from the data (registration id, key or name).
+    /// Stable id derived from the name (in the language of the sheet that first
+    /// named it), else from the key a workbook gave it.
     pub id: String,
     /// Name, per language.
     pub name: MultilingualText,

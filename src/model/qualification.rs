@@ -6,11 +6,25 @@ use serde::{Deserialize, Serialize};
 use super::{CountryCode, CreditPoints, MultilingualText, Unmapped};
 
 /// A level of the European Qualifications Framework, 1 to 8.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]
-pub struct EqfLevel(#[schemars(range(min = 1, max = 8))] u8);
+pub struct EqfLevel(u8);
+
+// Written by hand: derived, the schema would say 0–255 (the u8 it is read from).
+impl JsonSchema for EqfLevel {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "EqfLevel".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A level of the European Qualifications Framework, 1 to 8.",
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 8
+        })
+    }
+}
 
 impl EqfLevel {
     /// The level, if `level` is within 1–8.

@@ -62,6 +62,7 @@ pub struct Vocabulary {
     /// Folded first words of note rows.
     pub notes: Vec<String>,
     codes: HashSet<String>,
+    alpha3: HashMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -101,7 +102,19 @@ impl Vocabulary {
                 toml::from_str(VOCABULARY_TOML).expect("mappings/vocabulary.toml is valid");
             let c: CountriesFile =
                 toml::from_str(COUNTRIES_TOML).expect("mappings/countries.toml is valid");
-            let mut country = WordList::from_table(&c.countries);
+            // The first word of each country is its ISO alpha-3 code: kept apart,
+            // so that an abbreviation like "Som." is not read as SOM (Somalia).
+            let mut country = WordList::default();
+            let mut alpha3 = HashMap::new();
+            for (code, names) in &c.countries {
+                let mut names = names.iter();
+                if let Some(a3) = names.next() {
+                    alpha3.insert(a3.to_ascii_uppercase(), code.clone());
+                }
+                for n in names {
+                    country.add(code, n);
+                }
+            }
             for (code, words) in &v.country_extra {
                 for w in words {
                     country.add(code, w);
@@ -118,6 +131,7 @@ impl Vocabulary {
                 totals: v.rows.totals.iter().map(|p| fold(p)).collect(),
                 notes: v.rows.notes.iter().map(|p| fold(p)).collect(),
                 codes: c.countries.keys().cloned().collect(),
+                alpha3,
             }
         })
     }
@@ -167,6 +181,12 @@ impl Vocabulary {
                 return Some(up);
             }
         }
+        if t.len() == 3
+            && t.bytes().all(|b| b.is_ascii_alphabetic())
+            && let Some(code) = self.alpha3.get(&t.to_ascii_uppercase())
+        {
+            return Some(code.clone());
+        }
         self.country.lookup(t).map(str::to_string)
     }
 
@@ -195,6 +215,12 @@ mod tests {
             assert_eq!(v.country_code(name).as_deref(), Some("DE"), "{name}");
         }
         assert_eq!(v.country_code("EL").as_deref(), Some("GR"));
+        assert_eq!(
+            v.country_code("Som."),
+            None,
+            "an abbreviation is not an alpha-3 code"
+        );
+        assert_eq!(v.country_code("fin").as_deref(), Some("FI"));
         assert_eq!(v.country_code("Atlantis"), None);
     }
 
