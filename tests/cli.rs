@@ -706,3 +706,90 @@ fn a_round_json_read_back_gives_the_same_round() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("without a \"format\" member"));
 }
+
+#[test]
+fn the_round_as_a_canonical_workbook_reads_back_to_the_same_round() {
+    let dir = temp();
+    let first = dir.path().join("first");
+    europass()
+        .args([
+            "convert",
+            "fixtures/variants/messy.xlsx",
+            "--to",
+            "json,xlsx",
+            "--out",
+        ])
+        .arg(&first)
+        .assert()
+        .success();
+    let again = dir.path().join("again");
+    europass()
+        .args([
+            "convert",
+            "fixtures/variants/messy.xlsx",
+            "--to",
+            "xlsx",
+            "--out",
+        ])
+        .arg(&again)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(first.join("round.xlsx")).unwrap(),
+        std::fs::read(again.join("round.xlsx")).unwrap(),
+        "the same round gives the same workbook, byte for byte"
+    );
+    let back = dir.path().join("back");
+    let out = europass()
+        .args(["convert", "--to", "json", "--out"])
+        .arg(&back)
+        .arg(first.join("round.xlsx"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(first.join("round.json")).unwrap(),
+        std::fs::read_to_string(back.join("round.json")).unwrap(),
+        "reading round.xlsx back gives round.json again"
+    );
+}
+
+#[test]
+fn texts_in_further_languages_get_their_own_bracketed_columns() {
+    let dir = temp();
+    let file = dir.path().join("units.xlsx");
+    xlsx(
+        &file,
+        &[(
+            "Units",
+            &[
+                &[
+                    "Unit code",
+                    "Unit title",
+                    "Unit title [fi]",
+                    "Unit title [de]",
+                ],
+                &["U1", "Welding", "Hitsaus", "Schweißen"],
+            ],
+        )],
+    );
+    let out_dir = dir.path().join("out");
+    europass()
+        .args(["convert", "--to", "json,xlsx", "--out"])
+        .arg(&out_dir)
+        .arg(&file)
+        .assert()
+        .success();
+    let round: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("round.json")).unwrap()).unwrap();
+    assert_eq!(
+        round["units"][0]["title"],
+        serde_json::json!({"de": "Schweißen", "en": "Welding", "fi": "Hitsaus"})
+    );
+    let units_sheet = zip_text(&out_dir.join("round.xlsx"), "xl/sharedStrings.xml");
+    assert!(units_sheet.contains("Unit title [fi]") && units_sheet.contains("Unit title [de]"));
+}

@@ -8,9 +8,10 @@
 mod json;
 pub mod paths;
 mod workbook;
+mod workbook_rows;
 mod write;
 
-pub use workbook::{template_languages, template_workbook};
+pub use workbook::{CanonicalWorkbook, canonical_workbook, template_languages, template_workbook};
 pub use write::{WriteError, write_outputs};
 
 use std::path::PathBuf;
@@ -66,7 +67,7 @@ pub trait Exporter: Sync {
 }
 
 /// Every output format, by `--to` name.
-pub static EXPORTERS: &[&dyn Exporter] = &[&json::CanonicalJson];
+pub static EXPORTERS: &[&dyn Exporter] = &[&json::CanonicalJson, &workbook::CanonicalWorkbook];
 
 /// The exporter with this `--to` name.
 pub fn exporter(name: &str) -> Option<&'static dyn Exporter> {

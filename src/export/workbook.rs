@@ -2,17 +2,21 @@
 //! for schools to fill in, with one sheet per record kind, the exact headers
 //! of a shipped mapping, drop-down lists and an instructions sheet.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Datelike;
 use std::sync::OnceLock;
 
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format,
-    FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 use serde::Deserialize;
 
 use super::ExportError;
+use super::workbook_rows::{self, Cell, ColumnKey, Row, Words};
 use crate::mapping::{Field, Kind, Mapping, SheetRole};
+use crate::model::Round;
 
 const TEXT_TOML: &str = include_str!("../../assets/template-text.toml");
 
@@ -24,7 +28,7 @@ const PREPARED_ROWS: u32 = 1000;
 /// A column of the layout: a field, in a language for `@lang` columns.
 type LayoutColumn = (Field, Option<&'static str>);
 /// A layout column with its header in the template's language.
-type HeaderedColumn = (Field, Option<&'static str>, String);
+type HeaderedColumn = (ColumnKey, String);
 
 const LAYOUT: &[(SheetRole, &[LayoutColumn])] = &[
     (
@@ -170,6 +174,13 @@ fn xlsx_error(e: XlsxError) -> ExportError {
 
 /// A blank import workbook in `lang` (`en`, `lv`).
 pub fn template_workbook(lang: &str) -> Result<Vec<u8>, ExportError> {
+    canonical_workbook(&Round::default(), lang)
+}
+
+/// The round in the canonical workbook layout, in `lang`: what `--to xlsx`
+/// writes and `europass template xlsx` writes empty. Reading it back through
+/// the shipped mapping of that language gives the same round.
+pub fn canonical_workbook(round: &Round, lang: &str) -> Result<Vec<u8>, ExportError> {
     let text = texts().get(lang).ok_or_else(|| ExportError::Serialise {
         format: "xlsx",
         detail: format!(
@@ -184,7 +195,7 @@ pub fn template_workbook(lang: &str) -> Result<Vec<u8>, ExportError> {
             format: "xlsx",
             detail: format!("no shipped mapping for language `{lang}`"),
         })?;
-    build(mapping, text).map_err(xlsx_error)
+    build(mapping, text, round).map_err(xlsx_error)
 }
 
 struct Lists {
@@ -197,8 +208,15 @@ struct Lists {
     languages: String,
 }
 
-fn build(mapping: &Mapping, text: &Texts) -> Result<Vec<u8>, XlsxError> {
+fn build(mapping: &Mapping, text: &Texts, round: &Round) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
+    // A fixed creation time: the same round always gives the same bytes.
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&created)
+            .set_author("europass"),
+    );
     let title = Format::new().set_bold().set_font_size(16);
     let bold = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
@@ -279,18 +297,58 @@ fn build(mapping: &Mapping, text: &Texts) -> Result<Vec<u8>, XlsxError> {
         ws.set_active(true);
     }
 
-    // The data sheets.
-    let mut sheets: Vec<(SheetRole, Vec<HeaderedColumn>)> = Vec::new();
+    // The data sheets: the layout's columns, and a "Header [xx]" column for
+    // each further language the round's texts have.
+    let words = Words {
+        language: &mapping.language,
+        yes: &text.yes,
+        no: &text.no,
+        achievement: &text.achievement,
+        roles: &text.roles,
+    };
+    let mut sheets: Vec<(SheetRole, Vec<HeaderedColumn>, Vec<Row>)> = Vec::new();
     for (role, columns) in LAYOUT {
-        let cols: Vec<HeaderedColumn> = columns
+        let rows = workbook_rows::rows(*role, round, &words);
+        let mut cols: Vec<HeaderedColumn> = Vec::new();
+        for (field, lang) in columns.iter() {
+            let Some(h) = mapping.canonical_header(*field, *lang) else {
+                continue;
+            };
+            cols.push((
+                ColumnKey::Field(*field, lang.map(str::to_string)),
+                h.to_string(),
+            ));
+            if lang.is_some() || !field.kind().is_multilingual() {
+                continue;
+            }
+            let extra: BTreeSet<&str> = rows
+                .iter()
+                .flat_map(|r| r.keys())
+                .filter_map(|k| match k {
+                    ColumnKey::Field(f, Some(l)) if f == field => Some(l.as_str()),
+                    _ => None,
+                })
+                .filter(|l| !columns.contains(&(*field, Some(*l))))
+                .collect();
+            for l in extra {
+                cols.push((
+                    ColumnKey::Field(*field, Some(l.to_string())),
+                    format!("{h} [{l}]"),
+                ));
+            }
+        }
+        let unmapped: BTreeSet<&str> = rows
             .iter()
-            .filter_map(|(f, l)| {
-                mapping
-                    .canonical_header(*f, *l)
-                    .map(|h| (*f, *l, h.to_string()))
+            .flat_map(|r| r.keys())
+            .filter_map(|k| match k {
+                ColumnKey::Unmapped(h) => Some(h.as_str()),
+                ColumnKey::Field(..) => None,
             })
             .collect();
-        sheets.push((*role, cols));
+        for h in unmapped {
+            cols.push((ColumnKey::Unmapped(h.to_string()), h.to_string()));
+        }
+        sheets.push((*role, cols, rows));
     }
     let lists = Lists {
         eqf: "=Lists!$A$2:$A$9".into(),
@@ -302,12 +360,38 @@ fn build(mapping: &Mapping, text: &Texts) -> Result<Vec<u8>, XlsxError> {
         languages: "=Lists!$G$2:$G$13".into(),
     };
     let org_sheet = sheet_name(SheetRole::Organisations);
-    for (role, cols) in &sheets {
+    for (role, cols, rows) in &sheets {
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(*role))?;
-        for (c, (field, _, h)) in cols.iter().enumerate() {
+        for (r, row) in rows.iter().enumerate() {
+            let r = 1 + r as u32;
+            for (c, (key, _)) in cols.iter().enumerate() {
+                let c = c as u16;
+                match row.get(key) {
+                    None => {}
+                    Some(Cell::Text(t)) => {
+                        ws.write_string(r, c, t)?;
+                    }
+                    Some(Cell::Number(n)) => {
+                        ws.write_number(r, c, *n)?;
+                    }
+                    Some(Cell::Date(d)) => {
+                        let excel = ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day() as u8,
+                        )?;
+                        ws.write_datetime_with_format(r, c, &excel, &date_format)?;
+                    }
+                }
+            }
+        }
+        for (c, (key, h)) in cols.iter().enumerate() {
             let c = c as u16;
             ws.write_string_with_format(0, c, h, &header)?;
+            let ColumnKey::Field(field, _) = key else {
+                continue;
+            };
             ws.set_column_width(c, width(field.kind(), h))?;
             let validation = match field.kind() {
                 Kind::EqfLevel => Some(list(&lists.eqf, "EQF 1–8")),
@@ -335,7 +419,7 @@ fn build(mapping: &Mapping, text: &Texts) -> Result<Vec<u8>, XlsxError> {
                 _ => None,
             };
             if let Some(v) = validation {
-                ws.add_data_validation(1, c, PREPARED_ROWS, c, &v)?;
+                ws.add_data_validation(1, c, PREPARED_ROWS.max(rows.len() as u32), c, &v)?;
             }
             if field.kind() == Kind::Date {
                 ws.set_column_format(c, &date_format)?;
@@ -427,4 +511,61 @@ fn country_codes() -> &'static Vec<String> {
             .expect("countries.toml is valid");
         c.countries.into_keys().collect()
     })
+}
+
+/// Writes `round.xlsx`: the round in the canonical workbook layout, so an
+/// agency can normalise every school's submission into one shape.
+pub struct CanonicalWorkbook;
+
+impl super::Exporter for CanonicalWorkbook {
+    fn name(&self) -> &'static str {
+        "xlsx"
+    }
+
+    fn description(&self) -> &'static str {
+        "the round in the canonical workbook layout (round.xlsx)"
+    }
+
+    fn export(
+        &self,
+        round: &Round,
+        context: &super::ExportContext,
+    ) -> Result<Vec<super::OutputFile>, ExportError> {
+        // The first requested language the template knows, else the
+        // language most of the round's texts are in, else English.
+        let known = template_languages();
+        let main = main_language(round);
+        let lang = context
+            .languages
+            .iter()
+            .map(String::as_str)
+            .chain(main.as_deref())
+            .find(|l| known.contains(l))
+            .unwrap_or("en");
+        Ok(vec![super::OutputFile {
+            path: "round.xlsx".into(),
+            bytes: canonical_workbook(round, lang)?,
+        }])
+    }
+}
+
+/// The language most titles and names of the round are written in.
+fn main_language(round: &Round) -> Option<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let texts = round
+        .units
+        .iter()
+        .map(|u| &u.title)
+        .chain(round.organisations.iter().map(|o| &o.name))
+        .chain(round.mobilities.iter().map(|m| &m.objective))
+        .chain(round.qualifications.iter().map(|q| &q.title));
+    for t in texts {
+        for l in t.languages() {
+            *counts.entry(l).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(l, n)| (*n, std::cmp::Reverse(*l)))
+        .map(|(l, _)| l.to_string())
 }

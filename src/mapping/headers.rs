@@ -184,6 +184,29 @@ impl<'m> Matcher<'m> {
             MatchKind::WithoutDiacritics,
             0.95,
         );
+        // "Unit title [fi]": a text field in the language the brackets name.
+        if let Some((base, language)) = language_suffix(header)
+            && self.mapping.vocabulary.language_tag(&language).as_deref() == Some(language.as_str())
+        {
+            let hits = self
+                .exact
+                .get(&exact_key(base))
+                .or_else(|| self.folded.get(&fold(base)));
+            for &(ri, ai) in hits.into_iter().flatten() {
+                let rule = &self.mapping.columns[ri];
+                if rule.language.is_none() && rule.field.kind().is_multilingual() {
+                    out.push(HeaderMatch {
+                        target: Target::Field {
+                            field: rule.field,
+                            language: Some(language.clone()),
+                        },
+                        kind: MatchKind::Exact,
+                        score: 0.97,
+                        alias: format!("{} [{language}]", rule.aliases[ai].text),
+                    });
+                }
+            }
+        }
         if let Some(stripped) = without_brackets(header) {
             self.push_hits(
                 &mut out,
@@ -275,6 +298,21 @@ impl<'m> Matcher<'m> {
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, field, text)| (field, text))
     }
+}
+
+/// "Unit title [fi]" or "Unit title (FI)" → ("Unit title", "fi").
+fn language_suffix(header: &str) -> Option<(&str, String)> {
+    let h = header.trim_end();
+    let close = h.chars().last()?;
+    let open = match close {
+        ']' => '[',
+        ')' => '(',
+        _ => return None,
+    };
+    let start = h.rfind(open)?;
+    let tag = &h[start + 1..h.len() - 1];
+    let ok = (2..=3).contains(&tag.len()) && tag.bytes().all(|b| b.is_ascii_alphabetic());
+    ok.then(|| (h[..start].trim_end(), tag.to_ascii_lowercase()))
 }
 
 fn without_brackets(header: &str) -> Option<String> {
@@ -820,6 +858,28 @@ mod tests {
         );
         let layout = detect_layout(&sheet, &Matcher::new(lv())).unwrap();
         assert_eq!(fields(&layout)[2], "criterion:Komandas darbs");
+    }
+
+    #[test]
+    fn a_language_in_brackets_gives_the_columns_language() {
+        let m = Matcher::new(lv());
+        let c = m.candidates("Vienības nosaukums [fi]");
+        assert_eq!(
+            c[0].target,
+            Target::Field {
+                field: Field::UnitTitle,
+                language: Some("fi".into())
+            }
+        );
+        // Not a language: the brackets are ignored as before.
+        let c = m.candidates("Vārds (pilns)");
+        assert_eq!(
+            c[0].target,
+            Target::Field {
+                field: Field::LearnerGivenNames,
+                language: None
+            }
+        );
     }
 
     #[test]
