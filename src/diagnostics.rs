@@ -188,6 +188,10 @@ codes! {
     UnitWithoutOutcomes = "unit-without-outcomes",
     /// A record lacks a value that an output format needs.
     MissingForOutput = "missing-for-output",
+
+    // Writing.
+    /// An output file edited by hand was kept (run with --force to overwrite it).
+    OutputKept = "output-kept",
 }
 
 impl fmt::Display for Code {

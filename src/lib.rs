@@ -7,6 +7,23 @@
 //! [`mapping`] recognises a school's headers and normalises values into the
 //! canonical [`model`], [`check`] applies the rules, and [`export`] writes
 //! the outputs. Every problem on the way is a located [`Diagnostic`].
+//!
+//! ```
+//! use europass::pipeline::{load, Options};
+//!
+//! // A Latvian school's workbook: the mapping is chosen from its headers.
+//! let loaded = load(&["fixtures/demo/round.xlsx".into()], &Options::default());
+//! assert_eq!(loaded.round.learners.len(), 14);
+//! assert_eq!(loaded.report.summary.errors, 0);
+//!
+//! // Every row read became a record or is named in a diagnostic.
+//! let rows = &loaded.report.rows;
+//! assert_eq!(rows.read, rows.records + rows.reported);
+//!
+//! // A grade never travels without its scheme.
+//! let grade = loaded.round.assessments[0].grade.as_ref().unwrap();
+//! assert_eq!(grade.scheme, "lv-1-10");
+//! ```
 #![deny(missing_docs)]
 
 pub mod check;

@@ -1,14 +1,16 @@
 //! The `europass` command line: parses arguments, runs the library, prints.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use europass::export::{self, ExportContext};
+use europass::export::{self, ExportContext, WriteOptions};
 use europass::import::{ReadOptions, encoding_for_label};
 use europass::mapping::Mapping;
-use europass::pipeline::{self, Options};
+use europass::pipeline::{self, ConvertOptions, Options, Progress};
 use europass::report::Report;
 
 const EXAMPLES_INSPECT: &str = "Examples:
@@ -45,6 +47,9 @@ mobilities and assessment results, reports every problem with its cell, and writ
     after_help = "Start with `europass inspect FILE` to see how a file is understood."
 )]
 struct Cli {
+    /// Threads to use (default: one per core)
+    #[arg(long, short = 'j', global = true, value_name = "N")]
+    jobs: Option<usize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -95,6 +100,12 @@ enum Command {
         /// Treat warnings as errors
         #[arg(long)]
         strict: bool,
+        /// Overwrite output files that were edited by hand since europass wrote them
+        #[arg(long)]
+        force: bool,
+        /// Do everything but write: report what would be written
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Write blank templates a school can start from
     #[command(subcommand, after_help = EXAMPLES_TEMPLATE)]
@@ -107,6 +118,11 @@ enum Command {
     },
     /// Print the JSON Schema of round.json
     Schema,
+    /// Print a shell completion script (e.g. `europass completions bash > /etc/bash_completion.d/europass`)
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Subcommand)]
@@ -187,7 +203,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn options(read: &ReadArgs) -> Result<Options, String> {
+fn options(read: &ReadArgs, output: &OutputArgs) -> Result<Options, String> {
     let mapping = match &read.mapping {
         Some(path) => Some(Mapping::load(path).map_err(|e| e.to_string())?),
         None => None,
@@ -208,23 +224,33 @@ fn options(read: &ReadArgs) -> Result<Options, String> {
             ));
         }
     };
+    // A progress bar only for a person watching a terminal.
+    let show = !output.quiet && output.format == Format::Human && std::io::stderr().is_terminal();
+    let progress = show.then(|| Arc::new(Bar::new(output.verbose)) as Arc<dyn Progress>);
     Ok(Options {
         read: ReadOptions {
             encoding,
             delimiter,
         },
         mapping,
+        progress,
     })
 }
 
 fn run(cli: Cli) -> Result<u8, String> {
+    if let Some(n) = cli.jobs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .map_err(|e| format!("cannot start {n} threads: {e}"))?;
+    }
     match cli.command {
         Command::Inspect {
             inputs,
             read,
             output,
         } => {
-            let loaded = pipeline::load(&inputs, &options(&read)?);
+            let loaded = pipeline::load(&inputs, &options(&read, &output)?);
             match output.format {
                 Format::Json => print!("{}", loaded.report.to_json()),
                 Format::Human => print!("{}", loaded.report.to_inspect_human(output.verbose)),
@@ -241,7 +267,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             output,
             strict,
         } => {
-            let mut loaded = pipeline::load(&inputs, &options(&read)?);
+            let mut loaded = pipeline::load(&inputs, &options(&read, &output)?);
             if strict {
                 loaded.report.make_strict();
             }
@@ -257,39 +283,25 @@ fn run(cli: Cli) -> Result<u8, String> {
             read,
             output,
             strict,
+            force,
+            dry_run,
         } => {
-            let mut loaded = pipeline::load(&inputs, &options(&read)?);
-            let context = ExportContext::default();
-            let mut files = Vec::new();
-            for name in &to {
-                let exporter = export::exporter(name).expect("checked by clap");
-                loaded.report.extend(europass::check::check_requirements(
-                    &loaded.round,
-                    &loaded.sources,
-                    name,
-                    exporter.requirements(),
-                ));
-                files.extend(
-                    exporter
-                        .export(&loaded.round, &context)
-                        .map_err(|e| e.to_string())?,
-                );
-            }
-            if strict {
-                loaded.report.make_strict();
-            }
-            let written = export::write_outputs(&out, &files).map_err(|e| e.to_string())?;
-            loaded.report.outputs = written;
-            loaded
-                .report
-                .outputs
-                .push(out.join("report.json").display().to_string());
-            let report_file = export::OutputFile {
-                path: "report.json".into(),
-                bytes: loaded.report.to_json().into_bytes(),
+            let options = options(&read, &output)?;
+            let mut loaded = pipeline::load(&inputs, &options);
+            let convert = ConvertOptions {
+                formats: to,
+                context: ExportContext::default(),
+                out,
+                write: WriteOptions { force, dry_run },
+                strict,
             };
-            export::write_outputs(&out, &[report_file]).map_err(|e| e.to_string())?;
+            pipeline::convert(&mut loaded, &convert, &options).map_err(|e| e.to_string())?;
             print_report(&loaded.report, &output);
+            if dry_run && !output.quiet && output.format == Format::Human {
+                for w in &loaded.report.outputs {
+                    eprintln!("would write {}", convert.out.join(&w.path).display());
+                }
+            }
             let code = loaded.report.exit_code() as u8;
             exit_without_freeing(loaded);
             Ok(code)
@@ -305,6 +317,16 @@ fn run(cli: Cli) -> Result<u8, String> {
             print!("{}", europass::report::describe_mappings(fields));
             Ok(0)
         }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "europass",
+                &mut std::io::stdout(),
+            );
+            Ok(0)
+        }
         Command::Schema => {
             let schema = schemars::schema_for!(europass::model::Round);
             println!(
@@ -312,6 +334,50 @@ fn run(cli: Cli) -> Result<u8, String> {
                 serde_json::to_string_pretty(&schema).expect("schema serialises")
             );
             Ok(0)
+        }
+    }
+}
+
+/// A progress bar on stderr, with counts and the time left.
+struct Bar {
+    bar: Mutex<Option<indicatif::ProgressBar>>,
+    verbose: bool,
+}
+
+impl Bar {
+    fn new(verbose: bool) -> Self {
+        Self {
+            bar: Mutex::new(None),
+            verbose,
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, stage: &str, steps: u64) {
+        let bar = indicatif::ProgressBar::new(steps);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{prefix:9} [{bar:30}] {pos}/{len} eta {eta}  {wide_msg}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_prefix(stage.to_string());
+        *self.bar.lock().expect("progress lock") = Some(bar);
+    }
+
+    fn step(&self, item: &str) {
+        if let Some(bar) = self.bar.lock().expect("progress lock").as_ref() {
+            if self.verbose {
+                bar.println(format!("  {item}"));
+            }
+            bar.set_message(item.to_string());
+            bar.inc(1);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = self.bar.lock().expect("progress lock").take() {
+            bar.finish_and_clear();
         }
     }
 }

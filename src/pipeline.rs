@@ -8,18 +8,34 @@ use rayon::prelude::*;
 
 use crate::check;
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::export::{
+    self, ExportContext, ExportError, FeedbackInput, OutputFile, WriteError, WriteOptions,
+};
 use crate::import::{self, ImportError, InputFormat, ReadOptions};
 use crate::mapping::{self, Mapping, MappingChoice, RoundBuilder, SourceMap};
 use crate::model::Round;
 use crate::report::{InputReport, MappingReport, Report};
 
 /// How to read the inputs.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Options {
     /// Encoding and delimiter overrides for CSV.
     pub read: ReadOptions,
     /// The user's own mapping (`--mapping`), used for every spreadsheet.
     pub mapping: Option<Mapping>,
+    /// Told how far a run has got (a progress bar on a terminal).
+    pub progress: Option<std::sync::Arc<dyn Progress>>,
+}
+
+/// Follows a long run: each stage has a number of steps (files read,
+/// formats written).
+pub trait Progress: Send + Sync {
+    /// A stage begins.
+    fn start(&self, stage: &str, steps: u64);
+    /// One step of the stage is done; `item` names it (a file, a format).
+    fn step(&self, item: &str);
+    /// The stage is done.
+    fn finish(&self);
 }
 
 /// The result of loading inputs: the round, where its records came from, and
@@ -78,7 +94,15 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
             continue;
         }
         if path.is_dir() {
-            walk(&path, files, diags);
+            if crate::export::is_output_folder(&path) {
+                diags.push(Diagnostic::info(
+                    Code::FileSkipped,
+                    Location::file(path.display().to_string()),
+                    "skipped: a folder europass wrote its outputs to",
+                ));
+            } else {
+                walk(&path, files, diags);
+            }
             continue;
         }
         if name.starts_with("~$") || name.starts_with(".~lock") {
@@ -124,6 +148,10 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
     let (files, mut diagnostics) = collect_inputs(paths);
     let mut builder = RoundBuilder::new();
     let mut inputs = Vec::with_capacity(files.len());
+    let progress = options.progress.as_deref();
+    if let Some(p) = progress {
+        p.start("reading", files.len() as u64);
+    }
     for window in files.chunks(FILE_WINDOW) {
         // Files are parsed in parallel, then joined one after the other in
         // input order, so the round never depends on which thread was faster.
@@ -158,8 +186,14 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
                     }
                 }
             }
+            if let Some(p) = progress {
+                p.step(&file.input.file);
+            }
             inputs.push(file.input);
         }
+    }
+    if let Some(p) = progress {
+        p.finish();
     }
     let (round, sources, joined) = builder.finish();
     diagnostics.extend(joined);
@@ -282,4 +316,107 @@ fn no_mapping(file: &str, workbook: &import::Workbook) -> Diagnostic {
         format!("no mapping recognises the headers in {what}: nothing was imported from this file"),
     )
     .with_hint("run `europass inspect` on the file to see its headers, then write a mapping file (see mappings/README.md) and pass it with --mapping")
+}
+
+/// What `convert` writes, and how.
+#[derive(Clone, Debug, Default)]
+pub struct ConvertOptions {
+    /// The `--to` formats, in the order given.
+    pub formats: Vec<String>,
+    /// Languages and other choices for the exporters.
+    pub context: ExportContext,
+    /// The output folder.
+    pub out: PathBuf,
+    /// Overwrite edited files; or write nothing at all.
+    pub write: WriteOptions,
+    /// Warnings count as errors.
+    pub strict: bool,
+}
+
+/// Why `convert` could not write its outputs.
+#[derive(Debug, thiserror::Error)]
+pub enum ConvertError {
+    /// A `--to` name no exporter has.
+    #[error("unknown output format `{0}`")]
+    UnknownFormat(String),
+    /// An exporter failed as a whole.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    /// The output folder could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// Writes every output of a loaded round, `feedback.xlsx` (each input row
+/// with its status and problems) and `report.json`, and completes the report.
+/// What each format needs is checked first and reported, located.
+pub fn convert(
+    loaded: &mut Loaded,
+    options: &ConvertOptions,
+    read: &Options,
+) -> Result<(), ConvertError> {
+    let mut files = Vec::new();
+    let progress = read.progress.as_deref();
+    if let Some(p) = progress {
+        p.start("writing", options.formats.len() as u64 + 1);
+    }
+    for name in &options.formats {
+        let exporter =
+            export::exporter(name).ok_or_else(|| ConvertError::UnknownFormat(name.clone()))?;
+        loaded.report.extend(check::check_requirements(
+            &loaded.round,
+            &loaded.sources,
+            name,
+            exporter.requirements(),
+        ));
+        files.extend(exporter.export(&loaded.round, &options.context)?);
+        if let Some(p) = progress {
+            p.step(name);
+        }
+    }
+    if options.strict {
+        loaded.report.make_strict();
+    }
+    files.push(OutputFile {
+        path: "feedback.xlsx".into(),
+        bytes: feedback(&loaded.report, read)?,
+    });
+    let (written, kept) = export::write_outputs(&options.out, &files, options.write)?;
+    loaded.report.extend(kept);
+    loaded.report.outputs = written;
+    let report = OutputFile {
+        path: "report.json".into(),
+        bytes: loaded.report.to_json().into_bytes(),
+    };
+    export::write_outputs(&options.out, &[report], options.write)?;
+    if let Some(p) = progress {
+        p.step("files");
+        p.finish();
+    }
+    Ok(())
+}
+
+/// The feedback workbook: the tabular inputs are read again (they were not
+/// kept in memory) and echoed with their problems.
+fn feedback(report: &Report, read: &Options) -> Result<Vec<u8>, ExportError> {
+    let mut workbooks = Vec::new();
+    for input in report.inputs.iter().filter(|i| !i.sheets.is_empty()) {
+        let Ok(bytes) = std::fs::read(&input.file) else {
+            continue;
+        };
+        if let Ok((import::Content::Table(wb), _)) =
+            import::read_file(&input.file, &bytes, &read.read)
+        {
+            workbooks.push((input, wb));
+        }
+    }
+    let inputs: Vec<FeedbackInput> = workbooks
+        .iter()
+        .map(|(input, wb)| FeedbackInput {
+            file: &input.file,
+            workbook: wb,
+            sheets: &input.sheets,
+        })
+        .collect();
+    export::feedback_workbook(&inputs, &report.diagnostics)
 }

@@ -108,9 +108,10 @@ pub struct Report {
     pub summary: Summary,
     /// Every diagnostic, in input order.
     pub diagnostics: Vec<Diagnostic>,
-    /// Files written (convert only).
+    /// Output files and what happened to each (convert only; `report.json`
+    /// itself is written last and not listed).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub outputs: Vec<String>,
+    pub outputs: Vec<crate::export::Written>,
 }
 
 impl Report {

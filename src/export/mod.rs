@@ -5,14 +5,18 @@
 //! is one module and one line. Exporters only build bytes; [`write_outputs`]
 //! puts them on disk safely.
 
+mod feedback;
 mod json;
 pub mod paths;
 mod workbook;
 mod workbook_rows;
 mod write;
 
+pub use feedback::{FeedbackInput, feedback_workbook};
 pub use workbook::{CanonicalWorkbook, canonical_workbook, template_languages, template_workbook};
-pub use write::{WriteError, write_outputs};
+pub use write::{
+    MANIFEST, WriteError, WriteOptions, WriteStatus, Written, is_output_folder, write_outputs,
+};
 
 use std::path::PathBuf;
 

@@ -1,12 +1,31 @@
-//! Putting output files on disk without ever leaving a half-written one.
+//! Putting output files on disk without ever leaving a half-written one,
+//! rewriting what is unchanged, or overwriting what a person edited.
+//!
+//! Each file is written to a hidden temporary name beside its target,
+//! flushed, and renamed into place: a run killed at any moment leaves every
+//! target either as it was or complete. A manifest in the output folder
+//! remembers the hash of every file europass wrote, so a file whose content
+//! no longer matches was changed by hand and is kept unless `--force`.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::OutputFile;
+use crate::diagnostics::{Code, Diagnostic, Location};
 
-/// Why an output could not be written.
+/// The manifest's name in the output folder. Its presence also marks the
+/// folder as europass output, so converting a parent folder skips it.
+pub const MANIFEST: &str = ".europass-manifest.json";
+
+/// The suffix of temporary files; any left by a killed run are removed.
+const TEMP_SUFFIX: &str = ".europass-tmp";
+
+/// Why outputs could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// The path would leave the output folder.
@@ -22,44 +41,251 @@ pub enum WriteError {
     },
 }
 
-/// Writes every file below `dir`: each to a temporary name first, flushed,
-/// then renamed into place, so an interrupted run leaves no partial file.
-/// Files whose content is unchanged are not rewritten. Returns the paths written.
-pub fn write_outputs(dir: &Path, files: &[OutputFile]) -> Result<Vec<String>, WriteError> {
-    let mut written = Vec::new();
-    for f in files {
-        if f.path.is_absolute()
-            || f.path
-                .components()
-                .any(|c| !matches!(c, Component::Normal(_)))
-        {
-            return Err(WriteError::Escapes(f.path.display().to_string()));
-        }
-        let target = dir.join(&f.path);
-        let shown = target.display().to_string();
-        let io = |source| WriteError::Io {
-            path: shown.clone(),
-            source,
-        };
-        if fs::read(&target).ok().as_deref() == Some(f.bytes.as_slice()) {
-            written.push(shown.clone());
-            continue;
-        }
-        let parent = target.parent().unwrap_or(dir);
-        fs::create_dir_all(parent).map_err(io)?;
-        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-        let tmp = parent.join(format!(".{name}.{}.tmp", std::process::id()));
-        let result = (|| {
-            let mut file = fs::File::create(&tmp)?;
-            file.write_all(&f.bytes)?;
-            file.sync_all()?;
-            fs::rename(&tmp, &target)
-        })();
-        if let Err(e) = result {
-            let _ = fs::remove_file(&tmp);
-            return Err(io(e));
-        }
-        written.push(shown);
+/// What happened to one output file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteStatus {
+    /// Written (new or changed content).
+    Written,
+    /// Already there with the same content; not touched.
+    Unchanged,
+    /// Edited by hand since europass wrote it; kept (use `--force`).
+    KeptEdited,
+    /// `--dry-run`: would have been written.
+    WouldWrite,
+}
+
+/// One output file and what happened to it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Written {
+    /// Path below the output folder, with `/` separators.
+    pub path: String,
+    /// What happened.
+    pub status: WriteStatus,
+}
+
+/// How to write.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WriteOptions {
+    /// Overwrite files edited by hand.
+    pub force: bool,
+    /// Decide everything, write nothing.
+    pub dry_run: bool,
+}
+
+#[derive(Default, Serialize, Deserialize)]
+struct Manifest {
+    /// SHA-256 of each file as europass last wrote it.
+    files: BTreeMap<String, String>,
+}
+
+fn hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn relative(path: &Path) -> Result<String, WriteError> {
+    if path.is_absolute()
+        || path
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return Err(WriteError::Escapes(path.display().to_string()));
     }
-    Ok(written)
+    Ok(path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/"))
+}
+
+/// Writes every file below `dir` (see the module documentation). Returns
+/// what happened to each file, and a warning for each edited file kept.
+pub fn write_outputs(
+    dir: &Path,
+    files: &[OutputFile],
+    options: WriteOptions,
+) -> Result<(Vec<Written>, Vec<Diagnostic>), WriteError> {
+    let io = |path: &Path| {
+        let shown = path.display().to_string();
+        move |source| WriteError::Io {
+            path: shown,
+            source,
+        }
+    };
+    let manifest_path = dir.join(MANIFEST);
+    let mut manifest: Manifest = fs::read(&manifest_path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    if !options.dry_run {
+        fs::create_dir_all(dir).map_err(io(dir))?;
+        remove_stale_temporaries(dir);
+    }
+    let mut out = Vec::with_capacity(files.len());
+    let mut diags = Vec::new();
+    for f in files {
+        let rel = relative(&f.path)?;
+        let target = dir.join(&f.path);
+        let new_hash = hash(&f.bytes);
+        let existing = fs::read(&target).ok();
+        let status = match &existing {
+            Some(old) if *old == f.bytes => WriteStatus::Unchanged,
+            Some(old) if !options.force && manifest.files.get(&rel) != Some(&hash(old)) => {
+                WriteStatus::KeptEdited
+            }
+            _ if options.dry_run => WriteStatus::WouldWrite,
+            _ => {
+                write_atomically(&target, &f.bytes).map_err(io(&target))?;
+                WriteStatus::Written
+            }
+        };
+        if status == WriteStatus::KeptEdited {
+            diags.push(
+                Diagnostic::warning(
+                    Code::OutputKept,
+                    Location::file(target.display().to_string()),
+                    "the file was changed since europass wrote it (or europass did not write it); it was kept as it is",
+                )
+                .with_hint("move your edits elsewhere, or run again with --force to overwrite it"),
+            );
+        } else {
+            manifest.files.insert(rel.clone(), new_hash);
+        }
+        out.push(Written { path: rel, status });
+    }
+    if !options.dry_run {
+        let bytes = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
+        write_atomically(&manifest_path, &bytes).map_err(io(&manifest_path))?;
+    }
+    Ok((out, diags))
+}
+
+/// Writes `bytes` to a temporary name beside `target`, flushes it to disk and
+/// renames it into place.
+fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let parent = target.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(parent)?;
+    let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    let tmp: PathBuf = parent.join(format!(".{name}.{}{TEMP_SUFFIX}", std::process::id()));
+    let result = (|| {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, target)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Removes temporary files a killed run left behind (they are incomplete by
+/// definition), in the folder and the folders below it.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            remove_stale_temporaries(&path);
+        } else if name.ends_with(TEMP_SUFFIX) {
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
+/// True when `dir` is an output folder europass wrote (it holds a manifest).
+pub fn is_output_folder(dir: &Path) -> bool {
+    dir.join(MANIFEST).is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, bytes: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn unchanged_files_are_not_rewritten_and_edited_ones_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = WriteOptions::default();
+        let (w, _) = write_outputs(
+            dir.path(),
+            &[file("a/x.json", "1"), file("y.json", "2")],
+            opts,
+        )
+        .unwrap();
+        assert!(w.iter().all(|w| w.status == WriteStatus::Written));
+
+        let (w, _) = write_outputs(
+            dir.path(),
+            &[file("a/x.json", "1"), file("y.json", "3")],
+            opts,
+        )
+        .unwrap();
+        assert_eq!(w[0].status, WriteStatus::Unchanged);
+        assert_eq!(
+            w[1].status,
+            WriteStatus::Written,
+            "ours, so a new version replaces it"
+        );
+
+        std::fs::write(dir.path().join("a/x.json"), "edited by hand").unwrap();
+        let (w, d) = write_outputs(dir.path(), &[file("a/x.json", "4")], opts).unwrap();
+        assert_eq!(w[0].status, WriteStatus::KeptEdited);
+        assert_eq!(d[0].code, Code::OutputKept);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a/x.json")).unwrap(),
+            "edited by hand"
+        );
+
+        let force = WriteOptions {
+            force: true,
+            ..opts
+        };
+        let (w, _) = write_outputs(dir.path(), &[file("a/x.json", "4")], force).unwrap();
+        assert_eq!(w[0].status, WriteStatus::Written);
+    }
+
+    #[test]
+    fn a_dry_run_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let opts = WriteOptions {
+            dry_run: true,
+            ..Default::default()
+        };
+        let (w, _) = write_outputs(&out, &[file("x.json", "1")], opts).unwrap();
+        assert_eq!(w[0].status, WriteStatus::WouldWrite);
+        assert!(!out.exists());
+    }
+
+    #[test]
+    fn paths_leaving_the_output_folder_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = write_outputs(
+            dir.path(),
+            &[file("../x.json", "1")],
+            WriteOptions::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, WriteError::Escapes(_)));
+    }
+
+    #[test]
+    fn temporaries_of_a_killed_run_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a")).unwrap();
+        std::fs::write(dir.path().join("a/.x.json.123.europass-tmp"), "half").unwrap();
+        write_outputs(dir.path(), &[file("y.json", "1")], WriteOptions::default()).unwrap();
+        assert!(!dir.path().join("a/.x.json.123.europass-tmp").exists());
+    }
 }

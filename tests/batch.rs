@@ -1,0 +1,325 @@
+//! Converting a whole round at once: one broken row never stops the others,
+//! runs are reproducible, writing is safe against interruption and against
+//! overwriting what a person edited.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn europass() -> Command {
+    Command::cargo_bin("europass").unwrap()
+}
+
+/// Every file below `dir` (relative path → bytes).
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn write_csv(path: &Path, rows: usize, broken_row: Option<usize>) {
+    let mut s = String::from(
+        "Learner ID;Given names;Family name;Date of birth;Unit code;Unit title;Grade;Grading scale\n",
+    );
+    for i in 0..rows {
+        let dob = if Some(i) == broken_row {
+            "31.02.2005".to_string()
+        } else {
+            format!("{:02}.03.2005", 1 + i % 28)
+        };
+        s.push_str(&format!(
+            "L{i:05};Anna{i};Ozola{};{dob};U{};Unit {};{};lv-1-10\n",
+            i / 3,
+            i % 4,
+            i % 4,
+            4 + i % 7
+        ));
+    }
+    std::fs::write(path, s).unwrap();
+}
+
+#[test]
+fn one_broken_row_is_reported_located_and_every_other_learner_is_converted() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("round.csv");
+    write_csv(&input, 30, Some(7));
+    let out = dir.path().join("out");
+    let result = europass()
+        .args(["convert", "--to", "json,xlsx", "--out"])
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(1), "a record has an error");
+
+    let round: Value =
+        serde_json::from_slice(&std::fs::read(out.join("round.json")).unwrap()).unwrap();
+    assert_eq!(
+        round["learners"].as_array().unwrap().len(),
+        30,
+        "the broken learner is kept too, without the bad date"
+    );
+    let broken = round["learners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == "L00007")
+        .unwrap();
+    assert_eq!(
+        broken["unmapped"]["Date of birth"], "31.02.2005",
+        "the value as typed is kept"
+    );
+
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let d = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "invalid-date")
+        .unwrap();
+    assert_eq!(
+        d["location"]["row"], 9,
+        "header is row 1, learner 7 is row 9"
+    );
+    assert_eq!(d["location"]["column"], "D");
+
+    // The feedback workbook echoes the row with its status and the problem.
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(out.join("feedback.xlsx")).unwrap()).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
+    assert!(strings.contains("europass status"));
+    assert!(strings.contains("31.02.2005"), "the input row is echoed");
+    assert!(
+        strings.contains("D: &apos;31.02.2005&apos; is not a date")
+            || strings.contains("D: '31.02.2005' is not a date"),
+        "{strings}"
+    );
+}
+
+#[test]
+fn two_runs_on_the_same_input_give_identical_output_trees() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    for out in [&a, &b] {
+        europass()
+            .args([
+                "convert",
+                "fixtures/demo",
+                "fixtures/variants/messy.xlsx",
+                "--to",
+                "json,xlsx",
+                "--out",
+            ])
+            .arg(out)
+            .assert()
+            .success();
+    }
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (path, bytes) in &ta {
+        assert!(
+            tb[path] == *bytes,
+            "{} differs between runs",
+            path.display()
+        );
+    }
+    // A second run into the same folder rewrites nothing.
+    let out = europass()
+        .args([
+            "convert",
+            "fixtures/demo",
+            "--to",
+            "json",
+            "--format",
+            "json",
+            "--out",
+        ])
+        .arg(&a)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["outputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["status"] == "unchanged")
+    );
+}
+
+#[test]
+fn a_file_edited_by_hand_is_kept_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    europass()
+        .args(["convert", "fixtures/demo", "--to", "json", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    std::fs::write(out.join("round.json"), "my notes").unwrap();
+    let result = europass()
+        .args([
+            "convert",
+            "fixtures/variants/messy.xlsx",
+            "--to",
+            "json",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(out.join("round.json")).unwrap(),
+        "my notes"
+    );
+    assert!(
+        String::from_utf8_lossy(&result.stderr).contains("--force"),
+        "says how to overwrite"
+    );
+    europass()
+        .args([
+            "convert",
+            "fixtures/demo",
+            "--to",
+            "json",
+            "--force",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_ne!(
+        std::fs::read_to_string(out.join("round.json")).unwrap(),
+        "my notes"
+    );
+}
+
+#[test]
+fn a_dry_run_writes_nothing_and_says_what_it_would_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let result = europass()
+        .args([
+            "convert",
+            "fixtures/demo",
+            "--to",
+            "json,xlsx",
+            "--dry-run",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(result.status.success());
+    assert!(!out.exists());
+    assert!(String::from_utf8_lossy(&result.stderr).contains("would write"));
+}
+
+#[test]
+fn an_earlier_output_folder_is_not_read_as_input() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("fixtures/demo/round.xlsx", dir.path().join("round.xlsx")).unwrap();
+    let out = dir.path().join("out");
+    europass()
+        .args(["convert", "--to", "json,xlsx", "--out"])
+        .arg(&out)
+        .arg(dir.path())
+        .assert()
+        .success();
+    let again = europass()
+        .args(["validate", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(
+        report["inputs"].as_array().unwrap().len(),
+        1,
+        "only the school's workbook"
+    );
+    assert_eq!(again.status.code(), Some(0));
+}
+
+#[test]
+fn killing_a_run_never_leaves_a_partial_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("big.csv");
+    write_csv(&input, 40_000, None);
+    let out = dir.path().join("out");
+    let exe = assert_cmd::cargo::cargo_bin("europass");
+    for delay_ms in [150u64, 400, 700, 1000, 1400] {
+        let mut child = std::process::Command::new(&exe)
+            .args(["convert", "--to", "json,xlsx", "--out"])
+            .arg(&out)
+            .arg(&input)
+            .stderr(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL on Unix: no chance to clean up
+        let _ = child.wait();
+        if !out.exists() {
+            continue;
+        }
+        for (path, bytes) in tree(&out) {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.ends_with(".europass-tmp") {
+                continue; // a temporary, never a target; removed by the next run
+            }
+            if name.ends_with(".json") {
+                serde_json::from_slice::<Value>(&bytes)
+                    .unwrap_or_else(|e| panic!("{name} is partial after a kill: {e}"));
+            } else if name.ends_with(".xlsx") {
+                zip::ZipArchive::new(std::io::Cursor::new(bytes))
+                    .unwrap_or_else(|e| panic!("{name} is partial: {e}"));
+            }
+        }
+    }
+    // A complete run afterwards leaves no temporaries behind.
+    europass()
+        .args(["convert", "--to", "json,xlsx", "--out"])
+        .arg(&out)
+        .arg(&input)
+        .assert()
+        .success();
+    assert!(
+        tree(&out)
+            .keys()
+            .all(|p| !p.to_string_lossy().ends_with(".europass-tmp"))
+    );
+}
+
+#[test]
+fn shell_completions_are_printed_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = europass().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success());
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("europass"),
+            "{shell}"
+        );
+    }
+}
