@@ -72,6 +72,8 @@ codes! {
     EncodingDetected = "encoding-detected",
     /// The CSV delimiter was detected.
     DelimiterDetected = "delimiter-detected",
+    /// The file is beyond a size or complexity limit.
+    LimitExceeded = "limit-exceeded",
     /// The parser failed unexpectedly; please report it.
     InternalError = "internal-error",
     /// A folder given as input holds no file the tool reads.

@@ -149,6 +149,10 @@ struct ReadArgs {
     /// CSV delimiter (`;`, `,`, `tab`); detected when not given
     #[arg(long, value_name = "CHAR")]
     delimiter: Option<String>,
+    /// Raise or lower a limit on what one file may make europass do, e.g.
+    /// `--limit unpacked-mb=4096` (file-mb, unpacked-mb, zip-entries, cells, cell-chars, depth)
+    #[arg(long = "limit", value_name = "NAME=VALUE")]
+    limits: Vec<String>,
 }
 
 #[derive(Args)]
@@ -224,11 +228,16 @@ fn options(read: &ReadArgs, output: &OutputArgs) -> Result<Options, String> {
             ));
         }
     };
+    let mut limits = europass::import::Limits::default();
+    for l in &read.limits {
+        limits.set(l)?;
+    }
     // A progress bar only for a person watching a terminal.
     let show = !output.quiet && output.format == Format::Human && std::io::stderr().is_terminal();
     let progress = show.then(|| Arc::new(Bar::new(output.verbose)) as Arc<dyn Progress>);
     Ok(Options {
         read: ReadOptions {
+            limits,
             encoding,
             delimiter,
         },

@@ -28,8 +28,16 @@ impl TableReader for CsvReader {
             .delimiter(delimiter)
             .from_reader(text.as_bytes());
         let mut rows = Vec::new();
+        let mut cells: u64 = 0;
         for record in reader.records() {
             let record = record.map_err(|e| ImportError::corrupt(InputFormat::Csv, e))?;
+            cells += record.len() as u64;
+            if cells > options.limits.cells {
+                return Err(super::xlsx::too_many_cells(
+                    "the file",
+                    options.limits.cells,
+                ));
+            }
             rows.push(record);
         }
         let name = std::path::Path::new(file)

@@ -42,6 +42,14 @@ pub enum ImportError {
     /// Password protection.
     #[error("the file is password-protected")]
     Encrypted,
+    /// The file is beyond one of the limits (see [`super::Limits`]).
+    #[error("the file is beyond the {limit} limit: {detail}")]
+    LimitExceeded {
+        /// The limit's name, as given with `--limit NAME=VALUE`.
+        limit: &'static str,
+        /// What was found.
+        detail: String,
+    },
     /// The parser panicked; caught so that the other files go on.
     #[error("internal error while reading the file: {detail}")]
     Internal {
@@ -60,6 +68,7 @@ impl ImportError {
             ImportError::Unsupported { .. } => Code::UnsupportedFormat,
             ImportError::Corrupt { .. } => Code::CorruptFile,
             ImportError::Encrypted => Code::EncryptedFile,
+            ImportError::LimitExceeded { .. } => Code::LimitExceeded,
             ImportError::Internal { .. } => Code::InternalError,
         }
     }
@@ -81,6 +90,9 @@ impl ImportError {
             ImportError::Encrypted => {
                 "remove the password (in Excel or Word: File › Info › Protect › Encrypt with Password, clear it) and save again".into()
             }
+            ImportError::LimitExceeded { limit, .. } => format!(
+                "if the file is genuine, raise the limit with --limit {limit}=VALUE; otherwise ask the sender for a proper copy"
+            ),
             ImportError::Internal { .. } => {
                 "this is a bug in europass: please report it with the file (or a copy with personal data removed)".into()
             }

@@ -10,6 +10,7 @@ mod calamine_sheets;
 mod csv;
 mod error;
 mod json;
+mod limits;
 mod ods;
 mod sniff;
 mod workbook;
@@ -21,6 +22,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 pub use self::csv::{decode as decode_text, encoding_for_label};
 pub use error::ImportError;
+pub use limits::{LIMIT_NAMES, Limits};
 pub use sniff::{format_from_extension, sniff};
 pub use workbook::{
     CellValue, InputFormat, MergedRange, Sheet, Visibility, Workbook, format_number,
@@ -35,6 +37,8 @@ pub struct ReadOptions {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// CSV delimiter; detected when `None`.
     pub delimiter: Option<u8>,
+    /// Limits on what one file may make europass do.
+    pub limits: Limits,
 }
 
 /// A reader of one tabular format.
@@ -78,7 +82,29 @@ pub fn read_file(
     bytes: &[u8],
     options: &ReadOptions,
 ) -> Result<(Content, Vec<Diagnostic>), ImportError> {
+    let limits = &options.limits;
+    if bytes.len() as u64 > limits.file_mb * 1024 * 1024 {
+        return Err(ImportError::LimitExceeded {
+            limit: "file-mb",
+            detail: format!(
+                "the file is {} MiB, more than {} MiB",
+                bytes.len() >> 20,
+                limits.file_mb
+            ),
+        });
+    }
     let format = sniff(bytes)?;
+    if matches!(
+        format,
+        InputFormat::Xlsx
+            | InputFormat::Xlsm
+            | InputFormat::Xlsb
+            | InputFormat::Ods
+            | InputFormat::Docx
+            | InputFormat::Odt
+    ) {
+        check_zip(bytes, limits)?;
+    }
     if let Some((_, reader)) = ROUND_READERS.iter().find(|(f, _)| *f == format) {
         let (round, notes) = catch_unwind(AssertUnwindSafe(|| reader.read(file, bytes, options)))
             .map_err(|panic| ImportError::Internal {
@@ -110,7 +136,7 @@ pub fn table_reader(format: InputFormat) -> Option<&'static dyn TableReader> {
 
 /// Reads a tabular file: identifies it by content, reports a name that lies
 /// about the content, and turns a panic in a parser into an error for this file.
-pub fn read_workbook(
+fn read_workbook(
     file: &str,
     bytes: &[u8],
     options: &ReadOptions,
@@ -138,11 +164,25 @@ pub fn read_workbook(
             .with_hint(format!("rename it to .{}", format.extension())),
         );
     }
-    let workbook = catch_unwind(AssertUnwindSafe(|| reader.read(file, bytes, options))).map_err(
-        |panic| ImportError::Internal {
+    let mut workbook = catch_unwind(AssertUnwindSafe(|| reader.read(file, bytes, options)))
+        .map_err(|panic| ImportError::Internal {
             detail: panic_text(&panic),
-        },
-    )??;
+        })??;
+    let max = options.limits.cell_chars;
+    for sheet in &mut workbook.sheets {
+        for (row, col, chars) in sheet.cut_long_texts(max) {
+            notes.push(
+                Diagnostic::warning(
+                    Code::LimitExceeded,
+                    Location::cell(file, &sheet.name, row + 1, col),
+                    format!("the cell holds {chars} characters; only the first {max} were read"),
+                )
+                .with_hint(format!(
+                    "shorten the text, or raise the limit with --limit cell-chars={chars}"
+                )),
+            );
+        }
+    }
     if let Some(encoding) = workbook.encoding {
         notes.push(Diagnostic::info(
             Code::EncodingDetected,
@@ -189,4 +229,42 @@ pub fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
     } else {
         "unknown panic".to_string()
     }
+}
+
+/// Refuses a zip-based file whose parts would unpack beyond the limits (a
+/// zip bomb), from the sizes its table of contents declares, before any
+/// parser unpacks it.
+fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ImportError> {
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| ImportError::Corrupt {
+            detail: format!("its table of contents cannot be read ({e})"),
+        })?;
+    if archive.len() > limits.zip_entries {
+        return Err(ImportError::LimitExceeded {
+            limit: "zip-entries",
+            detail: format!(
+                "it holds {} parts, more than {}",
+                archive.len(),
+                limits.zip_entries
+            ),
+        });
+    }
+    let max = limits.unpacked_mb * 1024 * 1024;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(|e| ImportError::Corrupt {
+            detail: format!("part {i} cannot be read ({e})"),
+        })?;
+        total = total.saturating_add(entry.size());
+        if total > max {
+            return Err(ImportError::LimitExceeded {
+                limit: "unpacked-mb",
+                detail: format!(
+                    "its parts would unpack to more than {} MiB (a zip bomb, or a very large workbook)",
+                    limits.unpacked_mb
+                ),
+            });
+        }
+    }
+    Ok(())
 }

@@ -18,14 +18,33 @@ use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
 pub struct OdsReader;
 
 impl TableReader for OdsReader {
-    fn read(&self, file: &str, bytes: &[u8], _: &ReadOptions) -> Result<Workbook, ImportError> {
+    fn read(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        options: &ReadOptions,
+    ) -> Result<Workbook, ImportError> {
         let format = InputFormat::Ods;
         let fail = |e: OdsError| match e {
             OdsError::Password => ImportError::Encrypted,
             e => ImportError::corrupt(format, e),
         };
+        // Scanned first: calamine stores a sheet densely, so its extent
+        // (not its filled cells) must be within the limit before it reads it.
+        let scan = scan_content(bytes).unwrap_or_default();
+        for (sheet, (rows, cols)) in &scan.extents {
+            if u64::from(*rows) * u64::from(*cols) > options.limits.cells {
+                return Err(ImportError::LimitExceeded {
+                    limit: "cells",
+                    detail: format!(
+                        "sheet \"{sheet}\" spans {rows} rows × {cols} columns, more than {} cells",
+                        options.limits.cells
+                    ),
+                });
+            }
+        }
         let mut wb: Ods<_> = calamine::Reader::new(Cursor::new(bytes)).map_err(fail)?;
-        let mut spans = merged_ranges(bytes).unwrap_or_default();
+        let mut spans = scan.merges;
         let sheets = read_sheets(&mut wb, |_: &mut Ods<_>, name| {
             spans.remove(name).unwrap_or_default()
         })
@@ -44,8 +63,17 @@ impl TableReader for OdsReader {
 /// sheet never needs more, a hostile one could ask for millions.
 const MAX_SPAN_REPEAT: u32 = 1000;
 
-/// Merged ranges per sheet name, from `content.xml`.
-fn merged_ranges(bytes: &[u8]) -> Option<HashMap<String, Vec<MergedRange>>> {
+/// What `content.xml` says of each sheet before calamine reads it.
+#[derive(Default)]
+struct ContentScan {
+    /// Merged ranges per sheet name.
+    merges: HashMap<String, Vec<MergedRange>>,
+    /// Rows and columns up to the last filled cell, per sheet name.
+    extents: HashMap<String, (u32, u32)>,
+}
+
+/// Merged ranges and extents per sheet, from `content.xml`.
+fn scan_content(bytes: &[u8]) -> Option<ContentScan> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let mut xml = Vec::new();
     archive
@@ -57,9 +85,12 @@ fn merged_ranges(bytes: &[u8]) -> Option<HashMap<String, Vec<MergedRange>>> {
     let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
     let mut buf = Vec::new();
     let mut out: HashMap<String, Vec<MergedRange>> = HashMap::new();
+    let mut extents: HashMap<String, (u32, u32)> = HashMap::new();
     let mut sheet: Option<String> = None;
     let mut table_depth = 0u32;
     let (mut row, mut col, mut row_repeat) = (0u32, 0u32, 1u32);
+    // The last column with content in the current row, if any.
+    let mut row_filled_to: Option<u32> = None;
     loop {
         let event = reader.read_event_into(&mut buf).ok()?;
         match &event {
@@ -77,6 +108,7 @@ fn merged_ranges(bytes: &[u8]) -> Option<HashMap<String, Vec<MergedRange>>> {
                     }
                     "table-row" if table_depth == 1 => {
                         col = 0;
+                        row_filled_to = None;
                         row_repeat = attr_u32(e, "table:number-rows-repeated").unwrap_or(1);
                         if empty {
                             row = row.saturating_add(row_repeat);
@@ -84,6 +116,14 @@ fn merged_ranges(bytes: &[u8]) -> Option<HashMap<String, Vec<MergedRange>>> {
                     }
                     name @ ("table-cell" | "covered-table-cell") if table_depth == 1 => {
                         let repeat = attr_u32(e, "table:number-columns-repeated").unwrap_or(1);
+                        let filled = !empty
+                            || e.try_get_attribute("office:value-type")
+                                .ok()
+                                .flatten()
+                                .is_some();
+                        if filled && name == "table-cell" {
+                            row_filled_to = Some(col.saturating_add(repeat));
+                        }
                         if name == "table-cell" {
                             let cols = attr_u32(e, "table:number-columns-spanned").unwrap_or(1);
                             let rows = attr_u32(e, "table:number-rows-spanned").unwrap_or(1);
@@ -117,7 +157,13 @@ fn merged_ranges(bytes: &[u8]) -> Option<HashMap<String, Vec<MergedRange>>> {
                         sheet = None;
                     }
                 }
-                "table-row" if table_depth == 1 => row = row.saturating_add(row_repeat),
+                "table-row" if table_depth == 1 => {
+                    row = row.saturating_add(row_repeat);
+                    if let (Some(cols), Some(name)) = (row_filled_to, &sheet) {
+                        let extent = extents.entry(name.clone()).or_default();
+                        *extent = (extent.0.max(row), extent.1.max(cols));
+                    }
+                }
                 _ => {}
             },
             Event::Eof => break,
@@ -125,7 +171,10 @@ fn merged_ranges(bytes: &[u8]) -> Option<HashMap<String, Vec<MergedRange>>> {
         }
         buf.clear();
     }
-    Some(out)
+    Some(ContentScan {
+        merges: out,
+        extents,
+    })
 }
 
 fn attr(e: &BytesStart, name: &str) -> Option<String> {

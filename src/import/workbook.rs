@@ -214,6 +214,84 @@ pub(crate) enum Cells {
     Calamine(calamine::Range<calamine::Data>),
     /// Parsed CSV records, row 0 first.
     Text(Vec<csv::StringRecord>),
+    /// Used cells only, row by row (xlsx, xlsb): a sheet whose one cell sits
+    /// at XFD1048576 costs one cell, not seventeen billion.
+    Sparse(SparseCells),
+}
+
+/// Cells stored row by row, each row sorted by column.
+#[derive(Debug, Default)]
+pub(crate) struct SparseCells {
+    /// Rows from `first_row`, each the (column, value) pairs it holds.
+    rows: Vec<Vec<(u32, calamine::Data)>>,
+    first_row: u32,
+    width: u32,
+}
+
+impl SparseCells {
+    /// Adds a cell; cells arrive in row order (as sheets store them), and a
+    /// cell out of order is still placed correctly.
+    pub(crate) fn push(&mut self, row: u32, col: u32, value: calamine::Data) {
+        if self.rows.is_empty() {
+            self.first_row = row;
+        }
+        if row < self.first_row {
+            let shift = (self.first_row - row) as usize;
+            self.rows
+                .splice(0..0, std::iter::repeat_with(Vec::new).take(shift));
+            self.first_row = row;
+        }
+        let index = (row - self.first_row) as usize;
+        if self.rows.len() <= index {
+            self.rows.resize_with(index + 1, Vec::new);
+        }
+        let cells = &mut self.rows[index];
+        match cells.last() {
+            Some((c, _)) if *c >= col => {
+                let at = cells.partition_point(|(c, _)| *c < col);
+                if cells.get(at).is_some_and(|(c, _)| *c == col) {
+                    cells[at].1 = value;
+                } else {
+                    cells.insert(at, (col, value));
+                }
+            }
+            _ => cells.push((col, value)),
+        }
+        self.width = self.width.max(col + 1);
+    }
+
+    fn get(&self, row: u32, col: u32) -> Option<&calamine::Data> {
+        let cells = self.rows.get(row.checked_sub(self.first_row)? as usize)?;
+        // Rows are usually filled from column A on: try the direct place first.
+        if let Some((c, v)) = cells.get(col as usize)
+            && *c == col
+        {
+            return Some(v);
+        }
+        let at = cells.binary_search_by_key(&col, |(c, _)| *c).ok()?;
+        Some(&cells[at].1)
+    }
+
+    fn row_end(&self) -> u32 {
+        if self.rows.is_empty() {
+            0
+        } else {
+            self.first_row + self.rows.len() as u32
+        }
+    }
+
+    fn texts_mut(&mut self) -> impl Iterator<Item = (u32, u32, &mut String)> {
+        let first = self.first_row;
+        self.rows
+            .iter_mut()
+            .enumerate()
+            .flat_map(move |(i, cells)| {
+                cells.iter_mut().filter_map(move |(c, v)| match v {
+                    calamine::Data::String(s) => Some((first + i as u32, *c, s)),
+                    _ => None,
+                })
+            })
+    }
 }
 
 /// One sheet: cells with absolute 0-based coordinates, and merged ranges.
@@ -240,6 +318,7 @@ impl Sheet {
         let width = match &cells {
             Cells::Calamine(r) => r.end().map(|(_, c)| c + 1).unwrap_or(0),
             Cells::Text(rows) => rows.iter().map(|r| r.len() as u32).max().unwrap_or(0),
+            Cells::Sparse(s) => s.width,
         };
         Self {
             name,
@@ -271,6 +350,7 @@ impl Sheet {
         match &self.cells {
             Cells::Calamine(r) => r.end().map(|(r, _)| r + 1).unwrap_or(0),
             Cells::Text(rows) => rows.len() as u32,
+            Cells::Sparse(s) => s.row_end(),
         }
     }
 
@@ -284,6 +364,7 @@ impl Sheet {
         match &self.cells {
             Cells::Calamine(r) => r.start().map(|(r, _)| r).unwrap_or(0),
             Cells::Text(_) => 0,
+            Cells::Sparse(s) => s.first_row,
         }
     }
 
@@ -299,6 +380,7 @@ impl Sheet {
                 .get(row as usize)
                 .and_then(|r| r.get(col as usize))
                 .map_or(CellValue::Empty, CellValue::Text),
+            Cells::Sparse(s) => s.get(row, col).map_or(CellValue::Empty, from_calamine),
         }
     }
 
@@ -350,9 +432,97 @@ impl Sheet {
         }
     }
 
+    /// Cuts every text longer than `max` characters, returning where each
+    /// was and how long it was, so the cut can be reported.
+    pub(crate) fn cut_long_texts(&mut self, max: usize) -> Vec<(u32, u32, usize)> {
+        let mut cut = Vec::new();
+        let mut shorten = |row: u32, col: u32, s: &mut String| {
+            if s.len() > max {
+                let chars = s.chars().count();
+                if chars > max {
+                    let end = s.char_indices().nth(max).map_or(s.len(), |(i, _)| i);
+                    s.truncate(end);
+                    cut.push((row, col, chars));
+                }
+            }
+        };
+        match &mut self.cells {
+            Cells::Sparse(s) => {
+                for (r, c, text) in s.texts_mut() {
+                    shorten(r, c, text);
+                }
+            }
+            Cells::Calamine(range) => {
+                let start = range.start().unwrap_or((0, 0));
+                let long: Vec<(u32, u32, String)> = range
+                    .used_cells()
+                    .filter_map(|(r, c, d)| match d {
+                        calamine::Data::String(s) if s.len() > max => {
+                            Some((start.0 + r as u32, start.1 + c as u32, s.clone()))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                for (r, c, mut s) in long {
+                    shorten(r, c, &mut s);
+                    range.set_value((r, c), calamine::Data::String(s));
+                }
+            }
+            Cells::Text(rows) => {
+                for (r, record) in rows.iter_mut().enumerate() {
+                    if record.iter().any(|f| f.len() > max) {
+                        let fields: Vec<String> = record
+                            .iter()
+                            .enumerate()
+                            .map(|(c, f)| {
+                                let mut s = f.to_string();
+                                shorten(r as u32, c as u32, &mut s);
+                                s
+                            })
+                            .collect();
+                        *record = csv::StringRecord::from(fields);
+                    }
+                }
+            }
+        }
+        cut
+    }
+
     /// True when no cell of the row holds a non-blank value.
     pub fn row_is_blank(&self, row: u32) -> bool {
-        (0..self.col_end()).all(|c| self.value(row, c).is_blank())
+        self.filled_in_row(row).next().is_none()
+    }
+
+    /// The non-blank cells of a row, left to right. Sparse sheets visit only
+    /// the cells they hold, so a row of a 16,384-column sheet costs its cells.
+    pub fn filled_in_row(&self, row: u32) -> Box<dyn Iterator<Item = (u32, CellValue<'_>)> + '_> {
+        match &self.cells {
+            Cells::Sparse(s) => {
+                let cells = row
+                    .checked_sub(s.first_row)
+                    .and_then(|i| s.rows.get(i as usize))
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                Box::new(
+                    cells
+                        .iter()
+                        .map(|(c, v)| (*c, from_calamine(v)))
+                        .filter(|(_, v)| !v.is_blank()),
+                )
+            }
+            Cells::Text(rows) => Box::new(
+                rows.get(row as usize)
+                    .into_iter()
+                    .flat_map(|r| r.iter().enumerate())
+                    .map(|(c, t)| (c as u32, CellValue::Text(t)))
+                    .filter(|(_, v)| !v.is_blank()),
+            ),
+            Cells::Calamine(_) => Box::new(
+                (0..self.col_end())
+                    .map(move |c| (c, self.value(row, c)))
+                    .filter(|(_, v)| !v.is_blank()),
+            ),
+        }
     }
 }
 

@@ -646,14 +646,18 @@ pub fn detect_layout(sheet: &Sheet, matcher: &Matcher) -> Option<SheetLayout> {
             }
         })
         .collect();
-    // Drop trailing columns with neither header nor data below.
-    while columns.last().is_some_and(|c| c.header.is_empty()) {
-        let c = columns.last().map(|c| c.index).unwrap_or(0);
-        let has_data = (block_end + 1..sheet.row_end()).any(|r| !sheet.value(r, c).is_blank());
-        if has_data {
-            break;
+    // Columns with neither a header nor data below are not columns of the
+    // table (one pass over the filled cells finds the columns with data).
+    if columns
+        .iter()
+        .any(|c| c.header.is_empty() && c.group.is_none())
+    {
+        let mut with_data = std::collections::HashSet::new();
+        for r in block_end + 1..sheet.row_end() {
+            with_data.extend(sheet.filled_in_row(r).map(|(c, _)| c));
         }
-        columns.pop();
+        columns
+            .retain(|c| !c.header.is_empty() || c.group.is_some() || with_data.contains(&c.index));
     }
 
     let role = forced.unwrap_or_else(|| infer_role(scope, &columns));

@@ -240,9 +240,7 @@ impl<'a> RowReader<'a> {
 
     /// Totals rows and note rows.
     fn skip_reason(&self, row: u32) -> Option<Diagnostic> {
-        let mut non_blank = (0..self.sheet.col_end())
-            .map(|c| (c, self.sheet.value(row, c)))
-            .filter(|(_, v)| !v.is_blank());
+        let mut non_blank = self.sheet.filled_in_row(row);
         let (first_col, first) = non_blank.next()?;
         let count = 1 + non_blank.count();
         // Only a text can be "Kopā" or "Piezīme: …".
