@@ -9,6 +9,7 @@
 //! the outputs. Every problem on the way is a located [`Diagnostic`].
 #![deny(missing_docs)]
 
+pub mod agreements;
 pub mod check;
 pub mod diagnostics;
 pub mod export;
