@@ -188,6 +188,12 @@ codes! {
     UnitWithoutOutcomes = "unit-without-outcomes",
     /// A record lacks a value that an output format needs.
     MissingForOutput = "missing-for-output",
+
+    // Word templates.
+    /// A placeholder of a school's Word template has no value for one document; the document shows the missing-value marker.
+    MissingTemplateValue = "missing-template-value",
+    /// A school's Word template has a problem that does not stop it being filled.
+    TemplateWarning = "template-warning",
 }
 
 impl fmt::Display for Code {

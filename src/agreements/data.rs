@@ -950,6 +950,9 @@ fn memorandum(
             } else {
                 index.qualification(q)
             };
+            if data.country.is_none() {
+                data.country = sending.as_ref().and_then(|s| s.country.clone());
+            }
             data.units = units_of
                 .get(q)
                 .map(|units| {

@@ -353,7 +353,7 @@ fn outcome_table() -> Arc<Table<OutcomeData>> {
             })
             .field(
                 "category",
-                T,
+                M,
                 "knowledge, skills or competence, in the document language",
                 |o| Value::Label(category_key(o.category)),
             ),
@@ -451,8 +451,8 @@ fn title_table() -> Arc<Table<TitleData>> {
         Table::<TitleData>::new(Some("title"))
             .field(
                 "language",
-                T,
-                "the language's name, in the document language",
+                M,
+                "the language's name, in the document language(s)",
                 |t| Value::Language(t.language.clone()),
             )
             .field("language_code", T, "the language tag (lv, en)", |t| {
@@ -469,7 +469,7 @@ fn signature_table() -> Arc<Table<SignatureData>> {
         Table::<SignatureData>::new(Some("signatory"))
             .field(
                 "role",
-                T,
+                M,
                 "in which capacity (sending organisation, learner, …)",
                 |s| Value::Label(s.role.label_key()),
             )

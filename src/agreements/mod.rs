@@ -59,3 +59,31 @@ impl fmt::Display for Kind {
         f.write_str(self.name())
     }
 }
+
+/// A school's template given on the command line: `FILE`, or `KIND=FILE`
+/// to say which document it is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateFile {
+    /// The kind it fills; `None`: judged from its placeholders.
+    pub kind: Option<Kind>,
+    /// The file.
+    pub path: std::path::PathBuf,
+}
+
+impl TemplateFile {
+    /// Parses `FILE` or `learning-agreement=FILE` / `memorandum=FILE`.
+    pub fn parse(text: &str) -> Result<TemplateFile, String> {
+        if let Some((kind, path)) = text.split_once('=')
+            && let Some(kind) = Kind::from_name(kind)
+        {
+            return Ok(TemplateFile {
+                kind: Some(kind),
+                path: path.into(),
+            });
+        }
+        Ok(TemplateFile {
+            kind: None,
+            path: text.into(),
+        })
+    }
+}

@@ -1048,6 +1048,41 @@ fn place_blocks(
     }
 }
 
+/// Gives every table cell that could come out empty (all its paragraphs
+/// inside blocks or removed) a last empty paragraph: Word refuses a cell
+/// without one.
+fn keep_cells_valid(nodes: &mut [Node]) {
+    for n in nodes.iter_mut() {
+        let Node::Element(e) = n else { continue };
+        keep_cells_valid(&mut e.children);
+        if e.name != "w:tc" {
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut always = false;
+        for c in e.elements() {
+            for m in &c.before {
+                match m {
+                    Mark::Open(_) => depth += 1,
+                    Mark::Close(_) => depth = depth.saturating_sub(1),
+                    Mark::Else(_) => {}
+                }
+            }
+            if depth == 0 && !c.dropped && (c.name == "w:p" || c.name == "w:tbl") {
+                always = true;
+            }
+            for m in &c.after {
+                if let Mark::Close(_) = m {
+                    depth = depth.saturating_sub(1)
+                }
+            }
+        }
+        if !always {
+            e.children.push(Node::Raw(b"<w:p/>".to_vec()));
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Level {
     Rows,
@@ -1256,6 +1291,7 @@ fn compile_package(package: &Package, kind: Kind) -> Result<Compiled, PackageErr
         if !had_errors {
             let mut place_problems = Vec::new();
             place_blocks(&mut nodes, &mut tags, first, &mut place_problems);
+            keep_cells_valid(&mut nodes);
             let ok = place_problems.is_empty();
             problems.extend(place_problems);
             if ok {
@@ -1524,6 +1560,14 @@ fn format_date(d: NaiveDate, labels: &Labels) -> String {
     out
 }
 
+/// The labels to print a fixed text in: the one language asked for, else the document's.
+fn in_labels(language: Option<&str>, labels: &[Labels]) -> Vec<Labels> {
+    match language.and_then(Labels::new) {
+        Some(l) => vec![l],
+        None => labels.to_vec(),
+    }
+}
+
 /// The text of a value in the document languages; `None` when missing.
 pub fn format_value(
     value: &Value,
@@ -1565,10 +1609,20 @@ pub fn format_value(
         Value::Date(d) => Some(format_date(*d, first)),
         Value::Number(n) => Some(format_number(*n, first)),
         Value::Flag(b) => Some(if *b { "☒" } else { "☐" }.to_string()),
-        Value::Label(key) => joined(labels.iter().map(|l| l.get(key).to_string()).collect()),
-        Value::Language(tag) => joined(labels.iter().map(|l| l.language_name(tag)).collect()),
+        Value::Label(key) => joined(
+            in_labels(language, labels)
+                .iter()
+                .map(|l| l.get(key).to_string())
+                .collect(),
+        ),
+        Value::Language(tag) => joined(
+            in_labels(language, labels)
+                .iter()
+                .map(|l| l.language_name(tag))
+                .collect(),
+        ),
         Value::Country(code) => joined(
-            labels
+            in_labels(language, labels)
                 .iter()
                 .map(|l| {
                     let key = format!("country_names.{code}");
