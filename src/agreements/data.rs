@@ -120,6 +120,8 @@ pub struct QualificationData {
     pub ecvet_points: Option<f64>,
     /// The units of this qualification covered (memoranda only).
     pub units: Vec<UnitData>,
+    /// The order to list the title's languages in: the document languages first.
+    pub title_languages: Vec<String>,
 }
 
 /// A learning outcome.
@@ -315,6 +317,7 @@ pub struct MemorandumData {
 /// Lookups over a round, built once per export.
 struct Index<'a> {
     round: &'a Round,
+    languages: Vec<String>,
     organisations: BTreeMap<&'a str, &'a Organisation>,
     contacts: BTreeMap<&'a str, &'a ContactPerson>,
     qualifications: BTreeMap<&'a str, &'a Qualification>,
@@ -325,13 +328,14 @@ struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    fn new(round: &'a Round) -> Self {
+    fn new(round: &'a Round, languages: &[String]) -> Self {
         let mut results: BTreeMap<&str, Vec<&AssessmentResult>> = BTreeMap::new();
         for r in &round.assessments {
             results.entry(r.learner.as_str()).or_default().push(r);
         }
         Index {
             round,
+            languages: languages.iter().map(|l| l.to_ascii_lowercase()).collect(),
             organisations: round
                 .organisations
                 .iter()
@@ -419,6 +423,23 @@ impl<'a> Index<'a> {
     }
 
     fn qualification(&self, id: &str) -> QualificationData {
+        let mut q = self.qualification_unordered(id);
+        let mut order: Vec<String> = self
+            .languages
+            .iter()
+            .filter(|l| q.title.get(l).is_some())
+            .cloned()
+            .collect();
+        for l in q.title.languages() {
+            if !order.iter().any(|o| o == l) && l != "und" {
+                order.push(l.to_string());
+            }
+        }
+        q.title_languages = order;
+        q
+    }
+
+    fn qualification_unordered(&self, id: &str) -> QualificationData {
         match self.qualifications.get(id) {
             Some(q) => QualificationData {
                 id: q.id.clone(),
@@ -429,6 +450,7 @@ impl<'a> Index<'a> {
                 nqf_level: q.nqf_level.as_ref().map(|n| n.level.clone()),
                 ecvet_points: ecvet(&q.credit_points),
                 units: Vec::new(),
+                title_languages: Vec::new(),
             },
             None => QualificationData {
                 id: id.to_string(),
@@ -519,11 +541,12 @@ fn signatures_from_records(index: &Index, records: &[Signatory]) -> Vec<Signatur
         .collect()
 }
 
-/// The Learning Agreement of every mobility of the round, in mobility order.
+/// The Learning Agreement of every mobility of the round, in mobility order;
+/// `languages` are the document languages (they order multilingual lists).
 /// A learner with one mobility gets `<folder>/learning-agreement.docx`; one
 /// with several gets one file per mobility, named after host and start date.
-pub fn learning_agreements(round: &Round) -> Vec<LearningAgreementData> {
-    let index = Index::new(round);
+pub fn learning_agreements(round: &Round, languages: &[String]) -> Vec<LearningAgreementData> {
+    let index = Index::new(round, languages);
     let folders = learner_folders(round);
     let mut per_learner: BTreeMap<&str, usize> = BTreeMap::new();
     for m in &round.mobilities {
@@ -819,8 +842,8 @@ fn learning_agreement(index: &Index, m: &Mobility, file: String) -> LearningAgre
 /// One Memorandum of Understanding per (sending, host) pair of the round's
 /// mobilities, in pair order; a memorandum record signed by both overrides
 /// what is derived.
-pub fn memoranda(round: &Round) -> Vec<MemorandumData> {
-    let index = Index::new(round);
+pub fn memoranda(round: &Round, languages: &[String]) -> Vec<MemorandumData> {
+    let index = Index::new(round, languages);
     let mut pairs: BTreeMap<(&str, &str), Vec<&Mobility>> = BTreeMap::new();
     for m in &round.mobilities {
         if let (Some(s), Some(h)) = (m.sending.as_deref(), m.host.as_deref()) {

@@ -327,7 +327,7 @@ fn organisation_table() -> Table<OrganisationData> {
     let person = person_table();
     Table::<OrganisationData>::new(None)
         .field("name", M, "name", |o| Value::multi(&o.name))
-        .field("country", T, "country, by its name", |o| {
+        .field("country", M, "country, by its name", |o| {
             o.country.clone().map_or(Value::Missing, Value::Country)
         })
         .field("country_code", T, "ISO country code (LV)", |o| {
@@ -482,7 +482,7 @@ fn signature_table() -> Arc<Table<SignatureData>> {
             .field("organisation", M, "organisation signed for", |s| {
                 Value::multi(&s.organisation)
             })
-            .field("country", T, "country of that organisation", |s| {
+            .field("country", M, "country of that organisation", |s| {
                 s.country.clone().map_or(Value::Missing, Value::Country)
             })
             .field("place", T, "place of signing", |s| Value::opt(&s.place))
@@ -492,12 +492,13 @@ fn signature_table() -> Arc<Table<SignatureData>> {
 
 /// The title of a qualification in each of its languages, document languages first.
 fn qualification_titles(q: &QualificationData) -> Vec<TitleData> {
-    q.title
+    q.title_languages
         .iter()
-        .filter(|(l, _)| *l != "und")
-        .map(|(l, t)| TitleData {
-            language: l.to_string(),
-            text: t.to_string(),
+        .filter_map(|l| {
+            q.title.get(l).map(|t| TitleData {
+                language: l.clone(),
+                text: t.to_string(),
+            })
         })
         .collect()
 }
@@ -506,7 +507,7 @@ fn qualification_table() -> Table<QualificationData> {
     Table::<QualificationData>::new(None)
         .field("title", M, "title", |q| Value::multi(&q.title))
         .field("code", T, "national code", |q| Value::opt(&q.code))
-        .field("country", T, "awarding country, by its name", |q| {
+        .field("country", M, "awarding country, by its name", |q| {
             q.country.clone().map_or(Value::Missing, Value::Country)
         })
         .field("eqf_level", N, "EQF level", |q| {
@@ -556,7 +557,7 @@ fn learning_agreement_table() -> Table<LearningAgreementData> {
         })
         .field(
             "mobility.language",
-            T,
+            M,
             "working language, by its name",
             |d| {
                 d.working_language
@@ -578,7 +579,7 @@ fn learning_agreement_table() -> Table<LearningAgreementData> {
         })
         .field(
             "learner.nationality",
-            T,
+            M,
             "nationality, by the country's name",
             |d| {
                 d.learner

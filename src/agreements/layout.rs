@@ -620,8 +620,7 @@ fn memorandum(w: &Writer) -> Docx {
     for p in w.prose("mou.s0_text") {
         d = d.add_paragraph(p);
     }
-    d = d.add_table(
-        w.form(vec![
+    d = d.add_table(w.form(vec![
             w.row(
                 "mou.s0_other",
                 Paragraph::new()
@@ -639,8 +638,7 @@ fn memorandum(w: &Writer) -> Docx {
                     .add_run(Run::new().add_text(format!(" {}", w.joined("format.no")))),
             ),
             w.tall_row("mou.s0_these", value("memorandum.other_objectives")),
-        ]),
-    );
+        ]));
 
     // 1 Organisations signing.
     d = d

@@ -193,11 +193,14 @@ impl Exporter for Agreements {
         let mut files = Vec::new();
         for (kind, chosen) in &templates {
             let jobs: Vec<Job> = match kind {
-                Kind::LearningAgreement => data::learning_agreements(round)
+                Kind::LearningAgreement => data::learning_agreements(round, &languages)
                     .iter()
                     .map(la_job)
                     .collect(),
-                Kind::Memorandum => data::memoranda(round).iter().map(mou_job).collect(),
+                Kind::Memorandum => data::memoranda(round, &languages)
+                    .iter()
+                    .map(mou_job)
+                    .collect(),
             };
             let options = FillOptions {
                 languages: languages.clone(),
