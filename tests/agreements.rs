@@ -138,7 +138,13 @@ fn pdf_texts(files: &[PathBuf], work: &Path) -> Vec<(PathBuf, String)> {
             "-env:UserInstallation=file://{}",
             profile.display()
         ))
-        .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
         .arg(&pdf_dir)
         .args(&renamed)
         .output()
@@ -200,16 +206,30 @@ fn every_agreement_opens_in_libreoffice_with_names_units_and_latvian_letters() {
                 "{name}: no unit title in\n{text}"
             );
         } else {
-            assert!(text.contains("Vidzemes Profesionālā vidusskola"), "{name}: {text}");
+            assert!(
+                text.contains("Vidzemes Profesionālā vidusskola"),
+                "{name}: {text}"
+            );
         }
         if file.starts_with(&lv) || file.starts_with(&both) {
-            let title = if is_la { "Mācību līgums" } else { "Saprašanās memorands" };
+            let title = if is_la {
+                "Mācību līgums"
+            } else {
+                "Saprašanās memorands"
+            };
             assert!(text.contains(title), "{name}: no Latvian title in\n{text}");
         }
         if file.starts_with(&both) {
-            let title = if is_la { "Learning Agreement" } else { "Memorandum of Understanding" };
+            let title = if is_la {
+                "Learning Agreement"
+            } else {
+                "Memorandum of Understanding"
+            };
             assert!(text.contains(title), "{name}: no English title in\n{text}");
-            assert!(text.contains("Lappuse 1 no") && text.contains("Page 1 of"), "{name}");
+            assert!(
+                text.contains("Lappuse 1 no") && text.contains("Page 1 of"),
+                "{name}"
+            );
         }
         if file.starts_with(&en) {
             assert!(text.contains("Page 1 of"), "{name}: no page numbers");
@@ -224,27 +244,43 @@ fn every_agreement_opens_in_libreoffice_with_names_units_and_latvian_letters() {
     ] {
         let file = dir.join(learner).join("learning-agreement.docx");
         let (_, text) = texts.iter().find(|(f, _)| *f == file).unwrap();
-        assert!(flat(text).contains(shown), "{}: {shown} missing", file.display());
+        assert!(
+            flat(text).contains(shown),
+            "{}: {shown} missing",
+            file.display()
+        );
     }
     // The school's template: its own words, the values, the nested outcomes.
     let file = school.join("ozola-anna").join("learning-agreement.docx");
     let (_, text) = texts.iter().find(|(f, _)| *f == file).unwrap();
     let text = flat(text);
     assert!(text.contains("Audzēknis: Anna Ozola"), "{text}");
-    assert!(text.contains("Vidzemes skola · Ozola · ECVET"), "header: {text}");
-    assert!(text.contains("– Riteņu pretbloķēšanas bremžu sistēmas"), "{text}");
+    assert!(
+        text.contains("Vidzemes skola · Ozola · ECVET"),
+        "header: {text}"
+    );
+    assert!(
+        text.contains("– Riteņu pretbloķēšanas bremžu sistēmas"),
+        "{text}"
+    );
     assert!(text.contains("Pilngadīgs"), "{text}");
     // A learner under 18 gets the guardian line, and a guardian signature block built in.
     let (_, minor) = texts
         .iter()
         .find(|(f, _)| *f == school.join("kenins-oskars").join("learning-agreement.docx"))
         .unwrap();
-    assert!(flat(minor).contains("Nepilngadīgs: vecāks Jānis Ķēniņš"), "{minor}");
+    assert!(
+        flat(minor).contains("Nepilngadīgs: vecāks Jānis Ķēniņš"),
+        "{minor}"
+    );
     let (_, minor_en) = texts
         .iter()
         .find(|(f, _)| *f == en.join("kenins-oskars").join("learning-agreement.docx"))
         .unwrap();
-    assert!(flat(minor_en).contains("Parent or legal guardian"), "{minor_en}");
+    assert!(
+        flat(minor_en).contains("Parent or legal guardian"),
+        "{minor_en}"
+    );
 }
 
 #[test]
@@ -253,18 +289,28 @@ fn a_placeholder_split_over_three_runs_is_filled_and_the_rest_of_the_file_is_unt
     let template = work.path().join("our-agreement.docx");
     std::fs::write(&template, school_template()).unwrap();
     let out = work.path().join("out");
-    let assert = convert(&out, &["--template", template.to_str().unwrap(), "--format", "json"]);
+    let assert = convert(
+        &out,
+        &["--template", template.to_str().unwrap(), "--format", "json"],
+    );
     let report: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
     let file = out.join("ozola-anna").join("learning-agreement.docx");
     let document = String::from_utf8(part(&file, "word/document.xml")).unwrap();
     // The value sits in the run where the placeholder started (bold), and
     // the runs that held its other pieces are left without them.
     assert!(
-        document.contains(r#"<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Anna</w:t></w:r>"#),
+        document
+            .contains(r#"<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Anna</w:t></w:r>"#),
         "{document}"
     );
-    assert!(!document.contains("given_") && !document.contains("names}}"), "{document}");
-    assert!(!document.contains("{{"), "every placeholder is filled: {document}");
+    assert!(
+        !document.contains("given_") && !document.contains("names}}"),
+        "{document}"
+    );
+    assert!(
+        !document.contains("{{"),
+        "every placeholder is filled: {document}"
+    );
     // Styles, the image and the header (but for its placeholder) are the school's bytes.
     let original = school_template();
     let template_part = |name: &str| {
@@ -274,7 +320,10 @@ fn a_placeholder_split_over_three_runs_is_filled_and_the_rest_of_the_file_is_unt
         f.read_to_end(&mut v).unwrap();
         v
     };
-    assert_eq!(part(&file, "word/styles.xml"), template_part("word/styles.xml"));
+    assert_eq!(
+        part(&file, "word/styles.xml"),
+        template_part("word/styles.xml")
+    );
     assert_eq!(part(&file, "word/media/image1.png"), LOGO);
     assert_eq!(
         part(&file, "word/header1.xml"),
@@ -288,7 +337,12 @@ fn a_placeholder_split_over_three_runs_is_filled_and_the_rest_of_the_file_is_unt
         .filter(|d| d["code"] == "missing-template-value")
         .collect();
     for w in &warnings {
-        assert!(w["location"]["file"].as_str().unwrap().ends_with("our-agreement.docx"));
+        assert!(
+            w["location"]["file"]
+                .as_str()
+                .unwrap()
+                .ends_with("our-agreement.docx")
+        );
         assert!(w["message"].as_str().unwrap().contains("[missing: "), "{w}");
     }
 }
@@ -334,7 +388,10 @@ fn a_missing_value_shows_the_marker_and_is_reported_where_it_is() {
         "word/document.xml",
     ))
     .unwrap();
-    assert!(document.contains("adrese: &lt;&lt;learner.address?&gt;&gt;"), "{document}");
+    assert!(
+        document.contains("adrese: &lt;&lt;learner.address?&gt;&gt;"),
+        "{document}"
+    );
     let warning = report["diagnostics"]
         .as_array()
         .unwrap()
@@ -428,7 +485,10 @@ fn template_check_lists_placeholders_and_locates_errors_with_suggestions() {
     );
     assert!(out.contains("body, paragraph 3"), "located: {out}");
     assert!(out.contains("`{{/outcome}}` closes nothing"), "{out}");
-    assert!(out.contains("`{{#outcomes}}` is never closed") || out.contains("before `{{#outcomes}}`"), "{out}");
+    assert!(
+        out.contains("`{{#outcomes}}` is never closed") || out.contains("before `{{#outcomes}}`"),
+        "{out}"
+    );
     assert!(out.contains("`{{/if}}` closes nothing"), "{out}");
     assert!(out.contains("table 1, row 2, cell 1"), "{out}");
 
@@ -448,7 +508,11 @@ fn template_check_lists_placeholders_and_locates_errors_with_suggestions() {
 }
 
 fn docx_files_or_none(dir: &Path) -> Vec<PathBuf> {
-    if dir.exists() { docx_files(dir) } else { Vec::new() }
+    if dir.exists() {
+        docx_files(dir)
+    } else {
+        Vec::new()
+    }
 }
 
 #[test]
@@ -478,7 +542,12 @@ fn starter_templates_check_clean_and_fill_in_both_languages() {
         assert!(out.contains(title), "{kind} judged as its kind: {out}");
         assert!(out.contains("0 error(s)"), "{out}");
         let document = String::from_utf8(part(&file, "word/document.xml")).unwrap();
-        assert!(document.contains("w:instrText") || part(&file, "word/footer1.xml").windows(8).any(|w| w == b"NUMPAGES"));
+        assert!(
+            document.contains("w:instrText")
+                || part(&file, "word/footer1.xml")
+                    .windows(8)
+                    .any(|w| w == b"NUMPAGES")
+        );
     }
     // A memorandum template given without its kind is recognised by its names.
     let out = work.path().join("out");
