@@ -194,6 +194,12 @@ codes! {
     // Writing.
     /// An output file edited by hand was kept (run with --force to overwrite it).
     OutputKept = "output-kept",
+
+    // Word templates.
+    /// A placeholder of a school's Word template has no value for one document; the document shows the missing-value marker.
+    MissingTemplateValue = "missing-template-value",
+    /// A school's Word template has a problem that does not stop it being filled.
+    TemplateWarning = "template-warning",
 }
 
 impl fmt::Display for Code {

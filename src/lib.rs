@@ -26,6 +26,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod agreements;
 pub mod check;
 pub mod diagnostics;
 pub mod export;

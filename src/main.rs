@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use europass::agreements::{Kind, Template};
 use europass::export::{self, ExportContext, WriteOptions};
 use europass::import::{ReadOptions, encoding_for_label};
 use europass::mapping::Mapping;
@@ -28,13 +29,17 @@ Exit codes: 0 clean (warnings allowed), 1 some record has errors, 2 usage error 
 const EXAMPLES_CONVERT: &str = "Examples:
   europass convert fixtures/demo --out out --to json
   europass convert round.xlsx units.xlsx --out out --to json --strict
+  europass convert fixtures/demo --out out --to docx --lang lv,en
+  europass convert fixtures/demo --out out --to docx --template our-agreement.docx
 
 Writes DIR/round.json (the canonical round) and DIR/report.json (every problem, located).
 Exit codes: 0 clean, 1 some record has errors, 2 usage error or an unreadable input.";
 
 const EXAMPLES_TEMPLATE: &str = "Examples:
   europass template xlsx new-round.xlsx
-  europass template xlsx --lang lv jauna-mobilitate.xlsx";
+  europass template xlsx --lang lv jauna-mobilitate.xlsx
+  europass template docx --kind learning-agreement --lang lv,en our-agreement.docx
+  europass template check our-agreement.docx";
 
 #[derive(Parser)]
 #[command(
@@ -106,6 +111,17 @@ enum Command {
         /// Do everything but write: report what would be written
         #[arg(long)]
         dry_run: bool,
+        /// Languages of the documents, in order (`lv,en` writes bilingual agreements)
+        /// (default: English for agreements; the round's own language for xlsx)
+        #[arg(long, value_delimiter = ',', value_name = "LANGS")]
+        lang: Vec<String>,
+        /// A Word template of your own for the agreements (docx): FILE, or
+        /// learning-agreement=FILE / memorandum=FILE; may be repeated
+        #[arg(long, value_name = "[KIND=]FILE", value_parser = template_file)]
+        template: Vec<europass::export::TemplateFile>,
+        /// What a template placeholder without a value prints; {name} is its name
+        #[arg(long, value_name = "TEXT", default_value = europass::agreements::template::DEFAULT_MARKER)]
+        missing_marker: String,
     },
     /// Write blank templates a school can start from
     #[command(subcommand, after_help = EXAMPLES_TEMPLATE)]
@@ -136,6 +152,35 @@ enum TemplateCommand {
         #[arg(long, default_value = "en", value_parser = ["en", "lv"])]
         lang: String,
     },
+    /// A starter Word template of an agreement, with every section and its placeholders, to restyle in Word
+    #[command(after_help = EXAMPLES_TEMPLATE)]
+    Docx {
+        /// Which document: learning-agreement or memorandum
+        #[arg(long, value_parser = ["learning-agreement", "memorandum"])]
+        kind: String,
+        /// Languages of the labels, in order (`lv,en` for bilingual labels)
+        /// (default: English for agreements; the round's own language for xlsx)
+        #[arg(long, value_delimiter = ',', value_name = "LANGS")]
+        lang: Vec<String>,
+        /// Where to write the .docx
+        out: PathBuf,
+    },
+    /// List every placeholder of a Word template and report unknown names and unbalanced blocks
+    #[command(
+        after_help = "Exit codes: 0 no errors (warnings allowed), 1 errors in the template, 2 the file cannot be read."
+    )]
+    Check {
+        /// The template (.docx or .dotx)
+        file: PathBuf,
+        /// Check against this document (judged from the placeholders when not given)
+        #[arg(long, value_parser = ["learning-agreement", "memorandum"])]
+        kind: Option<String>,
+        /// Print only the problems
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Print the placeholder reference (docs/placeholders.md)
+    Placeholders,
 }
 
 #[derive(Args)]
@@ -174,6 +219,10 @@ enum Format {
     Human,
     /// The report as JSON
     Json,
+}
+
+fn template_file(s: &str) -> Result<europass::export::TemplateFile, String> {
+    europass::export::TemplateFile::parse(s)
 }
 
 fn exporter_name(s: &str) -> Result<String, String> {
@@ -294,12 +343,24 @@ fn run(cli: Cli) -> Result<u8, String> {
             strict,
             force,
             dry_run,
+            lang,
+            template,
+            missing_marker,
         } => {
             let options = options(&read, &output)?;
             let mut loaded = pipeline::load(&inputs, &options);
+            let context = ExportContext {
+                languages: lang
+                    .iter()
+                    .map(|l| l.trim().to_ascii_lowercase())
+                    .filter(|l| !l.is_empty())
+                    .collect(),
+                templates: template,
+                missing_marker: Some(missing_marker),
+            };
             let convert = ConvertOptions {
                 formats: to,
-                context: ExportContext::default(),
+                context,
                 out,
                 write: WriteOptions { force, dry_run },
                 strict,
@@ -320,6 +381,35 @@ fn run(cli: Cli) -> Result<u8, String> {
             std::fs::write(&out, bytes)
                 .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
             eprintln!("wrote {}", out.display());
+            Ok(0)
+        }
+        Command::Template(TemplateCommand::Docx { kind, lang, out }) => {
+            let kind = Kind::from_name(&kind).expect("checked by clap");
+            let bytes =
+                europass::agreements::layout::starter(kind, &lang).map_err(|e| e.to_string())?;
+            std::fs::write(&out, bytes)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            eprintln!(
+                "wrote {} ({} template; see docs/placeholders.md)",
+                out.display(),
+                kind.title()
+            );
+            Ok(0)
+        }
+        Command::Template(TemplateCommand::Check { file, kind, quiet }) => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let shown = file.display().to_string();
+            let kind = match kind {
+                Some(k) => Kind::from_name(&k).expect("checked by clap"),
+                None => Template::infer_kind(bytes.clone()).map_err(|e| format!("{shown}: {e}"))?,
+            };
+            let analysis = Template::analyse(bytes, kind).map_err(|e| format!("{shown}: {e}"))?;
+            print!("{}", describe_check(&shown, &analysis, quiet));
+            Ok(u8::from(analysis.has_errors()))
+        }
+        Command::Template(TemplateCommand::Placeholders) => {
+            print!("{}", europass::agreements::fields::placeholders_markdown());
             Ok(0)
         }
         Command::Mappings { fields } => {
@@ -389,6 +479,47 @@ impl Progress for Bar {
             bar.finish_and_clear();
         }
     }
+}
+
+/// The human report of `template check`.
+fn describe_check(
+    file: &str,
+    analysis: &europass::agreements::template::Analysis,
+    quiet: bool,
+) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    if !quiet {
+        let _ = writeln!(
+            out,
+            "{file}: {} template, {} placeholder(s)",
+            analysis.kind.title(),
+            analysis.placeholders.len()
+        );
+        for p in &analysis.placeholders {
+            let inside = if p.inside.is_empty() {
+                String::new()
+            } else {
+                format!("  [inside {}]", p.inside.join(" › "))
+            };
+            let _ = writeln!(out, "  {:<40} {}{inside}", p.text, p.place);
+        }
+    }
+    let errors = analysis
+        .problems
+        .iter()
+        .filter(|p| p.severity == europass::Severity::Error)
+        .count();
+    for p in &analysis.problems {
+        let _ = writeln!(out, "{p}");
+    }
+    let _ = writeln!(
+        out,
+        "{} error(s), {} warning(s)",
+        errors,
+        analysis.problems.len() - errors
+    );
+    out
 }
 
 /// A round of 100,000 rows is a million small allocations; the process is

@@ -369,7 +369,9 @@ pub fn convert(
             name,
             exporter.requirements(),
         ));
-        files.extend(exporter.export(&loaded.round, &options.context)?);
+        let mut notes = Vec::new();
+        files.extend(exporter.export_reporting(&loaded.round, &options.context, &mut notes)?);
+        loaded.report.extend(notes);
         if let Some(p) = progress {
             p.step(name);
         }

@@ -5,6 +5,7 @@
 //! is one module and one line. Exporters only build bytes; [`write_outputs`]
 //! puts them on disk safely.
 
+mod docx;
 mod feedback;
 mod json;
 pub mod paths;
@@ -20,7 +21,9 @@ pub use write::{
 
 use std::path::PathBuf;
 
+pub use crate::agreements::TemplateFile;
 use crate::check::Requirement;
+use crate::diagnostics::Diagnostic;
 use crate::model::Round;
 
 /// One file an exporter produced, relative to the output folder.
@@ -37,11 +40,24 @@ pub struct OutputFile {
 pub struct ExportContext {
     /// Languages to write, in order of preference (`--lang lv,en`).
     pub languages: Vec<String>,
+    /// Schools' own Word templates for the agreements (`--template [KIND=]FILE`).
+    pub templates: Vec<TemplateFile>,
+    /// What a template placeholder without a value prints (`--missing-marker`);
+    /// `{name}` is replaced by the placeholder's name. `None`: `[missing: {name}]`.
+    pub missing_marker: Option<String>,
 }
 
 /// Why an export failed as a whole.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// A template given by the user cannot be used.
+    #[error("cannot use the template {file}: {detail}")]
+    Template {
+        /// The template file.
+        file: String,
+        /// What is wrong with it.
+        detail: String,
+    },
     /// Serialisation failed.
     #[error("cannot write {format}: {detail}")]
     Serialise {
@@ -68,10 +84,25 @@ pub trait Exporter: Sync {
         round: &Round,
         context: &ExportContext,
     ) -> Result<Vec<OutputFile>, ExportError>;
+    /// Builds the files and reports what the user should know about them
+    /// (values a template asked for that the round lacks, …).
+    fn export_reporting(
+        &self,
+        round: &Round,
+        context: &ExportContext,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<Vec<OutputFile>, ExportError> {
+        let _ = diagnostics;
+        self.export(round, context)
+    }
 }
 
 /// Every output format, by `--to` name.
-pub static EXPORTERS: &[&dyn Exporter] = &[&json::CanonicalJson, &workbook::CanonicalWorkbook];
+pub static EXPORTERS: &[&dyn Exporter] = &[
+    &json::CanonicalJson,
+    &workbook::CanonicalWorkbook,
+    &docx::Agreements,
+];
 
 /// The exporter with this `--to` name.
 pub fn exporter(name: &str) -> Option<&'static dyn Exporter> {

@@ -1,0 +1,34 @@
+//! Embeds every label file in `assets/agreements/` (one per language), so
+//! that adding a language to the agreements is adding a file, not code.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() {
+    let dir = Path::new("assets/agreements");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .expect("assets/agreements exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| {
+            println!("cargo:rerun-if-changed={}", p.display());
+            let lang = p
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .to_ascii_lowercase();
+            let abs = std::fs::canonicalize(&p).expect("label file path");
+            (lang, abs.display().to_string())
+        })
+        .collect();
+    files.sort();
+    let mut out = String::from("&[\n");
+    for (lang, path) in &files {
+        writeln!(out, "    ({lang:?}, include_str!({path:?})),").unwrap();
+    }
+    out.push(']');
+    let target = Path::new(&std::env::var("OUT_DIR").unwrap()).join("agreement_labels.rs");
+    std::fs::write(target, out).expect("write the label list");
+}

@@ -1,0 +1,1081 @@
+//! From a round to the data of each document: one plain struct per Learning
+//! Agreement and per Memorandum of Understanding.
+//!
+//! This is the only place that decides what a document says. The built-in
+//! layouts and a school's own template both print these structs (through the
+//! placeholder tables in [`super::fields`]), so they always agree.
+//!
+//! Rounds rarely hold `learning_agreements` or `memoranda` records: the
+//! documents are derived from the mobilities (learner, organisations and
+//! their people, dates, qualification, targeted units and their outcomes,
+//! assessment results). A record the round does hold overrides what is derived.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::export::paths::{learner_folders, safe_name};
+use crate::model::{
+    AssessmentResult, ContactPerson, ContactRole, CreditSystem, Learner, LearningAgreement,
+    Memorandum, Mobility, MultilingualText, Organisation, OutcomeCategory, Qualification,
+    RegistrationScheme, Round, Signatory, Unit,
+};
+
+/// An organisation as a document shows it, with the person who acts for it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OrganisationData {
+    /// Id in the round.
+    pub id: String,
+    /// Name.
+    pub name: MultilingualText,
+    /// ISO country code.
+    pub country: Option<String>,
+    /// Postal address.
+    pub address: Option<String>,
+    /// Telephone.
+    pub phone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Web site.
+    pub website: Option<String>,
+    /// Erasmus+ PIC.
+    pub pic: Option<String>,
+    /// Erasmus+ OID.
+    pub oid: Option<String>,
+    /// The contact person for this document.
+    pub contact: Option<PersonData>,
+}
+
+/// A person acting for an organisation (contact, mentor, assessor).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PersonData {
+    /// Full name.
+    pub name: String,
+    /// Role or position.
+    pub position: MultilingualText,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Telephone.
+    pub phone: Option<String>,
+    /// The organisation's name.
+    pub organisation: MultilingualText,
+}
+
+/// The learner as a Learning Agreement shows them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LearnerData {
+    /// Id in the round.
+    pub id: String,
+    /// Given names.
+    pub given_names: String,
+    /// Family name.
+    pub family_name: String,
+    /// Date of birth.
+    pub date_of_birth: Option<NaiveDate>,
+    /// Nationality (country code).
+    pub nationality: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Telephone.
+    pub phone: Option<String>,
+    /// Postal address.
+    pub address: Option<String>,
+    /// The school's learner number.
+    pub school_id: Option<String>,
+    /// Under 18 on the first day of the mobility (or, without a date of
+    /// birth, a guardian is recorded).
+    pub is_minor: bool,
+    /// Parent or guardian.
+    pub guardian: Option<PersonData>,
+}
+
+impl LearnerData {
+    /// "Given Family".
+    pub fn full_name(&self) -> String {
+        [self.given_names.as_str(), self.family_name.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// A qualification as a document shows it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QualificationData {
+    /// Id in the round.
+    pub id: String,
+    /// National code.
+    pub code: Option<String>,
+    /// Title, in every language the round gives.
+    pub title: MultilingualText,
+    /// Awarding country.
+    pub country: Option<String>,
+    /// EQF level.
+    pub eqf_level: Option<u8>,
+    /// National framework level.
+    pub nqf_level: Option<String>,
+    /// ECVET points of the whole qualification.
+    pub ecvet_points: Option<f64>,
+    /// The units of this qualification covered (memoranda only).
+    pub units: Vec<UnitData>,
+    /// The order to list the title's languages in: the document languages first.
+    pub title_languages: Vec<String>,
+}
+
+/// A learning outcome.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OutcomeData {
+    /// The statement.
+    pub text: MultilingualText,
+    /// Knowledge, skill or competence.
+    pub category: OutcomeCategory,
+}
+
+/// A unit targeted by a mobility.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UnitData {
+    /// 1-based position in the document.
+    pub number: usize,
+    /// The school's code.
+    pub code: Option<String>,
+    /// Title.
+    pub title: MultilingualText,
+    /// Area of work tasks.
+    pub area_of_work: MultilingualText,
+    /// Description.
+    pub description: MultilingualText,
+    /// EQF level.
+    pub eqf_level: Option<u8>,
+    /// National framework level.
+    pub nqf_level: Option<String>,
+    /// ECVET points to be acquired.
+    pub ecvet_points: Option<f64>,
+    /// Only some of the unit's outcomes are targeted.
+    pub partial: bool,
+    /// The targeted outcomes, in the unit's order.
+    pub outcomes: Vec<OutcomeData>,
+    /// Learning activities abroad.
+    pub activities: MultilingualText,
+    /// Assessment method recorded for this unit.
+    pub assessment_method: MultilingualText,
+    /// Assessment date recorded for this unit.
+    pub assessment_date: Option<NaiveDate>,
+    /// The assessor of this unit.
+    pub assessor: Option<PersonData>,
+}
+
+/// Who signs, in which capacity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureRole {
+    /// For the sending organisation.
+    Sending,
+    /// For the host organisation.
+    Host,
+    /// For an intermediary organisation.
+    Intermediary,
+    /// The learner.
+    Learner,
+    /// The learner's parent or guardian.
+    Guardian,
+    /// As given in a record of the round (its own role text).
+    Other,
+}
+
+impl SignatureRole {
+    /// The label key of the role.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            SignatureRole::Sending => "role.sending",
+            SignatureRole::Host => "role.host",
+            SignatureRole::Intermediary => "role.intermediary",
+            SignatureRole::Learner => "role.learner",
+            SignatureRole::Guardian => "role.guardian",
+            SignatureRole::Other => "field.signature",
+        }
+    }
+}
+
+/// A signature block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignatureData {
+    /// In which capacity.
+    pub role: SignatureRole,
+    /// Name of the person (blank to be filled in by hand when unknown).
+    pub name: String,
+    /// Role or position.
+    pub position: MultilingualText,
+    /// Organisation signed for.
+    pub organisation: MultilingualText,
+    /// Its country.
+    pub country: Option<String>,
+    /// Place of signing.
+    pub place: Option<String>,
+    /// Date of signing.
+    pub date: Option<NaiveDate>,
+}
+
+/// Everything a Learning Agreement says.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LearningAgreementData {
+    /// The output file, below the output folder (`<learner>/learning-agreement.docx`).
+    pub file: String,
+    /// The mobility's id in the round.
+    pub mobility_id: String,
+    /// Erasmus+ mobility id.
+    pub erasmus_id: Option<String>,
+    /// Erasmus+ project code.
+    pub project_code: Option<String>,
+    /// First day.
+    pub start: Option<NaiveDate>,
+    /// Last day.
+    pub end: Option<NaiveDate>,
+    /// Duration in weeks (as stated, else from the dates).
+    pub weeks: Option<f64>,
+    /// Objective.
+    pub objective: MultilingualText,
+    /// Tasks and activities.
+    pub tasks: MultilingualText,
+    /// Working language (tag).
+    pub working_language: Option<String>,
+    /// The learner.
+    pub learner: LearnerData,
+    /// Sending organisation and its contact person.
+    pub sending: Option<OrganisationData>,
+    /// Host organisation and its contact person.
+    pub host: Option<OrganisationData>,
+    /// The mentor at the host.
+    pub mentor: Option<PersonData>,
+    /// Intermediary organisation.
+    pub intermediary: Option<OrganisationData>,
+    /// The qualification worked towards.
+    pub qualification: Option<QualificationData>,
+    /// The learner's progress so far.
+    pub learner_progress: MultilingualText,
+    /// Enclosures.
+    pub enclosures: Vec<MultilingualText>,
+    /// The targeted units.
+    pub units: Vec<UnitData>,
+    /// The assessor.
+    pub assessor: Option<PersonData>,
+    /// Method of assessment.
+    pub assessment_method: MultilingualText,
+    /// When and where.
+    pub assessment_when_and_where: MultilingualText,
+    /// How results are recorded.
+    pub assessment_recording: MultilingualText,
+    /// Who validates and recognises.
+    pub validation_responsible: Option<PersonData>,
+    /// How validation and recognition are done.
+    pub validation_and_recognition: MultilingualText,
+    /// Signature blocks.
+    pub signatories: Vec<SignatureData>,
+}
+
+/// Everything a Memorandum of Understanding says.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MemorandumData {
+    /// The output file (`memoranda/<sending>-<host>.docx`).
+    pub file: String,
+    /// File code (from a memorandum record).
+    pub code: Option<String>,
+    /// Erasmus+ project codes of the mobilities covered.
+    pub project_codes: Vec<String>,
+    /// Objectives agreed beyond the fixed text.
+    pub other_objectives: MultilingualText,
+    /// The sending organisation.
+    pub sending: Option<OrganisationData>,
+    /// The host organisation.
+    pub host: Option<OrganisationData>,
+    /// Every signing organisation (sending first).
+    pub organisations: Vec<OrganisationData>,
+    /// Other organisations covered.
+    pub other_organisations: Vec<OrganisationData>,
+    /// Qualifications covered, each with its units.
+    pub qualifications: Vec<QualificationData>,
+    /// Agreed assessment, documentation, validation and recognition procedures.
+    pub assessment_and_recognition: MultilingualText,
+    /// Valid until.
+    pub valid_until: Option<NaiveDate>,
+    /// First day of the first mobility covered.
+    pub first_start: Option<NaiveDate>,
+    /// Last day of the last mobility covered.
+    pub last_end: Option<NaiveDate>,
+    /// Shortest mobility, weeks.
+    pub min_weeks: Option<f64>,
+    /// Longest mobility, weeks.
+    pub max_weeks: Option<f64>,
+    /// Number of mobilities covered.
+    pub mobility_count: usize,
+    /// Who evaluates and reviews the partnership.
+    pub evaluation: MultilingualText,
+    /// Signature blocks.
+    pub signatories: Vec<SignatureData>,
+}
+
+/// Lookups over a round, built once per export.
+struct Index<'a> {
+    round: &'a Round,
+    languages: Vec<String>,
+    organisations: BTreeMap<&'a str, &'a Organisation>,
+    contacts: BTreeMap<&'a str, &'a ContactPerson>,
+    qualifications: BTreeMap<&'a str, &'a Qualification>,
+    units: BTreeMap<&'a str, &'a Unit>,
+    learners: BTreeMap<&'a str, &'a Learner>,
+    results: BTreeMap<&'a str, Vec<&'a AssessmentResult>>,
+    agreements: BTreeMap<&'a str, &'a LearningAgreement>,
+}
+
+impl<'a> Index<'a> {
+    fn new(round: &'a Round, languages: &[String]) -> Self {
+        let mut results: BTreeMap<&str, Vec<&AssessmentResult>> = BTreeMap::new();
+        for r in &round.assessments {
+            results.entry(r.learner.as_str()).or_default().push(r);
+        }
+        Index {
+            round,
+            languages: languages.iter().map(|l| l.to_ascii_lowercase()).collect(),
+            organisations: round
+                .organisations
+                .iter()
+                .map(|o| (o.id.as_str(), o))
+                .collect(),
+            contacts: round.contacts.iter().map(|c| (c.id.as_str(), c)).collect(),
+            qualifications: round
+                .qualifications
+                .iter()
+                .map(|q| (q.id.as_str(), q))
+                .collect(),
+            units: round.units.iter().map(|u| (u.id.as_str(), u)).collect(),
+            learners: round.learners.iter().map(|l| (l.id.as_str(), l)).collect(),
+            results,
+            agreements: round
+                .learning_agreements
+                .iter()
+                .map(|a| (a.mobility.as_str(), a))
+                .collect(),
+        }
+    }
+
+    fn organisation_name(&self, id: Option<&str>) -> MultilingualText {
+        id.and_then(|id| self.organisations.get(id))
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    }
+
+    fn person(&self, contact: &ContactPerson) -> PersonData {
+        PersonData {
+            name: contact.name.clone(),
+            position: contact.position.clone(),
+            email: contact.email.clone(),
+            phone: contact.phone.clone(),
+            organisation: self.organisation_name(contact.organisation.as_deref()),
+        }
+    }
+
+    /// The first person of `organisation` holding the first of `roles` anyone holds.
+    fn contact_of(&self, organisation: &str, roles: &[ContactRole]) -> Option<&'a ContactPerson> {
+        let people: Vec<&ContactPerson> = self
+            .round
+            .contacts
+            .iter()
+            .filter(|c| c.organisation.as_deref() == Some(organisation))
+            .collect();
+        roles
+            .iter()
+            .find_map(|role| people.iter().find(|c| c.roles.contains(role)).copied())
+            .or_else(|| people.first().copied())
+    }
+
+    fn organisation(
+        &self,
+        id: Option<&str>,
+        contact_roles: &[ContactRole],
+    ) -> Option<OrganisationData> {
+        let id = id?;
+        let Some(org) = self.organisations.get(id) else {
+            // A reference the import could not resolve: keep the id as the name.
+            return Some(OrganisationData {
+                id: id.to_string(),
+                name: MultilingualText::single("und", id),
+                ..OrganisationData::default()
+            });
+        };
+        let reg = |scheme: RegistrationScheme| {
+            org.registration_ids
+                .iter()
+                .find(|r| r.scheme == scheme)
+                .map(|r| r.value.clone())
+        };
+        Some(OrganisationData {
+            id: org.id.clone(),
+            name: org.name.clone(),
+            country: org.country.as_ref().map(|c| c.0.clone()),
+            address: org.address.clone(),
+            phone: org.phone.clone(),
+            email: org.email.clone(),
+            website: org.website.clone(),
+            pic: reg(RegistrationScheme::Pic),
+            oid: reg(RegistrationScheme::Oid),
+            contact: self.contact_of(id, contact_roles).map(|c| self.person(c)),
+        })
+    }
+
+    fn qualification(&self, id: &str) -> QualificationData {
+        let mut q = self.qualification_unordered(id);
+        let mut order: Vec<String> = self
+            .languages
+            .iter()
+            .filter(|l| q.title.get(l).is_some())
+            .cloned()
+            .collect();
+        for l in q.title.languages() {
+            if !order.iter().any(|o| o == l) && l != "und" {
+                order.push(l.to_string());
+            }
+        }
+        q.title_languages = order;
+        q
+    }
+
+    fn qualification_unordered(&self, id: &str) -> QualificationData {
+        match self.qualifications.get(id) {
+            Some(q) => QualificationData {
+                id: q.id.clone(),
+                code: q.code.clone(),
+                title: q.title.clone(),
+                country: q.country.as_ref().map(|c| c.0.clone()),
+                eqf_level: q.eqf_level.map(|l| l.get()),
+                nqf_level: q.nqf_level.as_ref().map(|n| n.level.clone()),
+                ecvet_points: ecvet(&q.credit_points),
+                units: Vec::new(),
+                title_languages: Vec::new(),
+            },
+            None => QualificationData {
+                id: id.to_string(),
+                title: MultilingualText::single("und", id),
+                ..QualificationData::default()
+            },
+        }
+    }
+
+    /// The qualification a mobility works towards: the agreement's, the
+    /// mobility's, or the one all its units belong to.
+    fn qualification_of(&self, mobility: &Mobility) -> Option<String> {
+        if let Some(q) = self
+            .agreements
+            .get(mobility.id.as_str())
+            .and_then(|a| a.qualification.clone())
+        {
+            return Some(q);
+        }
+        if let Some(q) = &mobility.qualification {
+            return Some(q.clone());
+        }
+        let of_units: BTreeSet<&str> = mobility
+            .units
+            .iter()
+            .filter_map(|u| self.units.get(u.as_str()))
+            .filter_map(|u| u.qualification.as_deref())
+            .collect();
+        (of_units.len() == 1).then(|| of_units.into_iter().next().unwrap().to_string())
+    }
+}
+
+fn ecvet(points: &[crate::model::CreditPoints]) -> Option<f64> {
+    points
+        .iter()
+        .find(|p| p.system == CreditSystem::Ecvet)
+        .map(|p| p.value)
+}
+
+fn weeks_between(start: Option<NaiveDate>, end: Option<NaiveDate>) -> Option<f64> {
+    let days = (end? - start?).num_days() + 1;
+    (days > 0).then(|| (days as f64 / 7.0 * 10.0).round() / 10.0)
+}
+
+fn age_on(birth: NaiveDate, day: NaiveDate) -> i32 {
+    let mut age = day.year() - birth.year();
+    if (day.month(), day.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
+}
+
+fn signature(role: SignatureRole, org: Option<&OrganisationData>) -> SignatureData {
+    let contact = org.and_then(|o| o.contact.as_ref());
+    SignatureData {
+        role,
+        name: contact.map(|c| c.name.clone()).unwrap_or_default(),
+        position: contact.map(|c| c.position.clone()).unwrap_or_default(),
+        organisation: org.map(|o| o.name.clone()).unwrap_or_default(),
+        country: org.and_then(|o| o.country.clone()),
+        place: None,
+        date: None,
+    }
+}
+
+fn signatures_from_records(index: &Index, records: &[Signatory]) -> Vec<SignatureData> {
+    records
+        .iter()
+        .map(|s| {
+            let org = s
+                .organisation
+                .as_deref()
+                .and_then(|id| index.organisations.get(id));
+            SignatureData {
+                role: if s.organisation.is_none() {
+                    SignatureRole::Learner
+                } else {
+                    SignatureRole::Other
+                },
+                name: s.name.clone(),
+                position: s.role.clone(),
+                organisation: org.map(|o| o.name.clone()).unwrap_or_default(),
+                country: org.and_then(|o| o.country.as_ref().map(|c| c.0.clone())),
+                place: s.place.clone(),
+                date: s.date,
+            }
+        })
+        .collect()
+}
+
+/// The Learning Agreement of every mobility of the round, in mobility order;
+/// `languages` are the document languages (they order multilingual lists).
+/// A learner with one mobility gets `<folder>/learning-agreement.docx`; one
+/// with several gets one file per mobility, named after host and start date.
+pub fn learning_agreements(round: &Round, languages: &[String]) -> Vec<LearningAgreementData> {
+    let index = Index::new(round, languages);
+    let folders = learner_folders(round);
+    let mut per_learner: BTreeMap<&str, usize> = BTreeMap::new();
+    for m in &round.mobilities {
+        *per_learner.entry(m.learner.as_str()).or_default() += 1;
+    }
+    round
+        .mobilities
+        .iter()
+        .map(|m| {
+            let folder = folders
+                .get(&m.learner)
+                .cloned()
+                .unwrap_or_else(|| safe_name(&m.learner));
+            let file = if per_learner[m.learner.as_str()] > 1 {
+                let mut stem = format!("learning-agreement {}", m.host.as_deref().unwrap_or(""));
+                if let Some(start) = m.start {
+                    stem.push(' ');
+                    stem.push_str(&start.to_string());
+                }
+                format!("{folder}/{}.docx", safe_name(&stem))
+            } else {
+                format!("{folder}/learning-agreement.docx")
+            };
+            learning_agreement(&index, m, file)
+        })
+        .collect()
+}
+
+fn learning_agreement(index: &Index, m: &Mobility, file: String) -> LearningAgreementData {
+    let record = index.agreements.get(m.id.as_str()).copied();
+    let learner = index.learners.get(m.learner.as_str()).copied();
+    let sending = index.organisation(
+        m.sending.as_deref(),
+        &[
+            ContactRole::Coordinator,
+            ContactRole::Signatory,
+            ContactRole::Contact,
+        ],
+    );
+    let host = index.organisation(
+        m.host.as_deref(),
+        &[
+            ContactRole::Contact,
+            ContactRole::Signatory,
+            ContactRole::Coordinator,
+        ],
+    );
+    let intermediary = index.organisation(
+        m.intermediary.as_deref(),
+        &[
+            ContactRole::Contact,
+            ContactRole::Signatory,
+            ContactRole::Coordinator,
+        ],
+    );
+    let mentor_contact = m
+        .mentor
+        .as_deref()
+        .and_then(|id| index.contacts.get(id).copied())
+        .or_else(|| {
+            m.host
+                .as_deref()
+                .and_then(|h| index.contact_of(h, &[ContactRole::Mentor]))
+                .filter(|c| c.roles.contains(&ContactRole::Mentor))
+        });
+    let mentor = mentor_contact.map(|c| index.person(c));
+
+    let learner_data = learner
+        .map(|l| {
+            let is_minor = match (l.date_of_birth, m.start) {
+                (Some(birth), Some(start)) => age_on(birth, start) < 18,
+                _ => l.guardian.is_some(),
+            };
+            LearnerData {
+                id: l.id.clone(),
+                given_names: l.given_names.clone(),
+                family_name: l.family_name.clone(),
+                date_of_birth: l.date_of_birth,
+                nationality: l.nationality.as_ref().map(|c| c.0.clone()),
+                email: l.email.clone(),
+                phone: l.phone.clone(),
+                address: l.address.clone(),
+                school_id: l.school_id.clone(),
+                is_minor,
+                guardian: l.guardian.as_ref().map(|g| PersonData {
+                    name: g.name.clone(),
+                    email: g.email.clone(),
+                    phone: g.phone.clone(),
+                    ..PersonData::default()
+                }),
+            }
+        })
+        .unwrap_or_else(|| LearnerData {
+            id: m.learner.clone(),
+            ..LearnerData::default()
+        });
+
+    let results: Vec<&AssessmentResult> = index
+        .results
+        .get(m.learner.as_str())
+        .map(|rs| {
+            rs.iter()
+                .filter(|r| r.mobility.as_deref().is_none_or(|id| id == m.id))
+                .copied()
+                .collect()
+        })
+        .unwrap_or_default();
+
+    // The agreement's own unit list wins; otherwise the mobility's targeted units.
+    let targeted: Vec<(String, Vec<String>, Option<f64>, MultilingualText)> = match record {
+        Some(a) if !a.units.is_empty() => a
+            .units
+            .iter()
+            .map(|u| {
+                (
+                    u.unit.clone(),
+                    u.outcomes.clone(),
+                    u.credit_points
+                        .as_ref()
+                        .filter(|p| p.system == CreditSystem::Ecvet)
+                        .map(|p| p.value),
+                    u.activities.clone(),
+                )
+            })
+            .collect(),
+        _ => m
+            .units
+            .iter()
+            .map(|u| (u.clone(), Vec::new(), None, MultilingualText::new()))
+            .collect(),
+    };
+    let units: Vec<UnitData> = targeted
+        .into_iter()
+        .enumerate()
+        .map(|(i, (unit_id, only, points, activities))| {
+            let unit = index.units.get(unit_id.as_str()).copied();
+            let result = results.iter().find(|r| r.unit == unit_id);
+            let outcomes: Vec<OutcomeData> = unit
+                .map(|u| {
+                    u.learning_outcomes
+                        .iter()
+                        .filter(|o| only.is_empty() || only.contains(&o.id))
+                        .map(|o| OutcomeData {
+                            text: o.text.clone(),
+                            category: o.category,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            UnitData {
+                number: i + 1,
+                code: unit.and_then(|u| u.code.clone()),
+                title: unit
+                    .map(|u| u.title.clone())
+                    .unwrap_or_else(|| MultilingualText::single("und", unit_id.as_str())),
+                area_of_work: unit.map(|u| u.area_of_work.clone()).unwrap_or_default(),
+                description: unit.map(|u| u.description.clone()).unwrap_or_default(),
+                eqf_level: unit.and_then(|u| u.eqf_level).map(|l| l.get()),
+                nqf_level: unit
+                    .and_then(|u| u.nqf_level.as_ref())
+                    .map(|n| n.level.clone()),
+                ecvet_points: points.or_else(|| unit.and_then(|u| ecvet(&u.credit_points))),
+                partial: !only.is_empty()
+                    && unit.is_some_and(|u| only.len() < u.learning_outcomes.len()),
+                outcomes,
+                activities: if activities.is_empty() {
+                    m.tasks.clone()
+                } else {
+                    activities
+                },
+                assessment_method: result.map(|r| r.method.clone()).unwrap_or_default(),
+                assessment_date: result.and_then(|r| r.date),
+                assessor: result
+                    .and_then(|r| r.assessor.as_deref())
+                    .and_then(|id| index.contacts.get(id))
+                    .map(|c| index.person(c)),
+            }
+        })
+        .collect();
+
+    // Assessment plan: the agreement's record, else what the results say.
+    let plan = record.and_then(|a| a.assessment.as_ref());
+    let assessor = plan
+        .and_then(|p| p.assessor.as_deref())
+        .and_then(|id| index.contacts.get(id))
+        .map(|c| index.person(c))
+        .or_else(|| units.iter().find_map(|u| u.assessor.clone()))
+        .or_else(|| {
+            m.host
+                .as_deref()
+                .and_then(|h| index.contact_of(h, &[ContactRole::Assessor]))
+                .filter(|c| c.roles.contains(&ContactRole::Assessor))
+                .map(|c| index.person(c))
+        });
+    let assessment_method = plan
+        .map(|p| p.method.clone())
+        .filter(|t| !t.is_empty())
+        .or_else(|| {
+            units
+                .iter()
+                .map(|u| &u.assessment_method)
+                .find(|t| !t.is_empty())
+                .cloned()
+        })
+        .unwrap_or_default();
+    let assessment_when_and_where = plan.map(|p| p.when_and_where.clone()).unwrap_or_default();
+    let assessment_recording = plan.map(|p| p.recording.clone()).unwrap_or_default();
+
+    let qualification = index.qualification_of(m).map(|q| index.qualification(&q));
+
+    let signatories = match record {
+        Some(a) if !a.signatories.is_empty() => signatures_from_records(index, &a.signatories),
+        _ => {
+            let mut s = vec![signature(SignatureRole::Sending, sending.as_ref()), {
+                // The host signs through its contact person, else the mentor.
+                let mut host_sig = signature(SignatureRole::Host, host.as_ref());
+                if host_sig.name.is_empty()
+                    && let Some(mentor) = &mentor
+                {
+                    host_sig.name = mentor.name.clone();
+                    host_sig.position = mentor.position.clone();
+                }
+                host_sig
+            }];
+            if intermediary.is_some() {
+                s.push(signature(
+                    SignatureRole::Intermediary,
+                    intermediary.as_ref(),
+                ));
+            }
+            s.push(SignatureData {
+                role: SignatureRole::Learner,
+                name: learner_data.full_name(),
+                position: MultilingualText::new(),
+                organisation: MultilingualText::new(),
+                country: None,
+                place: None,
+                date: None,
+            });
+            if learner_data.is_minor {
+                s.push(SignatureData {
+                    role: SignatureRole::Guardian,
+                    name: learner_data
+                        .guardian
+                        .as_ref()
+                        .map(|g| g.name.clone())
+                        .unwrap_or_default(),
+                    position: MultilingualText::new(),
+                    organisation: MultilingualText::new(),
+                    country: None,
+                    place: None,
+                    date: None,
+                });
+            }
+            s
+        }
+    };
+
+    LearningAgreementData {
+        file,
+        mobility_id: m.id.clone(),
+        erasmus_id: m.erasmus_id.clone(),
+        project_code: m.project_code.clone(),
+        start: m.start,
+        end: m.end,
+        weeks: m.duration_weeks.or_else(|| weeks_between(m.start, m.end)),
+        objective: m.objective.clone(),
+        tasks: m.tasks.clone(),
+        working_language: m.language.clone(),
+        validation_responsible: sending.as_ref().and_then(|s| s.contact.clone()),
+        learner: learner_data,
+        sending,
+        host,
+        mentor,
+        intermediary,
+        qualification,
+        learner_progress: record
+            .map(|a| a.learner_progress.clone())
+            .unwrap_or_default(),
+        enclosures: record.map(|a| a.enclosures.clone()).unwrap_or_default(),
+        units,
+        assessor,
+        assessment_method,
+        assessment_when_and_where,
+        assessment_recording,
+        validation_and_recognition: record
+            .map(|a| a.validation_and_recognition.clone())
+            .unwrap_or_default(),
+        signatories,
+    }
+}
+
+/// One Memorandum of Understanding per (sending, host) pair of the round's
+/// mobilities, in pair order; a memorandum record signed by both overrides
+/// what is derived.
+pub fn memoranda(round: &Round, languages: &[String]) -> Vec<MemorandumData> {
+    let index = Index::new(round, languages);
+    let mut pairs: BTreeMap<(&str, &str), Vec<&Mobility>> = BTreeMap::new();
+    for m in &round.mobilities {
+        if let (Some(s), Some(h)) = (m.sending.as_deref(), m.host.as_deref()) {
+            pairs.entry((s, h)).or_default().push(m);
+        }
+    }
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    pairs
+        .into_iter()
+        .map(|((sending, host), mobilities)| {
+            let mut file = format!("memoranda/{}-{}.docx", safe_name(sending), safe_name(host));
+            let mut n = 2;
+            while !taken.insert(file.clone()) {
+                file = format!(
+                    "memoranda/{}-{}-{n}.docx",
+                    safe_name(sending),
+                    safe_name(host)
+                );
+                n += 1;
+            }
+            let record = round.memoranda.iter().find(|mou| {
+                mou.organisations.iter().any(|o| o == sending)
+                    && mou.organisations.iter().any(|o| o == host)
+            });
+            memorandum(&index, sending, host, &mobilities, record, file)
+        })
+        .collect()
+}
+
+fn memorandum(
+    index: &Index,
+    sending_id: &str,
+    host_id: &str,
+    mobilities: &[&Mobility],
+    record: Option<&Memorandum>,
+    file: String,
+) -> MemorandumData {
+    let sending = index.organisation(
+        Some(sending_id),
+        &[
+            ContactRole::Signatory,
+            ContactRole::Coordinator,
+            ContactRole::Contact,
+        ],
+    );
+    let host = index.organisation(
+        Some(host_id),
+        &[
+            ContactRole::Signatory,
+            ContactRole::Contact,
+            ContactRole::Coordinator,
+        ],
+    );
+    let mut organisations: Vec<OrganisationData> =
+        sending.iter().chain(host.iter()).cloned().collect();
+    let mut other_organisations = Vec::new();
+    if let Some(r) = record {
+        for id in &r.organisations {
+            if id != sending_id
+                && id != host_id
+                && let Some(o) =
+                    index.organisation(Some(id), &[ContactRole::Signatory, ContactRole::Contact])
+            {
+                organisations.push(o);
+            }
+        }
+        for id in &r.other_organisations {
+            if let Some(o) =
+                index.organisation(Some(id), &[ContactRole::Contact, ContactRole::Signatory])
+            {
+                other_organisations.push(o);
+            }
+        }
+    }
+
+    // Qualifications with the units the mobilities target, in first-seen order.
+    let mut qualification_order: Vec<String> = Vec::new();
+    let mut units_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    fn add(
+        order: &mut Vec<String>,
+        units_of: &mut BTreeMap<String, Vec<String>>,
+        q: String,
+        unit: &str,
+    ) {
+        if !order.contains(&q) {
+            order.push(q.clone());
+        }
+        let list = units_of.entry(q).or_default();
+        if !list.iter().any(|u| u == unit) {
+            list.push(unit.to_string());
+        }
+    }
+    let record_units: Option<&Vec<String>> = record.map(|r| &r.units).filter(|u| !u.is_empty());
+    for m in mobilities {
+        let mobility_q = index.qualification_of(m);
+        for u in &m.units {
+            if record_units.is_some_and(|list| !list.contains(u)) {
+                continue;
+            }
+            let q = index
+                .units
+                .get(u.as_str())
+                .and_then(|unit| unit.qualification.clone())
+                .or_else(|| mobility_q.clone())
+                .unwrap_or_default();
+            add(&mut qualification_order, &mut units_of, q, u);
+        }
+        if m.units.is_empty()
+            && let Some(q) = mobility_q
+            && !qualification_order.contains(&q)
+        {
+            qualification_order.push(q);
+        }
+    }
+    if let Some(r) = record {
+        for q in &r.qualifications {
+            if !qualification_order.contains(q) {
+                qualification_order.push(q.clone());
+            }
+        }
+    }
+    let qualifications = qualification_order
+        .iter()
+        .map(|q| {
+            let mut data = if q.is_empty() {
+                QualificationData::default()
+            } else {
+                index.qualification(q)
+            };
+            if data.country.is_none() {
+                data.country = sending.as_ref().and_then(|s| s.country.clone());
+            }
+            data.units = units_of
+                .get(q)
+                .map(|units| {
+                    units
+                        .iter()
+                        .enumerate()
+                        .map(|(i, u)| {
+                            let unit = index.units.get(u.as_str());
+                            UnitData {
+                                number: i + 1,
+                                code: unit.and_then(|u| u.code.clone()),
+                                title: unit
+                                    .map(|u| u.title.clone())
+                                    .unwrap_or_else(|| MultilingualText::single("und", u.as_str())),
+                                area_of_work: unit
+                                    .map(|u| u.area_of_work.clone())
+                                    .unwrap_or_default(),
+                                description: unit
+                                    .map(|u| u.description.clone())
+                                    .unwrap_or_default(),
+                                eqf_level: unit.and_then(|u| u.eqf_level).map(|l| l.get()),
+                                nqf_level: unit
+                                    .and_then(|u| u.nqf_level.as_ref())
+                                    .map(|n| n.level.clone()),
+                                ecvet_points: unit.and_then(|u| ecvet(&u.credit_points)),
+                                outcomes: unit
+                                    .map(|u| {
+                                        u.learning_outcomes
+                                            .iter()
+                                            .map(|o| OutcomeData {
+                                                text: o.text.clone(),
+                                                category: o.category,
+                                            })
+                                            .collect()
+                                    })
+                                    .unwrap_or_default(),
+                                ..UnitData::default()
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            data
+        })
+        .collect();
+
+    let first_start = mobilities.iter().filter_map(|m| m.start).min();
+    let last_end = mobilities.iter().filter_map(|m| m.end).max();
+    let weeks: Vec<f64> = mobilities
+        .iter()
+        .filter_map(|m| m.duration_weeks.or_else(|| weeks_between(m.start, m.end)))
+        .collect();
+    let min_weeks = weeks.iter().copied().reduce(f64::min);
+    let max_weeks = weeks.iter().copied().reduce(f64::max);
+    let project_codes: Vec<String> = mobilities
+        .iter()
+        .filter_map(|m| m.project_code.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+
+    let signatories = match record {
+        Some(r) if !r.signatories.is_empty() => signatures_from_records(index, &r.signatories),
+        _ => organisations
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let role = if i == 0 {
+                    SignatureRole::Sending
+                } else if o.id == host_id {
+                    SignatureRole::Host
+                } else {
+                    SignatureRole::Other
+                };
+                signature(role, Some(o))
+            })
+            .collect(),
+    };
+
+    MemorandumData {
+        file,
+        code: record.map(|r| r.id.clone()),
+        project_codes,
+        other_objectives: record.map(|r| r.objectives.clone()).unwrap_or_default(),
+        sending,
+        host,
+        organisations,
+        other_organisations,
+        qualifications,
+        assessment_and_recognition: record
+            .map(|r| r.assessment_and_recognition.clone())
+            .unwrap_or_default(),
+        // Valid at least until the last mobility it covers has ended.
+        valid_until: record.and_then(|r| r.valid_until).or(last_end),
+        first_start,
+        last_end,
+        min_weeks: record.and_then(|r| r.min_weeks).or(min_weeks),
+        max_weeks: record.and_then(|r| r.max_weeks).or(max_weeks),
+        mobility_count: mobilities.len(),
+        evaluation: record.map(|r| r.evaluation.clone()).unwrap_or_default(),
+        signatories,
+    }
+}

@@ -1,0 +1,285 @@
+//! Word packages (the zip container of a .docx): opening a school's file,
+//! finding its text parts, and writing new packages byte-for-byte the same
+//! for the same input (fixed timestamps, fixed order).
+
+use std::io::{Cursor, Read, Write};
+
+use quick_xml::events::Event;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+
+/// Why a file cannot be used as a Word template.
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    /// Not a zip container at all.
+    #[error("this is not a Word document (.docx): {0}")]
+    NotZip(String),
+    /// A zip, but not a Word document.
+    #[error("this is {0}, not a Word document (.docx)")]
+    NotWord(&'static str),
+    /// Password-protected.
+    #[error("the document is password-protected; save a copy without a password")]
+    Encrypted,
+    /// A part cannot be read.
+    #[error("the document is damaged: {0}")]
+    Damaged(String),
+}
+
+/// What a text part of a document is, by its content type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartKind {
+    /// The main document (body).
+    Body,
+    /// A page header.
+    Header,
+    /// A page footer.
+    Footer,
+    /// Footnotes.
+    Footnotes,
+    /// Endnotes.
+    Endnotes,
+}
+
+/// An opened Word package.
+pub struct Package {
+    bytes: Vec<u8>,
+    names: Vec<String>,
+    /// The text parts that may hold placeholders, in archive order.
+    pub text_parts: Vec<(String, PartKind)>,
+    /// True when the main part is a template (.dotx): written out as a document.
+    pub is_dotx: bool,
+}
+
+impl Package {
+    /// Opens the bytes of a .docx (or .dotx, .docm) file.
+    pub fn open(bytes: Vec<u8>) -> Result<Package, PackageError> {
+        let mut archive = ZipArchive::new(Cursor::new(bytes.as_slice()))
+            .map_err(|e| PackageError::NotZip(e.to_string()))?;
+        let mut names = Vec::with_capacity(archive.len());
+        for i in 0..archive.len() {
+            let file = archive
+                .by_index_raw(i)
+                .map_err(|e| PackageError::Damaged(e.to_string()))?;
+            if file.encrypted() {
+                return Err(PackageError::Encrypted);
+            }
+            names.push(
+                file.name()
+                    .map_err(|e| PackageError::Damaged(e.to_string()))?
+                    .into_owned(),
+            );
+        }
+        let types = names
+            .iter()
+            .position(|n| n == "[Content_Types].xml")
+            .ok_or_else(|| {
+                if names.iter().any(|n| n.starts_with("xl/")) {
+                    PackageError::NotWord("an Excel workbook")
+                } else if names.iter().any(|n| n.starts_with("ppt/")) {
+                    PackageError::NotWord("a PowerPoint presentation")
+                } else if names.iter().any(|n| n == "content.xml") {
+                    PackageError::NotWord("an OpenDocument file (save it as .docx)")
+                } else {
+                    PackageError::NotWord("a zip archive")
+                }
+            })?;
+        let types_xml = read_entry(&mut archive, types)?;
+        let overrides = content_type_overrides(&types_xml)?;
+        let mut text_parts = Vec::new();
+        let mut is_dotx = false;
+        let mut has_main = false;
+        for name in &names {
+            let Some(ct) = overrides
+                .iter()
+                .find(|(part, _)| part.trim_start_matches('/') == name)
+                .map(|(_, ct)| ct.as_str())
+            else {
+                continue;
+            };
+            let kind = if ct.ends_with("wordprocessingml.document.main+xml")
+                || ct.ends_with("document.macroEnabled.main+xml")
+            {
+                has_main = true;
+                PartKind::Body
+            } else if ct.ends_with("wordprocessingml.template.main+xml")
+                || ct.ends_with("template.macroEnabledTemplate.main+xml")
+            {
+                has_main = true;
+                is_dotx = true;
+                PartKind::Body
+            } else if ct.ends_with("wordprocessingml.header+xml") {
+                PartKind::Header
+            } else if ct.ends_with("wordprocessingml.footer+xml") {
+                PartKind::Footer
+            } else if ct.ends_with("wordprocessingml.footnotes+xml") {
+                PartKind::Footnotes
+            } else if ct.ends_with("wordprocessingml.endnotes+xml") {
+                PartKind::Endnotes
+            } else {
+                continue;
+            };
+            text_parts.push((name.clone(), kind));
+        }
+        if !has_main {
+            return Err(
+                if overrides.iter().any(|(_, ct)| ct.contains("spreadsheetml")) {
+                    PackageError::NotWord("an Excel workbook")
+                } else if overrides
+                    .iter()
+                    .any(|(_, ct)| ct.contains("presentationml"))
+                {
+                    PackageError::NotWord("a PowerPoint presentation")
+                } else {
+                    PackageError::NotWord("an Office file without a Word document part")
+                },
+            );
+        }
+        Ok(Package {
+            bytes,
+            names,
+            text_parts,
+            is_dotx,
+        })
+    }
+
+    /// The entry names, in archive order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The raw bytes of the package.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The uncompressed content of entry `name`.
+    pub fn read(&self, name: &str) -> Result<Vec<u8>, PackageError> {
+        let index = self
+            .names
+            .iter()
+            .position(|n| n == name)
+            .ok_or_else(|| PackageError::Damaged(format!("{name} is missing")))?;
+        let mut archive = ZipArchive::new(Cursor::new(self.bytes.as_slice()))
+            .map_err(|e| PackageError::Damaged(e.to_string()))?;
+        read_entry(&mut archive, index)
+    }
+}
+
+fn read_entry(
+    archive: &mut ZipArchive<Cursor<&[u8]>>,
+    index: usize,
+) -> Result<Vec<u8>, PackageError> {
+    let mut file = archive
+        .by_index(index)
+        .map_err(|e| PackageError::Damaged(e.to_string()))?;
+    let mut out = Vec::with_capacity(file.size() as usize);
+    file.read_to_end(&mut out)
+        .map_err(|e| PackageError::Damaged(format!("{}: {e}", file.name().unwrap_or_default())))?;
+    Ok(out)
+}
+
+/// (part name, content type) of every `<Override>` in `[Content_Types].xml`.
+fn content_type_overrides(xml: &[u8]) -> Result<Vec<(String, String)>, PackageError> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Empty(e)) | Ok(Event::Start(e)) if e.local_name().as_ref() == "Override" => {
+                let mut part = None;
+                let mut ct = None;
+                for a in e.attributes().flatten() {
+                    let value = a.value.to_string();
+                    match a.key.as_ref() {
+                        "PartName" => part = Some(value),
+                        "ContentType" => ct = Some(value),
+                        _ => {}
+                    }
+                }
+                if let (Some(p), Some(c)) = (part, ct) {
+                    out.push((p, c));
+                }
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => {
+                return Err(PackageError::Damaged(format!(
+                    "[Content_Types].xml cannot be read: {e}"
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The content types of a .dotx rewritten so that the filled file opens as a document.
+pub fn dotx_content_types_as_docx(xml: &[u8]) -> Vec<u8> {
+    let s = String::from_utf8_lossy(xml);
+    s.replace(
+        "wordprocessingml.template.main+xml",
+        "wordprocessingml.document.main+xml",
+    )
+    .replace(
+        "ms-word.template.macroEnabledTemplate.main+xml",
+        "ms-word.document.macroEnabled.main+xml",
+    )
+    .into_bytes()
+}
+
+/// Writes a new package: every entry deflated with the same fixed timestamp,
+/// so the same content always gives the same bytes.
+pub struct PackageWriter {
+    zip: ZipWriter<Cursor<Vec<u8>>>,
+}
+
+impl Default for PackageWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PackageWriter {
+    /// An empty package.
+    pub fn new() -> Self {
+        PackageWriter {
+            zip: ZipWriter::new(Cursor::new(Vec::new())),
+        }
+    }
+
+    fn options() -> SimpleFileOptions {
+        SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(6))
+            .last_modified_time(DateTime::default())
+            .unix_permissions(0o644)
+    }
+
+    /// Adds an entry.
+    pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), PackageError> {
+        self.zip
+            .start_file(name, Self::options())
+            .and_then(|_| self.zip.write_all(bytes).map_err(Into::into))
+            .map_err(|e| PackageError::Damaged(format!("cannot write {name}: {e}")))
+    }
+
+    /// Copies entry `index` of `archive` unchanged (still compressed).
+    pub fn copy(
+        &mut self,
+        archive: &mut ZipArchive<Cursor<&[u8]>>,
+        index: usize,
+    ) -> Result<(), PackageError> {
+        let file = archive
+            .by_index_raw(index)
+            .map_err(|e| PackageError::Damaged(e.to_string()))?;
+        self.zip
+            .raw_copy_file(file)
+            .map_err(|e| PackageError::Damaged(format!("cannot copy a part: {e}")))
+    }
+
+    /// The finished package.
+    pub fn finish(self) -> Result<Vec<u8>, PackageError> {
+        self.zip
+            .finish()
+            .map(|c| c.into_inner())
+            .map_err(|e| PackageError::Damaged(e.to_string()))
+    }
+}

@@ -1,0 +1,259 @@
+//! Learning Agreements and Memoranda of Understanding as Word files
+//! (`--to docx`): built-in layouts, or a school's own templates.
+
+use rayon::prelude::*;
+
+use super::{ExportContext, ExportError, Exporter, OutputFile};
+use crate::agreements::data::{self, LearningAgreementData, MemorandumData};
+use crate::agreements::template::DEFAULT_MARKER;
+use crate::agreements::{
+    FillOptions, Kind, Missing, Template, TemplateError, fields, labels, layout,
+};
+use crate::check::Requirement;
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::model::Round;
+
+/// Writes `<learner>/learning-agreement.docx` per mobility and
+/// `memoranda/<sending>-<host>.docx` per partnership.
+pub struct Agreements;
+
+/// The template used for one kind of document.
+struct Chosen {
+    template: Template,
+    /// The school's file, or none for the built-in layout.
+    file: Option<String>,
+}
+
+fn template_error(file: &str, e: TemplateError) -> ExportError {
+    ExportError::Template {
+        file: file.to_string(),
+        detail: e.to_string(),
+    }
+}
+
+impl Agreements {
+    fn templates(
+        &self,
+        context: &ExportContext,
+        languages: &[String],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<Vec<(Kind, Chosen)>, ExportError> {
+        let mut chosen: Vec<(Kind, Chosen)> = Vec::new();
+        for t in &context.templates {
+            let file = t.path.display().to_string();
+            let bytes = std::fs::read(&t.path).map_err(|e| ExportError::Template {
+                file: file.clone(),
+                detail: e.to_string(),
+            })?;
+            let kind = match t.kind {
+                Some(k) => k,
+                None => Template::infer_kind(bytes.clone())
+                    .map_err(|e| template_error(&file, e.into()))?,
+            };
+            if let Some((_, other)) = chosen.iter().find(|(k, _)| *k == kind) {
+                return Err(ExportError::Template {
+                    file,
+                    detail: format!(
+                        "{} is already the {} template; give one template per kind ({}=FILE)",
+                        other.file.as_deref().unwrap_or_default(),
+                        kind.title(),
+                        kind.name()
+                    ),
+                });
+            }
+            let template = Template::compile(bytes, kind).map_err(|e| template_error(&file, e))?;
+            for w in &template.warnings {
+                diagnostics.push(Diagnostic::warning(
+                    Code::TemplateWarning,
+                    Location {
+                        path: Some(w.place.clone()),
+                        ..Location::file(&file)
+                    },
+                    w.message.clone(),
+                ));
+            }
+            chosen.push((
+                kind,
+                Chosen {
+                    template,
+                    file: Some(file),
+                },
+            ));
+        }
+        for kind in [Kind::LearningAgreement, Kind::Memorandum] {
+            if chosen.iter().any(|(k, _)| *k == kind) {
+                continue;
+            }
+            let bytes = layout::starter(kind, languages).map_err(|e| ExportError::Serialise {
+                format: "docx",
+                detail: e.to_string(),
+            })?;
+            let template = Template::compile(bytes, kind).map_err(|e| ExportError::Serialise {
+                format: "docx",
+                detail: format!("the built-in {} layout is broken: {e}", kind.title()),
+            })?;
+            chosen.push((
+                kind,
+                Chosen {
+                    template,
+                    file: None,
+                },
+            ));
+        }
+        Ok(chosen)
+    }
+}
+
+/// One document to write: its path, what it is, and its values.
+struct Job {
+    file: String,
+    describe: String,
+    record: fields::Record,
+}
+
+fn la_job(d: &LearningAgreementData) -> Job {
+    Job {
+        file: d.file.clone(),
+        describe: format!("the learning agreement of {}", d.learner.full_name()),
+        record: fields::learning_agreement_record(d),
+    }
+}
+
+fn mou_job(d: &MemorandumData) -> Job {
+    let name = |o: &Option<data::OrganisationData>| {
+        o.as_ref()
+            .and_then(|o| o.name.texts().next().map(str::to_string))
+            .unwrap_or_default()
+    };
+    Job {
+        file: d.file.clone(),
+        describe: format!(
+            "the memorandum of {} and {}",
+            name(&d.sending),
+            name(&d.host)
+        ),
+        record: fields::memorandum_record(d),
+    }
+}
+
+impl Exporter for Agreements {
+    fn name(&self) -> &'static str {
+        "docx"
+    }
+
+    fn description(&self) -> &'static str {
+        "Learning Agreements (<learner>/learning-agreement.docx) and Memoranda of Understanding (memoranda/<sending>-<host>.docx) as Word files"
+    }
+
+    fn requirements(&self) -> &'static [Requirement] {
+        &[
+            Requirement::LearnerNames,
+            Requirement::SendingOrganisation,
+            Requirement::HostOrganisation,
+        ]
+    }
+
+    fn export(
+        &self,
+        round: &Round,
+        context: &ExportContext,
+    ) -> Result<Vec<OutputFile>, ExportError> {
+        self.export_reporting(round, context, &mut Vec::new())
+    }
+
+    fn export_reporting(
+        &self,
+        round: &Round,
+        context: &ExportContext,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<Vec<OutputFile>, ExportError> {
+        let languages: Vec<String> = if context.languages.is_empty() {
+            vec![labels::FALLBACK.to_string()]
+        } else {
+            context.languages.clone()
+        };
+        for l in &languages {
+            if labels::Labels::new(l).is_none() {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        Code::TemplateWarning,
+                        Location::default(),
+                        format!(
+                            "no label file for language `{l}`: the agreements' labels fall back to English (values in `{l}` are still used)"
+                        ),
+                    )
+                    .with_hint(format!(
+                        "add assets/agreements/{l}.toml with the keys of en.toml; languages with labels: {}",
+                        labels::languages().join(", ")
+                    )),
+                );
+            }
+        }
+        let templates = self.templates(context, &languages, diagnostics)?;
+        let mut files = Vec::new();
+        for (kind, chosen) in &templates {
+            let jobs: Vec<Job> = match kind {
+                Kind::LearningAgreement => data::learning_agreements(round, &languages)
+                    .iter()
+                    .map(la_job)
+                    .collect(),
+                Kind::Memorandum => data::memoranda(round, &languages)
+                    .iter()
+                    .map(mou_job)
+                    .collect(),
+            };
+            let options = FillOptions {
+                languages: languages.clone(),
+                missing: match &chosen.file {
+                    // The built-in layout is a form: what the data lacks stays blank to fill in.
+                    None => Missing::Blank,
+                    Some(_) => Missing::Marker(
+                        context
+                            .missing_marker
+                            .clone()
+                            .unwrap_or_else(|| DEFAULT_MARKER.to_string()),
+                    ),
+                },
+            };
+            let filled: Vec<_> = jobs
+                .par_iter()
+                .map(|job| chosen.template.fill(&job.record, &options))
+                .collect();
+            for (job, result) in jobs.iter().zip(filled) {
+                let filled = result.map_err(|e| ExportError::Serialise {
+                    format: "docx",
+                    detail: format!("{}: {e}", job.file),
+                })?;
+                for m in &filled.missing {
+                    let shown = match &options.missing {
+                        Missing::Marker(marker) => marker.replace("{name}", &m.name),
+                        Missing::Blank => String::new(),
+                    };
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            Code::MissingTemplateValue,
+                            Location {
+                                path: Some(m.place.clone()),
+                                record: Some(job.file.clone()),
+                                ..Location::file(chosen.file.clone().unwrap_or_default())
+                            },
+                            format!(
+                                "`{}` has no value in {} ({}); it shows “{shown}”",
+                                m.placeholder, job.describe, job.file
+                            ),
+                        )
+                        .with_hint(format!(
+                            "fill in {} in the input, or take the placeholder out of the template",
+                            m.name
+                        )),
+                    );
+                }
+                files.push(OutputFile {
+                    path: job.file.clone().into(),
+                    bytes: filled.bytes,
+                });
+            }
+        }
+        Ok(files)
+    }
+}

@@ -1,0 +1,572 @@
+//! Learning Agreements and Memoranda as Word files: the built-in layouts in
+//! English, Latvian and both, and a school's own template, checked by
+//! opening every produced file in LibreOffice and reading the PDF back.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use zip::write::SimpleFileOptions;
+
+const DEMO: &str = "fixtures/demo/round.xlsx";
+
+/// A 1×1 PNG: the school's logo.
+const LOGO: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0,
+    0, 0, 31, 21, 196, 137, 0, 0, 0, 13, 73, 68, 65, 84, 120, 218, 99, 100, 96, 248, 95, 15, 0, 2,
+    135, 1, 128, 235, 71, 186, 146, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
+const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture""#;
+
+const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial"/><w:sz w:val="21"/></w:rPr></w:rPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="SchoolHeading"><w:name w:val="School Heading"/><w:rPr><w:b/><w:color w:val="8B0000"/><w:sz w:val="32"/></w:rPr></w:style></w:styles>"#;
+
+/// The header: a placeholder among text of the school's own.
+fn header_xml(placeholder: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:hdr {W}><w:p><w:pPr><w:jc w:val="right"/></w:pPr><w:r><w:rPr><w:i/></w:rPr><w:t xml:space="preserve">Vidzemes skola · {placeholder} · ECVET</w:t></w:r></w:p></w:hdr>"#
+    )
+}
+
+/// The school's Learning Agreement: the learner's given names typed so that
+/// Word split them over three runs, a logo, a units table with nested
+/// outcomes, a condition and a custom style.
+fn school_template() -> Vec<u8> {
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document {W}><w:body>
+<w:p><w:pPr><w:pStyle w:val="SchoolHeading"/></w:pPr><w:r><w:t>Mācību līgums</w:t></w:r></w:p>
+<w:p><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="457200" cy="457200"/><wp:docPr id="1" name="Logo"/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="1" name="logo.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="rId3"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="457200" cy="457200"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>
+<w:p><w:r><w:t xml:space="preserve">Audzēknis: </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>{{{{learner.</w:t></w:r><w:proofErr w:type="spellStart"/><w:r><w:rPr><w:i/></w:rPr><w:t>given_</w:t></w:r><w:proofErr w:type="spellEnd"/><w:r><w:rPr><w:u w:val="single"/></w:rPr><w:t>names}}}}</w:t></w:r><w:r><w:t xml:space="preserve"> {{{{learner.family_name}}}}, e-pasts: {{{{learner.email}}}}</w:t></w:r></w:p>
+<w:p><w:r><w:t>Uzņēmums: {{{{host.name}}}} ({{{{host.country.lv}}}}), {{{{mobility.start}}}}–{{{{mobility.end}}}}</w:t></w:r></w:p>
+<w:p><w:r><w:t>{{{{#if learner.is_minor}}}}Nepilngadīgs: vecāks {{{{guardian.name}}}}{{{{else}}}}Pilngadīgs{{{{/if}}}}</w:t></w:r></w:p>
+<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/></w:tblPr><w:tblGrid><w:gridCol w:w="4000"/><w:gridCol w:w="2000"/></w:tblGrid>
+<w:tr><w:tc><w:p><w:r><w:t>Vienība</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>ECVET</w:t></w:r></w:p></w:tc></w:tr>
+<w:tr><w:tc><w:p><w:r><w:t>{{{{#units}}}}{{{{unit.title.lv}}}}</w:t></w:r></w:p><w:p><w:r><w:t>{{{{#outcomes}}}}</w:t></w:r></w:p><w:p><w:r><w:t>– {{{{outcome.text.lv}}}}</w:t></w:r></w:p><w:p><w:r><w:t>{{{{/outcomes}}}}</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>{{{{#if unit.ecvet_points}}}}{{{{unit.ecvet_points}}}}{{{{/if}}}}{{{{/units}}}}</w:t></w:r></w:p></w:tc></w:tr>
+</w:tbl>
+<w:p><w:r><w:t>Paraksts: ____________</w:t></w:r></w:p>
+<w:sectPr><w:headerReference w:type="default" r:id="rId2"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr>
+</w:body></w:document>"#
+    );
+    let parts: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "[Content_Types].xml",
+            br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/></Types>"#
+                .to_vec(),
+        ),
+        (
+            "_rels/.rels",
+            br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#
+                .to_vec(),
+        ),
+        (
+            "word/_rels/document.xml.rels",
+            br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image1.png"/></Relationships>"#
+                .to_vec(),
+        ),
+        ("word/document.xml", document.into_bytes()),
+        ("word/styles.xml", STYLES.as_bytes().to_vec()),
+        (
+            "word/header1.xml",
+            header_xml("{{learner.family_name}}").into_bytes(),
+        ),
+        ("word/media/image1.png", LOGO.to_vec()),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in parts {
+        zip.start_file(name, SimpleFileOptions::default()).unwrap();
+        zip.write_all(&bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+fn part(docx: &Path, name: &str) -> Vec<u8> {
+    let bytes = std::fs::read(docx).unwrap_or_else(|e| panic!("{}: {e}", docx.display()));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut file = archive
+        .by_name(name)
+        .unwrap_or_else(|e| panic!("{} has no {name}: {e}", docx.display()));
+    let mut out = Vec::new();
+    file.read_to_end(&mut out).unwrap();
+    out
+}
+
+fn convert(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    let mut cmd = cargo_bin_cmd!("europass");
+    cmd.args(["convert", DEMO, "--to", "docx", "-q", "--out"])
+        .arg(out)
+        .args(extra);
+    cmd.assert()
+}
+
+fn docx_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            out.extend(docx_files(&p));
+        } else if p.extension().is_some_and(|e| e == "docx") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Converts every file to PDF in one LibreOffice run with a profile of its
+/// own, and returns each file's text as pdftotext reads it.
+fn pdf_texts(files: &[PathBuf], work: &Path) -> Vec<(PathBuf, String)> {
+    let profile = work.join("lo-profile");
+    let pdf_dir = work.join("pdf");
+    std::fs::create_dir_all(&pdf_dir).unwrap();
+    // Same-named files (every learning-agreement.docx) would overwrite each
+    // other's PDF: give each a unique name first.
+    let mut renamed = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let copy = work.join(format!("doc-{i:03}.docx"));
+        std::fs::copy(f, &copy).unwrap();
+        renamed.push(copy);
+    }
+    let status = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
+        .arg(&pdf_dir)
+        .args(&renamed)
+        .output()
+        .expect("LibreOffice (soffice) must be installed: scripts/test installs it");
+    assert!(status.status.success(), "soffice failed: {status:?}");
+    files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let pdf = pdf_dir.join(format!("doc-{i:03}.pdf"));
+            assert!(pdf.exists(), "LibreOffice made no PDF of {}", f.display());
+            let out = Command::new("pdftotext")
+                .arg(&pdf)
+                .arg("-")
+                .output()
+                .expect("pdftotext (poppler-utils) must be installed: scripts/test installs it");
+            assert!(out.status.success());
+            (f.clone(), String::from_utf8_lossy(&out.stdout).into_owned())
+        })
+        .collect()
+}
+
+/// Text without line breaks, so wrapped table cells still match.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn every_agreement_opens_in_libreoffice_with_names_units_and_latvian_letters() {
+    let work = tempfile::tempdir().unwrap();
+    let en = work.path().join("en");
+    let lv = work.path().join("lv");
+    let both = work.path().join("both");
+    let school = work.path().join("school");
+    let template = work.path().join("our-agreement.docx");
+    std::fs::write(&template, school_template()).unwrap();
+    convert(&en, &[]).success();
+    convert(&lv, &["--lang", "lv"]).success();
+    convert(&both, &["--lang", "lv,en"]).success();
+    convert(&school, &["--template", template.to_str().unwrap()]).success();
+
+    let mut files = Vec::new();
+    for dir in [&en, &lv, &both, &school] {
+        files.extend(docx_files(dir));
+    }
+    // 14 learning agreements and 4 memoranda (built-in beside a school LA template) per run.
+    assert_eq!(files.len(), 14 * 4 + 4 * 4, "{files:#?}");
+    let texts = pdf_texts(&files, work.path());
+    for (file, text) in &texts {
+        let text = flat(text);
+        let name = file.to_string_lossy();
+        let is_la = name.ends_with("learning-agreement.docx");
+        if is_la {
+            assert!(
+                text.contains("Vehicle stability management systems")
+                    || text.contains("Transportlīdzekļu stabilitātes vadības sistēmas")
+                    || text.contains("Lodēšanas metodes restaurācijā")
+                    || text.contains("Soldering methods in restoration"),
+                "{name}: no unit title in\n{text}"
+            );
+        } else {
+            assert!(
+                text.contains("Vidzemes Profesionālā vidusskola"),
+                "{name}: {text}"
+            );
+        }
+        if file.starts_with(&lv) || file.starts_with(&both) {
+            let title = if is_la {
+                "Mācību līgums"
+            } else {
+                "Saprašanās memorands"
+            };
+            assert!(text.contains(title), "{name}: no Latvian title in\n{text}");
+        }
+        if file.starts_with(&both) {
+            let title = if is_la {
+                "Learning Agreement"
+            } else {
+                "Memorandum of Understanding"
+            };
+            assert!(text.contains(title), "{name}: no English title in\n{text}");
+            assert!(
+                text.contains("Lappuse 1 no") && text.contains("Page 1 of"),
+                "{name}"
+            );
+        }
+        if file.starts_with(&en) {
+            assert!(text.contains("Page 1 of"), "{name}: no page numbers");
+        }
+    }
+    // The learners' own names, diacritics and all, in their agreements.
+    for (dir, learner, shown) in [
+        (&en, "kenins-oskars", "Oskars Ķēniņš"),
+        (&lv, "gegere-katrina", "Katrīna Ģēģere"),
+        (&both, "smite-darta", "Dārta Šmite"),
+        (&school, "zagare-agnese", "Žagare"),
+    ] {
+        let file = dir.join(learner).join("learning-agreement.docx");
+        let (_, text) = texts.iter().find(|(f, _)| *f == file).unwrap();
+        assert!(
+            flat(text).contains(shown),
+            "{}: {shown} missing",
+            file.display()
+        );
+    }
+    // The school's template: its own words, the values, the nested outcomes.
+    let file = school.join("ozola-anna").join("learning-agreement.docx");
+    let (_, text) = texts.iter().find(|(f, _)| *f == file).unwrap();
+    let text = flat(text);
+    assert!(text.contains("Audzēknis: Anna Ozola"), "{text}");
+    assert!(
+        text.contains("Vidzemes skola · Ozola · ECVET"),
+        "header: {text}"
+    );
+    assert!(
+        text.contains("– Riteņu pretbloķēšanas bremžu sistēmas"),
+        "{text}"
+    );
+    assert!(text.contains("Pilngadīgs"), "{text}");
+    // A learner under 18 gets the guardian line, and a guardian signature block built in.
+    let (_, minor) = texts
+        .iter()
+        .find(|(f, _)| *f == school.join("kenins-oskars").join("learning-agreement.docx"))
+        .unwrap();
+    assert!(
+        flat(minor).contains("Nepilngadīgs: vecāks Jānis Ķēniņš"),
+        "{minor}"
+    );
+    let (_, minor_en) = texts
+        .iter()
+        .find(|(f, _)| *f == en.join("kenins-oskars").join("learning-agreement.docx"))
+        .unwrap();
+    assert!(
+        flat(minor_en).contains("Parent or legal guardian"),
+        "{minor_en}"
+    );
+}
+
+#[test]
+fn a_placeholder_split_over_three_runs_is_filled_and_the_rest_of_the_file_is_untouched() {
+    let work = tempfile::tempdir().unwrap();
+    let template = work.path().join("our-agreement.docx");
+    std::fs::write(&template, school_template()).unwrap();
+    let out = work.path().join("out");
+    let assert = convert(
+        &out,
+        &["--template", template.to_str().unwrap(), "--format", "json"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let file = out.join("ozola-anna").join("learning-agreement.docx");
+    let document = String::from_utf8(part(&file, "word/document.xml")).unwrap();
+    // The value sits in the run where the placeholder started (bold), and
+    // the runs that held its other pieces are left without them.
+    assert!(
+        document
+            .contains(r#"<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Anna</w:t></w:r>"#),
+        "{document}"
+    );
+    assert!(
+        !document.contains("given_") && !document.contains("names}}"),
+        "{document}"
+    );
+    assert!(
+        !document.contains("{{"),
+        "every placeholder is filled: {document}"
+    );
+    // Styles, the image and the header (but for its placeholder) are the school's bytes.
+    let original = school_template();
+    let template_part = |name: &str| {
+        let mut a = zip::ZipArchive::new(std::io::Cursor::new(original.clone())).unwrap();
+        let mut f = a.by_name(name).unwrap();
+        let mut v = Vec::new();
+        f.read_to_end(&mut v).unwrap();
+        v
+    };
+    assert_eq!(
+        part(&file, "word/styles.xml"),
+        template_part("word/styles.xml")
+    );
+    assert_eq!(part(&file, "word/media/image1.png"), LOGO);
+    assert_eq!(
+        part(&file, "word/header1.xml"),
+        header_xml("Ozola").into_bytes()
+    );
+    // Anna has no e-mail in the demo? She has one; someone without a value gets a marker and a warning.
+    let warnings: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "missing-template-value")
+        .collect();
+    for w in &warnings {
+        assert!(
+            w["location"]["file"]
+                .as_str()
+                .unwrap()
+                .ends_with("our-agreement.docx")
+        );
+        assert!(w["message"].as_str().unwrap().contains("[missing: "), "{w}");
+    }
+}
+
+#[test]
+fn a_missing_value_shows_the_marker_and_is_reported_where_it_is() {
+    let work = tempfile::tempdir().unwrap();
+    let template = work.path().join("t.docx");
+    // Learners in the demo have no postal address.
+    let bytes = school_template();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut content = Vec::new();
+        f.read_to_end(&mut content).unwrap();
+        if name == "word/document.xml" {
+            content = String::from_utf8(content)
+                .unwrap()
+                .replace("e-pasts: {{learner.email}}", "adrese: {{learner.address}}")
+                .into_bytes();
+        }
+        zip.start_file(name, SimpleFileOptions::default()).unwrap();
+        zip.write_all(&content).unwrap();
+    }
+    std::fs::write(&template, zip.finish().unwrap().into_inner()).unwrap();
+    let out = work.path().join("out");
+    let assert = convert(
+        &out,
+        &[
+            "--template",
+            template.to_str().unwrap(),
+            "--missing-marker",
+            "<<{name}?>>",
+            "--format",
+            "json",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let document = String::from_utf8(part(
+        &out.join("ozola-anna").join("learning-agreement.docx"),
+        "word/document.xml",
+    ))
+    .unwrap();
+    assert!(
+        document.contains("adrese: &lt;&lt;learner.address?&gt;&gt;"),
+        "{document}"
+    );
+    let warning = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["code"] == "missing-template-value"
+                && d["location"]["record"] == "ozola-anna/learning-agreement.docx"
+        })
+        .expect("a located warning");
+    assert_eq!(warning["severity"], "warning");
+    assert!(
+        warning["location"]["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("body, paragraph 3"),
+        "{warning}"
+    );
+    assert!(warning["message"].as_str().unwrap().contains("Anna Ozola"));
+}
+
+#[test]
+fn the_same_input_gives_byte_identical_documents() {
+    let work = tempfile::tempdir().unwrap();
+    let a = work.path().join("a");
+    let b = work.path().join("b");
+    convert(&a, &["--lang", "lv,en"]).success();
+    convert(&b, &["--lang", "lv,en"]).success();
+    let files_a = docx_files(&a);
+    assert_eq!(files_a.len(), 18);
+    for f in files_a {
+        let rel = f.strip_prefix(&a).unwrap();
+        assert_eq!(
+            std::fs::read(&f).unwrap(),
+            std::fs::read(b.join(rel)).unwrap(),
+            "{} differs between runs",
+            rel.display()
+        );
+    }
+}
+
+#[test]
+fn template_check_lists_placeholders_and_locates_errors_with_suggestions() {
+    let work = tempfile::tempdir().unwrap();
+    let good = work.path().join("good.docx");
+    std::fs::write(&good, school_template()).unwrap();
+    let out = cargo_bin_cmd!("europass")
+        .args(["template", "check"])
+        .arg(&good)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("Learning Agreement template"), "{out}");
+    assert!(out.contains("{{learner.given_names}}"), "{out}");
+    assert!(out.contains("[inside units › outcomes]"), "{out}");
+    assert!(out.contains("header 1"), "{out}");
+
+    // Misspelt names, an unclosed loop and a stray closing tag.
+    let bad = work.path().join("bad.docx");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(school_template())).unwrap();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut content = Vec::new();
+        f.read_to_end(&mut content).unwrap();
+        if name == "word/document.xml" {
+            content = String::from_utf8(content)
+                .unwrap()
+                .replace("{{learner.family_name}}", "{{learner.familyname}}")
+                .replace("{{/outcomes}}", "{{/outcome}}")
+                .replace("Paraksts: ____________", "Paraksts {{/if}}")
+                .into_bytes();
+        }
+        zip.start_file(name, SimpleFileOptions::default()).unwrap();
+        zip.write_all(&content).unwrap();
+    }
+    std::fs::write(&bad, zip.finish().unwrap().into_inner()).unwrap();
+    let assert = cargo_bin_cmd!("europass")
+        .args(["template", "check", "--kind", "learning-agreement"])
+        .arg(&bad)
+        .assert()
+        .code(1);
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(
+        out.contains("unknown placeholder `learner.familyname`")
+            && out.contains("did you mean `learner.family_name`?"),
+        "{out}"
+    );
+    assert!(out.contains("body, paragraph 3"), "located: {out}");
+    assert!(out.contains("`{{/outcome}}` closes nothing"), "{out}");
+    assert!(
+        out.contains("`{{#outcomes}}` is never closed") || out.contains("before `{{#outcomes}}`"),
+        "{out}"
+    );
+    assert!(out.contains("`{{/if}}` closes nothing"), "{out}");
+    assert!(out.contains("table 1, row 2, cell 1"), "{out}");
+
+    // Converting with it fails before writing anything.
+    let dir = work.path().join("never");
+    convert(&dir, &["--template", bad.to_str().unwrap()])
+        .code(2)
+        .stderr(predicates::str::contains("learner.familyname"));
+    assert!(docx_files_or_none(&dir).is_empty());
+
+    // A workbook is not a template.
+    cargo_bin_cmd!("europass")
+        .args(["template", "check", DEMO])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("Excel workbook"));
+}
+
+fn docx_files_or_none(dir: &Path) -> Vec<PathBuf> {
+    if dir.exists() {
+        docx_files(dir)
+    } else {
+        Vec::new()
+    }
+}
+
+#[test]
+fn starter_templates_check_clean_and_fill_in_both_languages() {
+    let work = tempfile::tempdir().unwrap();
+    for kind in ["learning-agreement", "memorandum"] {
+        let file = work.path().join(format!("{kind}.docx"));
+        cargo_bin_cmd!("europass")
+            .args(["template", "docx", "--kind", kind, "--lang", "lv,en"])
+            .arg(&file)
+            .assert()
+            .success();
+        let out = cargo_bin_cmd!("europass")
+            .args(["template", "check"])
+            .arg(&file)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let out = String::from_utf8(out).unwrap();
+        let title = if kind == "memorandum" {
+            "Memorandum of Understanding template"
+        } else {
+            "Learning Agreement template"
+        };
+        assert!(out.contains(title), "{kind} judged as its kind: {out}");
+        assert!(out.contains("0 error(s)"), "{out}");
+        let document = String::from_utf8(part(&file, "word/document.xml")).unwrap();
+        assert!(
+            document.contains("w:instrText")
+                || part(&file, "word/footer1.xml")
+                    .windows(8)
+                    .any(|w| w == b"NUMPAGES")
+        );
+    }
+    // A memorandum template given without its kind is recognised by its names.
+    let out = work.path().join("out");
+    convert(
+        &out,
+        &[
+            "--template",
+            work.path().join("memorandum.docx").to_str().unwrap(),
+            "--lang",
+            "lv,en",
+        ],
+    )
+    .success();
+    let document = String::from_utf8(part(
+        &out.join("memoranda")
+            .join("vidzemes-profesionala-vidusskola-autohaus-muller-gmbh.docx"),
+        "word/document.xml",
+    ))
+    .unwrap();
+    assert!(document.contains("Autohaus Müller GmbH"));
+    assert!(!document.contains("{{"), "{document}");
+}
