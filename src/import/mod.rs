@@ -8,6 +8,7 @@
 
 mod calamine_sheets;
 mod csv;
+pub mod docx;
 mod error;
 mod json;
 mod ods;
@@ -98,6 +99,7 @@ static TABLE_READERS: &[(InputFormat, &dyn TableReader)] = &[
     (InputFormat::Xls, &xls::XlsReader),
     (InputFormat::Ods, &ods::OdsReader),
     (InputFormat::Csv, &csv::CsvReader),
+    (InputFormat::Docx, &docx::DocxReader),
 ];
 
 /// The reader for a tabular format.
@@ -121,6 +123,18 @@ pub fn read_workbook(
     let Some(reader) = table_reader(format) else {
         return Err(not_a_table(format, claimed));
     };
+    // A file named as a Word document must be one: reading a spreadsheet
+    // given in its place would mix its rows in under the wrong name.
+    if claimed == Some(InputFormat::Docx) && format != InputFormat::Docx {
+        return Err(ImportError::WrongType {
+            found: format!("{} named .docx", format.describe()),
+            expected: "a Word document".into(),
+            hint: format!(
+                "give the Word document itself, or rename the file to .{} if it is the spreadsheet you meant",
+                format.extension()
+            ),
+        });
+    }
     if let Some(claimed) = claimed
         && claimed != format
         && !(claimed == InputFormat::Xlsx && format == InputFormat::Xlsm)
