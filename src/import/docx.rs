@@ -326,6 +326,15 @@ fn on(e: &BytesStart) -> bool {
     )
 }
 
+/// The left indentation of a `w:ind`, in twips.
+fn indent(e: &BytesStart) -> Option<i32> {
+    attr(e, "left")
+        .or_else(|| attr(e, "start"))?
+        .trim()
+        .parse()
+        .ok()
+}
+
 fn val_u32(e: &BytesStart) -> Option<u32> {
     attr(e, "val")?.trim().parse().ok()
 }
@@ -374,6 +383,7 @@ struct Styles {
 struct StyleInfo {
     based_on: Option<String>,
     num: NumRef,
+    indent: Option<i32>,
 }
 
 impl Styles {
@@ -410,6 +420,11 @@ impl Styles {
                     "ilvl" => {
                         if let Some((_, info)) = &mut current {
                             info.num.level = val_u32(e).map(|l| l.min(8) as u8);
+                        }
+                    }
+                    "ind" => {
+                        if let Some((_, info)) = &mut current {
+                            info.indent = indent(e);
                         }
                     }
                     _ => {}
@@ -450,6 +465,7 @@ struct Level {
     format: String,
     text: String,
     style: Option<String>,
+    indent: Option<i32>,
 }
 
 impl Numbering {
@@ -477,7 +493,7 @@ impl Numbering {
                     "num" => num_id = attr(e, "numId").and_then(|v| v.parse().ok()),
                     // Overrides restart counters or restyle levels; neither
                     // changes whether a paragraph is a list item.
-                    "lvlOverride" | "rPr" | "pPr" if !empty => {
+                    "lvlOverride" | "rPr" if !empty => {
                         skip = 1;
                     }
                     "abstractNumId" => {
@@ -504,6 +520,17 @@ impl Numbering {
                             "numFmt" => entry.format = v,
                             "lvlText" => entry.text = v,
                             _ => entry.style = Some(v),
+                        }
+                    }
+                    "ind" => {
+                        if let (Some(a), Some(l)) = (abstract_id, level) {
+                            out.abstracts
+                                .entry(a)
+                                .or_default()
+                                .levels
+                                .entry(l)
+                                .or_default()
+                                .indent = indent(e);
                         }
                     }
                     "numStyleLink" => {
@@ -538,11 +565,18 @@ struct Lists<'a> {
 }
 
 impl Lists<'_> {
-    /// The list level of a paragraph with direct numbering `direct` and
-    /// paragraph style `style`, or `None` when Word shows no list marker.
-    fn level(&self, direct: NumRef, style: Option<&str>) -> Option<u8> {
+    /// The list level and left indentation of a paragraph with direct
+    /// numbering `direct`, paragraph style `style` and direct indentation
+    /// `indent`, or `None` when Word shows no list marker.
+    fn level(
+        &self,
+        direct: NumRef,
+        style: Option<&str>,
+        indent: Option<i32>,
+    ) -> Option<(u8, Option<i32>)> {
         // The style chain gives what the paragraph does not say itself.
         let mut from_style = NumRef::default();
+        let mut style_indent = None;
         let mut linked_style = None;
         let mut s = style;
         for _ in 0..16 {
@@ -550,6 +584,7 @@ impl Lists<'_> {
             let Some(info) = self.styles.styles.get(id) else {
                 break;
             };
+            style_indent = style_indent.or(info.indent);
             if from_style.num_id.is_none() && info.num.num_id.is_some() {
                 from_style.num_id = info.num.num_id;
                 linked_style = Some(id);
@@ -576,13 +611,18 @@ impl Lists<'_> {
             })
         });
         let level = level.unwrap_or(0).min(8);
-        if let Some(l) = abstract_num.levels.get(&level)
+        let definition = abstract_num.levels.get(&level);
+        if let Some(l) = definition
             && l.format == "none"
             && l.text.trim().is_empty()
         {
             return None;
         }
-        Some(level)
+        // Direct formatting, then the numbering's own, then the style's.
+        let indent = indent
+            .or(definition.and_then(|l| l.indent))
+            .or(style_indent);
+        Some((level, indent))
     }
 
     fn abstract_of(&self, num_id: u32) -> Option<&AbstractNum> {
@@ -704,13 +744,61 @@ struct Para {
     text: String,
     style: Option<String>,
     num: NumRef,
+    /// Left indentation given on the paragraph itself, in twips.
+    indent: Option<i32>,
     /// Lines of text boxes anchored in the paragraph, shown after it.
-    extra: Vec<String>,
+    extra: Vec<Line>,
+}
+
+/// A finished paragraph: its text, and for a list item its level and indentation.
+struct Line {
+    text: String,
+    list: Option<(u8, Option<i32>)>,
+}
+
+impl Line {
+    fn plain(text: String) -> Self {
+        Self { text, list: None }
+    }
 }
 
 /// Where finished paragraphs go.
 struct Container {
-    lines: Vec<String>,
+    lines: Vec<Line>,
+}
+
+/// The lines of a cell (or text box, or run of paragraphs) as text. List
+/// items are bullets at the depth they are shown at: Word's "List Bullet 2"
+/// is a list of its own at level 0, only indented further, so depth comes
+/// from indentation where it is known and from the list level otherwise.
+fn render(lines: Vec<Line>) -> Vec<String> {
+    let key = |level: u8, indent: Option<i32>| indent.unwrap_or((i32::from(level) + 1) * 720);
+    let mut keys: Vec<i32> = lines
+        .iter()
+        .filter_map(|l| l.list.map(|(level, indent)| key(level, indent)))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    lines
+        .into_iter()
+        .map(|l| match l.list {
+            None => l.text,
+            Some((level, indent)) => {
+                let rank = keys
+                    .iter()
+                    .position(|k| *k == key(level, indent))
+                    .unwrap_or(0);
+                // A deeper list level is never shown as a first-level item.
+                let depth = rank.max(usize::from(level > 0 && keys.len() > 1));
+                let text = l.text.trim_start();
+                if depth == 0 {
+                    format!("• {text}")
+                } else {
+                    format!("{}o {text}", "  ".repeat(depth))
+                }
+            }
+        })
+        .collect()
 }
 
 #[derive(Default)]
@@ -1023,6 +1111,11 @@ impl<'a> Parser<'a> {
                         p.num.level = val_u32(e).map(|l| l.min(8) as u8);
                     }
                 }
+                "ind" => {
+                    if let Some(p) = self.paras.last_mut() {
+                        p.indent = indent(e);
+                    }
+                }
                 "rPr" => skip(self),
                 _ => {}
             }
@@ -1175,6 +1268,7 @@ impl<'a> Parser<'a> {
             }
             "txbxContent" if self.containers.len() > 1 => {
                 let lines = self.containers.pop().map(|c| c.lines).unwrap_or_default();
+                let lines = render(lines).into_iter().map(Line::plain);
                 match self.paras.last_mut() {
                     Some(p) => p.extra.extend(lines),
                     None => self.container().lines.extend(lines),
@@ -1241,7 +1335,7 @@ impl<'a> Parser<'a> {
         if self.containers.len() <= 1 {
             return;
         }
-        let lines = self.containers.pop().map(|c| c.lines).unwrap_or_default();
+        let lines = render(self.containers.pop().map(|c| c.lines).unwrap_or_default());
         if let Some(cell) = self
             .tables
             .last_mut()
@@ -1283,20 +1377,19 @@ impl<'a> Parser<'a> {
         match self.paras.last_mut() {
             Some(p) => p.text.push_str(s),
             // A checkbox control around paragraphs, or text outside any paragraph.
-            None => self.container().lines.push(s.to_string()),
+            None => self.container().lines.push(Line::plain(s.to_string())),
         }
     }
 
     fn end_paragraph(&mut self) {
         let Some(p) = self.paras.pop() else { return };
-        let level = self.lists.level(p.num, p.style.as_deref());
+        let list = self.lists.level(p.num, p.style.as_deref(), p.indent);
         let text = p.text.trim_end();
         let mut out = Vec::new();
         if !text.trim().is_empty() {
-            out.push(match level {
-                Some(0) => format!("• {}", text.trim_start()),
-                Some(n) => format!("{}o {}", "  ".repeat(n as usize), text.trim_start()),
-                None => text.to_string(),
+            out.push(Line {
+                text: text.to_string(),
+                list,
             });
         }
         out.extend(p.extra);
@@ -1309,7 +1402,7 @@ impl<'a> Parser<'a> {
         if self.containers.len() != 1 {
             return;
         }
-        let lines = std::mem::take(&mut self.containers[0].lines);
+        let lines = render(std::mem::take(&mut self.containers[0].lines));
         let rows: Vec<Vec<String>> = lines
             .iter()
             .flat_map(|l| l.split('\n'))
