@@ -949,6 +949,13 @@ impl<'a> Parser<'a> {
                         self.push_text(s);
                     }
                 }
+                Event::Eof if self.depth > 0 => {
+                    return Err(ImportError::Corrupt {
+                        detail: format!(
+                            "a Word document whose part {part} ends before its elements are closed (at byte {pos}); it may be truncated"
+                        ),
+                    });
+                }
                 Event::Eof => break,
                 _ => {}
             }
@@ -956,22 +963,6 @@ impl<'a> Parser<'a> {
             if let Some(e) = self.failed.take() {
                 return Err(e);
             }
-        }
-        // Anything left open by a truncated part is kept, not dropped.
-        while !self.paras.is_empty() {
-            self.end_paragraph();
-        }
-        while let Some(t) = self.tables.last_mut() {
-            if t.open_cell {
-                t.open_cell = false;
-                self.end_cell();
-            }
-            let t = self.tables.pop().expect("checked");
-            let slot = t.slot;
-            self.slots[slot] = Some(build_table(t)?);
-        }
-        if let Some(e) = self.failed.take() {
-            return Err(e);
         }
         self.flush_body_text(true);
         Ok(self
