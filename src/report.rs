@@ -382,7 +382,7 @@ fn write_document_table(
         let _ = write!(line, " — labels of mapping \"{m}\", texts read as {l}");
     }
     match doc.recognised_as {
-        Recognised::UnitDescription => {
+        Recognised::UnitDescription if !doc.units.is_empty() => {
             let titles: Vec<String> = doc.units.iter().map(|t| format!("\"{t}\"")).collect();
             let _ = write!(
                 line,

@@ -148,8 +148,26 @@ pub fn add_document(
         .enumerate()
         .map(|(i, sheet)| words.read_sheet(file, i, sheet))
         .collect();
+    // A table without words of its own (a grid of criteria and ratings)
+    // is in the language of the rest of the document.
+    let mut totals = vec![0usize; mappings.len()];
+    for s in &segments {
+        for (t, h) in totals.iter_mut().zip(&s.hits) {
+            *t += h;
+        }
+    }
+    let document_best = best_of(&totals);
     for s in &mut segments {
         diags.append(&mut s.diagnostics);
+        if s.hits.iter().all(|h| *h == 0) {
+            for d in &mut s.drafts {
+                d.mapping = document_best;
+                d.language = mappings[document_best].language.clone();
+            }
+            if s.report.recognised_as == Recognised::AssessmentGrid {
+                s.report.language = Some(mappings[document_best].language.clone());
+            }
+        }
     }
     let drafts = join_segments(file, workbook, &mut segments, diags);
 
@@ -721,13 +739,18 @@ impl Draft {
             .find(|v| v.field == Field::UnitTitle)
             .or_else(|| self.values.iter().find(|v| v.field == Field::UnitCode))
             .map(|v| v.text.lines().next().unwrap_or("").to_string())
-            .unwrap_or_else(|| "(untitled)".into())
+            .unwrap_or_else(|| UNTITLED.into())
     }
 }
+
+/// How a unit without a title is named in reports.
+const UNTITLED: &str = "(untitled)";
 
 /// What one sheet gave.
 struct Segment {
     sheet: usize,
+    /// Labels matched per mapping.
+    hits: Vec<usize>,
     drafts: Vec<Draft>,
     report: DocumentTableReport,
     diagnostics: Vec<Diagnostic>,
@@ -737,6 +760,16 @@ struct Segment {
 /// are not part of it.
 fn one_line(field: Field) -> bool {
     !matches!(field.kind(), Kind::Text | Kind::Outcomes)
+}
+
+/// The index of the largest count; the first on a tie (the user's mapping,
+/// then the shipped order).
+fn best_of(counts: &[usize]) -> usize {
+    counts
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
+        .map_or(0, |(i, _)| i)
 }
 
 /// A template's unfilled placeholder: "<brief overview of the steps>", "[…]", "…".
@@ -768,10 +801,12 @@ impl<'m> Words<'m> {
     fn read_sheet(&self, file: &str, index: usize, sheet: &Sheet) -> Segment {
         let table = Table::new(sheet);
         let part = document_part(&sheet.name);
-        let (best, counts) = self.best_mapping(&table);
+        let (best, hits) = self.best_mapping(&table);
+        let counts = hits[best];
         let language = self.mappings[best].language.clone();
         let mut seg = Segment {
             sheet: index,
+            hits,
             drafts: Vec::new(),
             report: DocumentTableReport {
                 recognised_as: Recognised::NotRecognised,
@@ -887,7 +922,7 @@ impl<'m> Words<'m> {
 
     /// The mapping whose labels match most cells of the table (the user's
     /// mapping, then the shipped order, on a tie), and how many matched.
-    fn best_mapping(&self, table: &Table) -> (usize, usize) {
+    fn best_mapping(&self, table: &Table) -> (usize, Vec<usize>) {
         let mut counts = vec![0usize; self.mappings.len()];
         for cell in &table.cells {
             for line in cell.text.lines() {
@@ -898,15 +933,23 @@ impl<'m> Words<'m> {
                             counts[r.mapping] += 1;
                         }
                     }
+                    continue;
+                }
+                // Intro phrases and criterion headers are words of a language too.
+                let key = fold(line.trim().trim_end_matches(':'));
+                if key.is_empty() {
+                    continue;
+                }
+                for (i, m) in self.mappings.iter().enumerate() {
+                    if m.labels.criteria.contains(&key)
+                        || m.labels.intro.iter().any(|list| list.contains(&key))
+                    {
+                        counts[i] += 1;
+                    }
                 }
             }
         }
-        let best = counts
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
-            .map_or(0, |(i, _)| i);
-        (best, counts[best])
+        (best_of(&counts), counts)
     }
 
     /// Finds the row of rating column headers: cells that are exactly the
@@ -1563,6 +1606,9 @@ fn join_segments(
                 s.report
                     .attached_to
                     .push(workbook.sheets[prev.sheet].name.clone());
+                if let Some(i) = s.report.units.iter().position(|t| *t == UNTITLED) {
+                    s.report.units.remove(i);
+                }
                 prev.values.append(&mut d.values);
                 prev.unmapped.append(&mut d.unmapped);
                 continue;
