@@ -902,3 +902,65 @@ fn inspect_shows_each_table_what_it_was_read_as_and_the_labels_that_matched() {
             .any(|l| l["label"] == "Unit code" && l["field"] == "unit.code" && l["cell"] == "A2")
     );
 }
+
+#[test]
+fn two_grids_in_one_document_each_take_their_own_learner_and_share_the_header() {
+    let grid = |marks: [usize; 2]| {
+        let row = |name: &str, mark: usize| {
+            let cells: Vec<String> = (1..=3)
+                .map(|c| tc(&p(if c == mark { "X" } else { "" })))
+                .collect();
+            tr(&[vec![tc(&p(name))], cells].concat())
+        };
+        format!(
+            "<w:tbl>{}{}{}</w:tbl>",
+            tr(&[tc(&p("Criteria")), tc(&p("1")), tc(&p("2")), tc(&p("3"))]),
+            row("Teamwork", marks[0]),
+            row("Initiative", marks[1]),
+        )
+    };
+    let document = [
+        p("Unit: Vehicle stability management systems"),
+        p("Assessor: Matti Virtanen"),
+        p("Learner: Anna Ozola"),
+        grid([3, 2]),
+        p("Learner: Jānis Bērziņš"),
+        grid([1, 1]),
+        p("Date: 28.03.2025"),
+    ]
+    .concat();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "two-grids.docx",
+        &docx(&[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("word/document.xml", &body(W_NS, &document)),
+        ]),
+    );
+    let loaded = load(&[&file, &fixture("seed-units.python-docx.docx")]);
+    assert!(
+        codes(&loaded, Code::ConflictingValues).is_empty(),
+        "{}",
+        loaded.report.to_human(true)
+    );
+    let round = &loaded.round;
+    assert_eq!(round.assessments.len(), 2);
+    for (family, expected) in [("Ozola", ["3", "2"]), ("Bērziņš", ["1", "1"])] {
+        let learner = round
+            .learners
+            .iter()
+            .find(|l| l.family_name == family)
+            .unwrap();
+        let a = round
+            .assessments
+            .iter()
+            .find(|a| a.learner == learner.id)
+            .unwrap();
+        let got: Vec<&str> = a.criteria.iter().map(|c| c.value.value.as_str()).collect();
+        assert_eq!(got, expected, "{family}");
+        assert_eq!(a.date.map(|d| d.to_string()).as_deref(), Some("2025-03-28"));
+        assert!(a.assessor.is_some(), "the shared header's assessor");
+        assert!(a.unit.starts_with("vehicle-stability"), "{}", a.unit);
+    }
+}

@@ -728,9 +728,10 @@ impl Draft {
         self.has(|f| f.kind() == Kind::Outcomes)
     }
 
+    /// Whether the values describe a unit: more than naming it (a grid's
+    /// "Unit:" label only names the unit it assesses).
     fn is_unit(&self) -> bool {
         self.has(|f| f.entity() == Entity::Unit && !matches!(f, Field::UnitTitle | Field::UnitCode))
-            || (self.names_unit() && self.has(|f| f.entity() == Entity::Qualification))
     }
 
     fn title(&self) -> String {
@@ -1136,14 +1137,15 @@ impl<'m> Words<'m> {
                     odd.push((*c0, text.to_string()));
                 }
             }
+            // "Remarks: …" below the criteria is a label; a bare "Language"
+            // without a mark is an unrated criterion, reported below.
             let label_row = marks.is_empty()
                 && crit_cells.first().is_some_and(|&j| {
                     table.cells[j]
                         .text
                         .lines()
                         .next()
-                        .and_then(|l| self.label(l))
-                        .is_some()
+                        .is_some_and(|l| l.contains(':') && self.label(l).is_some())
                 });
             if label_row || (criterion.is_empty() && marks.is_empty() && odd.is_empty()) {
                 continue;
@@ -1619,35 +1621,23 @@ fn join_segments(
     let records: Vec<usize> = (0..out.len())
         .filter(|&i| out[i].kind != DraftKind::Fields)
         .collect();
+    let grids: Vec<usize> = records
+        .iter()
+        .copied()
+        .filter(|&i| out[i].kind == DraftKind::Grid)
+        .collect();
+    // First each set of values goes to its nearest record (the next one; the
+    // last one for values after every record); then values above the first
+    // record or below the last fill what the other grids still lack.
+    let mut broadcast: Vec<usize> = Vec::new();
     let fields: Vec<usize> = (0..out.len())
         .filter(|&i| out[i].kind == DraftKind::Fields)
         .collect();
     for p in fields {
-        let f = out[p].clone();
-        let grids: Vec<usize> = records
-            .iter()
-            .copied()
-            .filter(|&i| out[i].kind == DraftKind::Grid)
-            .collect();
-        let targets: Vec<usize> = match (records.first(), records.last()) {
-            (None, _) | (_, None) => Vec::new(),
-            (Some(&first), _) if p < first => {
-                if grids.is_empty() {
-                    vec![first]
-                } else {
-                    grids
-                }
-            }
-            (_, Some(&last)) if p > last => {
-                if grids.is_empty() {
-                    vec![last]
-                } else {
-                    grids
-                }
-            }
-            _ => records.iter().copied().filter(|&i| i > p).take(1).collect(),
-        };
-        if targets.is_empty() {
+        let next = records.iter().copied().find(|&i| i > p);
+        let target = next.or_else(|| records.last().copied());
+        let Some(target) = target else {
+            let f = &out[p];
             let labels: Vec<String> = f
                 .values
                 .iter()
@@ -1671,46 +1661,78 @@ fn join_segments(
                 .with_hint("a unit needs Knowledge / Skills / Competence statements, a grid rating columns (1 2 3) with criteria; see `europass inspect`"),
             );
             continue;
+        };
+        donate(file, workbook, segments, &mut out, p, target, true, diags);
+        if records.first().is_some_and(|&first| p < first) || next.is_none() {
+            broadcast.push(p);
         }
-        for &t in &targets {
-            segments[f.sheet]
-                .report
-                .attached_to
-                .push(workbook.sheets[out[t].sheet].name.clone());
-            for v in &f.values {
-                let existing = out[t]
-                    .values
-                    .iter()
-                    .find(|x| x.field == v.field && x.language == v.language)
-                    .cloned();
-                match existing {
-                    None => out[t].values.push(v.clone()),
-                    Some(x) if fold(&x.text) == fold(&v.text) => {}
-                    Some(x) => {
-                        let sheet = &workbook.sheets[v.sheet].name;
-                        diags.push(
-                            Diagnostic::warning(
-                                Code::ConflictingValues,
-                                doc_loc(file, sheet, v.at),
-                                format!(
-                                    "\"{}\" is \"{}\" here but \"{}\" in {}; the value in {} is kept",
-                                    v.label,
-                                    shorten(&v.text, 60),
-                                    shorten(&x.text, 60),
-                                    workbook.sheets[x.sheet].name,
-                                    workbook.sheets[x.sheet].name
-                                ),
-                            )
-                            .with_hint("make the two agree"),
-                        );
-                    }
-                }
-            }
-            out[t].unmapped.extend(f.unmapped.iter().cloned());
+    }
+    for p in broadcast {
+        for &g in &grids {
+            donate(file, workbook, segments, &mut out, p, g, false, diags);
         }
     }
     out.retain(|d| d.kind != DraftKind::Fields);
     out
+}
+
+/// Gives the labelled values of `out[from]` to the record `out[to]`: the
+/// fields it lacks; a different value it already has is reported when
+/// `report` (the nearest record), and left alone otherwise.
+#[allow(clippy::too_many_arguments)]
+fn donate(
+    file: &str,
+    workbook: &Workbook,
+    segments: &mut [Segment],
+    out: &mut [Draft],
+    from: usize,
+    to: usize,
+    report: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let f = out[from].clone();
+    let mut gave = false;
+    for v in &f.values {
+        let existing = out[to]
+            .values
+            .iter()
+            .find(|x| x.field == v.field && x.language == v.language)
+            .cloned();
+        match existing {
+            None => {
+                out[to].values.push(v.clone());
+                gave = true;
+            }
+            Some(x) if fold(&x.text) == fold(&v.text) || !report => {}
+            Some(x) => {
+                let sheet = &workbook.sheets[v.sheet].name;
+                let other = &workbook.sheets[x.sheet].name;
+                diags.push(
+                    Diagnostic::warning(
+                        Code::ConflictingValues,
+                        doc_loc(file, sheet, v.at),
+                        format!(
+                            "\"{}\" is \"{}\" here but \"{}\" in {other}; the value in {other} is kept",
+                            v.label,
+                            shorten(&v.text, 60),
+                            shorten(&x.text, 60),
+                        ),
+                    )
+                    .with_hint("make the two agree"),
+                );
+            }
+        }
+    }
+    if report {
+        out[to].unmapped.extend(f.unmapped.iter().cloned());
+    }
+    if gave || report {
+        let name = workbook.sheets[out[to].sheet].name.clone();
+        let attached = &mut segments[f.sheet].report.attached_to;
+        if !attached.contains(&name) {
+            attached.push(name);
+        }
+    }
 }
 
 /// The place of a value: a cell of a table, or a line of paragraphs.
