@@ -1735,6 +1735,17 @@ fn donate(
     }
 }
 
+/// A value that could not be normalised, at its place, naming its label.
+fn unreadable(p: super::normalise::Problem, location: Location, v: &Found) -> Diagnostic {
+    Diagnostic {
+        severity: p.severity,
+        code: p.code,
+        message: format!("{} (\"{}\")", p.message, v.label),
+        location,
+        hint: p.hint,
+    }
+}
+
 /// The place of a value: a cell of a table, or a line of paragraphs.
 fn doc_loc(file: &str, sheet: &str, (row, col): (u32, u32)) -> Location {
     if document_part(sheet) == DocumentPart::Text {
@@ -1780,13 +1791,7 @@ impl<'m> Words<'m> {
                 &v.language,
                 &CellValue::Text(&text),
             ) {
-                diags.push(Diagnostic {
-                    severity: p.severity,
-                    code: p.code,
-                    message: format!("{} (\"{}\")", p.message, v.label),
-                    location: loc,
-                    hint: p.hint,
-                });
+                diags.push(unreadable(p, loc, v));
                 rec.unmapped.push((v.label.clone(), v.text.clone()));
             }
         }
@@ -1884,13 +1889,7 @@ impl<'m> Words<'m> {
             match mapping.schemes.grade(&id, &CellValue::Text(g.text.trim())) {
                 Ok(grade) => rec.result.grade = Some(grade),
                 Err(p) => {
-                    diags.push(Diagnostic {
-                        severity: p.severity,
-                        code: p.code,
-                        message: format!("{} (\"{}\")", p.message, g.label),
-                        location: loc,
-                        hint: p.hint,
-                    });
+                    diags.push(unreadable(p, loc, g));
                     rec.unmapped.push((g.label.clone(), g.text.clone()));
                 }
             }

@@ -475,32 +475,9 @@ impl Mapping {
                     known.extend_from_slice(TOP_KEYS);
                     unknown(&file, "table or key", key, &known)
                 })?;
-            for (name, aliases) in sub_table(value, key, &invalid)? {
-                let (field_name, lang) = match name.split_once('@') {
-                    Some((f, l)) => (f, Some(l.to_ascii_lowercase())),
-                    None => (name.as_str(), None),
-                };
-                let field = Field::find(entity, field_name).ok_or_else(|| {
-                    let known: Vec<&str> = Field::ALL
-                        .iter()
-                        .filter(|f| f.entity() == entity)
-                        .map(|f| f.name())
-                        .collect();
-                    unknown(&file, "field", &format!("{key}.{field_name}"), &known)
-                })?;
-                if lang.is_some() && !field.kind().is_multilingual() {
-                    return Err(invalid(format!(
-                        "`{key}.{name}`: only text fields take a language (@{})",
-                        lang.unwrap_or_default()
-                    )));
-                }
-                let list = strings(aliases, &format!("{key}.{name}"), &invalid)?;
-                mapping.columns.push(ColumnRule {
-                    field,
-                    language: lang,
-                    aliases: list.iter().map(|a| Alias::new(a)).collect(),
-                });
-            }
+            mapping
+                .columns
+                .extend(field_rules(value, entity, key, &file, &invalid)?);
         }
 
         for s in [&mapping.grading.scheme, &mapping.grading.criteria_scheme]
@@ -586,6 +563,45 @@ impl Mapping {
     }
 }
 
+/// The rules of one field table (`[learner]`, `[labels.unit]`): each key a
+/// field of `entity`, optionally `field@lang`, with its header or label texts.
+fn field_rules(
+    value: &toml::Value,
+    entity: Entity,
+    path: &str,
+    file: &str,
+    invalid: &impl Fn(String) -> MappingError,
+) -> Result<Vec<ColumnRule>, MappingError> {
+    let mut rules = Vec::new();
+    for (name, aliases) in sub_table(value, path, invalid)? {
+        let (field_name, lang) = match name.split_once('@') {
+            Some((f, l)) => (f, Some(l.to_ascii_lowercase())),
+            None => (name.as_str(), None),
+        };
+        let field = Field::find(entity, field_name).ok_or_else(|| {
+            let known: Vec<&str> = Field::ALL
+                .iter()
+                .filter(|f| f.entity() == entity)
+                .map(|f| f.name())
+                .collect();
+            unknown(file, "field", &format!("{path}.{field_name}"), &known)
+        })?;
+        if lang.is_some() && !field.kind().is_multilingual() {
+            return Err(invalid(format!(
+                "`{path}.{name}`: only text fields take a language (@{})",
+                lang.unwrap_or_default()
+            )));
+        }
+        let list = strings(aliases, &format!("{path}.{name}"), invalid)?;
+        rules.push(ColumnRule {
+            field,
+            language: lang,
+            aliases: list.iter().map(|a| Alias::new(a)).collect(),
+        });
+    }
+    Ok(rules)
+}
+
 /// `[labels]`: field labels per table, `[labels.intro]` and `[labels.grid]`.
 fn parse_labels(
     value: &toml::Value,
@@ -642,36 +658,10 @@ fn parse_labels(
                         known.extend(["intro", "grid"]);
                         unknown(file, "table in [labels]", table, &known)
                     })?;
-                for (name, aliases) in sub_table(value, &format!("labels.{table}"), invalid)? {
-                    let (field_name, lang) = match name.split_once('@') {
-                        Some((f, l)) => (f, Some(l.to_ascii_lowercase())),
-                        None => (name.as_str(), None),
-                    };
-                    let field = Field::find(entity, field_name).ok_or_else(|| {
-                        let known: Vec<&str> = Field::ALL
-                            .iter()
-                            .filter(|f| f.entity() == entity)
-                            .map(|f| f.name())
-                            .collect();
-                        unknown(
-                            file,
-                            "field in [labels]",
-                            &format!("{table}.{field_name}"),
-                            &known,
-                        )
-                    })?;
-                    if lang.is_some() && !field.kind().is_multilingual() {
-                        return Err(invalid(format!(
-                            "`labels.{table}.{name}`: only text fields take a language"
-                        )));
-                    }
-                    let list = strings(aliases, &format!("labels.{table}.{name}"), invalid)?;
-                    labels.fields.push(ColumnRule {
-                        field,
-                        language: lang,
-                        aliases: list.iter().map(|a| Alias::new(a)).collect(),
-                    });
-                }
+                let path = format!("labels.{table}");
+                labels
+                    .fields
+                    .extend(field_rules(value, entity, &path, file, invalid)?);
             }
         }
     }
