@@ -964,3 +964,23 @@ fn two_grids_in_one_document_each_take_their_own_learner_and_share_the_header() 
         assert!(a.unit.starts_with("vehicle-stability"), "{}", a.unit);
     }
 }
+
+#[test]
+fn an_opendocument_text_or_old_word_file_is_told_to_be_saved_as_docx() {
+    let dir = tempfile::tempdir().unwrap();
+    let odt = write(
+        dir.path(),
+        "units.odt",
+        &docx(&[
+            ("mimetype", "application/vnd.oasis.opendocument.text"),
+            ("content.xml", "<office:document-content/>"),
+        ]),
+    );
+    let output = europass().arg("validate").arg(&odt).output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("OpenDocument text") && err.contains("save it as Word (.docx)"),
+        "{err}"
+    );
+}

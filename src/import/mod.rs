@@ -171,7 +171,8 @@ pub fn read_workbook(
 }
 
 fn not_a_table(format: InputFormat, claimed: Option<InputFormat>) -> ImportError {
-    let expected = "a spreadsheet (.xlsx, .xls, .ods or .csv)".to_string();
+    let expected =
+        "a spreadsheet (.xlsx, .xls, .ods or .csv) or a Word document (.docx)".to_string();
     match format {
         InputFormat::Html => ImportError::WrongType {
             found: if claimed.is_some_and(InputFormat::is_tabular) {
@@ -185,6 +186,10 @@ fn not_a_table(format: InputFormat, claimed: Option<InputFormat>) -> ImportError
         InputFormat::Doc => ImportError::Unsupported {
             what: "a Word 97–2003 document (.doc)".into(),
             hint: "open it in Word or LibreOffice and save it as .docx".into(),
+        },
+        InputFormat::Odt => ImportError::Unsupported {
+            what: "an OpenDocument text document (.odt)".into(),
+            hint: "open it in LibreOffice and save it as Word (.docx)".into(),
         },
         other => ImportError::WrongType {
             found: other.describe().into(),
