@@ -157,6 +157,28 @@ codes! {
     /// A text is longer than expected; it was kept.
     LongText = "long-text",
 
+    // Word documents.
+    /// What a Word table was read as (unit description, assessment grid, labels), and which labels matched.
+    TableRecognised = "table-recognised",
+    /// A Word table is neither a unit description nor an assessment grid; it was not read.
+    TableNotRecognised = "table-not-recognised",
+    /// A Word document holds no unit description and no assessment grid.
+    NothingRecognised = "nothing-recognised",
+    /// Labelled values in a Word document that belong to no unit or grid.
+    LabelsNotAttached = "labels-not-attached",
+    /// A template placeholder ("<brief overview …>") was left unfilled; it was not imported.
+    PlaceholderText = "placeholder-text",
+    /// Text in a Word table that belongs to no label; kept as an unmapped value.
+    UnlabelledText = "unlabelled-text",
+    /// The grading scheme an assessment grid's ratings were read on, and why.
+    GridScheme = "grid-scheme",
+    /// A criterion of an assessment grid has no mark.
+    RatingNotMarked = "rating-not-marked",
+    /// A criterion of an assessment grid is marked in more than one rating column.
+    RatingMarkedTwice = "rating-marked-twice",
+    /// A rating cell of an assessment grid holds something that is not a mark.
+    UnreadableMark = "unreadable-mark",
+
     // Records.
     /// Two rows give different values for the same record.
     ConflictingValues = "conflicting-values",

@@ -46,8 +46,9 @@ const EXAMPLES_TEMPLATE: &str = "Examples:
     name = "europass",
     version,
     about = "Turn vocational schools' spreadsheets into Europass documents",
-    long_about = "Reads the workbooks schools keep about ECVET mobilities (xlsx, xlsm, xls, ods, csv), \
-recognises their headers through mapping files, builds one canonical round of learners, units, \
+    long_about = "Reads the workbooks schools keep about ECVET mobilities (xlsx, xlsm, xls, ods, csv) \
+and their Word unit descriptions and assessment grids (docx), recognises their headers and labels \
+through mapping files, builds one canonical round of learners, units, \
 mobilities and assessment results, reports every problem with its cell, and writes outputs.",
     after_help = "Start with `europass inspect FILE` to see how a file is understood."
 )]

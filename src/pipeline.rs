@@ -65,7 +65,9 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                         Location::file(p.display().to_string()),
                         "the folder holds no file europass reads",
                     )
-                    .with_hint("give .xlsx, .xls, .ods, .csv files or a folder that holds them"),
+                    .with_hint(
+                        "give .xlsx, .xls, .ods, .csv or .docx files or a folder that holds them",
+                    ),
                 );
             }
         } else {
@@ -134,6 +136,8 @@ const FILE_WINDOW: usize = 32;
 enum Readable<'m> {
     Table(import::Workbook, &'m Mapping),
     Round(Box<Round>),
+    /// A Word document: its tables are recognised by their labels, not headers.
+    Document(import::Workbook),
 }
 
 /// One file read (and its mapping chosen), or why it could not be.
@@ -160,11 +164,22 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
             diagnostics.append(&mut file.diagnostics);
             if let Some(Readable::Round(round)) = file.content {
                 builder.add_round(&file.input.file, *round);
-            } else if let Some(Readable::Table(workbook, mapping)) = &file.content {
+            } else if let Some(content) = &file.content {
                 let joined = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let mut diags = Vec::new();
-                    let prepared = mapping::prepare_workbook(workbook, mapping);
-                    let sheets = builder.add_workbook(prepared, &mut diags);
+                    let sheets = match content {
+                        Readable::Table(workbook, mapping) => {
+                            let prepared = mapping::prepare_workbook(workbook, mapping);
+                            builder.add_workbook(prepared, &mut diags)
+                        }
+                        Readable::Document(workbook) => mapping::document::add_document(
+                            &mut builder,
+                            workbook,
+                            options.mapping.as_ref(),
+                            &mut diags,
+                        ),
+                        Readable::Round(_) => Vec::new(),
+                    };
                     (sheets, diags)
                 }));
                 match joined {
@@ -237,6 +252,13 @@ fn read_file<'m>(path: &Path, options: &'m Options) -> ReadFile<'m> {
         }
     };
     input.format = Some(workbook.format);
+    if workbook.format == InputFormat::Docx {
+        return ReadFile {
+            input,
+            content: Some(Readable::Document(workbook)),
+            diagnostics: notes,
+        };
+    }
     input.encoding = workbook.encoding.map(str::to_string);
     input.delimiter = workbook.delimiter.map(|d| d.to_string());
     let mut diagnostics = notes;

@@ -280,6 +280,10 @@ impl Report {
                 }
             }
             for sheet in &input.sheets {
+                if let Some(doc) = &sheet.document {
+                    write_document_table(&mut out, &sheet.name, doc);
+                    continue;
+                }
                 let hidden = match sheet.visibility {
                     crate::import::Visibility::Visible => "",
                     _ => " [hidden]",
@@ -363,6 +367,69 @@ impl Report {
         }
         let _ = writeln!(out, "{}", self.summary_line());
         out
+    }
+}
+
+/// One table (or run of paragraphs) of a Word document, for `inspect`: what
+/// it was recognised as and every label that matched.
+fn write_document_table(
+    out: &mut String,
+    name: &str,
+    doc: &crate::mapping::document::DocumentTableReport,
+) {
+    use crate::mapping::document::Recognised;
+    let mut line = format!("  {name}: {}", doc.recognised_as.describe());
+    if let (Some(m), Some(l)) = (&doc.mapping, &doc.language) {
+        let _ = write!(line, " — labels of mapping \"{m}\", texts read as {l}");
+    }
+    match doc.recognised_as {
+        Recognised::UnitDescription if !doc.units.is_empty() => {
+            let titles: Vec<String> = doc.units.iter().map(|t| format!("\"{t}\"")).collect();
+            let _ = write!(
+                line,
+                "; {} unit{}: {}",
+                doc.units.len(),
+                plural(doc.units.len()),
+                titles.join(", ")
+            );
+        }
+        Recognised::AssessmentGrid => {
+            if let Some(g) = &doc.grid {
+                let _ = write!(
+                    line,
+                    "; rating columns {} in row {}, scheme {}; {} criteria, {} rated",
+                    g.columns.join(" "),
+                    g.header_row,
+                    g.scheme.as_deref().unwrap_or("none"),
+                    g.criteria,
+                    g.rated
+                );
+            }
+        }
+        _ => {}
+    }
+    if !doc.attached_to.is_empty() {
+        let _ = write!(line, "; its values go to {}", doc.attached_to.join(", "));
+    }
+    let _ = writeln!(out, "{line}");
+    let width = doc
+        .labels
+        .iter()
+        .map(|l| l.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(40);
+    for l in &doc.labels {
+        let pad = width.saturating_sub(l.label.chars().count());
+        let _ = writeln!(
+            out,
+            "    {:>7}  \"{}\"{}  → {}  ({})",
+            l.cell,
+            l.label,
+            " ".repeat(pad),
+            l.field,
+            l.mapping
+        );
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod calamine_sheets;
 mod csv;
+pub mod docx;
 mod error;
 mod json;
 mod limits;
@@ -124,6 +125,7 @@ static TABLE_READERS: &[(InputFormat, &dyn TableReader)] = &[
     (InputFormat::Xls, &xls::XlsReader),
     (InputFormat::Ods, &ods::OdsReader),
     (InputFormat::Csv, &csv::CsvReader),
+    (InputFormat::Docx, &docx::DocxReader),
 ];
 
 /// The reader for a tabular format.
@@ -147,6 +149,18 @@ fn read_workbook(
     let Some(reader) = table_reader(format) else {
         return Err(not_a_table(format, claimed));
     };
+    // A file named as a Word document must be one: reading a spreadsheet
+    // given in its place would mix its rows in under the wrong name.
+    if claimed == Some(InputFormat::Docx) && format != InputFormat::Docx {
+        return Err(ImportError::WrongType {
+            found: format!("{} named .docx", format.describe()),
+            expected: "a Word document".into(),
+            hint: format!(
+                "give the Word document itself, or rename the file to .{} if it is the spreadsheet you meant",
+                format.extension()
+            ),
+        });
+    }
     if let Some(claimed) = claimed
         && claimed != format
         && !(claimed == InputFormat::Xlsx && format == InputFormat::Xlsm)
@@ -197,7 +211,8 @@ fn read_workbook(
 }
 
 fn not_a_table(format: InputFormat, claimed: Option<InputFormat>) -> ImportError {
-    let expected = "a spreadsheet (.xlsx, .xls, .ods or .csv)".to_string();
+    let expected =
+        "a spreadsheet (.xlsx, .xls, .ods or .csv) or a Word document (.docx)".to_string();
     match format {
         InputFormat::Html => ImportError::WrongType {
             found: if claimed.is_some_and(InputFormat::is_tabular) {
@@ -211,6 +226,10 @@ fn not_a_table(format: InputFormat, claimed: Option<InputFormat>) -> ImportError
         InputFormat::Doc => ImportError::Unsupported {
             what: "a Word 97–2003 document (.doc)".into(),
             hint: "open it in Word or LibreOffice and save it as .docx".into(),
+        },
+        InputFormat::Odt => ImportError::Unsupported {
+            what: "an OpenDocument text document (.odt)".into(),
+            hint: "open it in LibreOffice and save it as Word (.docx)".into(),
         },
         other => ImportError::WrongType {
             found: other.describe().into(),

@@ -68,10 +68,29 @@ fn sniff_zip(bytes: &[u8]) -> Result<InputFormat, ImportError> {
     if has("content.xml") && has("META-INF/manifest.xml") {
         return Ok(InputFormat::Ods);
     }
+    if names_word_main_part(&mut archive) {
+        return Ok(InputFormat::Docx);
+    }
     Err(ImportError::Unsupported {
         what: "a zip archive that is not an office document".into(),
         hint: "unpack it and give the spreadsheets or Word files inside".into(),
     })
+}
+
+/// Whether `[Content_Types].xml` declares a Word main part (some writers
+/// name it other than `word/document.xml`).
+fn names_word_main_part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> bool {
+    let Ok(entry) = archive.by_name("[Content_Types].xml") else {
+        return false;
+    };
+    let mut text = String::new();
+    if entry.take(1 << 20).read_to_string(&mut text).is_err() {
+        return false;
+    }
+    let text = text.to_ascii_lowercase();
+    text.contains("wordprocessingml.document.main+xml")
+        || text.contains("wordprocessingml.template.main+xml")
+        || text.contains("ms-word.document.macroenabled.main+xml")
 }
 
 fn sniff_cfb(bytes: &[u8]) -> Result<InputFormat, ImportError> {

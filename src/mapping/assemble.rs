@@ -42,6 +42,10 @@ pub struct SheetInfo {
     pub language: String,
     /// The country of the sheet's mapping, naming national credit points.
     pub country: Option<String>,
+    /// True when the sheet's rows only refer to learners and units described
+    /// elsewhere (an assessment grid names its learner and unit): such rows
+    /// find those records but never count as describing them.
+    pub references: bool,
 }
 
 /// A record of the finished round, for [`SourceMap`] look-ups.
@@ -160,6 +164,9 @@ struct MobilityEntry {
     units: Vec<usize>,
     unmapped: Unmapped,
     origin: Option<Origin>,
+    /// Created by a referring sheet (a grid naming the host): the first
+    /// mobility of the learner at that host found elsewhere takes it over.
+    provisional: bool,
 }
 
 #[derive(Default)]
@@ -191,6 +198,8 @@ pub struct RoundBuilder {
     contact_index: FxHashMap<(Option<usize>, String), usize>,
     mobilities: Vec<MobilityEntry>,
     mobility_index: FxHashMap<(usize, Option<usize>, Option<NaiveDate>), usize>,
+    /// The first mobility of each learner at each host.
+    mobility_at_host: FxHashMap<(usize, Option<usize>), usize>,
     results: Vec<ResultEntry>,
     result_index: FxHashMap<(usize, usize), usize>,
     /// Units a learner works on without a result yet: (learner, unit, mobility).
@@ -645,10 +654,11 @@ impl RoundBuilder {
             .to_string()
         };
         let entry_origin = self.learners[index].origin;
-        let detail = part.date_of_birth.is_some()
-            || part.given_names.is_some()
-            || part.email.is_some()
-            || part.national_id.is_some();
+        let detail = !self.sheets[origin.sheet as usize].references
+            && (part.date_of_birth.is_some()
+                || part.given_names.is_some()
+                || part.email.is_some()
+                || part.national_id.is_some());
         let mut entry = std::mem::take(&mut self.learners[index]);
         {
             let mut c = self.conflicts(origin, entry_origin, &name);
@@ -920,6 +930,12 @@ impl RoundBuilder {
             return None;
         }
         let found = keys.iter().find_map(|k| self.unit_index.get(k).copied());
+        let reference = self.sheets[origin.sheet as usize].references;
+        if reference && found.is_some() {
+            // A grid naming a known unit adds nothing to it (its title may
+            // even be in another language than the grid's labels).
+            return found;
+        }
         let index = found.unwrap_or_else(|| {
             self.units.push(UnitEntry::default());
             self.units.len() - 1
@@ -927,7 +943,7 @@ impl RoundBuilder {
         for k in keys {
             self.unit_index.entry(k).or_insert(index);
         }
-        let defined = !part.title.is_empty();
+        let defined = !reference && !part.title.is_empty();
         let national_system = self.sheets[origin.sheet as usize].country.clone();
         let mut entry = std::mem::take(&mut self.units[index]);
         {
@@ -965,13 +981,22 @@ impl RoundBuilder {
                 u,
                 |l| l.get().to_string(),
             );
-            c.merge(
-                &mut p.nqf_level,
-                &part.nqf_level,
-                Field::UnitNqfLevel,
-                u,
-                |l| l.level.clone(),
-            );
+            // A level read without its framework (a mapping without a
+            // country) agrees with the same level named with one.
+            match (&mut p.nqf_level, &part.nqf_level) {
+                (Some(old), Some(new)) if old.level == new.level => {
+                    if old.framework.is_none() {
+                        old.framework.clone_from(&new.framework);
+                    }
+                }
+                _ => c.merge(
+                    &mut p.nqf_level,
+                    &part.nqf_level,
+                    Field::UnitNqfLevel,
+                    u,
+                    |l| l.level.clone(),
+                ),
+            }
             c.merge(
                 &mut p.ecvet_points,
                 &part.ecvet_points,
@@ -1029,15 +1054,36 @@ impl RoundBuilder {
         origin: Origin,
     ) -> usize {
         let key = (learner, host, part.start);
-        let index = *self.mobility_index.entry(key).or_insert_with(|| {
-            self.mobilities.push(MobilityEntry {
-                learner,
-                host,
-                origin: Some(origin),
-                ..MobilityEntry::default()
-            });
-            self.mobilities.len() - 1
-        });
+        let reference = self.sheets[origin.sheet as usize].references;
+        let index = match self.mobility_index.get(&key) {
+            Some(&i) => i,
+            None => match self.mobility_at_host.get(&(learner, host)).copied() {
+                // A grid names the host, not the mobility: the learner's
+                // mobility there, whatever its dates.
+                Some(i) if reference => i,
+                // A mobility first seen in a grid takes the dates of the
+                // sheet that has them.
+                Some(i) if self.mobilities[i].provisional => {
+                    self.mobilities[i].provisional = false;
+                    self.mobilities[i].origin = Some(origin);
+                    self.mobility_index.insert(key, i);
+                    i
+                }
+                _ => {
+                    self.mobilities.push(MobilityEntry {
+                        learner,
+                        host,
+                        origin: Some(origin),
+                        provisional: reference,
+                        ..MobilityEntry::default()
+                    });
+                    let i = self.mobilities.len() - 1;
+                    self.mobility_index.insert(key, i);
+                    self.mobility_at_host.entry((learner, host)).or_insert(i);
+                    i
+                }
+            },
+        };
         let mut entry = std::mem::take(&mut self.mobilities[index]);
         {
             let first = entry.origin;

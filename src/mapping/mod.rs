@@ -8,6 +8,7 @@
 //! all sheets and files into one round ([`RoundBuilder`]).
 
 pub mod assemble;
+pub mod document;
 pub mod fields;
 pub mod grading;
 pub mod headers;
@@ -162,8 +163,13 @@ pub struct SheetReport {
     pub header_row: Option<u32>,
     /// Columns.
     pub columns: Vec<ColumnReport>,
-    /// Row accounting.
+    /// Row accounting. For a Word table: one row per unit or grid read
+    /// from it (or one reported, when it was not recognised).
     pub rows: RowCounts,
+    /// For a table of a Word document: what it was recognised as and which
+    /// labels matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<document::DocumentTableReport>,
 }
 
 /// How many rows one parallel task reads.
@@ -200,6 +206,7 @@ pub fn prepare_workbook<'w>(workbook: &'w Workbook, mapping: &'w Mapping) -> Pre
             header_row: None,
             columns: Vec::new(),
             rows: RowCounts::default(),
+            document: None,
         };
         let hidden = sheet.visibility != Visibility::Visible;
         if mapping.ignores_sheet(&sheet.name) {
@@ -311,6 +318,7 @@ impl RoundBuilder {
                 columns,
                 language: mapping.language.clone(),
                 country: mapping.country.clone(),
+                references: false,
             });
             let rows = rows::SheetRows::new(file, sheet, layout, mapping, diags);
             let all = rows.rows();

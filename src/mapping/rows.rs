@@ -561,8 +561,18 @@ impl<'a> RowReader<'a> {
         lang: &str,
         v: &CellValue<'_>,
     ) -> Result<(), Problem> {
+        Self::set_with(self.mapping, rec, field, lang, v)
+    }
+
+    /// [`Self::set`] with any mapping (also used for Word labels' values).
+    fn set_with(
+        m: &Mapping,
+        rec: &mut RowRecord,
+        field: Field,
+        lang: &str,
+        v: &CellValue<'_>,
+    ) -> Result<(), Problem> {
         use Field as F;
-        let m = self.mapping;
         let raw = || match v {
             CellValue::Text(t) => std::borrow::Cow::Borrowed(*t),
             other => std::borrow::Cow::Owned(other.to_text()),
@@ -708,6 +718,19 @@ impl<'a> RowReader<'a> {
         debug_assert!(field.kind() != Kind::Grade);
         Ok(())
     }
+}
+
+/// Normalises one value of `field` into a record with the mapping's word
+/// lists and date order: a spreadsheet cell or the value of a Word label.
+/// Grades and schemes are resolved by the caller, which knows the scheme.
+pub(crate) fn set_field(
+    m: &Mapping,
+    rec: &mut RowRecord,
+    field: Field,
+    lang: &str,
+    v: &CellValue<'_>,
+) -> Result<(), Problem> {
+    RowReader::set_with(m, rec, field, lang, v)
 }
 
 /// The column's match, unless it lost its field to a better column.

@@ -7,7 +7,7 @@ use super::fields::{Entity, Field, Kind};
 use super::grading::{SchemeRegistry, SchemeSpec};
 use super::headers::Scope;
 use super::normalise::{DateOrder, Vocabulary};
-use super::text::{exact_key, fold};
+use super::text::{exact_key, fold, word_key};
 use crate::diagnostics::{Code, Diagnostic, Location};
 
 /// What a sheet holds, when the mapping names it or it is inferred from its columns.
@@ -89,6 +89,24 @@ pub struct GradingDefaults {
     pub criteria_scheme: Option<String>,
 }
 
+/// The words of Word documents: labels in unit descriptions and assessment
+/// grids, beyond the column headers (which count as labels too).
+#[derive(Clone, Debug, Default)]
+pub struct DocumentLabels {
+    /// Labels per field (`[labels.unit] title = ["Name of the Unit"]`).
+    pub fields: Vec<ColumnRule>,
+    /// Folded phrases opening a cell of knowledge, skills or competence
+    /// statements ("He/she knows"), in that order of categories. A phrase
+    /// listed for two categories fills the first one still empty.
+    pub intro: [Vec<String>; 3],
+    /// What a grid cell holds when a rating is marked ("x", "✓", "☒").
+    pub marks: Vec<String>,
+    /// What a grid cell holds when it is not marked ("☐").
+    pub blanks: Vec<String>,
+    /// Folded headers of a grid's criterion column ("Criteria").
+    pub criteria: Vec<String>,
+}
+
 /// Where a mapping came from.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "path")]
@@ -128,6 +146,8 @@ pub struct Mapping {
     pub vocabulary: Vocabulary,
     /// Grading schemes, the shipped ones plus this mapping's `[[grading_scheme]]`.
     pub schemes: SchemeRegistry,
+    /// Labels of Word unit descriptions and assessment grids (`[labels]`).
+    pub labels: DocumentLabels,
     /// Where it came from.
     pub origin: MappingOrigin,
 }
@@ -201,6 +221,7 @@ const TOP_KEYS: &[&str] = &[
     "values",
     "defaults",
     "grading_scheme",
+    "labels",
 ];
 
 /// The shipped mapping files, embedded so the binary works from any folder.
@@ -304,6 +325,7 @@ impl Mapping {
             defaults: Vec::new(),
             vocabulary: Vocabulary::default(),
             schemes: SchemeRegistry::shipped().clone(),
+            labels: DocumentLabels::default(),
             origin,
         };
 
@@ -430,6 +452,9 @@ impl Mapping {
                             mapping.defaults.push((field, s));
                         }
                     }
+                    "labels" => {
+                        mapping.labels = parse_labels(value, &file, &invalid)?;
+                    }
                     "grading_scheme" => {
                         let specs: Vec<SchemeSpec> =
                             value.clone().try_into().map_err(|e: toml::de::Error| {
@@ -455,32 +480,9 @@ impl Mapping {
                     known.extend_from_slice(TOP_KEYS);
                     unknown(&file, "table or key", key, &known)
                 })?;
-            for (name, aliases) in sub_table(value, key, &invalid)? {
-                let (field_name, lang) = match name.split_once('@') {
-                    Some((f, l)) => (f, Some(l.to_ascii_lowercase())),
-                    None => (name.as_str(), None),
-                };
-                let field = Field::find(entity, field_name).ok_or_else(|| {
-                    let known: Vec<&str> = Field::ALL
-                        .iter()
-                        .filter(|f| f.entity() == entity)
-                        .map(|f| f.name())
-                        .collect();
-                    unknown(&file, "field", &format!("{key}.{field_name}"), &known)
-                })?;
-                if lang.is_some() && !field.kind().is_multilingual() {
-                    return Err(invalid(format!(
-                        "`{key}.{name}`: only text fields take a language (@{})",
-                        lang.unwrap_or_default()
-                    )));
-                }
-                let list = strings(aliases, &format!("{key}.{name}"), &invalid)?;
-                mapping.columns.push(ColumnRule {
-                    field,
-                    language: lang,
-                    aliases: list.iter().map(|a| Alias::new(a)).collect(),
-                });
-            }
+            mapping
+                .columns
+                .extend(field_rules(value, entity, key, &file, &invalid)?);
         }
 
         for s in [&mapping.grading.scheme, &mapping.grading.criteria_scheme]
@@ -550,6 +552,10 @@ impl Mapping {
             .totals
             .extend(extra_totals.iter().map(|w| fold(w)));
         vocabulary.notes.extend(extra_notes.iter().map(|w| fold(w)));
+        // Intro phrases of Word cells are not statements either.
+        for phrases in &mapping.labels.intro {
+            vocabulary.intro.extend(phrases.iter().cloned());
+        }
         mapping.vocabulary = vocabulary;
         check_alias_clashes(&mapping, &file)?;
         Ok(mapping)
@@ -592,6 +598,111 @@ impl Mapping {
     pub fn nqf_framework(&self) -> Option<&str> {
         self.country.as_deref()
     }
+}
+
+/// The rules of one field table (`[learner]`, `[labels.unit]`): each key a
+/// field of `entity`, optionally `field@lang`, with its header or label texts.
+fn field_rules(
+    value: &toml::Value,
+    entity: Entity,
+    path: &str,
+    file: &str,
+    invalid: &impl Fn(String) -> MappingError,
+) -> Result<Vec<ColumnRule>, MappingError> {
+    let mut rules = Vec::new();
+    for (name, aliases) in sub_table(value, path, invalid)? {
+        let (field_name, lang) = match name.split_once('@') {
+            Some((f, l)) => (f, Some(l.to_ascii_lowercase())),
+            None => (name.as_str(), None),
+        };
+        let field = Field::find(entity, field_name).ok_or_else(|| {
+            let known: Vec<&str> = Field::ALL
+                .iter()
+                .filter(|f| f.entity() == entity)
+                .map(|f| f.name())
+                .collect();
+            unknown(file, "field", &format!("{path}.{field_name}"), &known)
+        })?;
+        if lang.is_some() && !field.kind().is_multilingual() {
+            return Err(invalid(format!(
+                "`{path}.{name}`: only text fields take a language (@{})",
+                lang.unwrap_or_default()
+            )));
+        }
+        let list = strings(aliases, &format!("{path}.{name}"), invalid)?;
+        rules.push(ColumnRule {
+            field,
+            language: lang,
+            aliases: list.iter().map(|a| Alias::new(a)).collect(),
+        });
+    }
+    Ok(rules)
+}
+
+/// `[labels]`: field labels per table, `[labels.intro]` and `[labels.grid]`.
+fn parse_labels(
+    value: &toml::Value,
+    file: &str,
+    invalid: &impl Fn(String) -> MappingError,
+) -> Result<DocumentLabels, MappingError> {
+    let mut labels = DocumentLabels::default();
+    for (key, value) in sub_table(value, "labels", invalid)? {
+        match key.as_str() {
+            "intro" => {
+                for (category, phrases) in sub_table(value, "labels.intro", invalid)? {
+                    let slot = match category.as_str() {
+                        "knowledge" => 0,
+                        "skills" => 1,
+                        "competence" => 2,
+                        other => {
+                            return Err(unknown(
+                                file,
+                                "category in [labels.intro]",
+                                other,
+                                &["knowledge", "skills", "competence"],
+                            ));
+                        }
+                    };
+                    let list = strings(phrases, &format!("labels.intro.{category}"), invalid)?;
+                    labels.intro[slot] = list.iter().map(|p| fold(p)).collect();
+                }
+            }
+            "grid" => {
+                for (option, words) in sub_table(value, "labels.grid", invalid)? {
+                    let list = strings(words, &format!("labels.grid.{option}"), invalid)?;
+                    match option.as_str() {
+                        "marks" => labels.marks = list.iter().map(|w| word_key(w)).collect(),
+                        "blanks" => labels.blanks = list.iter().map(|w| word_key(w)).collect(),
+                        "criteria" => labels.criteria = list.iter().map(|w| fold(w)).collect(),
+                        other => {
+                            return Err(unknown(
+                                file,
+                                "option in [labels.grid]",
+                                other,
+                                &["marks", "blanks", "criteria"],
+                            ));
+                        }
+                    }
+                }
+            }
+            table => {
+                let entity = Entity::ALL
+                    .iter()
+                    .copied()
+                    .find(|e| e.table() == table)
+                    .ok_or_else(|| {
+                        let mut known: Vec<&str> = Entity::ALL.iter().map(|e| e.table()).collect();
+                        known.extend(["intro", "grid"]);
+                        unknown(file, "table in [labels]", table, &known)
+                    })?;
+                let path = format!("labels.{table}");
+                labels
+                    .fields
+                    .extend(field_rules(value, entity, &path, file, invalid)?);
+            }
+        }
+    }
+    Ok(labels)
 }
 
 fn sub_table<'a>(
