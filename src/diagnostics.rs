@@ -188,6 +188,16 @@ codes! {
     UnitWithoutOutcomes = "unit-without-outcomes",
     /// A record lacks a value that an output format needs.
     MissingForOutput = "missing-for-output",
+
+    // Credentials.
+    /// A mobility's credential was not written: the record lacks what the format needs.
+    CredentialSkipped = "credential-skipped",
+    /// A learner has no assessment result yet; the credential records the mobility only.
+    NoAssessmentYet = "no-assessment-yet",
+    /// Texts in a language the output format cannot carry were left out of it.
+    LanguageNotWritten = "language-not-written",
+    /// A credential read back holds something europass cannot use; it was left out.
+    CredentialContentSkipped = "credential-content-skipped",
 }
 
 impl fmt::Display for Code {

@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 pub mod check;
+pub mod credential;
 pub mod diagnostics;
 pub mod export;
 pub mod import;

@@ -269,6 +269,9 @@ fn run(cli: Cli) -> Result<u8, String> {
                     name,
                     exporter.requirements(),
                 ));
+                loaded
+                    .report
+                    .extend(exporter.check(&loaded.round, &loaded.sources, &context));
                 files.extend(
                     exporter
                         .export(&loaded.round, &context)

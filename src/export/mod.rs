@@ -5,6 +5,7 @@
 //! is one module and one line. Exporters only build bytes; [`write_outputs`]
 //! puts them on disk safely.
 
+mod credential_xml;
 mod json;
 pub mod paths;
 mod workbook;
@@ -16,6 +17,8 @@ pub use write::{WriteError, write_outputs};
 use std::path::PathBuf;
 
 use crate::check::Requirement;
+use crate::diagnostics::Diagnostic;
+use crate::mapping::SourceMap;
 use crate::model::Round;
 
 /// One file an exporter produced, relative to the output folder.
@@ -57,6 +60,17 @@ pub trait Exporter: Sync {
     fn requirements(&self) -> &'static [Requirement] {
         &[]
     }
+    /// What the format finds beyond [`Exporter::requirements`], located with
+    /// `sources`: records it will leave out, warnings about what it writes.
+    fn check(
+        &self,
+        _round: &Round,
+        _sources: &SourceMap,
+        _context: &ExportContext,
+    ) -> Vec<Diagnostic> {
+        Vec::new()
+    }
+
     /// Builds the files.
     fn export(
         &self,
@@ -66,7 +80,7 @@ pub trait Exporter: Sync {
 }
 
 /// Every output format, by `--to` name.
-pub static EXPORTERS: &[&dyn Exporter] = &[&json::CanonicalJson];
+pub static EXPORTERS: &[&dyn Exporter] = &[&json::CanonicalJson, &credential_xml::CredentialXml];
 
 /// The exporter with this `--to` name.
 pub fn exporter(name: &str) -> Option<&'static dyn Exporter> {
