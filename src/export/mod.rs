@@ -5,6 +5,7 @@
 //! is one module and one line. Exporters only build bytes; [`write_outputs`]
 //! puts them on disk safely.
 
+mod credential_jsonld;
 mod credential_xml;
 mod json;
 pub mod paths;
@@ -80,7 +81,11 @@ pub trait Exporter: Sync {
 }
 
 /// Every output format, by `--to` name.
-pub static EXPORTERS: &[&dyn Exporter] = &[&json::CanonicalJson, &credential_xml::CredentialXml];
+pub static EXPORTERS: &[&dyn Exporter] = &[
+    &json::CanonicalJson,
+    &credential_xml::CredentialXml,
+    &credential_jsonld::CredentialJsonLd,
+];
 
 /// The exporter with this `--to` name.
 pub fn exporter(name: &str) -> Option<&'static dyn Exporter> {

@@ -1,0 +1,299 @@
+//! Europass credentials: every XML produced from every fixture round is valid
+//! against the official XSD (checked by xmllint), every JSON-LD against the
+//! EBSI EDC JSON Schema; the same round gives the same bytes; and reading
+//! the credentials back gives the round they were written from.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use europass::export::{self, ExportContext, OutputFile};
+use europass::mapping::SourceMap;
+use europass::model::Round;
+use europass::pipeline::{self, Options};
+use europass::{Code, Diagnostic, Severity};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn schemas() -> PathBuf {
+    root().join("../shared/schemas")
+}
+
+/// Every fixture round: the demo, its variants and the credential fixtures.
+fn fixture_rounds() -> Vec<(String, Round)> {
+    let mut inputs: Vec<PathBuf> = vec![root().join("fixtures/demo/round.xlsx")];
+    for dir in ["fixtures/variants", "fixtures/credentials"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                !p.extension()
+                    .is_some_and(|e| e == "xml" || e == "jsonld" || e == "md")
+            })
+            .collect();
+        files.sort();
+        inputs.extend(files);
+    }
+    inputs
+        .into_iter()
+        .map(|p| {
+            let loaded = pipeline::load(std::slice::from_ref(&p), &Options::default());
+            assert!(
+                !loaded.round.learners.is_empty(),
+                "{} gave no learners",
+                p.display()
+            );
+            (p.display().to_string(), loaded.round)
+        })
+        .collect()
+}
+
+fn export(format: &str, round: &Round) -> Vec<OutputFile> {
+    export::exporter(format)
+        .unwrap()
+        .export(round, &ExportContext::default())
+        .unwrap()
+}
+
+fn check(format: &str, round: &Round) -> Vec<Diagnostic> {
+    export::exporter(format)
+        .unwrap()
+        .check(round, &SourceMap::default(), &ExportContext::default())
+}
+
+fn write_all(dir: &Path, files: &[OutputFile]) -> Vec<PathBuf> {
+    export::write_outputs(dir, files)
+        .unwrap()
+        .into_iter()
+        .map(PathBuf::from)
+        .collect()
+}
+
+/// Runs xmllint with the schema folder's catalog over `files`; panics with
+/// its output when a file is invalid, or when xmllint is missing.
+fn xmllint(files: &[PathBuf]) {
+    let dir = schemas().join("edci-credential-xml-v1.2");
+    let output = Command::new("xmllint")
+        .env("XML_CATALOG_FILES", dir.join("catalog.xml"))
+        .args(["--nonet", "--noout", "--schema"])
+        .arg(dir.join("genericschema_1.2.xsd"))
+        .args(files)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("xmllint is needed for this test (Debian: libxml2-utils; scripts/test installs it): {e}")
+        });
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let failed: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.ends_with(" validates") && !l.contains("Schemas parser warning"))
+        .collect();
+    assert!(
+        output.status.success() && failed.is_empty(),
+        "xmllint rejects credentials:\n{}",
+        failed.join("\n")
+    );
+    let validated = stderr.lines().filter(|l| l.ends_with(" validates")).count();
+    assert_eq!(validated, files.len(), "xmllint output:\n{stderr}");
+}
+
+struct FileRetriever;
+
+const SCHEMA_BASE: &str = "file:///ebsi-edc-json-schema/";
+
+impl jsonschema::Retrieve for FileRetriever {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        let path = uri
+            .as_str()
+            .strip_prefix(SCHEMA_BASE)
+            .ok_or_else(|| format!("no network access for {uri}"))?;
+        let text = std::fs::read_to_string(schemas().join("ebsi-edc-json-schema").join(path))?;
+        Ok(serde_json::from_str(&text)?)
+    }
+}
+
+fn edc_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(schemas().join("ebsi-edc-json-schema/schema.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    jsonschema::options()
+        .with_base_uri(format!("{SCHEMA_BASE}schema.json"))
+        .with_retriever(FileRetriever)
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
+}
+
+fn assert_valid_edc(validator: &jsonschema::Validator, name: &str, bytes: &[u8]) {
+    let doc: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .take(10)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{name} is not a valid EDC:\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn every_xml_from_every_fixture_round_validates_against_the_official_xsd() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (i, (name, round)) in fixture_rounds().iter().enumerate() {
+        let out = export("xml", round);
+        assert!(!out.is_empty(), "{name} gave no XML credential");
+        files.extend(write_all(&dir.path().join(i.to_string()), &out));
+    }
+    xmllint(&files);
+}
+
+#[test]
+fn every_jsonld_from_every_fixture_round_validates_against_the_edc_json_schema() {
+    let validator = edc_validator();
+    for (name, round) in fixture_rounds() {
+        let out = export("jsonld", &round);
+        assert!(!out.is_empty(), "{name} gave no JSON-LD credential");
+        for f in &out {
+            assert_valid_edc(
+                &validator,
+                &format!("{name} → {}", f.path.display()),
+                &f.bytes,
+            );
+        }
+    }
+}
+
+#[test]
+fn the_official_edc_samples_pass_the_validator_so_it_checks_what_it_should() {
+    let validator = edc_validator();
+    let sample =
+        schemas().join("ebsi-edc-json-schema/examples/Transcript of records - generic.json");
+    let bytes = std::fs::read(&sample).unwrap();
+    assert_valid_edc(&validator, "the EBSI sample", &bytes);
+    let mut broken: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    broken.as_object_mut().unwrap().remove("credentialSubject");
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn the_same_round_gives_byte_identical_credentials() {
+    let (_, round) = fixture_rounds().remove(0);
+    for format in ["xml", "jsonld"] {
+        let a = export(format, &round);
+        let mut shuffled = round.clone();
+        shuffled.learners.reverse();
+        shuffled.units.reverse();
+        shuffled.sort();
+        let b = export(format, &shuffled);
+        assert_eq!(a, b, "{format} output differs between runs");
+    }
+}
+
+#[test]
+fn file_names_are_per_learner_folder_and_numbered_from_the_second_mobility() {
+    let (_, mut round) = fixture_rounds().remove(0);
+    let first = round.mobilities[0].clone();
+    let mut second = first.clone();
+    second.id = format!("{}-later", first.id);
+    second.start = first.end.map(|d| d + chrono::Days::new(30));
+    second.end = first.end.map(|d| d + chrono::Days::new(60));
+    round.mobilities.push(second);
+    round.sort();
+    let paths: Vec<String> = export("xml", &round)
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    let folder = europass::export::paths::learner_folders(&round)[&first.learner].clone();
+    assert!(
+        paths.contains(&format!("{folder}/europass-mobility.xml")),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&format!("{folder}/europass-mobility-2.xml")),
+        "{paths:?}"
+    );
+}
+
+#[test]
+fn a_learner_without_an_assessment_gets_a_valid_activity_only_credential_and_a_warning() {
+    let (_, mut round) = fixture_rounds().remove(0);
+    let learner = round.learners[0].id.clone();
+    round.assessments.retain(|a| a.learner != learner);
+    for format in ["xml", "jsonld"] {
+        let warnings: Vec<Diagnostic> = check(format, &round)
+            .into_iter()
+            .filter(|d| d.code == Code::NoAssessmentYet)
+            .collect();
+        assert_eq!(warnings.len(), 1, "{format}: {warnings:?}");
+        assert_eq!(warnings[0].severity, Severity::Warning);
+    }
+    let folder = europass::export::paths::learner_folders(&round)[&learner].clone();
+    let xml = export("xml", &round);
+    let doc = xml
+        .iter()
+        .find(|f| f.path.starts_with(&folder))
+        .expect("the learner still gets a credential");
+    let text = String::from_utf8(doc.bytes.clone()).unwrap();
+    assert!(text.contains("<activity ") && !text.contains("<learningAchievement "));
+    let dir = tempfile::tempdir().unwrap();
+    xmllint(&write_all(dir.path(), std::slice::from_ref(doc)));
+    let validator = edc_validator();
+    let jsonld = export("jsonld", &round);
+    let doc = jsonld.iter().find(|f| f.path.starts_with(&folder)).unwrap();
+    assert_valid_edc(&validator, "activity-only credential", &doc.bytes);
+}
+
+#[test]
+fn a_record_missing_what_the_schema_needs_is_skipped_and_reported_never_written_invalid() {
+    let (_, mut round) = fixture_rounds().remove(0);
+    let learner = round.learners[0].id.clone();
+    round.learners[0].family_name.clear();
+    let host = round
+        .mobilities
+        .iter()
+        .find(|m| m.learner != learner)
+        .unwrap()
+        .host
+        .clone();
+    // The JSON-LD needs the host's country; the XML does not.
+    for o in round
+        .organisations
+        .iter_mut()
+        .filter(|o| Some(&o.id) == host.as_ref())
+    {
+        o.country = None;
+    }
+    let folder = europass::export::paths::learner_folders(&round)[&learner].clone();
+    for format in ["xml", "jsonld"] {
+        let out = export(format, &round);
+        assert!(
+            !out.iter().any(|f| f.path.starts_with(&folder)),
+            "{format}: a credential without the family name was written"
+        );
+        let skipped: Vec<Diagnostic> = check(format, &round)
+            .into_iter()
+            .filter(|d| d.code == Code::CredentialSkipped)
+            .collect();
+        assert!(skipped.iter().all(|d| d.severity == Severity::Error));
+        assert!(
+            skipped.iter().any(|d| d.message.contains("family names")),
+            "{format}: {skipped:?}"
+        );
+        let country_skips = skipped
+            .iter()
+            .filter(|d| d.message.contains("country of"))
+            .count();
+        if format == "jsonld" {
+            assert!(country_skips > 0, "{skipped:?}");
+        } else {
+            assert_eq!(country_skips, 0, "{skipped:?}");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    xmllint(&write_all(dir.path(), &export("xml", &round)));
+}
