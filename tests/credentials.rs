@@ -297,3 +297,217 @@ fn a_record_missing_what_the_schema_needs_is_skipped_and_reported_never_written_
     let dir = tempfile::tempdir().unwrap();
     xmllint(&write_all(dir.path(), &export("xml", &round)));
 }
+
+/// What a credential format carries of `original`, with each field it
+/// cannot carry taken out, and why.
+fn carried(original: &Round, format: &str) -> Round {
+    use europass::model::{ContactRole, CreditSystem};
+    let xml = format == "xml";
+    let mut r = original.clone();
+    // A credential describes one learner's mobility: agreements, memoranda
+    // and people who neither mentor nor assess are not part of it.
+    r.learning_agreements.clear();
+    r.memoranda.clear();
+    // Values the school typed without a canonical field stay in the round;
+    // a credential is issued to third parties and carries only what it defines.
+    for l in &mut r.learners {
+        l.unmapped.clear();
+        // The guardian signs the learning agreement; a credential names the learner only.
+        l.guardian = None;
+        // The XML's contact point needs an e-mail address before a phone or an address.
+        if xml && l.email.is_none() {
+            l.phone = None;
+            l.address = None;
+        }
+    }
+    for o in &mut r.organisations {
+        o.unmapped.clear();
+    }
+    for q in &mut r.qualifications {
+        q.unmapped.clear();
+        // Neither format can name a national framework level without the EU
+        // qualification register's concept for it, which is not known offline.
+        q.nqf_level = None;
+        // A qualification's country has no element in either format.
+        q.country = None;
+    }
+    for u in &mut r.units {
+        u.unmapped.clear();
+        u.nqf_level = None;
+        // The XML credit point schemes are ECTS and ECVET only.
+        if xml {
+            u.credit_points
+                .retain(|p| !matches!(p.system, CreditSystem::National(_)));
+        }
+    }
+    for q in &mut r.qualifications {
+        if xml {
+            q.credit_points
+                .retain(|p| !matches!(p.system, CreditSystem::National(_)));
+        }
+    }
+    for m in &mut r.mobilities {
+        m.unmapped.clear();
+        // The period's start and end are carried; the school's own count of weeks is not.
+        m.duration_weeks = None;
+        // The intermediary neither issues nor directs the learning.
+        m.intermediary = None;
+        // The XML schema's agents are organisations: the mentor is only a note for readers.
+        if xml {
+            m.mentor = None;
+        }
+    }
+    for a in &mut r.assessments {
+        a.unmapped.clear();
+        // Assessment of a single learning outcome has no place of its own.
+        a.outcome = None;
+        if xml {
+            // The assessor is a person, which the XML cannot name (a note for readers only);
+            // the XML achievement has no element for credits received.
+            a.assessor = None;
+            a.credit_points.clear();
+        }
+        // Pass or fail is read back from the grade on its scheme.
+        a.passed = a
+            .grade
+            .as_ref()
+            .and_then(|g| original.grading_scheme(&g.scheme))
+            .and_then(|s| a.grade.as_ref().and_then(|g| s.passes(&g.value)));
+    }
+    // People: only mentors and assessors appear, without their job titles
+    // (the ELM Person has no such field); in XML not at all.
+    let named: Vec<String> = r
+        .mobilities
+        .iter()
+        .filter_map(|m| m.mentor.clone())
+        .chain(r.assessments.iter().filter_map(|a| a.assessor.clone()))
+        .collect();
+    r.contacts.retain(|c| !xml && named.contains(&c.id));
+    for c in &mut r.contacts {
+        c.position = Default::default();
+        c.roles
+            .retain(|role| matches!(role, ContactRole::Mentor | ContactRole::Assessor));
+    }
+    // Grading schemes, qualifications and organisations appear where something uses them.
+    let used_schemes: Vec<String> = r
+        .assessments
+        .iter()
+        .flat_map(|a| a.grade.iter().chain(a.criteria.iter().map(|c| &c.value)))
+        .map(|g| g.scheme.clone())
+        .collect();
+    r.grading_schemes.retain(|s| used_schemes.contains(&s.id));
+    let used_quals: Vec<String> = r
+        .mobilities
+        .iter()
+        .filter_map(|m| m.qualification.clone())
+        .chain(r.units.iter().filter_map(|u| u.qualification.clone()))
+        .collect();
+    r.qualifications.retain(|q| used_quals.contains(&q.id));
+    r.sort();
+    r
+}
+
+/// Writes every credential of `round` in `format` and reads them back
+/// through the same path `europass convert FILE… --to json` takes.
+fn round_trip(round: &Round, format: &str) -> (Round, Vec<Diagnostic>) {
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_all(dir.path(), &export(format, round));
+    let loaded = pipeline::load(&files, &Options::default());
+    let problems = loaded
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity >= Severity::Warning)
+        .cloned()
+        .collect();
+    (loaded.round, problems)
+}
+
+fn assert_same(expected: &Round, got: &Round, what: &str) {
+    let e = serde_json::to_value(expected).unwrap();
+    let g = serde_json::to_value(got).unwrap();
+    if e != g {
+        for key in e.as_object().unwrap().keys() {
+            assert_eq!(
+                serde_json::to_string_pretty(&e[key]).unwrap(),
+                serde_json::to_string_pretty(&g[key]).unwrap(),
+                "{what}: {key} differ"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_demo_round_survives_xml_and_jsonld_round_trips() {
+    for (name, round) in fixture_rounds() {
+        for format in ["xml", "jsonld"] {
+            let (back, problems) = round_trip(&round, format);
+            assert!(problems.is_empty(), "{name} → {format}: {problems:#?}");
+            assert_same(
+                &carried(&round, format),
+                &back,
+                &format!("{name} → {format} → model"),
+            );
+        }
+    }
+}
+
+#[test]
+fn latvian_finnish_and_german_texts_survive_both_formats() {
+    let rounds = fixture_rounds();
+    let demo = &rounds[0].1;
+    let fi_de = &rounds
+        .iter()
+        .find(|(n, _)| n.ends_with("round-fi-de.json"))
+        .expect("the Finnish and German fixture")
+        .1;
+    for format in ["xml", "jsonld"] {
+        let files = export(format, demo);
+        let text = String::from_utf8(files[0].bytes.clone()).unwrap();
+        assert!(
+            text.contains("Transportlīdzekļu stabilitātes vadības sistēmas"),
+            "{format}"
+        );
+        let files = export(format, fi_de);
+        let all: String = files
+            .iter()
+            .map(|f| String::from_utf8(f.bytes.clone()).unwrap())
+            .collect();
+        for t in [
+            "Leipomotuotteiden valmistus",
+            "Herstellung von Backwaren",
+            "Hält Hygienevorschriften selbstständig ein",
+            "Käytännön näyttö",
+            "Väinö",
+            "Äijälä",
+            "Jörg Weiß",
+        ] {
+            assert!(all.contains(t), "{format} lacks {t}");
+        }
+        let (back, _) = round_trip(fi_de, format);
+        let unit = back.unit("L-104").unwrap();
+        assert_eq!(unit.title.get("fi"), Some("Leipomotuotteiden valmistus"));
+        assert_eq!(unit.title.get("de"), Some("Herstellung von Backwaren"));
+        assert_eq!(
+            unit.learning_outcomes[2].text.get("de"),
+            Some("Hält Hygienevorschriften selbstständig ein")
+        );
+    }
+}
+
+#[test]
+fn every_language_of_the_input_is_listed_and_carried() {
+    let fi_de = fixture_rounds()
+        .into_iter()
+        .find(|(n, _)| n.ends_with("round-fi-de.json"))
+        .unwrap()
+        .1;
+    let xml = String::from_utf8(export("xml", &fi_de)[0].bytes.clone()).unwrap();
+    for lang in ["fi", "de", "en"] {
+        assert!(
+            xml.contains(&format!("<language>{lang}</language>")),
+            "{lang}"
+        );
+        assert!(xml.contains(&format!("lang=\"{lang}\"")), "{lang}");
+    }
+}

@@ -28,21 +28,23 @@ pub(crate) fn merge_round(
         assessments,
         grading_schemes,
     } = other;
-    merge_list(
+    merge_list_with(
         &mut round.organisations,
         organisations,
         |r| r.id.clone(),
         "organisation",
         file,
         diags,
+        union_roles(|o: &mut crate::model::Organisation| &mut o.roles),
     );
-    merge_list(
+    merge_list_with(
         &mut round.contacts,
         contacts,
         |r| r.id.clone(),
         "contact",
         file,
         diags,
+        union_roles(|c: &mut crate::model::ContactPerson| &mut c.roles),
     );
     merge_list(
         &mut round.qualifications,
@@ -118,6 +120,38 @@ fn merge_list<T: PartialEq + Serialize>(
     file: &str,
     diags: &mut Vec<Diagnostic>,
 ) {
+    merge_list_with(into, more, id, what, file, diags, |_, _| false);
+}
+
+/// Records that differ only in the roles they play are one record playing
+/// every role: a school is the sender in its own credentials and the host in
+/// a partner's; a person mentors one learner and also assesses another.
+fn union_roles<R: Ord + Clone, T: Clone + PartialEq>(
+    roles: impl Fn(&mut T) -> &mut std::collections::BTreeSet<R>,
+) -> impl Fn(&mut T, &T) -> bool {
+    move |old: &mut T, new: &T| {
+        let mut a = old.clone();
+        let mut b = new.clone();
+        let extra = roles(&mut b).clone();
+        roles(&mut a).clear();
+        roles(&mut b).clear();
+        if a != b {
+            return false;
+        }
+        roles(old).extend(extra);
+        true
+    }
+}
+
+fn merge_list_with<T: PartialEq + Serialize>(
+    into: &mut Vec<T>,
+    more: Vec<T>,
+    id: impl Fn(&T) -> String,
+    what: &str,
+    file: &str,
+    diags: &mut Vec<Diagnostic>,
+    combine: impl Fn(&mut T, &T) -> bool,
+) {
     let mut index: HashMap<String, usize> =
         into.iter().enumerate().map(|(i, r)| (id(r), i)).collect();
     for record in more {
@@ -128,6 +162,7 @@ fn merge_list<T: PartialEq + Serialize>(
                 into.push(record);
             }
             Some(&i) if into[i] == record => {}
+            Some(&i) if combine(&mut into[i], &record) => {}
             Some(_) => {
                 let mut location = Location::file(file);
                 location.record = Some(format!("{what} {key}"));
