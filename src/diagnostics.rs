@@ -198,6 +198,8 @@ codes! {
     LanguageNotWritten = "language-not-written",
     /// A credential read back holds something europass cannot use; it was left out.
     CredentialContentSkipped = "credential-content-skipped",
+    /// A signed credential was read without checking its signature.
+    SignatureNotVerified = "signature-not-verified",
 }
 
 impl fmt::Display for Code {

@@ -511,3 +511,121 @@ fn every_language_of_the_input_is_listed_and_carried() {
         assert!(xml.contains(&format!("lang=\"{lang}\"")), "{lang}");
     }
 }
+
+fn read(name: &str, bytes: &[u8]) -> Result<Round, europass::import::ImportError> {
+    match europass::import::read_file(name, bytes, &Default::default())? {
+        (europass::import::Content::Round(r), _) => Ok(*r),
+        (europass::import::Content::Table(_), _) => panic!("{name} was read as a table"),
+    }
+}
+
+#[test]
+fn an_xml_document_in_another_namespace_or_not_a_credential_is_refused_clearly() {
+    let (_, round) = fixture_rounds().remove(0);
+    let xml = String::from_utf8(export("xml", &round)[0].bytes.clone()).unwrap();
+    let wrong_ns = xml.replace(
+        "xmlns=\"http://data.europa.eu/snb\"",
+        "xmlns=\"http://example.org/not-europass\"",
+    );
+    let e = read("wrong.xml", wrong_ns.as_bytes()).unwrap_err();
+    assert_eq!(e.code(), Code::WrongFileType);
+    assert!(
+        e.to_string()
+            .contains("wrong namespace (http://example.org/not-europass)"),
+        "{e}"
+    );
+    let e = read("cv.xml", b"<?xml version=\"1.0\"?><SkillsPassport xmlns=\"http://europass.cedefop.europa.eu/Europass\"/>").unwrap_err();
+    assert_eq!(e.code(), Code::WrongFileType);
+    assert!(e.to_string().contains("<SkillsPassport>"), "{e}");
+    assert!(e.hint().contains("Europass credential"));
+}
+
+#[test]
+fn xml_with_a_doctype_or_external_entities_is_refused_without_resolving_anything() {
+    let secret = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret.path(), "SECRET").unwrap();
+    let xxe = format!(
+        "<?xml version=\"1.0\"?><!DOCTYPE europassCredential [<!ENTITY x SYSTEM \"file://{}\">]><europassCredential xmlns=\"http://data.europa.eu/snb\">&x;</europassCredential>",
+        secret.path().display()
+    );
+    let e = read("xxe.xml", xxe.as_bytes()).unwrap_err();
+    assert_eq!(e.code(), Code::UnsupportedFormat);
+    assert!(e.to_string().contains("DOCTYPE"), "{e}");
+    assert!(!format!("{e} {}", e.hint()).contains("SECRET"));
+    let undefined =
+        "<europassCredential xmlns=\"http://data.europa.eu/snb\">&x;</europassCredential>";
+    let e = read("entity.xml", undefined.as_bytes()).unwrap_err();
+    assert_eq!(e.code(), Code::CorruptFile);
+    assert!(e.to_string().contains("&x;"), "{e}");
+}
+
+#[test]
+fn json_that_is_not_a_european_digital_credential_is_refused_clearly() {
+    let e = read("vc.jsonld", br#"{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential","UniversityDegreeCredential"]}"#).unwrap_err();
+    assert_eq!(e.code(), Code::WrongFileType);
+    assert!(
+        e.to_string().contains("not a European Digital Credential"),
+        "{e}"
+    );
+    let e = read(
+        "other.jsonld",
+        br#"{"@context":"https://schema.org","type":"Person"}"#,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("not a verifiable credential"), "{e}");
+}
+
+#[test]
+fn credentials_issued_by_other_tools_in_the_same_schemas_are_read() {
+    let s = schemas();
+    let xml =
+        std::fs::read(s.join("edci-credential-xml-v1.2/examples/EDC_SampleACT_AA.xml")).unwrap();
+    let round = read("sample.xml", &xml).unwrap();
+    assert_eq!(round.learners[0].family_name, "Andromeda");
+    assert_eq!(
+        round.learners[0].nationality.as_ref().unwrap().as_str(),
+        "IT"
+    );
+    assert_eq!(round.mobilities[0].start.unwrap().to_string(), "2021-12-21");
+    let jsonld =
+        std::fs::read(s.join("elm-v3-edc-jsonld/examples/Sample-MC-Annex1-unsigned.jsonld"))
+            .unwrap();
+    let round = read("sample.jsonld", &jsonld).unwrap();
+    assert_eq!(round.units.len(), 1);
+    assert_eq!(round.assessments[0].grade.as_ref().unwrap().value, "Pass");
+    // Signed as the EDC issuer signs (a JWS around the credential): read, signature not checked.
+    let signed =
+        std::fs::read(s.join("elm-v3-edc-jsonld/examples/Sample-MC-Annex1-signed.jsonld")).unwrap();
+    let (content, notes) =
+        europass::import::read_file("signed.jsonld", &signed, &Default::default()).unwrap();
+    let europass::import::Content::Round(round) = content else {
+        panic!()
+    };
+    assert_eq!(round.learners[0].family_name, "Andromeda");
+    assert!(notes.iter().any(|d| d.code == Code::SignatureNotVerified));
+}
+
+#[test]
+fn convert_reads_xml_and_jsonld_credentials_back_into_round_json() {
+    let (_, round) = fixture_rounds().remove(0);
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = write_all(&dir.path().join("x"), &export("xml", &round)[..1]);
+    files.extend(write_all(
+        &dir.path().join("j"),
+        &export("jsonld", &round)[1..2],
+    ));
+    let out = dir.path().join("out");
+    assert_cmd::Command::cargo_bin("europass")
+        .unwrap()
+        .arg("convert")
+        .args(&files)
+        .arg("--out")
+        .arg(&out)
+        .args(["--to", "json"])
+        .assert()
+        .success();
+    let back: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("round.json")).unwrap()).unwrap();
+    assert_eq!(back["learners"].as_array().unwrap().len(), 2);
+    assert_eq!(back["format"], "europass-round");
+}
