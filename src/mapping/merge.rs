@@ -178,3 +178,48 @@ fn merge_list_with<T: PartialEq + Serialize>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ContactPerson, ContactRole, Organisation, OrganisationRole};
+
+    #[test]
+    fn records_differing_only_in_roles_merge_into_one_playing_both() {
+        let org = |role| Organisation {
+            id: "school".into(),
+            roles: [role].into_iter().collect(),
+            ..Organisation::default()
+        };
+        let person = |role| ContactPerson {
+            id: "host/anna".into(),
+            name: "Anna".into(),
+            roles: [role].into_iter().collect(),
+            ..ContactPerson::default()
+        };
+        let mut round = Round {
+            organisations: vec![org(OrganisationRole::Sending)],
+            contacts: vec![person(ContactRole::Mentor)],
+            ..Round::default()
+        };
+        let other = Round {
+            organisations: vec![org(OrganisationRole::Host)],
+            contacts: vec![person(ContactRole::Assessor)],
+            ..Round::default()
+        };
+        let mut diags = Vec::new();
+        merge_round(&mut round, other, "b.jsonld", &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(round.organisations[0].roles.len(), 2);
+        assert_eq!(round.contacts[0].roles.len(), 2);
+
+        let mut renamed = person(ContactRole::Mentor);
+        renamed.name = "Anna Bērziņa".into();
+        let other = Round {
+            contacts: vec![renamed],
+            ..Round::default()
+        };
+        merge_round(&mut round, other, "c.jsonld", &mut diags);
+        assert_eq!(diags.len(), 1, "a different name is still a conflict");
+    }
+}
