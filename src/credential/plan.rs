@@ -8,7 +8,7 @@
 //! same thing; and both report the same way when a mobility cannot give a
 //! valid document (it is skipped, never written half-valid).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
@@ -175,11 +175,29 @@ pub fn plan<'r>(
     }
 
     let results = results_by_mobility(round, &by_learner);
+    // Look-ups by id: a round of thousands of learners would otherwise scan
+    // its lists once per credential.
+    let learners: HashMap<&str, &Learner> =
+        round.learners.iter().map(|l| (l.id.as_str(), l)).collect();
+    let units_by_id: HashMap<&str, &Unit> =
+        round.units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let orgs: HashMap<&str, &Organisation> = round
+        .organisations
+        .iter()
+        .map(|o| (o.id.as_str(), o))
+        .collect();
+    let contacts: HashMap<&str, &ContactPerson> =
+        round.contacts.iter().map(|c| (c.id.as_str(), c)).collect();
+    let quals: HashMap<&str, &Qualification> = round
+        .qualifications
+        .iter()
+        .map(|q| (q.id.as_str(), q))
+        .collect();
 
     for m in &round.mobilities {
         let location = sources.locate(&RecordRef::Mobility(m.id.clone()), None);
         let mut missing: Vec<String> = Vec::new();
-        let learner = round.learner(&m.learner);
+        let learner = learners.get(m.learner.as_str()).copied();
         match learner {
             None => missing.push(format!("the learner {} is not in the round", m.learner)),
             Some(l) => {
@@ -191,8 +209,8 @@ pub fn plan<'r>(
         if m.start.is_none() || m.end.is_none() {
             missing.push("the mobility's start and end dates".into());
         }
-        let issuer = m.sending.as_deref().and_then(|id| round.organisation(id));
-        let host = m.host.as_deref().and_then(|id| round.organisation(id));
+        let issuer = m.sending.as_deref().and_then(|id| orgs.get(id).copied());
+        let host = m.host.as_deref().and_then(|id| orgs.get(id).copied());
         if issuer.is_none() {
             missing.push("the sending organisation (it issues the credential)".into());
         }
@@ -212,7 +230,7 @@ pub fn plan<'r>(
             if !seen.insert(unit_id) {
                 continue;
             }
-            let Some(unit) = round.unit(unit_id) else {
+            let Some(unit) = units_by_id.get(unit_id).copied() else {
                 missing.push(format!("unit {unit_id}, which the round does not describe"));
                 continue;
             };
@@ -222,7 +240,7 @@ pub fn plan<'r>(
             let result = mine.iter().copied().find(|r| r.unit == unit_id);
             let assessor = result
                 .and_then(|r| r.assessor.as_deref())
-                .and_then(|id| round.contacts.iter().find(|c| c.id == id));
+                .and_then(|id| contacts.get(id).copied());
             units.push(UnitEntry {
                 unit,
                 result,
@@ -264,21 +282,18 @@ pub fn plan<'r>(
             host.expect("checked"),
         );
 
-        let mentor = m
-            .mentor
-            .as_deref()
-            .and_then(|id| round.contacts.iter().find(|c| c.id == id));
+        let mentor = m.mentor.as_deref().and_then(|id| contacts.get(id).copied());
         let qualification = m
             .qualification
             .as_deref()
-            .and_then(|id| round.qualifications.iter().find(|q| q.id == id));
+            .and_then(|id| quals.get(id).copied());
         let mut qualifications: Vec<&Qualification> = qualification.into_iter().collect();
         for u in &units {
             if let Some(q) = u
                 .unit
                 .qualification
                 .as_deref()
-                .and_then(|id| round.qualifications.iter().find(|q| q.id == id))
+                .and_then(|id| quals.get(id).copied())
                 && !qualifications.iter().any(|x| x.id == q.id)
             {
                 qualifications.push(q);
@@ -292,7 +307,7 @@ pub fn plan<'r>(
             if let Some(o) = u
                 .assessor
                 .and_then(|a| a.organisation.as_deref())
-                .and_then(|id| round.organisation(id))
+                .and_then(|id| orgs.get(id).copied())
                 && !organisations.iter().any(|x| x.id == o.id)
             {
                 organisations.push(o);
@@ -465,12 +480,17 @@ fn results_by_mobility<'r>(
     by_learner: &BTreeMap<&str, Vec<&'r Mobility>>,
 ) -> BTreeMap<&'r str, Vec<&'r AssessmentResult>> {
     let mut out: BTreeMap<&str, Vec<&AssessmentResult>> = BTreeMap::new();
+    let mobilities: HashMap<&str, &Mobility> = round
+        .mobilities
+        .iter()
+        .map(|m| (m.id.as_str(), m))
+        .collect();
     for r in &round.assessments {
         let mobility = match r.mobility.as_deref() {
-            Some(id) => round.mobilities.iter().find(|m| m.id == id),
+            Some(id) => mobilities.get(id).copied(),
             None => by_learner.get(r.learner.as_str()).and_then(|list| {
                 list.iter()
-                    .find(|m| m.units.iter().any(|u| *u == r.unit))
+                    .find(|m| m.units.contains(&r.unit))
                     .or_else(|| list.last())
                     .copied()
             }),

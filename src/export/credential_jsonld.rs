@@ -20,6 +20,8 @@ use crate::model::{
     MultilingualText, Organisation, Qualification, RegistrationScheme, Round, Unit,
 };
 
+use rayon::prelude::*;
+
 mod display;
 mod json;
 
@@ -65,7 +67,7 @@ impl Exporter for CredentialJsonLd {
     ) -> Result<Vec<OutputFile>, ExportError> {
         let (credentials, _) = plan(round, &SourceMap::default(), FORMAT, &context.languages);
         Ok(credentials
-            .iter()
+            .par_iter()
             .map(|c| OutputFile {
                 path: c.path.clone().into(),
                 bytes: write(c),
@@ -82,7 +84,7 @@ fn date_time(date: chrono::NaiveDate) -> J {
 fn lang_map(c: &Credential<'_>, t: &MultilingualText) -> J {
     J::O(
         c.texts(t)
-            .map(|(l, text)| (l.to_string(), J::s(text)))
+            .map(|(l, text)| (std::borrow::Cow::Owned(l.to_string()), J::s(text)))
             .collect(),
     )
 }
@@ -91,22 +93,25 @@ fn lang_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> J {
     J::O(
         pairs
             .into_iter()
-            .map(|(l, t)| (l.to_string(), J::s(t)))
+            .map(|(l, t)| (std::borrow::Cow::Owned(l.to_string()), J::s(t)))
             .collect(),
     )
 }
 
 fn one(lang: &str, text: &str) -> J {
-    J::obj([(lang, J::s(text))])
+    J::O(vec![(
+        std::borrow::Cow::Owned(lang.to_string()),
+        J::s(text),
+    )])
 }
 
 fn concept(id: &str, scheme: &str, label: &str, notation: Option<&str>) -> J {
     let mut o = J::obj([
         ("id", J::s(id)),
-        ("type", J::s("Concept")),
+        ("type", J::st("Concept")),
         (
             "inScheme",
-            J::obj([("id", J::s(scheme)), ("type", J::s("ConceptScheme"))]),
+            J::obj([("id", J::s(scheme)), ("type", J::st("ConceptScheme"))]),
         ),
         ("prefLabel", one("en", label)),
     ]);
@@ -137,7 +142,7 @@ fn language(tag: &str) -> Option<J> {
 
 fn identifier(scheme: &str, scheme_name: &str, value: &str) -> J {
     J::obj([
-        ("type", J::s("Identifier")),
+        ("type", J::st("Identifier")),
         ("notation", J::s(value)),
         ("schemeName", J::s(scheme_name)),
         ("schemeId", J::s(scheme)),
@@ -145,12 +150,12 @@ fn identifier(scheme: &str, scheme_name: &str, value: &str) -> J {
 }
 
 fn note<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, topic: Option<NoteTopic>) -> J {
-    let mut o = J::obj([("type", J::s("Note")), ("noteLiteral", lang_pairs(pairs))]);
+    let mut o = J::obj([("type", J::st("Note")), ("noteLiteral", lang_pairs(pairs))]);
     if let Some(t) = topic {
         o.push(
             "subject",
             J::obj([
-                ("type", J::s("Concept")),
+                ("type", J::st("Concept")),
                 ("prefLabel", one("en", t.label())),
             ]),
         );
@@ -174,14 +179,14 @@ fn contact_point(
     phone: Option<&str>,
     address: Option<(&str, &str)>,
 ) -> Option<J> {
-    let mut o = J::obj([("type", J::s("ContactPoint"))]);
+    let mut o = J::obj([("type", J::st("ContactPoint"))]);
     if let Some((text, alpha2)) = address
         && let Some(country) = country(alpha2)
     {
         o.push(
             "address",
             J::A(vec![J::obj([
-                ("type", J::s("Address")),
+                ("type", J::st("Address")),
                 ("countryCode", country),
                 ("fullAddress", note([(c.primary.as_str(), text)], None)),
             ])]),
@@ -191,7 +196,7 @@ fn contact_point(
         o.push(
             "phone",
             J::A(vec![J::obj([
-                ("type", J::s("Phone")),
+                ("type", J::st("Phone")),
                 ("phoneNumber", J::s(p)),
             ])]),
         );
@@ -201,7 +206,7 @@ fn contact_point(
             "emailAddress",
             J::A(vec![J::obj([
                 ("id", J::s(format!("mailto:{}", e.trim()))),
-                ("type", J::s("Mailbox")),
+                ("type", J::st("Mailbox")),
             ])]),
         );
     }
@@ -219,7 +224,7 @@ fn registration_scheme(s: &RegistrationScheme) -> (&'static str, &'static str) {
 fn organisation(c: &Credential<'_>, o: &Organisation) -> J {
     let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::Organisation, &o.id))),
-        ("type", J::s("Organisation")),
+        ("type", J::st("Organisation")),
     ]);
     let mut ids = vec![identifier(
         vocab::SCHEME_RECORD,
@@ -246,7 +251,7 @@ fn organisation(c: &Credential<'_>, o: &Organisation) -> J {
         out.push(
             "registration",
             J::obj([
-                ("type", J::s("LegalIdentifier")),
+                ("type", J::st("LegalIdentifier")),
                 ("notation", J::s(&r.value)),
                 ("schemeName", J::s(name)),
                 ("schemeId", J::s(scheme)),
@@ -268,7 +273,7 @@ fn organisation(c: &Credential<'_>, o: &Organisation) -> J {
         out.push(
             "homepage",
             J::A(vec![J::obj([
-                ("type", J::s("WebResource")),
+                ("type", J::st("WebResource")),
                 ("contentURL", J::s(url)),
             ])]),
         );
@@ -277,7 +282,7 @@ fn organisation(c: &Credential<'_>, o: &Organisation) -> J {
         out.push("contactPoint", J::A(vec![cp]));
     }
     if let Some(country) = country(alpha2) {
-        let mut address = J::obj([("type", J::s("Address")), ("countryCode", country)]);
+        let mut address = J::obj([("type", J::st("Address")), ("countryCode", country)]);
         if let Some(a) = &o.address {
             address.push(
                 "fullAddress",
@@ -288,7 +293,7 @@ fn organisation(c: &Credential<'_>, o: &Organisation) -> J {
             "location",
             J::A(vec![J::obj([
                 ("id", J::s(c.ids.urn(Kind::Location, &o.id))),
-                ("type", J::s("Location")),
+                ("type", J::st("Location")),
                 ("address", J::A(vec![address])),
             ])]),
         );
@@ -299,7 +304,7 @@ fn organisation(c: &Credential<'_>, o: &Organisation) -> J {
 fn contact(c: &Credential<'_>, p: &ContactPerson) -> J {
     let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::Contact, &p.id))),
-        ("type", J::s("Person")),
+        ("type", J::st("Person")),
         (
             "identifier",
             J::A(vec![identifier(
@@ -327,7 +332,7 @@ fn reference(id: String) -> J {
 fn awarded_by(c: &Credential<'_>) -> J {
     J::obj([
         ("id", J::s(c.ids.urn(Kind::AwardingProcess, &c.mobility.id))),
-        ("type", J::s("AwardingProcess")),
+        ("type", J::st("AwardingProcess")),
         // The issuer is written in full once, as the credential's issuer;
         // everywhere else a node reference names it.
         (
@@ -355,7 +360,7 @@ fn credit_points(points: &[CreditPoints]) -> Option<J> {
                         unreachable!("ECVET and ECTS have concepts")
                     };
                     J::obj([
-                        ("type", J::s("Concept")),
+                        ("type", J::st("Concept")),
                         (
                             "prefLabel",
                             one("en", &vocab::credit_system_label(&p.system)),
@@ -365,7 +370,7 @@ fn credit_points(points: &[CreditPoints]) -> Option<J> {
                 }
             };
             J::obj([
-                ("type", J::s("CreditPoint")),
+                ("type", J::st("CreditPoint")),
                 ("framework", framework),
                 ("point", J::s(decimal(p.value))),
             ])
@@ -387,7 +392,7 @@ fn eqf(level: crate::model::EqfLevel) -> J {
 fn qualification(c: &Credential<'_>, q: &Qualification) -> J {
     let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::Qualification, &q.id))),
-        ("type", J::s("Qualification")),
+        ("type", J::st("Qualification")),
         (
             "identifier",
             match &q.code {
@@ -422,7 +427,7 @@ fn title_map(c: &Credential<'_>, t: &MultilingualText, fallback: &str) -> J {
 fn unit_spec(c: &Credential<'_>, u: &Unit, full: bool) -> J {
     let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::LearningSpecification, &u.id))),
-        ("type", J::s("LearningAchievementSpecification")),
+        ("type", J::st("LearningAchievementSpecification")),
     ]);
     if !full {
         out.push("title", title_map(c, &u.title, &u.id));
@@ -461,7 +466,7 @@ fn unit_spec(c: &Credential<'_>, u: &Unit, full: bool) -> J {
             .map(|o| {
                 let mut lo = J::obj([
                     ("id", J::s(c.ids.urn(Kind::LearningOutcome, &o.id))),
-                    ("type", J::s("LearningOutcome")),
+                    ("type", J::st("LearningOutcome")),
                     (
                         "identifier",
                         identifier(vocab::SCHEME_RECORD, "europass record id", &o.id),
@@ -486,7 +491,10 @@ fn unit_spec(c: &Credential<'_>, u: &Unit, full: bool) -> J {
                 if let Some(uri) = o.esco_uri.as_deref().filter(|u| u.starts_with("http")) {
                     lo.push(
                         "relatedESCOSkill",
-                        J::A(vec![J::obj([("id", J::s(uri)), ("type", J::s("Concept"))])]),
+                        J::A(vec![J::obj([
+                            ("id", J::s(uri)),
+                            ("type", J::st("Concept")),
+                        ])]),
                     );
                 }
                 lo
@@ -504,11 +512,21 @@ fn unit_spec(c: &Credential<'_>, u: &Unit, full: bool) -> J {
     out
 }
 
-fn grading_scheme(c: &Credential<'_>, s: &GradingScheme) -> J {
+/// A grading scheme: in full the first time a credential names it
+/// (`seen` records which were), by id and title after that.
+fn grading_scheme(c: &Credential<'_>, s: &GradingScheme, seen: &mut Vec<String>) -> J {
+    if seen.contains(&s.id) {
+        return J::obj([
+            ("id", J::s(c.ids.urn(Kind::GradingScheme, &s.id))),
+            ("type", J::st("GradingScheme")),
+            ("title", title_map(c, &s.name, &s.id)),
+        ]);
+    }
+    seen.push(s.id.clone());
     let definition = serde_json::to_string(s).expect("a grading scheme serialises");
     J::obj([
         ("id", J::s(c.ids.urn(Kind::GradingScheme, &s.id))),
-        ("type", J::s("GradingScheme")),
+        ("type", J::st("GradingScheme")),
         (
             "identifier",
             J::A(vec![
@@ -527,7 +545,7 @@ fn grading_scheme(c: &Credential<'_>, s: &GradingScheme) -> J {
 
 fn grade_node(c: &Credential<'_>, value: &str) -> J {
     J::obj([
-        ("type", J::s("Note")),
+        ("type", J::st("Note")),
         ("noteLiteral", one(&c.primary, value)),
     ])
 }
@@ -537,10 +555,11 @@ fn assessment(
     entry: &UnitEntry<'_>,
     r: &AssessmentResult,
     assessor_in_full: bool,
+    seen: &mut Vec<String>,
 ) -> J {
     let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::Assessment, &r.id))),
-        ("type", J::s("LearningAssessment")),
+        ("type", J::st("LearningAssessment")),
         (
             "identifier",
             J::A(vec![identifier(
@@ -588,7 +607,7 @@ fn assessment(
     out.push("assessedBy", J::A(vec![assessed_by]));
     let mut spec = J::obj([
         ("id", J::s(c.ids.urn(Kind::AssessmentSpecification, &r.id))),
-        ("type", J::s("LearningAssessmentSpecification")),
+        ("type", J::st("LearningAssessmentSpecification")),
         (
             "title",
             lang_pairs(titles.iter().map(|(l, t)| (*l, t.as_str()))),
@@ -598,7 +617,7 @@ fn assessment(
         spec.push("description", lang_map(c, &r.method));
     }
     if let Some(s) = scheme.and_then(|s| c.scheme(s)) {
-        spec.push("gradingScheme", grading_scheme(c, s));
+        spec.push("gradingScheme", grading_scheme(c, s, seen));
     }
     out.push("specifiedBy", J::A(vec![spec]));
     if !r.criteria.is_empty() {
@@ -611,15 +630,15 @@ fn assessment(
                 let title = title_map(c, &rating.criterion, &key);
                 let mut spec = J::obj([
                     ("id", J::s(c.ids.urn(Kind::AssessmentSpecification, &key))),
-                    ("type", J::s("LearningAssessmentSpecification")),
+                    ("type", J::st("LearningAssessmentSpecification")),
                     ("title", title.clone()),
                 ]);
                 if let Some(s) = c.scheme(&rating.value.scheme) {
-                    spec.push("gradingScheme", grading_scheme(c, s));
+                    spec.push("gradingScheme", grading_scheme(c, s, seen));
                 }
                 J::obj([
                     ("id", J::s(c.ids.urn(Kind::Assessment, &key))),
-                    ("type", J::s("LearningAssessment")),
+                    ("type", J::st("LearningAssessment")),
                     ("title", title),
                     ("grade", grade_node(c, &rating.value.value)),
                     ("awardedBy", awarded_by(c)),
@@ -637,11 +656,12 @@ fn achievement(
     entry: &UnitEntry<'_>,
     r: &AssessmentResult,
     assessor_in_full: bool,
+    seen: &mut Vec<String>,
 ) -> J {
     let u = entry.unit;
     let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::Achievement, &r.id))),
-        ("type", J::s("LearningAchievement")),
+        ("type", J::st("LearningAchievement")),
         (
             "identifier",
             identifier(vocab::SCHEME_RECORD, "europass record id", &r.id),
@@ -669,7 +689,7 @@ fn achievement(
     }
     out.push(
         "provenBy",
-        J::A(vec![assessment(c, entry, r, assessor_in_full)]),
+        J::A(vec![assessment(c, entry, r, assessor_in_full, seen)]),
     );
     out.push("specifiedBy", unit_spec(c, u, true));
     out
@@ -699,7 +719,7 @@ fn activity(c: &Credential<'_>) -> J {
     }
     let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::Activity, &m.id))),
-        ("type", J::s("LearningActivity")),
+        ("type", J::st("LearningActivity")),
         ("identifier", J::A(ids)),
         (
             "title",
@@ -709,7 +729,7 @@ fn activity(c: &Credential<'_>) -> J {
     if !m.tasks.is_empty() {
         out.push("description", lang_map(c, &m.tasks));
     }
-    let mut period = J::obj([("type", J::s("PeriodOfTime"))]);
+    let mut period = J::obj([("type", J::st("PeriodOfTime"))]);
     if let Some(s) = m.start {
         period.push("startDate", date_time(s));
     }
@@ -718,7 +738,7 @@ fn activity(c: &Credential<'_>) -> J {
     }
     out.push("temporal", J::A(vec![period]));
     if let Some(country) = c.host.country.as_ref().and_then(|k| country(k.as_str())) {
-        let mut address = J::obj([("type", J::s("Address")), ("countryCode", country)]);
+        let mut address = J::obj([("type", J::st("Address")), ("countryCode", country)]);
         if let Some(a) = &c.host.address {
             address.push(
                 "fullAddress",
@@ -732,7 +752,7 @@ fn activity(c: &Credential<'_>) -> J {
                     "id",
                     J::s(c.ids.urn(Kind::Location, &format!("{}/activity", m.id))),
                 ),
-                ("type", J::s("Location")),
+                ("type", J::st("Location")),
                 ("address", J::A(vec![address])),
             ])]),
         );
@@ -749,7 +769,7 @@ fn activity(c: &Credential<'_>) -> J {
     out.push("awardedBy", awarded_by(c));
     let mut spec = J::obj([
         ("id", J::s(c.ids.urn(Kind::ActivitySpecification, &m.id))),
-        ("type", J::s("LearningActivitySpecification")),
+        ("type", J::st("LearningActivitySpecification")),
         (
             "title",
             lang_pairs(labels.iter().map(|(l, t)| (*l, t.activity))),
@@ -805,14 +825,14 @@ fn subject(c: &Credential<'_>) -> J {
     }
     let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::Person, &l.id))),
-        ("type", J::s("Person")),
+        ("type", J::st("Person")),
         ("identifier", J::A(ids)),
     ]);
     if let (Some(id), Some(spatial)) = (&l.national_id, jurisdiction) {
         out.push(
             "nationalID",
             J::obj([
-                ("type", J::s("LegalIdentifier")),
+                ("type", J::st("LegalIdentifier")),
                 ("notation", J::s(id)),
                 ("spatial", spatial),
             ]),
@@ -854,6 +874,7 @@ fn subject(c: &Credential<'_>) -> J {
     // Each person is written in full once (the mentor in the activity),
     // and referred to by id after that.
     let mut written: Vec<&str> = c.mentor.iter().map(|m| m.id.as_str()).collect();
+    let mut schemes = Vec::new();
     for (entry, r) in c.assessed() {
         let in_full = entry
             .assessor
@@ -861,7 +882,7 @@ fn subject(c: &Credential<'_>) -> J {
         if let Some(a) = entry.assessor {
             written.push(&a.id);
         }
-        claims.push(achievement(c, entry, r, in_full));
+        claims.push(achievement(c, entry, r, in_full, &mut schemes));
     }
     out.push("hasClaim", J::A(claims));
     out
@@ -874,27 +895,27 @@ pub fn write(c: &Credential<'_>) -> Vec<u8> {
     let doc = J::obj([
         (
             "@context",
-            J::A(vec![J::s(vocab::VC2_CONTEXT), J::s(vocab::EDC_CONTEXT)]),
+            J::A(vec![J::st(vocab::VC2_CONTEXT), J::st(vocab::EDC_CONTEXT)]),
         ),
         ("id", J::s(c.ids.urn(Kind::Credential, &c.mobility.id))),
         (
             "type",
             J::A(vec![
-                J::s("VerifiableCredential"),
-                J::s("VerifiableAttestation"),
-                J::s("EuropeanDigitalCredential"),
+                J::st("VerifiableCredential"),
+                J::st("VerifiableAttestation"),
+                J::st("EuropeanDigitalCredential"),
             ]),
         ),
         (
             "credentialSchema",
             J::A(vec![
                 J::obj([
-                    ("id", J::s(vocab::EDC_SHACL)),
-                    ("type", J::s("ShaclValidator2017")),
+                    ("id", J::st(vocab::EDC_SHACL)),
+                    ("type", J::st("ShaclValidator2017")),
                 ]),
                 J::obj([
-                    ("id", J::s(vocab::EDC_JSON_SCHEMA)),
-                    ("type", J::s("JsonSchema")),
+                    ("id", J::st(vocab::EDC_JSON_SCHEMA)),
+                    ("type", J::st("JsonSchema")),
                 ]),
             ]),
         ),

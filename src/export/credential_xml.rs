@@ -9,6 +9,7 @@
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use rayon::prelude::*;
 
 use super::{ExportContext, ExportError, Exporter, OutputFile};
 use crate::check::Requirement;
@@ -70,7 +71,7 @@ impl Exporter for CredentialXml {
     ) -> Result<Vec<OutputFile>, ExportError> {
         let (credentials, _) = plan(round, &SourceMap::default(), FORMAT, &context.languages);
         Ok(credentials
-            .iter()
+            .par_iter()
             .map(|c| OutputFile {
                 path: c.path.clone().into(),
                 bytes: write(c),
@@ -87,19 +88,18 @@ struct Xml {
 /// XML 1.0 cannot carry most control characters, even escaped; spreadsheets
 /// sometimes hold them. They are dropped, and everything else escaped.
 fn clean(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.chars().any(|c| {
-        (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') || c == '\u{FFFE}' || c == '\u{FFFF}'
-    }) {
+    let allowed = |c: char| {
+        ((c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r'))
+            && c != '\u{FFFE}'
+            && c != '\u{FFFF}'
+    };
+    if text.chars().all(allowed) {
+        text.into()
+    } else {
         text.chars()
-            .filter(|c| {
-                !((*c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
-                    && *c != '\u{FFFE}'
-                    && *c != '\u{FFFF}'
-            })
+            .filter(|c| allowed(*c))
             .collect::<String>()
             .into()
-    } else {
-        text.into()
     }
 }
 
@@ -957,5 +957,22 @@ pub(crate) fn describe_scale(s: &crate::model::GradingScheme) -> String {
                 values.join(", ")
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_xml_cannot_carry_are_dropped_and_the_rest_kept() {
+        assert_eq!(clean("Vārds\u{1}\u{8} <&>\t\n"), "Vārds <&>\t\n");
+        assert!(matches!(clean("plain"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn decimals_are_written_as_the_schema_reads_them() {
+        assert_eq!(decimal(3.0), "3");
+        assert_eq!(decimal(1.5), "1.5");
     }
 }

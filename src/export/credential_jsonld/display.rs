@@ -28,7 +28,7 @@ pub(super) fn parameter(c: &Credential<'_>, title: J) -> J {
                             .urn(Kind::Node, &format!("{}/display/{l}", c.mobility.id)),
                     ),
                 ),
-                ("type", J::s("IndividualDisplay")),
+                ("type", J::st("IndividualDisplay")),
                 ("language", lang_concept),
                 (
                     "displayDetail",
@@ -40,7 +40,7 @@ pub(super) fn parameter(c: &Credential<'_>, title: J) -> J {
                                     .urn(Kind::Node, &format!("{}/display/{l}/1", c.mobility.id)),
                             ),
                         ),
-                        ("type", J::s("DisplayDetail")),
+                        ("type", J::st("DisplayDetail")),
                         (
                             "image",
                             J::obj([
@@ -51,7 +51,7 @@ pub(super) fn parameter(c: &Credential<'_>, title: J) -> J {
                                         &format!("{}/display/{l}/1/image", c.mobility.id),
                                     )),
                                 ),
-                                ("type", J::s("MediaObject")),
+                                ("type", J::st("MediaObject")),
                                 ("content", J::s(base64(svg.as_bytes()))),
                                 (
                                     "contentEncoding",
@@ -88,7 +88,7 @@ pub(super) fn parameter(c: &Credential<'_>, title: J) -> J {
             "id",
             J::s(c.ids.urn(Kind::Node, &format!("{}/display", c.mobility.id))),
         ),
-        ("type", J::s("DisplayParameter")),
+        ("type", J::st("DisplayParameter")),
         ("title", title),
         ("description", lang_map(c, &description)),
         ("language", J::A(languages)),
@@ -276,7 +276,7 @@ fn summary_svg(c: &Credential<'_>, lang: &str) -> String {
         let mut line = String::new();
         if let Some(code) = &u.unit.code {
             line.push_str(code);
-            line.push_str(" ");
+            line.push(' ');
         }
         line.push_str(pick(&u.unit.title, lang, primary));
         if !p.paragraph(&line, 10) {

@@ -2,39 +2,47 @@
 //! the credential reads like the official samples (`id`, `type` first) and
 //! the same input always gives the same bytes.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// A JSON value.
 #[derive(Clone, Debug)]
 pub(super) enum J {
     /// A string.
-    S(String),
+    S(Cow<'static, str>),
     /// A whole number.
     I(i64),
     /// An array.
     A(Vec<J>),
     /// An object, members in order.
-    O(Vec<(String, J)>),
+    O(Vec<(Cow<'static, str>, J)>),
 }
 
 impl J {
+    /// A string (copied).
     pub(super) fn s(text: impl Into<String>) -> J {
-        J::S(text.into())
+        J::S(Cow::Owned(text.into()))
     }
 
-    pub(super) fn obj<const N: usize>(members: [(&str, J); N]) -> J {
+    /// A fixed string (a type name, a vocabulary URI): not copied.
+    pub(super) fn st(text: &'static str) -> J {
+        J::S(Cow::Borrowed(text))
+    }
+
+    /// An object with these members (keys are the model's fixed names).
+    pub(super) fn obj<const N: usize>(members: [(&'static str, J); N]) -> J {
         J::O(
             members
                 .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
+                .map(|(k, v)| (Cow::Borrowed(k), v))
                 .collect(),
         )
     }
 
     /// Adds a member to an object.
-    pub(super) fn push(&mut self, key: &str, value: J) {
+    pub(super) fn push(&mut self, key: &'static str, value: J) {
         if let J::O(members) = self {
-            members.push((key.to_string(), value));
+            members.push((Cow::Borrowed(key), value));
         }
     }
 
