@@ -629,3 +629,32 @@ fn convert_reads_xml_and_jsonld_credentials_back_into_round_json() {
     assert_eq!(back["learners"].as_array().unwrap().len(), 2);
     assert_eq!(back["format"], "europass-round");
 }
+
+#[test]
+fn a_folder_of_credentials_written_by_convert_converts_back_report_and_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("credentials");
+    assert_cmd::Command::cargo_bin("europass")
+        .unwrap()
+        .arg("convert")
+        .arg(root().join("fixtures/demo/round.xlsx"))
+        .arg("--out")
+        .arg(&out)
+        .args(["--to", "xml", "-q"])
+        .assert()
+        .success();
+    assert!(out.join("report.json").exists());
+    let back = dir.path().join("back");
+    assert_cmd::Command::cargo_bin("europass")
+        .unwrap()
+        .arg("convert")
+        .arg(&out)
+        .arg("--out")
+        .arg(&back)
+        .args(["--to", "json", "--format", "json"])
+        .assert()
+        .success();
+    let round: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(back.join("round.json")).unwrap()).unwrap();
+    assert_eq!(round["learners"].as_array().unwrap().len(), 14);
+}

@@ -44,6 +44,18 @@ impl RoundReader for JsonReader {
         if is_credential(&value) {
             return super::credential_jsonld::read(file, &value);
         }
+        if is_report(&value) {
+            // `convert` leaves report.json beside its outputs; a folder of
+            // credentials converted back often still holds it.
+            return Ok((
+                Round::default(),
+                vec![Diagnostic::info(
+                    Code::FileSkipped,
+                    Location::file(file),
+                    "skipped: a europass report (report.json), not an input",
+                )],
+            ));
+        }
         if let Some(inner) = signed_payload(&value)? {
             let (round, mut notes) = super::credential_jsonld::read(file, &inner)?;
             notes.push(
@@ -83,6 +95,16 @@ impl RoundReader for JsonReader {
         let _ = doc.format;
         Ok((doc.round, Vec::new()))
     }
+}
+
+/// Whether a JSON document is the report `europass convert` writes.
+fn is_report(value: &serde_json::Value) -> bool {
+    value
+        .get("tool")
+        .and_then(|t| t.as_str())
+        .is_some_and(|t| t.starts_with("europass "))
+        && value.get("diagnostics").is_some()
+        && value.get("summary").is_some()
 }
 
 /// The credential inside a JWS in JSON serialisation (`{"payload", "signatures"}`,

@@ -165,12 +165,16 @@ const BOTTOM: u32 = 800;
 
 impl Page {
     fn line(&mut self, text: &str, size: u32, weight: &str, colour: &str) -> bool {
+        self.line_at(LEFT, text, size, weight, colour)
+    }
+
+    fn line_at(&mut self, x: u32, text: &str, size: u32, weight: &str, colour: &str) -> bool {
         if self.y + size > BOTTOM {
             return false;
         }
         self.y += size + size / 3;
         self.svg.push_str(&format!(
-            "<text x=\"{LEFT}\" y=\"{}\" font-size=\"{size}\" font-weight=\"{weight}\" fill=\"{colour}\">{}</text>\n",
+            "<text x=\"{x}\" y=\"{}\" font-size=\"{size}\" font-weight=\"{weight}\" fill=\"{colour}\">{}</text>\n",
             self.y,
             esc(text)
         ));
@@ -305,7 +309,7 @@ fn summary_svg(c: &Credential<'_>, lang: &str) -> String {
             }
             None => facts.push(words.not_assessed.to_string()),
         }
-        if !p.line(&format!("    {}", facts.join(" · ")), 9, "normal", "#555") {
+        if !p.line_at(LEFT + 16, &facts.join(" · "), 9, "normal", "#555") {
             break;
         }
     }
