@@ -658,3 +658,44 @@ fn a_folder_of_credentials_written_by_convert_converts_back_report_and_all() {
         serde_json::from_slice(&std::fs::read(back.join("round.json")).unwrap()).unwrap();
     assert_eq!(round["learners"].as_array().unwrap().len(), 14);
 }
+
+#[test]
+fn texts_in_a_language_a_format_cannot_carry_are_left_out_with_a_warning_and_the_file_stays_valid()
+{
+    let (_, mut round) = fixture_rounds().remove(0);
+    let learner = round.learners[0].id.clone();
+    let m = round
+        .mobilities
+        .iter_mut()
+        .find(|m| m.learner == learner)
+        .unwrap();
+    // Only in Russian: the XSD has no Russian; the JSON Schema has.
+    m.tasks = europass::model::MultilingualText::single("ru", "Диагностика тормозных систем");
+    m.objective = europass::model::MultilingualText::single("xx", "no such language");
+    for format in ["xml", "jsonld"] {
+        let warnings: Vec<Diagnostic> = check(format, &round)
+            .into_iter()
+            .filter(|d| d.code == Code::LanguageNotWritten)
+            .collect();
+        assert_eq!(warnings.len(), 1, "{format}: {warnings:?}");
+        let expected = if format == "xml" { "ru, xx" } else { "xx" };
+        assert!(
+            warnings[0].message.contains(expected),
+            "{format}: {warnings:?}"
+        );
+    }
+    let folder = europass::export::paths::learner_folders(&round)[&learner].clone();
+    let xml = export("xml", &round);
+    let doc = xml.iter().find(|f| f.path.starts_with(&folder)).unwrap();
+    assert!(!String::from_utf8_lossy(&doc.bytes).contains("Диагностика"));
+    let dir = tempfile::tempdir().unwrap();
+    xmllint(&write_all(dir.path(), std::slice::from_ref(doc)));
+    let jsonld = export("jsonld", &round);
+    let doc = jsonld.iter().find(|f| f.path.starts_with(&folder)).unwrap();
+    assert!(String::from_utf8_lossy(&doc.bytes).contains("Диагностика"));
+    assert_valid_edc(
+        &edc_validator(),
+        "credential with Russian tasks",
+        &doc.bytes,
+    );
+}

@@ -149,8 +149,14 @@ fn identifier(scheme: &str, scheme_name: &str, value: &str) -> J {
     ])
 }
 
+/// A note; an empty object when none of its texts can be written (which
+/// [`J::push`] and [`notes`] leave out).
 fn note<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, topic: Option<NoteTopic>) -> J {
-    let mut o = J::obj([("type", J::st("Note")), ("noteLiteral", lang_pairs(pairs))]);
+    let literal = lang_pairs(pairs);
+    if literal.is_empty() {
+        return J::O(Vec::new());
+    }
+    let mut o = J::obj([("type", J::st("Note")), ("noteLiteral", literal)]);
     if let Some(t) = topic {
         o.push(
             "subject",
@@ -161,6 +167,11 @@ fn note<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, topic: Option<N
         );
     }
     o
+}
+
+/// A list of notes without the empty ones.
+fn notes(list: impl IntoIterator<Item = J>) -> J {
+    J::A(list.into_iter().filter(|n| !n.is_empty()).collect())
 }
 
 fn plausible_email(e: &str) -> bool {
@@ -447,10 +458,7 @@ fn unit_spec(c: &Credential<'_>, u: &Unit, full: bool) -> J {
     if !u.area_of_work.is_empty() {
         out.push(
             "additionalNote",
-            J::A(vec![note(
-                c.texts(&u.area_of_work),
-                Some(NoteTopic::AreaOfWork),
-            )]),
+            notes([note(c.texts(&u.area_of_work), Some(NoteTopic::AreaOfWork))]),
         );
     }
     if let Some(points) = credit_points(&u.credit_points) {
@@ -485,7 +493,7 @@ fn unit_spec(c: &Credential<'_>, u: &Unit, full: bool) -> J {
                 if !o.details.is_empty() {
                     lo.push(
                         "additionalNote",
-                        J::A(o.details.iter().map(|d| note(c.texts(d), None)).collect()),
+                        notes(o.details.iter().map(|d| note(c.texts(d), None))),
                     );
                 }
                 if let Some(uri) = o.esco_uri.as_deref().filter(|u| u.starts_with("http")) {
@@ -580,10 +588,7 @@ fn assessment(
     if !r.deviations.is_empty() {
         out.push(
             "additionalNote",
-            J::A(vec![note(
-                c.texts(&r.deviations),
-                Some(NoteTopic::Deviations),
-            )]),
+            notes([note(c.texts(&r.deviations), Some(NoteTopic::Deviations))]),
         );
     }
     let (value, scheme) = match (&r.grade, r.passed) {
@@ -677,7 +682,7 @@ fn achievement(
         let labels = c.labels();
         out.push(
             "additionalNote",
-            J::A(vec![note(
+            notes([note(
                 labels.iter().map(|(l, t)| (*l, t.achieved[i])),
                 Some(NoteTopic::Achievement),
             )]),

@@ -158,13 +158,19 @@ impl Xml {
         self.close(name);
     }
 
-    /// A `NoteType` element: texts, then an optional subject label.
+    /// A `NoteType` element: texts, then an optional subject label. A note
+    /// must hold a text, so one with none in the credential's languages is
+    /// left out (every note the credential writes is optional).
     fn note<'a>(
         &mut self,
         name: &str,
         texts: impl IntoIterator<Item = (&'a str, &'a str)>,
         subject: Option<NoteTopic>,
     ) {
+        let texts: Vec<(&str, &str)> = texts.into_iter().collect();
+        if texts.is_empty() {
+            return;
+        }
         self.open(name, &[]);
         for (lang, text) in texts {
             self.text(lang, text);

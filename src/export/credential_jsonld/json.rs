@@ -39,11 +39,21 @@ impl J {
         )
     }
 
-    /// Adds a member to an object.
+    /// Adds a member to an object, unless the value is an empty object or
+    /// list (the EDC schema allows neither an empty language map nor an
+    /// empty note, and an empty list says nothing).
     pub(super) fn push(&mut self, key: &'static str, value: J) {
+        if value.is_empty() {
+            return;
+        }
         if let J::O(members) = self {
             members.push((Cow::Borrowed(key), value));
         }
+    }
+
+    /// An object or list without members.
+    pub(super) fn is_empty(&self) -> bool {
+        matches!(self, J::O(m) if m.is_empty()) || matches!(self, J::A(a) if a.is_empty())
     }
 
     /// Members of an object, items of an array.
