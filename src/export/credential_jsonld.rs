@@ -250,7 +250,7 @@ fn organisation(c: &Credential<'_>, o: &Organisation) -> J {
     let names = lang_map(c, &o.name);
     out.push(
         "legalName",
-        if names.len() == 0 {
+        if names.is_empty() {
             one(&c.primary, &o.id)
         } else {
             names
@@ -428,7 +428,7 @@ fn qualification(c: &Credential<'_>, q: &Qualification) -> J {
 /// (the schema requires a title).
 fn title_map(c: &Credential<'_>, t: &MultilingualText, fallback: &str) -> J {
     let m = lang_map(c, t);
-    if m.len() == 0 {
+    if m.is_empty() {
         one(&c.primary, fallback)
     } else {
         m
