@@ -222,6 +222,18 @@ codes! {
     MissingTemplateValue = "missing-template-value",
     /// A school's Word template has a problem that does not stop it being filled.
     TemplateWarning = "template-warning",
+
+    // Credentials.
+    /// A mobility's credential was not written: the record lacks what the format needs.
+    CredentialSkipped = "credential-skipped",
+    /// A learner has no assessment result yet; the credential records the mobility only.
+    NoAssessmentYet = "no-assessment-yet",
+    /// Texts in a language the output format cannot carry were left out of it.
+    LanguageNotWritten = "language-not-written",
+    /// A credential read back holds something europass cannot use; it was left out.
+    CredentialContentSkipped = "credential-content-skipped",
+    /// A signed credential was read without checking its signature.
+    SignatureNotVerified = "signature-not-verified",
 }
 
 impl fmt::Display for Code {

@@ -28,6 +28,7 @@
 
 pub mod agreements;
 pub mod check;
+pub mod credential;
 pub mod diagnostics;
 pub mod export;
 pub mod import;

@@ -391,6 +391,9 @@ pub fn convert(
             name,
             exporter.requirements(),
         ));
+        loaded
+            .report
+            .extend(exporter.check(&loaded.round, &loaded.sources, &options.context));
         let mut notes = Vec::new();
         files.extend(exporter.export_reporting(&loaded.round, &options.context, &mut notes)?);
         loaded.report.extend(notes);

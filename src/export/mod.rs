@@ -5,6 +5,8 @@
 //! is one module and one line. Exporters only build bytes; [`write_outputs`]
 //! puts them on disk safely.
 
+mod credential_jsonld;
+mod credential_xml;
 mod docx;
 mod feedback;
 mod json;
@@ -24,6 +26,7 @@ use std::path::PathBuf;
 pub use crate::agreements::TemplateFile;
 use crate::check::Requirement;
 use crate::diagnostics::Diagnostic;
+use crate::mapping::SourceMap;
 use crate::model::Round;
 
 /// One file an exporter produced, relative to the output folder.
@@ -78,6 +81,17 @@ pub trait Exporter: Sync {
     fn requirements(&self) -> &'static [Requirement] {
         &[]
     }
+    /// What the format finds beyond [`Exporter::requirements`], located with
+    /// `sources`: records it will leave out, warnings about what it writes.
+    fn check(
+        &self,
+        _round: &Round,
+        _sources: &SourceMap,
+        _context: &ExportContext,
+    ) -> Vec<Diagnostic> {
+        Vec::new()
+    }
+
     /// Builds the files.
     fn export(
         &self,
@@ -102,6 +116,8 @@ pub static EXPORTERS: &[&dyn Exporter] = &[
     &json::CanonicalJson,
     &workbook::CanonicalWorkbook,
     &docx::Agreements,
+    &credential_xml::CredentialXml,
+    &credential_jsonld::CredentialJsonLd,
 ];
 
 /// The exporter with this `--to` name.

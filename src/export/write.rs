@@ -12,6 +12,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -124,22 +125,34 @@ pub fn write_outputs(
     }
     let mut out = Vec::with_capacity(files.len());
     let mut diags = Vec::new();
-    for f in files {
-        let rel = relative(&f.path)?;
-        let target = dir.join(&f.path);
-        let new_hash = hash(&f.bytes);
-        let existing = fs::read(&target).ok();
-        let status = match &existing {
-            Some(old) if *old == f.bytes => WriteStatus::Unchanged,
-            Some(old) if !options.force && manifest.files.get(&rel) != Some(&hash(old)) => {
-                WriteStatus::KeptEdited
-            }
-            _ if options.dry_run => WriteStatus::WouldWrite,
-            _ => {
-                write_atomically(&target, &f.bytes).map_err(io(&target))?;
-                WriteStatus::Written
-            }
-        };
+    // Files are independent: write several at once (the disk, not the CPU,
+    // is the limit), then record them in input order.
+    let decided: Vec<Result<(String, String, WriteStatus), WriteError>> = writers().install(|| {
+        files
+            .par_iter()
+            .map(|f| {
+                let rel = relative(&f.path)?;
+                let target = dir.join(&f.path);
+                let new_hash = hash(&f.bytes);
+                let existing = fs::read(&target).ok();
+                let status = match &existing {
+                    Some(old) if *old == f.bytes => WriteStatus::Unchanged,
+                    Some(old) if !options.force && manifest.files.get(&rel) != Some(&hash(old)) => {
+                        WriteStatus::KeptEdited
+                    }
+                    _ if options.dry_run => WriteStatus::WouldWrite,
+                    _ => {
+                        write_atomically(&target, &f.bytes).map_err(io(&target))?;
+                        WriteStatus::Written
+                    }
+                };
+                Ok((rel, new_hash, status))
+            })
+            .collect()
+    });
+    for d in decided {
+        let (rel, new_hash, status) = d?;
+        let target = dir.join(&rel);
         if status == WriteStatus::KeptEdited {
             diags.push(
                 Diagnostic::warning(
@@ -161,8 +174,23 @@ pub fn write_outputs(
     Ok((out, diags))
 }
 
-/// Writes `bytes` to a temporary name beside `target`, flushes it to disk and
-/// renames it into place.
+/// A pool for writing files: more threads than cores, since writing waits
+/// on the disk.
+fn writers() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(8)
+            .build()
+            .expect("a pool of 8 threads starts")
+    })
+}
+
+/// Writes `bytes` to a temporary name beside `target` and renames it into
+/// place. A rename within one folder is atomic, so a process killed at any
+/// moment leaves the target as it was or complete. (Not flushed to the disk
+/// first: outputs can always be made again, and flushing each of thousands
+/// of files would make a batch many times slower.)
 fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let parent = target.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent)?;
@@ -171,7 +199,7 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut file = fs::File::create(&tmp)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
+        drop(file);
         fs::rename(&tmp, target)
     })();
     if result.is_err() {

@@ -1,13 +1,26 @@
 //! JSON inputs: the canonical `round.json` written by `--to json`, read back
-//! so an agency can merge rounds schools already converted.
+//! so an agency can merge rounds schools already converted, and Europass
+//! Digital Credentials in JSON-LD, handed to their own reader. The content
+//! decides which (an `@context` or a `VerifiableCredential` type), never the
+//! file name.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::model::Round;
 
 use super::{ImportError, ReadOptions, RoundReader};
 
-/// Reads `round.json` (format `europass-round`).
-pub struct CanonicalJsonReader;
+/// Reads `round.json` (format `europass-round`) and JSON-LD credentials.
+pub struct JsonReader;
+
+/// Whether a JSON document is a verifiable credential (JSON-LD).
+fn is_credential(value: &serde_json::Value) -> bool {
+    let typed = |t: &serde_json::Value| match t {
+        serde_json::Value::String(s) => s == "VerifiableCredential",
+        serde_json::Value::Array(a) => a.iter().any(|x| x == "VerifiableCredential"),
+        _ => false,
+    };
+    value.get("@context").is_some() || value.get("type").is_some_and(typed)
+}
 
 #[derive(serde::Deserialize)]
 struct Document {
@@ -17,10 +30,10 @@ struct Document {
     round: Round,
 }
 
-impl RoundReader for CanonicalJsonReader {
+impl RoundReader for JsonReader {
     fn read(
         &self,
-        _file: &str,
+        file: &str,
         bytes: &[u8],
         _: &ReadOptions,
     ) -> Result<(Round, Vec<Diagnostic>), ImportError> {
@@ -28,6 +41,33 @@ impl RoundReader for CanonicalJsonReader {
             serde_json::from_slice(bytes).map_err(|e| ImportError::Corrupt {
                 detail: format!("a JSON document that cannot be parsed ({e})"),
             })?;
+        if is_credential(&value) {
+            return super::credential_jsonld::read(file, &value);
+        }
+        if is_report(&value) {
+            // `convert` leaves report.json beside its outputs; a folder of
+            // credentials converted back often still holds it.
+            return Ok((
+                Round::default(),
+                vec![Diagnostic::info(
+                    Code::FileSkipped,
+                    Location::file(file),
+                    "skipped: a europass report (report.json), not an input",
+                )],
+            ));
+        }
+        if let Some(inner) = signed_payload(&value)? {
+            let (round, mut notes) = super::credential_jsonld::read(file, &inner)?;
+            notes.push(
+                Diagnostic::info(
+                    Code::SignatureNotVerified,
+                    Location::file(file),
+                    "a signed credential (JWS): its content was read, its signature was not checked",
+                )
+                .with_hint("verify the signature with the Europass Digital Credentials viewer if the credential's origin matters"),
+            );
+            return Ok((round, notes));
+        }
         let format = value.get("format").and_then(|f| f.as_str()).unwrap_or("");
         if format != crate::model::ROUND_FORMAT {
             return Err(ImportError::WrongType {
@@ -36,8 +76,8 @@ impl RoundReader for CanonicalJsonReader {
                 } else {
                     format!("a JSON document of format \"{format}\"")
                 },
-                expected: "a europass round (round.json)".into(),
-                hint: "give a round.json written by `europass convert --to json`".into(),
+                expected: "a europass round (round.json) or a Europass credential (JSON-LD)".into(),
+                hint: "give a round.json written by `europass convert --to json`, or a .jsonld credential".into(),
             });
         }
         let doc: Document = serde_json::from_value(value).map_err(|e| ImportError::Corrupt {
@@ -54,5 +94,79 @@ impl RoundReader for CanonicalJsonReader {
         }
         let _ = doc.format;
         Ok((doc.round, Vec::new()))
+    }
+}
+
+/// Whether a JSON document is the report `europass convert` writes.
+fn is_report(value: &serde_json::Value) -> bool {
+    value
+        .get("tool")
+        .and_then(|t| t.as_str())
+        .is_some_and(|t| t.starts_with("europass "))
+        && value.get("diagnostics").is_some()
+        && value.get("summary").is_some()
+}
+
+/// The credential inside a JWS in JSON serialisation (`{"payload", "signatures"}`,
+/// as the EDC issuer signs with JAdES): the payload as JSON, or base64url-encoded JSON.
+fn signed_payload(value: &serde_json::Value) -> Result<Option<serde_json::Value>, ImportError> {
+    let (Some(payload), Some(_)) = (
+        value.get("payload").and_then(|p| p.as_str()),
+        value.get("signatures").or(value.get("signature")),
+    ) else {
+        return Ok(None);
+    };
+    let text = if payload.trim_start().starts_with('{') {
+        payload.to_string()
+    } else {
+        let bytes = base64url(payload).ok_or_else(|| ImportError::Corrupt {
+            detail: "a signed credential whose payload is neither JSON nor base64url".into(),
+        })?;
+        String::from_utf8(bytes).map_err(|_| ImportError::Corrupt {
+            detail: "a signed credential whose payload is not UTF-8 text".into(),
+        })?
+    };
+    let inner: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| ImportError::Corrupt {
+            detail: format!("a signed credential whose payload is not JSON ({e})"),
+        })?;
+    Ok(is_credential(&inner).then_some(inner))
+}
+
+/// Decodes base64url (or standard base64), with or without padding.
+fn base64url(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for b in text.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            b'=' | b'\n' | b'\r' => continue,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64url_payloads_decode_with_and_without_padding() {
+        assert_eq!(base64url("eyJhIjoxfQ").unwrap(), br#"{"a":1}"#);
+        assert_eq!(base64url("Zm8=").unwrap(), b"fo");
+        assert_eq!(base64url("x!y"), None);
     }
 }

@@ -7,6 +7,9 @@
 //! identified by its content ([`sniff`]), never by its name alone.
 
 mod calamine_sheets;
+mod credential;
+mod credential_jsonld;
+mod credential_xml;
 mod csv;
 pub mod docx;
 mod error;
@@ -18,6 +21,7 @@ mod workbook;
 mod xls;
 mod xlsb;
 mod xlsx;
+mod xml_tree;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -73,8 +77,10 @@ pub trait RoundReader: Sync {
 }
 
 /// Each format read straight into the model, and its reader.
-static ROUND_READERS: &[(InputFormat, &dyn RoundReader)] =
-    &[(InputFormat::Json, &json::CanonicalJsonReader)];
+static ROUND_READERS: &[(InputFormat, &dyn RoundReader)] = &[
+    (InputFormat::Json, &json::JsonReader),
+    (InputFormat::Xml, &credential_xml::CredentialXmlReader),
+];
 
 /// Reads any file europass understands: a table for the mapping stage, or
 /// records already in the model.

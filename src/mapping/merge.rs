@@ -28,21 +28,23 @@ pub(crate) fn merge_round(
         assessments,
         grading_schemes,
     } = other;
-    merge_list(
+    merge_list_with(
         &mut round.organisations,
         organisations,
         |r| r.id.clone(),
         "organisation",
         file,
         diags,
+        union_roles(|o: &mut crate::model::Organisation| &mut o.roles),
     );
-    merge_list(
+    merge_list_with(
         &mut round.contacts,
         contacts,
         |r| r.id.clone(),
         "contact",
         file,
         diags,
+        union_roles(|c: &mut crate::model::ContactPerson| &mut c.roles),
     );
     merge_list(
         &mut round.qualifications,
@@ -118,6 +120,38 @@ fn merge_list<T: PartialEq + Serialize>(
     file: &str,
     diags: &mut Vec<Diagnostic>,
 ) {
+    merge_list_with(into, more, id, what, file, diags, |_, _| false);
+}
+
+/// Records that differ only in the roles they play are one record playing
+/// every role: a school is the sender in its own credentials and the host in
+/// a partner's; a person mentors one learner and also assesses another.
+fn union_roles<R: Ord + Clone, T: Clone + PartialEq>(
+    roles: impl Fn(&mut T) -> &mut std::collections::BTreeSet<R>,
+) -> impl Fn(&mut T, &T) -> bool {
+    move |old: &mut T, new: &T| {
+        let mut a = old.clone();
+        let mut b = new.clone();
+        let extra = roles(&mut b).clone();
+        roles(&mut a).clear();
+        roles(&mut b).clear();
+        if a != b {
+            return false;
+        }
+        roles(old).extend(extra);
+        true
+    }
+}
+
+fn merge_list_with<T: PartialEq + Serialize>(
+    into: &mut Vec<T>,
+    more: Vec<T>,
+    id: impl Fn(&T) -> String,
+    what: &str,
+    file: &str,
+    diags: &mut Vec<Diagnostic>,
+    combine: impl Fn(&mut T, &T) -> bool,
+) {
     let mut index: HashMap<String, usize> =
         into.iter().enumerate().map(|(i, r)| (id(r), i)).collect();
     for record in more {
@@ -128,6 +162,7 @@ fn merge_list<T: PartialEq + Serialize>(
                 into.push(record);
             }
             Some(&i) if into[i] == record => {}
+            Some(&i) if combine(&mut into[i], &record) => {}
             Some(_) => {
                 let mut location = Location::file(file);
                 location.record = Some(format!("{what} {key}"));
@@ -141,5 +176,50 @@ fn merge_list<T: PartialEq + Serialize>(
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ContactPerson, ContactRole, Organisation, OrganisationRole};
+
+    #[test]
+    fn records_differing_only_in_roles_merge_into_one_playing_both() {
+        let org = |role| Organisation {
+            id: "school".into(),
+            roles: [role].into_iter().collect(),
+            ..Organisation::default()
+        };
+        let person = |role| ContactPerson {
+            id: "host/anna".into(),
+            name: "Anna".into(),
+            roles: [role].into_iter().collect(),
+            ..ContactPerson::default()
+        };
+        let mut round = Round {
+            organisations: vec![org(OrganisationRole::Sending)],
+            contacts: vec![person(ContactRole::Mentor)],
+            ..Round::default()
+        };
+        let other = Round {
+            organisations: vec![org(OrganisationRole::Host)],
+            contacts: vec![person(ContactRole::Assessor)],
+            ..Round::default()
+        };
+        let mut diags = Vec::new();
+        merge_round(&mut round, other, "b.jsonld", &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(round.organisations[0].roles.len(), 2);
+        assert_eq!(round.contacts[0].roles.len(), 2);
+
+        let mut renamed = person(ContactRole::Mentor);
+        renamed.name = "Anna Bērziņa".into();
+        let other = Round {
+            contacts: vec![renamed],
+            ..Round::default()
+        };
+        merge_round(&mut round, other, "c.jsonld", &mut diags);
+        assert_eq!(diags.len(), 1, "a different name is still a conflict");
     }
 }

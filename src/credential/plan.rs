@@ -1,0 +1,505 @@
+//! Which credentials a round gives, and what goes into each.
+//!
+//! One credential per mobility: the learner, the sending school that issues
+//! it, the host, the mentor, every unit the learner worked on (with its
+//! assessment result when there is one), the qualifications and grading
+//! schemes those refer to, the issue date and the languages. Both writers
+//! render the same [`Credential`], so the XML and the JSON-LD always say the
+//! same thing; and both report the same way when a mobility cannot give a
+//! valid document (it is skipped, never written half-valid).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+
+use super::ids::Ids;
+use super::vocab;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::export::paths::learner_folders;
+use crate::mapping::{RecordRef, SourceMap};
+use crate::model::{
+    AssessmentResult, ContactPerson, GradingScheme, Learner, Mobility, MultilingualText,
+    Organisation, Qualification, Round, Unit,
+};
+
+/// What a credential format can hold, as far as planning needs to know.
+#[derive(Clone, Copy, Debug)]
+pub struct Format {
+    /// The `--to` name, for messages.
+    pub name: &'static str,
+    /// File extension.
+    pub extension: &'static str,
+    /// Whether organisations must have a country (the JSON-LD's locations need one).
+    pub needs_country: bool,
+    /// Which language tags the format's texts may carry.
+    pub languages: fn(&str) -> bool,
+}
+
+/// The ISO 639-1 tags the EDC JSON Schema allows as language keys.
+const ISO_639_1: &str = "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik in io is it iu iw ja ji jv jw ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mo mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg sh si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
+
+/// Whether `tag` is an ISO 639-1 language code.
+pub fn iso_639_1(tag: &str) -> bool {
+    tag.len() == 2 && ISO_639_1.split(' ').any(|t| t == tag)
+}
+
+/// A unit the learner worked on during the mobility.
+#[derive(Clone, Debug)]
+pub struct UnitEntry<'r> {
+    /// The unit.
+    pub unit: &'r Unit,
+    /// Its assessment result, when the host has assessed it.
+    pub result: Option<&'r AssessmentResult>,
+    /// The person who assessed it.
+    pub assessor: Option<&'r ContactPerson>,
+}
+
+/// Everything one credential holds.
+#[derive(Clone, Debug)]
+pub struct Credential<'r> {
+    /// Identifiers, scoped by the issuer.
+    pub ids: Ids,
+    /// Output path below the output folder.
+    pub path: String,
+    /// The mobility.
+    pub mobility: &'r Mobility,
+    /// The learner.
+    pub learner: &'r Learner,
+    /// The sending school, which issues the credential.
+    pub issuer: &'r Organisation,
+    /// The host organisation.
+    pub host: &'r Organisation,
+    /// The mentor at the host.
+    pub mentor: Option<&'r ContactPerson>,
+    /// The units worked on, targeted ones first in the mobility's order.
+    pub units: Vec<UnitEntry<'r>>,
+    /// The qualification the mobility works towards, if known.
+    pub qualification: Option<&'r Qualification>,
+    /// Every qualification the credential refers to (the mobility's and the units').
+    pub qualifications: Vec<&'r Qualification>,
+    /// Every organisation the credential refers to: issuer, host, assessors' organisations.
+    pub organisations: Vec<&'r Organisation>,
+    /// The grading schemes of every grade in it.
+    pub schemes: Vec<&'r GradingScheme>,
+    /// Issue date: the later of the mobility's end and the last assessment.
+    pub issued: NaiveDate,
+    /// The main language.
+    pub primary: String,
+    /// Every language its texts are written in, the main one first.
+    pub languages: Vec<String>,
+    /// Languages whose texts were found but the format cannot carry.
+    pub dropped_languages: Vec<String>,
+}
+
+impl<'r> Credential<'r> {
+    /// The texts of `text` in the credential's languages, in language order.
+    pub fn texts<'a>(
+        &'a self,
+        text: &'a MultilingualText,
+    ) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        text.iter()
+            .filter(move |(l, t)| !t.trim().is_empty() && self.languages.iter().any(|x| x == l))
+    }
+
+    /// The fixed texts in each of the credential's languages that has them
+    /// (English when none does).
+    pub fn labels(&self) -> Vec<(&str, &'static vocab::Labels)> {
+        let out: Vec<_> = self
+            .languages
+            .iter()
+            .filter_map(|l| vocab::labels(l).map(|t| (l.as_str(), t)))
+            .collect();
+        if out.is_empty() {
+            vec![("en", vocab::labels("en").expect("English labels"))]
+        } else {
+            out
+        }
+    }
+
+    /// The learner's full name.
+    pub fn learner_name(&self) -> String {
+        self.learner.full_name()
+    }
+
+    /// The units that have an assessment result.
+    pub fn assessed(&self) -> impl Iterator<Item = (&UnitEntry<'r>, &'r AssessmentResult)> {
+        self.units.iter().filter_map(|u| u.result.map(|r| (u, r)))
+    }
+
+    /// The grading scheme with `id`, if the credential has it.
+    pub fn scheme(&self, id: &str) -> Option<&'r GradingScheme> {
+        self.schemes.iter().copied().find(|s| s.id == id)
+    }
+
+    /// The organisation with `id`, if the credential refers to it.
+    pub fn organisation(&self, id: &str) -> Option<&'r Organisation> {
+        self.organisations.iter().copied().find(|o| o.id == id)
+    }
+}
+
+/// The base name of a learner's credential files: the first mobility (by
+/// start date) gets `europass-mobility`, the second `europass-mobility-2`, …
+pub fn file_stem(n: usize) -> String {
+    if n <= 1 {
+        "europass-mobility".into()
+    } else {
+        format!("europass-mobility-{n}")
+    }
+}
+
+/// Plans one credential per mobility of `round`. Mobilities that cannot
+/// give a valid document in `format` are left out and reported (errors);
+/// the rest are reported when something is missing from them (warnings).
+pub fn plan<'r>(
+    round: &'r Round,
+    sources: &SourceMap,
+    format: Format,
+    preferred: &[String],
+) -> (Vec<Credential<'r>>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    let folders = learner_folders(round);
+
+    // Number each learner's mobilities by start date, so file names never
+    // depend on which of them can be written.
+    let mut by_learner: BTreeMap<&str, Vec<&Mobility>> = BTreeMap::new();
+    for m in &round.mobilities {
+        by_learner.entry(m.learner.as_str()).or_default().push(m);
+    }
+    let mut numbers: BTreeMap<&str, usize> = BTreeMap::new();
+    for list in by_learner.values_mut() {
+        list.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+        for (i, m) in list.iter().enumerate() {
+            numbers.insert(m.id.as_str(), i + 1);
+        }
+    }
+
+    let results = results_by_mobility(round, &by_learner);
+    // Look-ups by id: a round of thousands of learners would otherwise scan
+    // its lists once per credential.
+    let learners: HashMap<&str, &Learner> =
+        round.learners.iter().map(|l| (l.id.as_str(), l)).collect();
+    let units_by_id: HashMap<&str, &Unit> =
+        round.units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let orgs: HashMap<&str, &Organisation> = round
+        .organisations
+        .iter()
+        .map(|o| (o.id.as_str(), o))
+        .collect();
+    let contacts: HashMap<&str, &ContactPerson> =
+        round.contacts.iter().map(|c| (c.id.as_str(), c)).collect();
+    let quals: HashMap<&str, &Qualification> = round
+        .qualifications
+        .iter()
+        .map(|q| (q.id.as_str(), q))
+        .collect();
+
+    for m in &round.mobilities {
+        let location = sources.locate(&RecordRef::Mobility(m.id.clone()), None);
+        let mut missing: Vec<String> = Vec::new();
+        let learner = learners.get(m.learner.as_str()).copied();
+        match learner {
+            None => missing.push(format!("the learner {} is not in the round", m.learner)),
+            Some(l) => {
+                if l.given_names.trim().is_empty() || l.family_name.trim().is_empty() {
+                    missing.push("the learner's given and family names".into());
+                }
+            }
+        }
+        if m.start.is_none() || m.end.is_none() {
+            missing.push("the mobility's start and end dates".into());
+        }
+        let issuer = m.sending.as_deref().and_then(|id| orgs.get(id).copied());
+        let host = m.host.as_deref().and_then(|id| orgs.get(id).copied());
+        if issuer.is_none() {
+            missing.push("the sending organisation (it issues the credential)".into());
+        }
+        if host.is_none() {
+            missing.push("the host organisation".into());
+        }
+        let mut units: Vec<UnitEntry> = Vec::new();
+        let empty = Vec::new();
+        let mine = results.get(m.id.as_str()).unwrap_or(&empty);
+        let mut seen = BTreeSet::new();
+        let unit_ids = m
+            .units
+            .iter()
+            .map(String::as_str)
+            .chain(mine.iter().map(|r| r.unit.as_str()));
+        for unit_id in unit_ids {
+            if !seen.insert(unit_id) {
+                continue;
+            }
+            let Some(unit) = units_by_id.get(unit_id).copied() else {
+                missing.push(format!("unit {unit_id}, which the round does not describe"));
+                continue;
+            };
+            if unit.title.is_empty() {
+                missing.push(format!("a title for unit {unit_id}"));
+            }
+            let result = mine.iter().copied().find(|r| r.unit == unit_id);
+            let assessor = result
+                .and_then(|r| r.assessor.as_deref())
+                .and_then(|id| contacts.get(id).copied());
+            units.push(UnitEntry {
+                unit,
+                result,
+                assessor,
+            });
+        }
+        if format.needs_country {
+            for org in [issuer, host].into_iter().flatten() {
+                if org.country.is_none() {
+                    missing.push(format!(
+                        "the country of {}",
+                        org.name.best(&["en"]).unwrap_or(&org.id)
+                    ));
+                }
+            }
+        }
+        let name = learner
+            .map(Learner::full_name)
+            .unwrap_or_else(|| m.learner.clone());
+        if !missing.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    Code::CredentialSkipped,
+                    location,
+                    format!(
+                        "no {} credential is written for {name} (mobility {}): it needs {}",
+                        format.name,
+                        m.id,
+                        missing.join(", ")
+                    ),
+                )
+                .with_hint("fill in what is missing; the other learners' credentials are written"),
+            );
+            continue;
+        }
+        let (learner, issuer, host) = (
+            learner.expect("checked"),
+            issuer.expect("checked"),
+            host.expect("checked"),
+        );
+
+        let mentor = m.mentor.as_deref().and_then(|id| contacts.get(id).copied());
+        let qualification = m
+            .qualification
+            .as_deref()
+            .and_then(|id| quals.get(id).copied());
+        let mut qualifications: Vec<&Qualification> = qualification.into_iter().collect();
+        for u in &units {
+            if let Some(q) = u
+                .unit
+                .qualification
+                .as_deref()
+                .and_then(|id| quals.get(id).copied())
+                && !qualifications.iter().any(|x| x.id == q.id)
+            {
+                qualifications.push(q);
+            }
+        }
+        let mut organisations = vec![issuer];
+        if host.id != issuer.id {
+            organisations.push(host);
+        }
+        for u in &units {
+            if let Some(o) = u
+                .assessor
+                .and_then(|a| a.organisation.as_deref())
+                .and_then(|id| orgs.get(id).copied())
+                && !organisations.iter().any(|x| x.id == o.id)
+            {
+                organisations.push(o);
+            }
+        }
+        let mut schemes: Vec<&GradingScheme> = Vec::new();
+        for u in &units {
+            let Some(r) = u.result else { continue };
+            let grades = r.grade.iter().chain(r.criteria.iter().map(|c| &c.value));
+            for g in grades {
+                if let Some(s) = round.grading_scheme(&g.scheme)
+                    && !schemes.iter().any(|x| x.id == s.id)
+                {
+                    schemes.push(s);
+                }
+            }
+        }
+        // A result with a pass/fail but no grade is written as a grade on
+        // the pass/fail scheme: the formats require a grade.
+        if units
+            .iter()
+            .filter_map(|u| u.result)
+            .any(|r| r.grade.is_none() && r.passed.is_some())
+            && let Some(s) = pass_fail_scheme(round)
+            && !schemes.iter().any(|x| x.id == s.id)
+        {
+            schemes.push(s);
+        }
+        let end = m.end.expect("checked");
+        let issued = units
+            .iter()
+            .filter_map(|u| u.result.and_then(|r| r.date))
+            .chain([end])
+            .max()
+            .expect("at least the end date");
+
+        // Languages: every language a text is in, counted so that the main
+        // language is the one most of the credential is written in.
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        let mut count = |t: &MultilingualText| {
+            for l in t.languages() {
+                *counts.entry(l.to_string()).or_default() += 1;
+            }
+        };
+        for o in &organisations {
+            count(&o.name);
+        }
+        count(&m.objective);
+        count(&m.tasks);
+        for q in &qualifications {
+            count(&q.title);
+        }
+        for u in &units {
+            count(&u.unit.title);
+            count(&u.unit.description);
+            count(&u.unit.area_of_work);
+            for o in &u.unit.learning_outcomes {
+                count(&o.text);
+                for d in &o.details {
+                    count(d);
+                }
+            }
+            if let Some(r) = u.result {
+                count(&r.method);
+                count(&r.remarks);
+                count(&r.deviations);
+                for c in &r.criteria {
+                    count(&c.criterion);
+                }
+            }
+        }
+        for s in &schemes {
+            count(&s.name);
+        }
+        let dropped_languages: Vec<String> = counts
+            .keys()
+            .filter(|l| !(format.languages)(l))
+            .cloned()
+            .collect();
+        counts.retain(|l, _| (format.languages)(l));
+        let primary = preferred
+            .iter()
+            .find(|l| counts.contains_key(l.as_str()))
+            .cloned()
+            .or_else(|| {
+                counts
+                    .iter()
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                    .map(|(l, _)| l.clone())
+            })
+            .unwrap_or_else(|| "en".into());
+        let mut languages = vec![primary.clone()];
+        languages.extend(counts.keys().filter(|l| **l != primary).cloned());
+        if !languages.iter().any(|l| vocab::labels(l).is_some())
+            && !languages.contains(&"en".into())
+        {
+            languages.push("en".into());
+        }
+
+        if !dropped_languages.is_empty() {
+            diags.push(
+                Diagnostic::warning(
+                    Code::LanguageNotWritten,
+                    sources.locate(&RecordRef::Mobility(m.id.clone()), None),
+                    format!(
+                        "the {} credential of {name} leaves out the texts in {}: the format has no such language",
+                        format.name,
+                        dropped_languages.join(", ")
+                    ),
+                )
+                .with_hint("use two-letter ISO 639-1 language codes (lv, en, fi, de); the XML schema allows the EU languages only"),
+            );
+        }
+        if units.iter().all(|u| u.result.is_none()) {
+            diags.push(
+                Diagnostic::warning(
+                    Code::NoAssessmentYet,
+                    sources.locate(&RecordRef::Learner(learner.id.clone()), None),
+                    format!(
+                        "{name} has no assessment result yet: the {} credential records the mobility only, with no learning achievement",
+                        format.name
+                    ),
+                )
+                .with_hint("add the host's assessment results and convert again to include them"),
+            );
+        }
+
+        let folder = folders
+            .get(&learner.id)
+            .cloned()
+            .unwrap_or_else(|| crate::export::paths::safe_name(&learner.id));
+        let n = numbers.get(m.id.as_str()).copied().unwrap_or(1);
+        out.push(Credential {
+            ids: Ids::for_issuer(&issuer.id),
+            path: format!("{folder}/{}.{}", file_stem(n), format.extension),
+            mobility: m,
+            learner,
+            issuer,
+            host,
+            mentor,
+            units,
+            qualification,
+            qualifications,
+            organisations,
+            schemes,
+            issued,
+            primary,
+            languages,
+            dropped_languages,
+        });
+    }
+    (out, diags)
+}
+
+/// The pass/fail scheme: the round's own, else the shipped one.
+pub fn pass_fail_scheme(round: &Round) -> Option<&GradingScheme> {
+    round
+        .grading_scheme(PASS_FAIL)
+        .or_else(|| crate::mapping::SchemeRegistry::shipped().find(PASS_FAIL))
+}
+
+/// The id of the pass/fail grading scheme.
+pub const PASS_FAIL: &str = "pass-fail";
+
+/// Each mobility's assessment results: those that name it, and those that
+/// name none but belong to its learner (to the mobility that targets the
+/// unit, else to the learner's last mobility).
+fn results_by_mobility<'r>(
+    round: &'r Round,
+    by_learner: &BTreeMap<&str, Vec<&'r Mobility>>,
+) -> BTreeMap<&'r str, Vec<&'r AssessmentResult>> {
+    let mut out: BTreeMap<&str, Vec<&AssessmentResult>> = BTreeMap::new();
+    let mobilities: HashMap<&str, &Mobility> = round
+        .mobilities
+        .iter()
+        .map(|m| (m.id.as_str(), m))
+        .collect();
+    for r in &round.assessments {
+        let mobility = match r.mobility.as_deref() {
+            Some(id) => mobilities.get(id).copied(),
+            None => by_learner.get(r.learner.as_str()).and_then(|list| {
+                list.iter()
+                    .find(|m| m.units.contains(&r.unit))
+                    .or_else(|| list.last())
+                    .copied()
+            }),
+        };
+        if let Some(m) = mobility
+            && m.learner == r.learner
+        {
+            out.entry(m.id.as_str()).or_default().push(r);
+        }
+    }
+    out
+}

@@ -1,0 +1,946 @@
+//! Europass Mobility as a European Digital Credential in JSON-LD (ELM 3.2,
+//! W3C VC data model 2.0): one per mobility, written to
+//! `DIR/<learner>/europass-mobility.jsonld`, valid against the EBSI EDC JSON
+//! Schema.
+//!
+//! Members are written in a fixed order (`id`, `type`, then the rest as the
+//! official samples order them), identifiers are UUID v5, so the same round
+//! gives the same bytes. The credential is unsigned: it has no `proof`.
+//! The display image every EDC must carry is an SVG summary page per language.
+
+use super::credential_xml::{assessment_titles, decimal, describe_scale};
+use super::{ExportContext, ExportError, Exporter, OutputFile};
+use crate::check::Requirement;
+use crate::credential::vocab::{self, NoteTopic};
+use crate::credential::{Credential, Format, Kind, UnitEntry, plan};
+use crate::diagnostics::Diagnostic;
+use crate::mapping::SourceMap;
+use crate::model::{
+    Achievement, AssessmentResult, ContactPerson, CreditPoints, Gender, GradingScheme,
+    MultilingualText, Organisation, Qualification, RegistrationScheme, Round, Unit,
+};
+
+use rayon::prelude::*;
+
+mod display;
+mod json;
+
+use json::J;
+
+/// Writes `europass-mobility.jsonld` per mobility.
+pub struct CredentialJsonLd;
+
+/// The JSON-LD format, as planning sees it.
+pub const FORMAT: Format = Format {
+    name: "jsonld",
+    extension: "jsonld",
+    needs_country: true,
+    languages: crate::credential::plan::iso_639_1,
+};
+
+impl Exporter for CredentialJsonLd {
+    fn name(&self) -> &'static str {
+        "jsonld"
+    }
+
+    fn description(&self) -> &'static str {
+        "Europass Mobility as a European Digital Credential (JSON-LD, ELM 3.2), one per mobility"
+    }
+
+    fn requirements(&self) -> &'static [Requirement] {
+        super::credential_xml::REQUIREMENTS
+    }
+
+    fn check(
+        &self,
+        round: &Round,
+        sources: &SourceMap,
+        context: &ExportContext,
+    ) -> Vec<Diagnostic> {
+        plan(round, sources, FORMAT, &context.languages).1
+    }
+
+    fn export(
+        &self,
+        round: &Round,
+        context: &ExportContext,
+    ) -> Result<Vec<OutputFile>, ExportError> {
+        let (credentials, _) = plan(round, &SourceMap::default(), FORMAT, &context.languages);
+        Ok(credentials
+            .par_iter()
+            .map(|c| OutputFile {
+                path: c.path.clone().into(),
+                bytes: write(c),
+            })
+            .collect())
+    }
+}
+
+fn date_time(date: chrono::NaiveDate) -> J {
+    J::s(date.format("%Y-%m-%dT00:00:00Z").to_string())
+}
+
+/// A language map of the credential's languages (`{"lv": "…", "en": "…"}`).
+fn lang_map(c: &Credential<'_>, t: &MultilingualText) -> J {
+    J::O(
+        c.texts(t)
+            .map(|(l, text)| (std::borrow::Cow::Owned(l.to_string()), J::s(text)))
+            .collect(),
+    )
+}
+
+fn lang_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> J {
+    J::O(
+        pairs
+            .into_iter()
+            .map(|(l, t)| (std::borrow::Cow::Owned(l.to_string()), J::s(t)))
+            .collect(),
+    )
+}
+
+fn one(lang: &str, text: &str) -> J {
+    J::O(vec![(
+        std::borrow::Cow::Owned(lang.to_string()),
+        J::s(text),
+    )])
+}
+
+fn concept(id: &str, scheme: &str, label: &str, notation: Option<&str>) -> J {
+    let mut o = J::obj([
+        ("id", J::s(id)),
+        ("type", J::st("Concept")),
+        (
+            "inScheme",
+            J::obj([("id", J::s(scheme)), ("type", J::st("ConceptScheme"))]),
+        ),
+        ("prefLabel", one("en", label)),
+    ]);
+    if let Some(n) = notation {
+        o.push("notation", J::s(n));
+    }
+    o
+}
+
+fn country(alpha2: &str) -> Option<J> {
+    let c = vocab::country(alpha2)?;
+    Some(concept(
+        &c.uri(),
+        vocab::COUNTRY_SCHEME,
+        &c.name,
+        Some("country"),
+    ))
+}
+
+fn language(tag: &str) -> Option<J> {
+    Some(concept(
+        &vocab::language_uri(tag)?,
+        vocab::LANGUAGE_SCHEME,
+        vocab::language_name(tag)?,
+        Some("language"),
+    ))
+}
+
+fn identifier(scheme: &str, scheme_name: &str, value: &str) -> J {
+    J::obj([
+        ("type", J::st("Identifier")),
+        ("notation", J::s(value)),
+        ("schemeName", J::s(scheme_name)),
+        ("schemeId", J::s(scheme)),
+    ])
+}
+
+/// A note; an empty object when none of its texts can be written (which
+/// [`J::push`] and [`notes`] leave out).
+fn note<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, topic: Option<NoteTopic>) -> J {
+    let literal = lang_pairs(pairs);
+    if literal.is_empty() {
+        return J::O(Vec::new());
+    }
+    let mut o = J::obj([("type", J::st("Note")), ("noteLiteral", literal)]);
+    if let Some(t) = topic {
+        o.push(
+            "subject",
+            J::obj([
+                ("type", J::st("Concept")),
+                ("prefLabel", one("en", t.label())),
+            ]),
+        );
+    }
+    o
+}
+
+/// A list of notes without the empty ones.
+fn notes(list: impl IntoIterator<Item = J>) -> J {
+    J::A(list.into_iter().filter(|n| !n.is_empty()).collect())
+}
+
+fn plausible_email(e: &str) -> bool {
+    let e = e.trim();
+    e.contains('@')
+        && !e.contains(char::is_whitespace)
+        && !e.starts_with('@')
+        && !e.ends_with('@')
+        && !e.contains("@.")
+        && !e.ends_with('.')
+}
+
+fn contact_point(
+    c: &Credential<'_>,
+    email: Option<&str>,
+    phone: Option<&str>,
+    address: Option<(&str, &str)>,
+) -> Option<J> {
+    let mut o = J::obj([("type", J::st("ContactPoint"))]);
+    if let Some((text, alpha2)) = address
+        && let Some(country) = country(alpha2)
+    {
+        o.push(
+            "address",
+            J::A(vec![J::obj([
+                ("type", J::st("Address")),
+                ("countryCode", country),
+                ("fullAddress", note([(c.primary.as_str(), text)], None)),
+            ])]),
+        );
+    }
+    if let Some(p) = phone {
+        o.push(
+            "phone",
+            J::A(vec![J::obj([
+                ("type", J::st("Phone")),
+                ("phoneNumber", J::s(p)),
+            ])]),
+        );
+    }
+    if let Some(e) = email.filter(|e| plausible_email(e)) {
+        o.push(
+            "emailAddress",
+            J::A(vec![J::obj([
+                ("id", J::s(format!("mailto:{}", e.trim()))),
+                ("type", J::st("Mailbox")),
+            ])]),
+        );
+    }
+    (o.len() > 1).then_some(o)
+}
+
+fn registration_scheme(s: &RegistrationScheme) -> (&'static str, &'static str) {
+    match s {
+        RegistrationScheme::Pic => (vocab::SCHEME_PIC, "Erasmus+ PIC"),
+        RegistrationScheme::Oid => (vocab::SCHEME_OID, "Erasmus+ OID"),
+        RegistrationScheme::National => (vocab::SCHEME_NATIONAL_REGISTER, "national register"),
+    }
+}
+
+fn organisation(c: &Credential<'_>, o: &Organisation) -> J {
+    let mut out = J::obj([
+        ("id", J::s(c.ids.urn(Kind::Organisation, &o.id))),
+        ("type", J::st("Organisation")),
+    ]);
+    let mut ids = vec![identifier(
+        vocab::SCHEME_RECORD,
+        "europass record id",
+        &o.id,
+    )];
+    for r in o.registration_ids.iter().skip(1) {
+        let (scheme, name) = registration_scheme(&r.scheme);
+        ids.push(identifier(scheme, name, &r.value));
+    }
+    out.push("identifier", J::A(ids));
+    let names = lang_map(c, &o.name);
+    out.push(
+        "legalName",
+        if names.is_empty() {
+            one(&c.primary, &o.id)
+        } else {
+            names
+        },
+    );
+    let alpha2 = o.country.as_ref().map(|k| k.as_str()).unwrap_or("");
+    if let (Some(r), Some(spatial)) = (o.registration_ids.first(), country(alpha2)) {
+        let (scheme, name) = registration_scheme(&r.scheme);
+        out.push(
+            "registration",
+            J::obj([
+                ("type", J::st("LegalIdentifier")),
+                ("notation", J::s(&r.value)),
+                ("schemeName", J::s(name)),
+                ("schemeId", J::s(scheme)),
+                ("spatial", spatial),
+            ]),
+        );
+    }
+    if let Some(site) = o
+        .website
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let url = if site.starts_with("http://") || site.starts_with("https://") {
+            site.to_string()
+        } else {
+            format!("https://{site}")
+        };
+        out.push(
+            "homepage",
+            J::A(vec![J::obj([
+                ("type", J::st("WebResource")),
+                ("contentURL", J::s(url)),
+            ])]),
+        );
+    }
+    if let Some(cp) = contact_point(c, o.email.as_deref(), o.phone.as_deref(), None) {
+        out.push("contactPoint", J::A(vec![cp]));
+    }
+    if let Some(country) = country(alpha2) {
+        let mut address = J::obj([("type", J::st("Address")), ("countryCode", country)]);
+        if let Some(a) = &o.address {
+            address.push(
+                "fullAddress",
+                note([(c.primary.as_str(), a.as_str())], None),
+            );
+        }
+        out.push(
+            "location",
+            J::A(vec![J::obj([
+                ("id", J::s(c.ids.urn(Kind::Location, &o.id))),
+                ("type", J::st("Location")),
+                ("address", J::A(vec![address])),
+            ])]),
+        );
+    }
+    out
+}
+
+fn contact(c: &Credential<'_>, p: &ContactPerson) -> J {
+    let mut out = J::obj([
+        ("id", J::s(c.ids.urn(Kind::Contact, &p.id))),
+        ("type", J::st("Person")),
+        (
+            "identifier",
+            J::A(vec![identifier(
+                vocab::SCHEME_RECORD,
+                "europass record id",
+                &p.id,
+            )]),
+        ),
+        ("fullName", one(&c.primary, &p.name)),
+    ]);
+    if let Some(cp) = contact_point(c, p.email.as_deref(), p.phone.as_deref(), None) {
+        out.push("contactPoint", J::A(vec![cp]));
+    }
+    if let Some(org) = p.organisation.as_deref().and_then(|id| c.organisation(id)) {
+        out.push("memberOf", J::A(vec![organisation(c, org)]));
+    }
+    out
+}
+
+/// A JSON-LD node reference: the node is written in full elsewhere in the document.
+fn reference(id: String) -> J {
+    J::obj([("id", J::s(id))])
+}
+
+fn awarded_by(c: &Credential<'_>) -> J {
+    J::obj([
+        ("id", J::s(c.ids.urn(Kind::AwardingProcess, &c.mobility.id))),
+        ("type", J::st("AwardingProcess")),
+        // The issuer is written in full once, as the credential's issuer;
+        // everywhere else a node reference names it.
+        (
+            "awardingBody",
+            J::A(vec![reference(c.ids.urn(Kind::Organisation, &c.issuer.id))]),
+        ),
+        ("awardingDate", date_time(c.issued)),
+    ])
+}
+
+fn credit_points(points: &[CreditPoints]) -> Option<J> {
+    let list: Vec<J> = points
+        .iter()
+        .map(|p| {
+            let framework = match vocab::credit_system_uri(&p.system) {
+                Some(uri) => concept(
+                    uri,
+                    vocab::CREDIT_SCHEME,
+                    &vocab::credit_system_label(&p.system),
+                    None,
+                ),
+                // A national system has no concept in the Europass list.
+                None => {
+                    let crate::model::CreditSystem::National(name) = &p.system else {
+                        unreachable!("ECVET and ECTS have concepts")
+                    };
+                    J::obj([
+                        ("type", J::st("Concept")),
+                        (
+                            "prefLabel",
+                            one("en", &vocab::credit_system_label(&p.system)),
+                        ),
+                        ("notation", J::s(name)),
+                    ])
+                }
+            };
+            J::obj([
+                ("type", J::st("CreditPoint")),
+                ("framework", framework),
+                ("point", J::s(decimal(p.value))),
+            ])
+        })
+        .collect();
+    (!list.is_empty()).then_some(J::A(list))
+}
+
+fn eqf(level: crate::model::EqfLevel) -> J {
+    let n = level.get().to_string();
+    concept(
+        &format!("{}{n}", vocab::EQF_LEVEL_PREFIX),
+        vocab::EQF_SCHEME,
+        &format!("Level {n}"),
+        Some(&n),
+    )
+}
+
+fn qualification(c: &Credential<'_>, q: &Qualification) -> J {
+    let mut out = J::obj([
+        ("id", J::s(c.ids.urn(Kind::Qualification, &q.id))),
+        ("type", J::st("Qualification")),
+        (
+            "identifier",
+            match &q.code {
+                Some(code) => {
+                    identifier(vocab::SCHEME_QUALIFICATION_CODE, "qualification code", code)
+                }
+                None => identifier(vocab::SCHEME_RECORD, "europass record id", &q.id),
+            },
+        ),
+        ("title", title_map(c, &q.title, &q.id)),
+    ]);
+    if let Some(points) = credit_points(&q.credit_points) {
+        out.push("creditPoint", points);
+    }
+    if let Some(level) = q.eqf_level {
+        out.push("eqfLevel", eqf(level));
+    }
+    out
+}
+
+/// A title in the credential's languages, or the record id when it has none
+/// (the schema requires a title).
+fn title_map(c: &Credential<'_>, t: &MultilingualText, fallback: &str) -> J {
+    let m = lang_map(c, t);
+    if m.is_empty() {
+        one(&c.primary, fallback)
+    } else {
+        m
+    }
+}
+
+fn unit_spec(c: &Credential<'_>, u: &Unit, full: bool) -> J {
+    let mut out = J::obj([
+        ("id", J::s(c.ids.urn(Kind::LearningSpecification, &u.id))),
+        ("type", J::st("LearningAchievementSpecification")),
+    ]);
+    if !full {
+        out.push("title", title_map(c, &u.title, &u.id));
+        return out;
+    }
+    out.push(
+        "identifier",
+        match &u.code {
+            Some(code) => identifier(vocab::SCHEME_UNIT_CODE, "unit code", code),
+            None => identifier(vocab::SCHEME_RECORD, "europass record id", &u.id),
+        },
+    );
+    out.push("title", title_map(c, &u.title, &u.id));
+    if !u.description.is_empty() {
+        out.push("description", lang_map(c, &u.description));
+    }
+    if !u.area_of_work.is_empty() {
+        out.push(
+            "additionalNote",
+            notes([note(c.texts(&u.area_of_work), Some(NoteTopic::AreaOfWork))]),
+        );
+    }
+    if let Some(points) = credit_points(&u.credit_points) {
+        out.push("creditPoint", points);
+    }
+    if let Some(level) = u.eqf_level {
+        out.push("educationLevel", J::A(vec![eqf(level)]));
+    }
+    if !u.learning_outcomes.is_empty() {
+        let outcomes = u
+            .learning_outcomes
+            .iter()
+            .map(|o| {
+                let mut lo = J::obj([
+                    ("id", J::s(c.ids.urn(Kind::LearningOutcome, &o.id))),
+                    ("type", J::st("LearningOutcome")),
+                    (
+                        "identifier",
+                        identifier(vocab::SCHEME_RECORD, "europass record id", &o.id),
+                    ),
+                    ("title", title_map(c, &o.text, &o.id)),
+                    (
+                        "dcType",
+                        concept(
+                            &vocab::skill_type_uri(o.category),
+                            vocab::SKILL_TYPE_SCHEME,
+                            vocab::skill_type_label(o.category),
+                            Some(vocab::skill_type_notation(o.category)),
+                        ),
+                    ),
+                ]);
+                if !o.details.is_empty() {
+                    lo.push(
+                        "additionalNote",
+                        notes(o.details.iter().map(|d| note(c.texts(d), None))),
+                    );
+                }
+                if let Some(uri) = o.esco_uri.as_deref().filter(|u| u.starts_with("http")) {
+                    lo.push(
+                        "relatedESCOSkill",
+                        J::A(vec![J::obj([
+                            ("id", J::s(uri)),
+                            ("type", J::st("Concept")),
+                        ])]),
+                    );
+                }
+                lo
+            })
+            .collect();
+        out.push("learningOutcome", J::A(outcomes));
+    }
+    if let Some(q) = u
+        .qualification
+        .as_deref()
+        .and_then(|id| c.qualifications.iter().find(|q| q.id == id))
+    {
+        out.push("isPartOf", J::A(vec![qualification(c, q)]));
+    }
+    out
+}
+
+/// A grading scheme: in full the first time a credential names it
+/// (`seen` records which were), by id and title after that.
+fn grading_scheme(c: &Credential<'_>, s: &GradingScheme, seen: &mut Vec<String>) -> J {
+    if seen.contains(&s.id) {
+        return J::obj([
+            ("id", J::s(c.ids.urn(Kind::GradingScheme, &s.id))),
+            ("type", J::st("GradingScheme")),
+            ("title", title_map(c, &s.name, &s.id)),
+        ]);
+    }
+    seen.push(s.id.clone());
+    let definition = serde_json::to_string(s).expect("a grading scheme serialises");
+    J::obj([
+        ("id", J::s(c.ids.urn(Kind::GradingScheme, &s.id))),
+        ("type", J::st("GradingScheme")),
+        (
+            "identifier",
+            J::A(vec![
+                identifier(vocab::SCHEME_RECORD, "europass record id", &s.id),
+                identifier(
+                    vocab::SCHEME_GRADING_DEFINITION,
+                    "europass grading scheme definition",
+                    &definition,
+                ),
+            ]),
+        ),
+        ("title", title_map(c, &s.name, &s.id)),
+        ("description", one("en", &describe_scale(s))),
+    ])
+}
+
+fn grade_node(c: &Credential<'_>, value: &str) -> J {
+    J::obj([
+        ("type", J::st("Note")),
+        ("noteLiteral", one(&c.primary, value)),
+    ])
+}
+
+fn assessment(
+    c: &Credential<'_>,
+    entry: &UnitEntry<'_>,
+    r: &AssessmentResult,
+    assessor_in_full: bool,
+    seen: &mut Vec<String>,
+) -> J {
+    let mut out = J::obj([
+        ("id", J::s(c.ids.urn(Kind::Assessment, &r.id))),
+        ("type", J::st("LearningAssessment")),
+        (
+            "identifier",
+            J::A(vec![identifier(
+                vocab::SCHEME_RECORD,
+                "europass record id",
+                &r.id,
+            )]),
+        ),
+    ]);
+    let titles = assessment_titles(c, &entry.unit.title);
+    out.push(
+        "title",
+        lang_pairs(titles.iter().map(|(l, t)| (*l, t.as_str()))),
+    );
+    if !r.remarks.is_empty() {
+        out.push("description", lang_map(c, &r.remarks));
+    }
+    if !r.deviations.is_empty() {
+        out.push(
+            "additionalNote",
+            notes([note(c.texts(&r.deviations), Some(NoteTopic::Deviations))]),
+        );
+    }
+    let (value, scheme) = match (&r.grade, r.passed) {
+        (Some(g), _) => (g.value.clone(), Some(g.scheme.as_str())),
+        (None, Some(p)) => (
+            if p { "pass" } else { "fail" }.to_string(),
+            Some(crate::credential::plan::PASS_FAIL),
+        ),
+        (None, None) => (String::new(), None),
+    };
+    out.push("grade", grade_node(c, &value));
+    if let Some(d) = r.date {
+        out.push("dateIssued", date_time(d));
+    }
+    out.push("awardedBy", awarded_by(c));
+    let assessed_by = match entry.assessor {
+        Some(a) if assessor_in_full => contact(c, a),
+        Some(a) => reference(c.ids.urn(Kind::Contact, &a.id)),
+        None => reference(c.ids.urn(Kind::Organisation, &c.host.id)),
+    };
+    out.push("assessedBy", J::A(vec![assessed_by]));
+    let mut spec = J::obj([
+        ("id", J::s(c.ids.urn(Kind::AssessmentSpecification, &r.id))),
+        ("type", J::st("LearningAssessmentSpecification")),
+        (
+            "title",
+            lang_pairs(titles.iter().map(|(l, t)| (*l, t.as_str()))),
+        ),
+    ]);
+    if !r.method.is_empty() {
+        spec.push("description", lang_map(c, &r.method));
+    }
+    if let Some(s) = scheme.and_then(|s| c.scheme(s)) {
+        spec.push("gradingScheme", grading_scheme(c, s, seen));
+    }
+    out.push("specifiedBy", J::A(vec![spec]));
+    if !r.criteria.is_empty() {
+        let parts = r
+            .criteria
+            .iter()
+            .enumerate()
+            .map(|(i, rating)| {
+                let key = format!("{}/criterion/{}", r.id, i + 1);
+                let title = title_map(c, &rating.criterion, &key);
+                let mut spec = J::obj([
+                    ("id", J::s(c.ids.urn(Kind::AssessmentSpecification, &key))),
+                    ("type", J::st("LearningAssessmentSpecification")),
+                    ("title", title.clone()),
+                ]);
+                if let Some(s) = c.scheme(&rating.value.scheme) {
+                    spec.push("gradingScheme", grading_scheme(c, s, seen));
+                }
+                J::obj([
+                    ("id", J::s(c.ids.urn(Kind::Assessment, &key))),
+                    ("type", J::st("LearningAssessment")),
+                    ("title", title),
+                    ("grade", grade_node(c, &rating.value.value)),
+                    ("awardedBy", awarded_by(c)),
+                    ("specifiedBy", J::A(vec![spec])),
+                ])
+            })
+            .collect();
+        out.push("hasPart", J::A(parts));
+    }
+    out
+}
+
+fn achievement(
+    c: &Credential<'_>,
+    entry: &UnitEntry<'_>,
+    r: &AssessmentResult,
+    assessor_in_full: bool,
+    seen: &mut Vec<String>,
+) -> J {
+    let u = entry.unit;
+    let mut out = J::obj([
+        ("id", J::s(c.ids.urn(Kind::Achievement, &r.id))),
+        ("type", J::st("LearningAchievement")),
+        (
+            "identifier",
+            identifier(vocab::SCHEME_RECORD, "europass record id", &r.id),
+        ),
+        ("title", title_map(c, &u.title, &u.id)),
+    ]);
+    if let Some(a) = r.achieved {
+        let i = match a {
+            Achievement::Full => 0,
+            Achievement::Partial => 1,
+            Achievement::None => 2,
+        };
+        let labels = c.labels();
+        out.push(
+            "additionalNote",
+            notes([note(
+                labels.iter().map(|(l, t)| (*l, t.achieved[i])),
+                Some(NoteTopic::Achievement),
+            )]),
+        );
+    }
+    out.push("awardedBy", awarded_by(c));
+    if let Some(points) = credit_points(&r.credit_points) {
+        out.push("creditReceived", points);
+    }
+    out.push(
+        "provenBy",
+        J::A(vec![assessment(c, entry, r, assessor_in_full, seen)]),
+    );
+    out.push("specifiedBy", unit_spec(c, u, true));
+    out
+}
+
+fn activity(c: &Credential<'_>) -> J {
+    let m = c.mobility;
+    let labels = c.labels();
+    let mut ids = vec![identifier(
+        vocab::SCHEME_RECORD,
+        "europass record id",
+        &m.id,
+    )];
+    if let Some(id) = &m.erasmus_id {
+        ids.push(identifier(
+            vocab::SCHEME_MOBILITY_ID,
+            "Erasmus+ mobility id",
+            id,
+        ));
+    }
+    if let Some(code) = &m.project_code {
+        ids.push(identifier(
+            vocab::SCHEME_PROJECT_CODE,
+            "Erasmus+ project code",
+            code,
+        ));
+    }
+    let mut out = J::obj([
+        ("id", J::s(c.ids.urn(Kind::Activity, &m.id))),
+        ("type", J::st("LearningActivity")),
+        ("identifier", J::A(ids)),
+        (
+            "title",
+            lang_pairs(labels.iter().map(|(l, t)| (*l, t.activity))),
+        ),
+    ]);
+    if !m.tasks.is_empty() {
+        out.push("description", lang_map(c, &m.tasks));
+    }
+    let mut period = J::obj([("type", J::st("PeriodOfTime"))]);
+    if let Some(s) = m.start {
+        period.push("startDate", date_time(s));
+    }
+    if let Some(e) = m.end {
+        period.push("endDate", date_time(e));
+    }
+    out.push("temporal", J::A(vec![period]));
+    if let Some(country) = c.host.country.as_ref().and_then(|k| country(k.as_str())) {
+        let mut address = J::obj([("type", J::st("Address")), ("countryCode", country)]);
+        if let Some(a) = &c.host.address {
+            address.push(
+                "fullAddress",
+                note([(c.primary.as_str(), a.as_str())], None),
+            );
+        }
+        out.push(
+            "location",
+            J::A(vec![J::obj([
+                (
+                    "id",
+                    J::s(c.ids.urn(Kind::Location, &format!("{}/activity", m.id))),
+                ),
+                ("type", J::st("Location")),
+                ("address", J::A(vec![address])),
+            ])]),
+        );
+    }
+    let mut directed = vec![if c.host.id == c.issuer.id {
+        reference(c.ids.urn(Kind::Organisation, &c.host.id))
+    } else {
+        organisation(c, c.host)
+    }];
+    if let Some(mentor) = c.mentor {
+        directed.push(contact(c, mentor));
+    }
+    out.push("directedBy", J::A(directed));
+    out.push("awardedBy", awarded_by(c));
+    let mut spec = J::obj([
+        ("id", J::s(c.ids.urn(Kind::ActivitySpecification, &m.id))),
+        ("type", J::st("LearningActivitySpecification")),
+        (
+            "title",
+            lang_pairs(labels.iter().map(|(l, t)| (*l, t.activity))),
+        ),
+    ]);
+    if !m.objective.is_empty() {
+        spec.push("description", lang_map(c, &m.objective));
+    }
+    if let Some(l) = m.language.as_deref().and_then(language) {
+        spec.push("language", J::A(vec![l]));
+    }
+    let mut influences: Vec<J> = c
+        .units
+        .iter()
+        .map(|u| unit_spec(c, u.unit, u.result.is_none()))
+        .collect();
+    if let Some(q) = c.qualification {
+        influences.push(qualification(c, q));
+    }
+    if !influences.is_empty() {
+        spec.push("influences", J::A(influences));
+    }
+    out.push("specifiedBy", spec);
+    out
+}
+
+fn subject(c: &Credential<'_>) -> J {
+    let l = c.learner;
+    let lang = c.primary.as_str();
+    let mut ids = vec![identifier(
+        vocab::SCHEME_RECORD,
+        "europass record id",
+        &l.id,
+    )];
+    if let Some(id) = &l.school_id {
+        ids.push(identifier(
+            vocab::SCHEME_SCHOOL_ID,
+            "school learner number",
+            id,
+        ));
+    }
+    let jurisdiction = l
+        .nationality
+        .as_ref()
+        .or(c.issuer.country.as_ref())
+        .and_then(|k| country(k.as_str()));
+    if let (Some(id), None) = (&l.national_id, &jurisdiction) {
+        ids.push(identifier(
+            vocab::SCHEME_NATIONAL_ID,
+            "national personal identifier",
+            id,
+        ));
+    }
+    let mut out = J::obj([
+        ("id", J::s(c.ids.urn(Kind::Person, &l.id))),
+        ("type", J::st("Person")),
+        ("identifier", J::A(ids)),
+    ]);
+    if let (Some(id), Some(spatial)) = (&l.national_id, jurisdiction) {
+        out.push(
+            "nationalID",
+            J::obj([
+                ("type", J::st("LegalIdentifier")),
+                ("notation", J::s(id)),
+                ("spatial", spatial),
+            ]),
+        );
+    }
+    out.push("givenName", one(lang, &l.given_names));
+    out.push("familyName", one(lang, &l.family_name));
+    out.push("fullName", one(lang, &l.full_name()));
+    if let Some(d) = l.date_of_birth {
+        out.push("dateOfBirth", date_time(d));
+    }
+    let sex = match l.gender {
+        Some(Gender::Female) => Some(("FEMALE", "female")),
+        Some(Gender::Male) => Some(("MALE", "male")),
+        _ => None,
+    };
+    if let Some((code, name)) = sex {
+        out.push(
+            "gender",
+            concept(
+                &format!("{}/{code}", vocab::HUMAN_SEX_SCHEME),
+                vocab::HUMAN_SEX_SCHEME,
+                name,
+                Some("human-sex"),
+            ),
+        );
+    }
+    if let Some(n) = l.nationality.as_ref().and_then(|k| country(k.as_str())) {
+        out.push("citizenshipCountry", J::A(vec![n]));
+    }
+    let address = l
+        .address
+        .as_deref()
+        .zip(c.issuer.country.as_ref().map(|k| k.as_str()));
+    if let Some(cp) = contact_point(c, l.email.as_deref(), l.phone.as_deref(), address) {
+        out.push("contactPoint", J::A(vec![cp]));
+    }
+    let mut claims = vec![activity(c)];
+    // Each person is written in full once (the mentor in the activity),
+    // and referred to by id after that.
+    let mut written: Vec<&str> = c.mentor.iter().map(|m| m.id.as_str()).collect();
+    let mut schemes = Vec::new();
+    for (entry, r) in c.assessed() {
+        let in_full = entry
+            .assessor
+            .is_some_and(|a| !written.contains(&a.id.as_str()));
+        if let Some(a) = entry.assessor {
+            written.push(&a.id);
+        }
+        claims.push(achievement(c, entry, r, in_full, &mut schemes));
+    }
+    out.push("hasClaim", J::A(claims));
+    out
+}
+
+/// Builds one credential document.
+pub fn write(c: &Credential<'_>) -> Vec<u8> {
+    let labels = c.labels();
+    let title = lang_pairs(labels.iter().map(|(l, t)| (*l, t.title)));
+    let doc = J::obj([
+        (
+            "@context",
+            J::A(vec![J::st(vocab::VC2_CONTEXT), J::st(vocab::EDC_CONTEXT)]),
+        ),
+        ("id", J::s(c.ids.urn(Kind::Credential, &c.mobility.id))),
+        (
+            "type",
+            J::A(vec![
+                J::st("VerifiableCredential"),
+                J::st("VerifiableAttestation"),
+                J::st("EuropeanDigitalCredential"),
+            ]),
+        ),
+        (
+            "credentialSchema",
+            J::A(vec![
+                J::obj([
+                    ("id", J::st(vocab::EDC_SHACL)),
+                    ("type", J::st("ShaclValidator2017")),
+                ]),
+                J::obj([
+                    ("id", J::st(vocab::EDC_JSON_SCHEMA)),
+                    ("type", J::st("JsonSchema")),
+                ]),
+            ]),
+        ),
+        (
+            "credentialProfiles",
+            J::A(vec![concept(
+                vocab::CREDENTIAL_TYPE_GENERIC,
+                vocab::CREDENTIAL_TYPES,
+                "Generic",
+                None,
+            )]),
+        ),
+        ("issuer", organisation(c, c.issuer)),
+        ("validFrom", date_time(c.issued)),
+        ("issued", date_time(c.issued)),
+        ("credentialSubject", subject(c)),
+        ("displayParameter", display::parameter(c, title)),
+    ]);
+    let mut out = String::with_capacity(64 * 1024);
+    doc.write_pretty(&mut out, 0);
+    out.push('\n');
+    out.into_bytes()
+}

@@ -1,0 +1,683 @@
+//! European Digital Credentials in JSON-LD (ELM 3, VC data model 1.1 or
+//! 2.0), read back into the canonical model: those europass writes and those
+//! of other issuers that follow the same model.
+//!
+//! The document is read as JSON, not expanded as JSON-LD (that would fetch
+//! contexts from the network): nodes are found by their `id`, and a node
+//! given in full once and referred to by id elsewhere is read in full
+//! everywhere. See `docs/credential-mapping.md` for the mapping.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::ImportError;
+use super::credential::{self as shared, Records, first_text};
+use crate::credential::vocab::{self, NoteTopic};
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::model::{
+    AssessmentResult, ContactPerson, ContactRole, CountryCode, CreditPoints, CreditSystem,
+    CriterionRating, EqfLevel, Gender, Grade, Learner, LearningOutcome, Mobility, MultilingualText,
+    Organisation, OrganisationRole, Qualification, RegistrationId, RegistrationScheme, Round, Unit,
+};
+
+/// Reads one JSON-LD credential.
+pub(crate) fn read(file: &str, doc: &Value) -> Result<(Round, Vec<Diagnostic>), ImportError> {
+    let contexts: Vec<&str> = many(doc.get("@context"))
+        .into_iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let types = types(doc);
+    if !types.contains(&"VerifiableCredential") {
+        return Err(ImportError::WrongType {
+            found: "a JSON-LD document that is not a verifiable credential (its type lacks VerifiableCredential)".into(),
+            expected: "a European Digital Credential".into(),
+            hint: "give a Europass credential (.jsonld) as issued, or a round.json".into(),
+        });
+    }
+    if !contexts.contains(&vocab::VC2_CONTEXT) && !contexts.contains(&vocab::VC1_CONTEXT) {
+        return Err(ImportError::WrongType {
+            found: format!(
+                "a credential whose @context ({}) is not the W3C verifiable credentials context",
+                contexts.join(", ")
+            ),
+            expected: "a European Digital Credential".into(),
+            hint: "give a Europass credential (.jsonld) as issued".into(),
+        });
+    }
+    if !types.contains(&"EuropeanDigitalCredential") && !contexts.contains(&vocab::EDC_CONTEXT) {
+        return Err(ImportError::WrongType {
+            found: "a verifiable credential that is not a European Digital Credential (neither its type nor its @context says EDC)".into(),
+            expected: "a European Digital Credential".into(),
+            hint: "europass reads Europass credentials (ELM); other credentials have no mobility to read".into(),
+        });
+    }
+    let mut index = HashMap::new();
+    collect(doc, &mut index);
+    let primary = doc
+        .get("displayParameter")
+        .and_then(|d| d.get("primaryLanguage"))
+        .and_then(|l| l.get("id"))
+        .and_then(Value::as_str)
+        .and_then(vocab::language_from)
+        .unwrap_or_else(|| "en".into());
+    Ok(Reader {
+        file,
+        index,
+        primary,
+        records: Records::default(),
+    }
+    .read(doc))
+}
+
+/// Every node with an `id`, keeping its fullest description.
+fn collect<'a>(v: &'a Value, index: &mut HashMap<&'a str, &'a Value>) {
+    match v {
+        Value::Object(o) => {
+            if let Some(id) = o.get("id").and_then(Value::as_str)
+                && o.len() > 1
+            {
+                let fuller = index
+                    .get(id)
+                    .and_then(|old| old.as_object())
+                    .is_none_or(|old| old.len() < o.len());
+                if fuller {
+                    index.insert(id, v);
+                }
+            }
+            for x in o.values() {
+                collect(x, index);
+            }
+        }
+        Value::Array(a) => {
+            for x in a {
+                collect(x, index);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A value or the items of an array.
+fn many(v: Option<&Value>) -> Vec<&Value> {
+    match v {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(x) => vec![x],
+    }
+}
+
+fn types(v: &Value) -> Vec<&str> {
+    many(v.get("type"))
+        .into_iter()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+fn string<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// A language map: each language's text (the first, when a list is given).
+fn lang(v: Option<&Value>) -> MultilingualText {
+    let mut t = MultilingualText::new();
+    if let Some(Value::Object(o)) = v {
+        for (l, x) in o {
+            let text = match x {
+                Value::String(s) => Some(s.as_str()),
+                Value::Array(a) => a.iter().find_map(Value::as_str),
+                _ => None,
+            };
+            if let Some(text) = text {
+                t.set(l, text);
+            }
+        }
+    }
+    t
+}
+
+/// The identifier of `node` in `scheme`.
+fn identifier<'a>(node: &'a Value, scheme: &str) -> Option<&'a str> {
+    many(node.get("identifier"))
+        .into_iter()
+        .find(|i| string(i, "schemeId") == Some(scheme))
+        .and_then(|i| string(i, "notation"))
+}
+
+fn topic(note: &Value) -> Option<NoteTopic> {
+    let label = lang(note.get("subject").and_then(|s| s.get("prefLabel")));
+    label.texts().find_map(NoteTopic::from_label)
+}
+
+/// The note on this topic among `node[key]`.
+fn note(node: &Value, key: &str, t: NoteTopic) -> MultilingualText {
+    many(node.get(key))
+        .into_iter()
+        .find(|n| topic(n) == Some(t))
+        .map(|n| lang(n.get("noteLiteral")))
+        .unwrap_or_default()
+}
+
+fn date(v: &Value, key: &str) -> Option<chrono::NaiveDate> {
+    string(v, key).and_then(shared::date)
+}
+
+fn credit_points(v: Option<&Value>) -> Vec<CreditPoints> {
+    many(v)
+        .into_iter()
+        .filter_map(|p| {
+            let value: f64 = match p.get("point") {
+                Some(Value::String(s)) => s.trim().replace(',', ".").parse().ok()?,
+                Some(Value::Number(n)) => n.as_f64()?,
+                _ => return None,
+            };
+            let framework = p.get("framework")?;
+            let system = string(framework, "id")
+                .and_then(vocab::credit_system_from)
+                .or_else(|| {
+                    string(framework, "notation").map(|n| CreditSystem::National(n.to_string()))
+                })?;
+            Some(CreditPoints { value, system })
+        })
+        .collect()
+}
+
+fn eqf(v: Option<&Value>) -> Option<EqfLevel> {
+    many(v).into_iter().find_map(|c| {
+        string(c, "id")?
+            .strip_prefix(vocab::EQF_LEVEL_PREFIX)?
+            .parse::<u8>()
+            .ok()
+            .and_then(EqfLevel::new)
+    })
+}
+
+struct Reader<'a> {
+    file: &'a str,
+    index: HashMap<&'a str, &'a Value>,
+    primary: String,
+    records: Records,
+}
+
+impl<'a> Reader<'a> {
+    /// The full node a value stands for: itself, or the node its id names.
+    fn node(&self, v: &'a Value) -> &'a Value {
+        let id = match v {
+            Value::String(s) => Some(s.as_str()),
+            Value::Object(o) => o.get("id").and_then(Value::as_str),
+            _ => None,
+        };
+        match id.and_then(|id| self.index.get(id)) {
+            Some(full) if full.as_object().map(|o| o.len()) > v.as_object().map(|o| o.len()) => {
+                full
+            }
+            _ => v,
+        }
+    }
+
+    fn nodes(&self, v: Option<&'a Value>) -> Vec<&'a Value> {
+        many(v).into_iter().map(|x| self.node(x)).collect()
+    }
+
+    fn skip(&mut self, what: String) {
+        self.records.diagnostics.push(
+            Diagnostic::warning(
+                Code::CredentialContentSkipped,
+                Location::file(self.file),
+                what,
+            )
+            .with_hint("the rest of the credential is read; ask its issuer for a corrected one"),
+        );
+    }
+
+    fn read(mut self, doc: &'a Value) -> (Round, Vec<Diagnostic>) {
+        let issuer = doc
+            .get("issuer")
+            .map(|i| self.node(i))
+            .and_then(|i| self.organisation(i, Some(OrganisationRole::Sending)));
+        let Some(subject) = self.nodes(doc.get("credentialSubject")).into_iter().next() else {
+            self.skip("the credential has no credentialSubject (learner)".into());
+            return self.records.finish(self.file);
+        };
+        let learner = self.learner(subject);
+        let learner_id = learner.id.clone();
+        self.records.learners.push(learner);
+
+        // Claims, and the claims inside them (parts, activities behind achievements).
+        let mut activities: Vec<&Value> = Vec::new();
+        let mut achievements: Vec<&Value> = Vec::new();
+        let mut queue = self.nodes(subject.get("hasClaim"));
+        while let Some(claim) = queue.pop() {
+            let t = types(claim);
+            if t.contains(&"LearningActivity") {
+                if !activities.iter().any(|a| std::ptr::eq(*a, claim)) {
+                    activities.push(claim);
+                }
+            } else if t.contains(&"LearningAchievement") {
+                if achievements.iter().any(|a| std::ptr::eq(*a, claim)) {
+                    continue;
+                }
+                achievements.push(claim);
+                queue.extend(self.nodes(claim.get("hasPart")));
+                queue.extend(self.nodes(claim.get("influencedBy")));
+            }
+        }
+        // Document order, whatever order the claims were found in.
+        let order = |v: &&Value| string(v, "id").map(str::to_string);
+        activities.sort_by_key(order);
+        achievements.sort_by_key(order);
+
+        let mut mobility_ids = Vec::new();
+        for a in &activities {
+            let m = self.mobility(a, &learner_id, issuer.as_deref());
+            mobility_ids.push(m.id.clone());
+            self.records.mobilities.push(m);
+        }
+        let only = (mobility_ids.len() == 1).then(|| mobility_ids[0].clone());
+        for a in &achievements {
+            self.achievement(a, &learner_id, only.as_deref());
+        }
+        self.records.finish(self.file)
+    }
+
+    fn organisation(&mut self, n: &'a Value, role: Option<OrganisationRole>) -> Option<String> {
+        if !types(n).is_empty() && !types(n).contains(&"Organisation") {
+            return None;
+        }
+        let name = lang(n.get("legalName").or(n.get("prefLabel")));
+        if name.is_empty() && string(n, "id").is_none() {
+            return None;
+        }
+        let scheme = |s: Option<&str>| match s {
+            Some(vocab::SCHEME_PIC) => Some(RegistrationScheme::Pic),
+            Some(vocab::SCHEME_OID) => Some(RegistrationScheme::Oid),
+            Some(vocab::SCHEME_NATIONAL_REGISTER) => Some(RegistrationScheme::National),
+            _ => None,
+        };
+        let mut registration_ids = Vec::new();
+        if let Some(r) = n.get("registration")
+            && let Some(value) = string(r, "notation")
+            && string(r, "schemeId") != Some(vocab::SCHEME_RECORD)
+        {
+            registration_ids.push(RegistrationId {
+                scheme: scheme(string(r, "schemeId")).unwrap_or(RegistrationScheme::National),
+                value: value.to_string(),
+            });
+        }
+        for i in many(n.get("identifier")) {
+            if let (Some(s), Some(value)) = (scheme(string(i, "schemeId")), string(i, "notation")) {
+                registration_ids.push(RegistrationId {
+                    scheme: s,
+                    value: value.to_string(),
+                });
+            }
+        }
+        let address = many(n.get("location"))
+            .into_iter()
+            .flat_map(|l| many(l.get("address")))
+            .next();
+        let contact = many(n.get("contactPoint")).into_iter().next();
+        let org = Organisation {
+            id: shared::organisation_id(identifier(n, vocab::SCHEME_RECORD), &name),
+            roles: role.into_iter().collect(),
+            country: address
+                .and_then(|a| a.get("countryCode"))
+                .and_then(|c| string(c, "id"))
+                .and_then(vocab::country_from)
+                .map(CountryCode),
+            address: address
+                .map(|a| {
+                    first_text(
+                        &lang(a.get("fullAddress").and_then(|f| f.get("noteLiteral"))),
+                        &self.primary,
+                    )
+                })
+                .filter(|a| !a.is_empty()),
+            phone: contact.and_then(phone),
+            email: contact.and_then(email),
+            website: many(n.get("homepage"))
+                .into_iter()
+                .find_map(|h| string(h, "contentURL"))
+                .map(str::to_string),
+            registration_ids,
+            name,
+            unmapped: Default::default(),
+        };
+        Some(self.records.organisation(org))
+    }
+
+    fn contact(&mut self, n: &'a Value, role: ContactRole) -> Option<String> {
+        let name = first_text(&lang(n.get("fullName")), &self.primary);
+        if name.is_empty() {
+            return None;
+        }
+        let organisation = self
+            .nodes(n.get("memberOf"))
+            .into_iter()
+            .next()
+            .and_then(|o| self.organisation(o, None));
+        let contact = many(n.get("contactPoint")).into_iter().next();
+        let c = ContactPerson {
+            id: shared::contact_id(
+                identifier(n, vocab::SCHEME_RECORD),
+                organisation.as_deref(),
+                &name,
+            ),
+            name,
+            position: MultilingualText::new(),
+            email: contact.and_then(email),
+            phone: contact.and_then(phone),
+            organisation,
+            roles: [role].into_iter().collect(),
+        };
+        Some(self.records.contact(c))
+    }
+
+    fn learner(&mut self, s: &'a Value) -> Learner {
+        let given = first_text(&lang(s.get("givenName")), &self.primary);
+        let family = first_text(&lang(s.get("familyName")), &self.primary);
+        let birth = date(s, "dateOfBirth");
+        let national = s
+            .get("nationalID")
+            .and_then(|n| string(n, "notation"))
+            .or_else(|| identifier(s, vocab::SCHEME_NATIONAL_ID))
+            .map(str::to_string);
+        let school = identifier(s, vocab::SCHEME_SCHOOL_ID).map(str::to_string);
+        let contact = many(s.get("contactPoint")).into_iter().next();
+        Learner {
+            id: shared::learner_id(
+                identifier(s, vocab::SCHEME_RECORD),
+                school.as_deref(),
+                &given,
+                &family,
+                birth,
+                national.as_deref(),
+            ),
+            given_names: given,
+            family_name: family,
+            date_of_birth: birth,
+            nationality: many(s.get("citizenshipCountry"))
+                .into_iter()
+                .find_map(|c| string(c, "id"))
+                .and_then(vocab::country_from)
+                .map(CountryCode),
+            email: contact.and_then(email),
+            phone: contact.and_then(phone),
+            address: contact
+                .and_then(|c| many(c.get("address")).into_iter().next())
+                .map(|a| {
+                    first_text(
+                        &lang(a.get("fullAddress").and_then(|f| f.get("noteLiteral"))),
+                        &self.primary,
+                    )
+                })
+                .filter(|a| !a.is_empty()),
+            national_id: national,
+            school_id: school,
+            gender: s.get("gender").and_then(|g| string(g, "id")).and_then(|u| {
+                match u.rsplit('/').next() {
+                    Some("FEMALE") => Some(Gender::Female),
+                    Some("MALE") => Some(Gender::Male),
+                    _ => None,
+                }
+            }),
+            guardian: None,
+            unmapped: Default::default(),
+        }
+    }
+
+    fn mobility(&mut self, a: &'a Value, learner: &str, sending: Option<&str>) -> Mobility {
+        let mut host = None;
+        let mut mentor = None;
+        for d in self.nodes(a.get("directedBy")) {
+            if types(d).contains(&"Person") {
+                if mentor.is_none() {
+                    mentor = self.contact(d, ContactRole::Mentor);
+                }
+            } else if host.is_none() {
+                host = self.organisation(d, Some(OrganisationRole::Host));
+            }
+        }
+        let period = many(a.get("temporal")).into_iter().next();
+        let start = period.and_then(|p| date(p, "startDate"));
+        let spec = self.nodes(a.get("specifiedBy")).into_iter().next();
+        let mut units = Vec::new();
+        let mut qualification = None;
+        for i in spec
+            .map(|s| self.nodes(s.get("influences")))
+            .unwrap_or_default()
+        {
+            if types(i).contains(&"Qualification") {
+                qualification = Some(self.qualification(i));
+            } else {
+                units.push(self.unit(i));
+            }
+        }
+        Mobility {
+            id: identifier(a, vocab::SCHEME_RECORD)
+                .map(str::to_string)
+                .unwrap_or_else(|| Mobility::derive_id(learner, host.as_deref(), start)),
+            erasmus_id: identifier(a, vocab::SCHEME_MOBILITY_ID).map(str::to_string),
+            project_code: identifier(a, vocab::SCHEME_PROJECT_CODE).map(str::to_string),
+            learner: learner.to_string(),
+            sending: sending.map(str::to_string),
+            host,
+            intermediary: None,
+            start,
+            end: period.and_then(|p| date(p, "endDate")),
+            duration_weeks: None,
+            objective: lang(spec.and_then(|s| s.get("description"))),
+            tasks: lang(a.get("description")),
+            mentor,
+            language: spec
+                .map(|s| many(s.get("language")))
+                .unwrap_or_default()
+                .into_iter()
+                .find_map(|l| string(l, "id"))
+                .and_then(vocab::language_from),
+            units,
+            qualification,
+            unmapped: Default::default(),
+        }
+    }
+
+    fn qualification(&mut self, q: &'a Value) -> String {
+        let title = lang(q.get("title"));
+        let code = identifier(q, vocab::SCHEME_QUALIFICATION_CODE).map(str::to_string);
+        let qual = Qualification {
+            id: shared::spec_id(identifier(q, vocab::SCHEME_RECORD), code.as_deref(), &title),
+            code,
+            title,
+            country: None,
+            eqf_level: eqf(q.get("eqfLevel")),
+            nqf_level: None,
+            credit_points: credit_points(q.get("creditPoint")),
+            unmapped: Default::default(),
+        };
+        self.records.qualification(qual)
+    }
+
+    fn unit(&mut self, s: &'a Value) -> String {
+        let title = lang(s.get("title"));
+        let code = identifier(s, vocab::SCHEME_UNIT_CODE).map(str::to_string);
+        let id = shared::spec_id(identifier(s, vocab::SCHEME_RECORD), code.as_deref(), &title);
+        let mut records = Vec::new();
+        let outcomes = self
+            .nodes(s.get("learningOutcome"))
+            .into_iter()
+            .map(|o| {
+                records.push(identifier(o, vocab::SCHEME_RECORD).map(str::to_string));
+                let kind = o.get("dcType");
+                LearningOutcome {
+                    id: String::new(),
+                    text: lang(o.get("title")),
+                    category: kind
+                        .and_then(|k| string(k, "id"))
+                        .and_then(vocab::skill_type_from)
+                        .or_else(|| {
+                            lang(kind.and_then(|k| k.get("prefLabel")))
+                                .texts()
+                                .find_map(vocab::skill_type_from)
+                        })
+                        .unwrap_or_default(),
+                    esco_uri: many(o.get("relatedESCOSkill"))
+                        .into_iter()
+                        .find_map(|e| string(e, "id"))
+                        .map(str::to_string),
+                    details: many(o.get("additionalNote"))
+                        .into_iter()
+                        .map(|n| lang(n.get("noteLiteral")))
+                        .collect(),
+                }
+            })
+            .collect();
+        let qualification = self
+            .nodes(s.get("isPartOf"))
+            .into_iter()
+            .find(|q| types(q).contains(&"Qualification"))
+            .map(|q| self.qualification(q));
+        let mut unit = Unit {
+            id,
+            code,
+            title,
+            qualification,
+            area_of_work: note(s, "additionalNote", NoteTopic::AreaOfWork),
+            description: lang(s.get("description")),
+            eqf_level: eqf(s.get("educationLevel")),
+            nqf_level: None,
+            credit_points: credit_points(s.get("creditPoint")),
+            learning_outcomes: outcomes,
+            unmapped: Default::default(),
+        };
+        shared::number_outcomes(&mut unit, &records);
+        self.records.unit(unit)
+    }
+
+    /// A grade and the scheme its assessment's specification names.
+    fn grade(&mut self, assessment: &'a Value) -> Option<Grade> {
+        let value = first_text(
+            &lang(assessment.get("grade").and_then(|g| g.get("noteLiteral"))),
+            &self.primary,
+        );
+        if value.is_empty() {
+            return None;
+        }
+        let scheme = self
+            .nodes(assessment.get("specifiedBy"))
+            .into_iter()
+            .find_map(|s| s.get("gradingScheme"))
+            .map(|g| self.node(g));
+        let (id, def) = match scheme {
+            Some(s) => shared::grading_scheme(
+                identifier(s, vocab::SCHEME_RECORD),
+                identifier(s, vocab::SCHEME_GRADING_DEFINITION),
+                &lang(s.get("title")),
+            ),
+            None => shared::grading_scheme(None, None, &MultilingualText::new()),
+        };
+        self.records.scheme(&id, def);
+        Some(Grade { value, scheme: id })
+    }
+
+    fn achievement(&mut self, a: &'a Value, learner: &str, mobility: Option<&str>) {
+        let Some(spec) = self.nodes(a.get("specifiedBy")).into_iter().next() else {
+            self.skip(format!(
+                "an achievement (\"{}\") has no specification",
+                first_text(&lang(a.get("title")), &self.primary)
+            ));
+            return;
+        };
+        let unit = if types(spec).contains(&"Qualification") {
+            // A qualification awarded as a whole reads as a unit of its own.
+            let title = lang(spec.get("title"));
+            let u = Unit {
+                id: shared::spec_id(identifier(spec, vocab::SCHEME_RECORD), None, &title),
+                title,
+                eqf_level: eqf(spec.get("eqfLevel")),
+                credit_points: credit_points(spec.get("creditPoint")),
+                ..Unit::default()
+            };
+            self.records.unit(u)
+        } else {
+            self.unit(spec)
+        };
+        let assessment = self.nodes(a.get("provenBy")).into_iter().next();
+        let grade = assessment.and_then(|s| self.grade(s));
+        let mut criteria = Vec::new();
+        for part in assessment
+            .map(|s| self.nodes(s.get("hasPart")))
+            .unwrap_or_default()
+        {
+            if let Some(value) = self.grade(part) {
+                criteria.push(CriterionRating {
+                    criterion: lang(part.get("title")),
+                    value,
+                });
+            }
+        }
+        let mut assessor = None;
+        for by in assessment
+            .map(|s| self.nodes(s.get("assessedBy")))
+            .unwrap_or_default()
+        {
+            if types(by).contains(&"Person") && assessor.is_none() {
+                assessor = self.contact(by, ContactRole::Assessor);
+            }
+        }
+        let method = assessment
+            .map(|s| self.nodes(s.get("specifiedBy")))
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+            .map(|s| lang(s.get("description")))
+            .unwrap_or_default();
+        let id = string(a, "id").unwrap_or("");
+        let result = AssessmentResult {
+            id: identifier(a, vocab::SCHEME_RECORD)
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("{learner}/{unit}")),
+            learner: learner.to_string(),
+            unit,
+            mobility: mobility.map(str::to_string),
+            outcome: None,
+            criteria,
+            grade,
+            passed: None,
+            achieved: shared::achievement_from(&note(a, "additionalNote", NoteTopic::Achievement)),
+            credit_points: credit_points(a.get("creditReceived")),
+            date: assessment.and_then(|s| date(s, "dateIssued")),
+            method,
+            assessor,
+            remarks: lang(assessment.and_then(|s| s.get("description"))),
+            deviations: assessment
+                .map(|s| note(s, "additionalNote", NoteTopic::Deviations))
+                .unwrap_or_default(),
+            unmapped: Default::default(),
+        };
+        if self.records.assessments.iter().any(|r| r.id == result.id) {
+            self.skip(format!(
+                "achievement {id} repeats the result {}; it was read once",
+                result.id
+            ));
+            return;
+        }
+        self.records.assessments.push(result);
+    }
+}
+
+fn phone(contact: &Value) -> Option<String> {
+    many(contact.get("phone"))
+        .into_iter()
+        .find_map(|p| string(p, "phoneNumber"))
+        .map(str::to_string)
+}
+
+fn email(contact: &Value) -> Option<String> {
+    many(contact.get("emailAddress"))
+        .into_iter()
+        .find_map(|m| string(m, "id"))
+        .map(|m| m.trim_start_matches("mailto:").to_string())
+}

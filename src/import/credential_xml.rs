@@ -1,0 +1,575 @@
+//! Europass credentials in XML (`europassCredential`, EDCI 1.2), read back
+//! into the canonical model: those europass writes and those of other tools
+//! that follow the same schema.
+//!
+//! The root element's namespace is checked (quick-xml itself ignores
+//! namespaces), a `DOCTYPE` is refused and no entity beyond XML's five is
+//! resolved. See `docs/credential-mapping.md` for which element becomes which field.
+
+use std::collections::HashMap;
+
+use super::credential::{self as shared, Records, first_text};
+use super::xml_tree::{self, Element, TreeError};
+use super::{ImportError, ReadOptions, RoundReader};
+use crate::credential::vocab::{self, NoteTopic};
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::model::{
+    AssessmentResult, CountryCode, CreditPoints, CreditSystem, CriterionRating, EqfLevel, Gender,
+    Grade, Learner, LearningOutcome, Mobility, MultilingualText, Organisation, OrganisationRole,
+    Qualification, RegistrationId, RegistrationScheme, Round, Unit,
+};
+
+/// Reads `europassCredential` XML.
+pub struct CredentialXmlReader;
+
+impl RoundReader for CredentialXmlReader {
+    fn read(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        _: &ReadOptions,
+    ) -> Result<(Round, Vec<Diagnostic>), ImportError> {
+        let text = std::str::from_utf8(
+            bytes
+                .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+                .unwrap_or(bytes),
+        )
+        .map_err(|e| ImportError::Corrupt {
+            detail: format!("an XML file that is not UTF-8 text ({e})"),
+        })?;
+        let root = xml_tree::parse(text).map_err(|e| match e {
+            TreeError::DocType => ImportError::Unsupported {
+                what: "an XML document with a DOCTYPE declaration".into(),
+                hint: "a Europass credential never has one, and europass does not read DTDs or external entities; remove the <!DOCTYPE …> line or ask the sender for the credential as issued".into(),
+            },
+            TreeError::Entity(name) => ImportError::Corrupt {
+                detail: format!("an XML document that uses the entity &{name}; which it does not define (europass resolves no DTD or external entity)"),
+            },
+            TreeError::Malformed(m) => ImportError::Corrupt {
+                detail: format!("an XML document that is not well-formed: {m}"),
+            },
+        })?;
+        if root.name != "europassCredential" || root.ns.as_deref() != Some(vocab::SNB_NS) {
+            let ns = root.ns.as_deref().unwrap_or("no namespace");
+            return Err(ImportError::WrongType {
+                found: if root.name == "europassCredential" {
+                    format!("a europassCredential in the wrong namespace ({ns})")
+                } else {
+                    format!("an XML document whose root element is <{}> ({ns})", root.name)
+                },
+                expected: format!(
+                    "a Europass credential (<europassCredential> in namespace {})",
+                    vocab::SNB_NS
+                ),
+                hint: "give a Europass credential XML file (europass convert --to xml writes them), or a spreadsheet".into(),
+            });
+        }
+        Ok(Reader::new(file, &root).read())
+    }
+}
+
+/// Record ids, codes and other identifiers of an element, by scheme.
+fn identifiers(el: &Element) -> Vec<(&str, &str)> {
+    el.all("identifier")
+        .map(|i| (i.attr("schemeID").unwrap_or(""), i.value()))
+        .collect()
+}
+
+fn identifier<'a>(el: &'a Element, scheme: &str) -> Option<&'a str> {
+    el.all("identifier")
+        .find(|i| i.attr("schemeID") == Some(scheme))
+        .map(Element::value)
+        .filter(|v| !v.is_empty())
+}
+
+/// The texts of a `TextType` or `NoteType` element.
+fn texts(el: Option<&Element>) -> MultilingualText {
+    let mut t = MultilingualText::new();
+    if let Some(el) = el {
+        for text in el.all("text") {
+            if let Some(lang) = text.attr("lang") {
+                t.set(lang, text.text.clone());
+            }
+        }
+    }
+    t
+}
+
+fn topic(note: &Element) -> Option<NoteTopic> {
+    note.child("subject")
+        .and_then(|s| NoteTopic::from_label(s.value()))
+}
+
+/// The additional note on this topic.
+fn note(el: &Element, t: NoteTopic) -> MultilingualText {
+    texts(el.all("additionalNote").find(|n| topic(n) == Some(t)))
+}
+
+fn credit_points(el: &Element) -> Vec<CreditPoints> {
+    let mut out = Vec::new();
+    for (name, default) in [
+        ("hasECTSCreditPoints", CreditSystem::Ects),
+        ("hasCreditPoints", CreditSystem::Ecvet),
+    ] {
+        for p in el.all(name) {
+            let system = p
+                .attr("schemeID")
+                .and_then(vocab::credit_system_from)
+                .unwrap_or(default.clone());
+            if let Ok(value) = p.value().parse::<f64>() {
+                out.push(CreditPoints { value, system });
+            }
+        }
+    }
+    out
+}
+
+fn eqf(el: Option<&Element>) -> Option<EqfLevel> {
+    let uri = el?.attr("uri")?;
+    uri.strip_prefix(vocab::EQF_LEVEL_PREFIX)?
+        .parse::<u8>()
+        .ok()
+        .and_then(EqfLevel::new)
+}
+
+struct Reader<'a> {
+    file: &'a str,
+    root: &'a Element,
+    primary: String,
+    orgs: HashMap<&'a str, &'a Element>,
+    specs: HashMap<&'a str, &'a Element>,
+    outcomes: HashMap<&'a str, &'a Element>,
+    activity_specs: HashMap<&'a str, &'a Element>,
+    assessment_specs: HashMap<&'a str, &'a Element>,
+    schemes: HashMap<&'a str, &'a Element>,
+    records: Records,
+}
+
+fn index<'a>(root: &'a Element, section: &str) -> HashMap<&'a str, &'a Element> {
+    root.child(section)
+        .map(|s| {
+            s.children
+                .iter()
+                .filter_map(|c| c.attr("id").map(|id| (id, c)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl<'a> Reader<'a> {
+    fn new(file: &'a str, root: &'a Element) -> Self {
+        Self {
+            file,
+            root,
+            primary: root
+                .child("primaryLanguage")
+                .map(|p| p.value().to_string())
+                .unwrap_or_else(|| "en".into()),
+            orgs: index(root, "agentReferences"),
+            specs: index(root, "learningSpecificationReferences"),
+            outcomes: index(root, "learningOutcomeReferences"),
+            activity_specs: index(root, "learningActivitySpecificationReferences"),
+            assessment_specs: index(root, "assessmentSpecificationReferences"),
+            schemes: index(root, "scoringSchemeReferences"),
+            records: Records::default(),
+        }
+    }
+
+    fn skip(&mut self, what: String) {
+        self.records.diagnostics.push(
+            Diagnostic::warning(
+                Code::CredentialContentSkipped,
+                Location::file(self.file),
+                what,
+            )
+            .with_hint("the rest of the credential is read; ask its issuer for a corrected one"),
+        );
+    }
+
+    fn read(mut self) -> (Round, Vec<Diagnostic>) {
+        let issuer = self
+            .root
+            .child("issuer")
+            .and_then(|i| i.attr("idref"))
+            .and_then(|id| self.organisation(id, OrganisationRole::Sending));
+        let Some(subject) = self.root.child("credentialSubject") else {
+            self.skip("the credential names no credentialSubject (learner)".into());
+            return self.records.finish(self.file);
+        };
+        let learner = self.learner(subject);
+        let learner_id = learner.id.clone();
+        self.records.learners.push(learner);
+
+        let activities: Vec<&Element> = subject
+            .child("activities")
+            .map(|a| a.all("activity").collect())
+            .unwrap_or_default();
+        let mut mobility_ids = Vec::new();
+        for a in &activities {
+            let m = self.mobility(a, &learner_id, issuer.as_deref());
+            mobility_ids.push(m.id.clone());
+            self.records.mobilities.push(m);
+        }
+        let only_mobility = (mobility_ids.len() == 1).then(|| mobility_ids[0].clone());
+        if let Some(achievements) = subject.child("achievements") {
+            for a in achievements
+                .children
+                .iter()
+                .filter(|c| c.name == "learningAchievement" || c.name == "qualificationAward")
+            {
+                self.achievement(a, &learner_id, only_mobility.as_deref());
+            }
+        }
+        self.records.finish(self.file)
+    }
+
+    fn organisation(&mut self, id: &str, role: OrganisationRole) -> Option<String> {
+        let Some(el) = self.orgs.get(id).copied() else {
+            self.skip(format!(
+                "the credential refers to organisation {id}, which it does not describe"
+            ));
+            return None;
+        };
+        let name = texts(el.child("prefLabel"));
+        let mut registration_ids = Vec::new();
+        let registration = |scheme: &str| match scheme {
+            vocab::SCHEME_PIC => Some(RegistrationScheme::Pic),
+            vocab::SCHEME_OID => Some(RegistrationScheme::Oid),
+            vocab::SCHEME_NATIONAL_REGISTER => Some(RegistrationScheme::National),
+            _ => None,
+        };
+        if let Some(r) = el.child("registration") {
+            let scheme = r.attr("schemeID").unwrap_or("");
+            if scheme != vocab::SCHEME_RECORD && !r.value().is_empty() {
+                registration_ids.push(RegistrationId {
+                    scheme: registration(scheme).unwrap_or(RegistrationScheme::National),
+                    value: r.value().to_string(),
+                });
+            }
+        }
+        for (scheme, value) in identifiers(el) {
+            if let Some(s) = registration(scheme) {
+                registration_ids.push(RegistrationId {
+                    scheme: s,
+                    value: value.to_string(),
+                });
+            }
+        }
+        let address_el = el.child("hasLocation").and_then(|l| l.child("hasAddress"));
+        let contact = el.child("contactPoint");
+        let org = Organisation {
+            id: shared::organisation_id(identifier(el, vocab::SCHEME_RECORD), &name),
+            roles: [role].into_iter().collect(),
+            country: address_el
+                .and_then(|a| a.child("country"))
+                .and_then(|c| c.attr("uri"))
+                .and_then(vocab::country_from)
+                .map(CountryCode),
+            address: address_el
+                .map(|a| first_text(&texts(a.child("fullAddress")), &self.primary))
+                .filter(|a| !a.is_empty()),
+            phone: contact
+                .and_then(|c| c.child("phone"))
+                .and_then(|p| p.child("phoneNumber"))
+                .map(|p| p.value().to_string()),
+            email: contact
+                .and_then(|c| c.child("mailBox"))
+                .and_then(|m| m.attr("uri"))
+                .map(|u| u.trim_start_matches("mailto:").to_string()),
+            website: el
+                .child("homepage")
+                .and_then(|h| h.attr("uri"))
+                .map(str::to_string),
+            registration_ids,
+            name,
+            unmapped: Default::default(),
+        };
+        Some(self.records.organisation(org))
+    }
+
+    fn learner(&mut self, s: &Element) -> Learner {
+        let given = first_text(&texts(s.child("givenNames")), &self.primary);
+        let family = first_text(&texts(s.child("familyName")), &self.primary);
+        let birth = s.child("dateOfBirth").and_then(|d| shared::date(d.value()));
+        let national = s
+            .child("nationalId")
+            .map(|n| n.value().to_string())
+            .or_else(|| identifier(s, vocab::SCHEME_NATIONAL_ID).map(str::to_string));
+        let school = identifier(s, vocab::SCHEME_SCHOOL_ID).map(str::to_string);
+        let contact = s.child("contactPoint");
+        Learner {
+            id: shared::learner_id(
+                identifier(s, vocab::SCHEME_RECORD),
+                school.as_deref(),
+                &given,
+                &family,
+                birth,
+                national.as_deref(),
+            ),
+            given_names: given,
+            family_name: family,
+            date_of_birth: birth,
+            nationality: s
+                .child("citizenshipCountry")
+                .and_then(|c| c.attr("uri"))
+                .and_then(vocab::country_from)
+                .map(CountryCode),
+            email: contact
+                .and_then(|c| c.child("mailBox"))
+                .and_then(|m| m.attr("uri"))
+                .map(|u| u.trim_start_matches("mailto:").to_string()),
+            phone: contact
+                .and_then(|c| c.child("phone"))
+                .and_then(|p| p.child("phoneNumber"))
+                .map(|p| p.value().to_string()),
+            address: contact
+                .and_then(|c| c.child("address"))
+                .map(|a| first_text(&texts(a.child("fullAddress")), &self.primary))
+                .filter(|a| !a.is_empty()),
+            national_id: national,
+            school_id: school,
+            gender: s.child("gender").and_then(|g| g.attr("uri")).and_then(|u| {
+                match u.rsplit('/').next() {
+                    Some("FEMALE") => Some(Gender::Female),
+                    Some("MALE") => Some(Gender::Male),
+                    _ => None,
+                }
+            }),
+            guardian: None,
+            unmapped: Default::default(),
+        }
+    }
+
+    fn mobility(&mut self, a: &Element, learner: &str, sending: Option<&str>) -> Mobility {
+        let host = a
+            .child("directedBy")
+            .and_then(|d| d.attr("idref"))
+            .and_then(|id| self.organisation(id, OrganisationRole::Host));
+        let start = a
+            .child("startedAtTime")
+            .and_then(|d| shared::date(d.value()));
+        let spec = a
+            .child("specifiedBy")
+            .and_then(|s| s.attr("idref"))
+            .and_then(|id| self.activity_specs.get(id).copied());
+        let mut units = Vec::new();
+        let mut qualification = None;
+        if let Some(spec) = spec {
+            for t in spec.all("teaches").filter_map(|t| t.attr("idref")) {
+                let Some(el) = self.specs.get(t).copied() else {
+                    continue;
+                };
+                if el.name == "qualification" {
+                    qualification = Some(self.qualification(el));
+                } else {
+                    units.push(self.unit(el));
+                }
+            }
+        }
+        Mobility {
+            id: identifier(a, vocab::SCHEME_RECORD)
+                .map(str::to_string)
+                .unwrap_or_else(|| Mobility::derive_id(learner, host.as_deref(), start)),
+            erasmus_id: identifier(a, vocab::SCHEME_MOBILITY_ID).map(str::to_string),
+            project_code: identifier(a, vocab::SCHEME_PROJECT_CODE).map(str::to_string),
+            learner: learner.to_string(),
+            sending: sending.map(str::to_string),
+            host,
+            intermediary: None,
+            start,
+            end: a.child("endedAtTime").and_then(|d| shared::date(d.value())),
+            duration_weeks: None,
+            objective: texts(spec.and_then(|s| s.child("description"))),
+            tasks: texts(a.child("description")),
+            mentor: None,
+            language: spec
+                .and_then(|s| s.child("language"))
+                .and_then(|l| l.attr("uri"))
+                .and_then(vocab::language_from),
+            units,
+            qualification,
+            unmapped: Default::default(),
+        }
+    }
+
+    fn qualification(&mut self, el: &Element) -> String {
+        let title = texts(el.child("title"));
+        let code = identifier(el, vocab::SCHEME_QUALIFICATION_CODE).map(str::to_string);
+        let q = Qualification {
+            id: shared::spec_id(
+                identifier(el, vocab::SCHEME_RECORD),
+                code.as_deref(),
+                &title,
+            ),
+            code,
+            title,
+            country: None,
+            eqf_level: eqf(el.child("eqfLevel")),
+            nqf_level: None,
+            credit_points: credit_points(el),
+            unmapped: Default::default(),
+        };
+        self.records.qualification(q)
+    }
+
+    fn unit(&mut self, el: &Element) -> String {
+        let title = texts(el.child("title"));
+        let code = identifier(el, vocab::SCHEME_UNIT_CODE).map(str::to_string);
+        let id = shared::spec_id(
+            identifier(el, vocab::SCHEME_RECORD),
+            code.as_deref(),
+            &title,
+        );
+        let mut outcomes = Vec::new();
+        let mut records = Vec::new();
+        for r in el
+            .child("learningOutcomes")
+            .map(|l| {
+                l.all("learningOutcome")
+                    .filter_map(|o| o.attr("idref"))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+        {
+            let Some(o) = self.outcomes.get(r).copied() else {
+                self.skip(format!("unit {id} refers to learning outcome {r}, which the credential does not describe"));
+                continue;
+            };
+            let category = o
+                .child("learningOutcomeType")
+                .and_then(|t| t.attr("uri"))
+                .and_then(vocab::skill_type_from)
+                .unwrap_or_default();
+            records.push(identifier(o, vocab::SCHEME_RECORD).map(str::to_string));
+            outcomes.push(LearningOutcome {
+                id: String::new(),
+                text: texts(o.child("prefLabel")),
+                category,
+                esco_uri: o
+                    .child("relatedEscoSkill")
+                    .and_then(|s| s.attr("uri"))
+                    .map(str::to_string),
+                details: o.all("description").map(|d| texts(Some(d))).collect(),
+            });
+        }
+        // The qualification that lists this unit among its parts.
+        let spec_id = el.attr("id").unwrap_or("");
+        let parent = self
+            .specs
+            .values()
+            .copied()
+            .filter(|q| q.name == "qualification")
+            .find(|q| q.all("hasPart").any(|p| p.attr("idref") == Some(spec_id)));
+        let qualification = parent.map(|q| self.qualification(q));
+        let mut unit = Unit {
+            id,
+            code,
+            title,
+            qualification,
+            area_of_work: note(el, NoteTopic::AreaOfWork),
+            description: texts(el.child("description")),
+            eqf_level: eqf(el
+                .all("hasEducationLevel")
+                .find(|l| l.attr("targetFrameworkUrl") == Some(vocab::EQF_SCHEME))),
+            nqf_level: None,
+            credit_points: credit_points(el),
+            learning_outcomes: outcomes,
+            unmapped: Default::default(),
+        };
+        shared::number_outcomes(&mut unit, &records);
+        self.records.unit(unit)
+    }
+
+    fn grade(&mut self, el: Option<&Element>, spec_scheme: Option<&str>) -> Option<Grade> {
+        let el = el?;
+        let value = el.value();
+        if value.is_empty() {
+            return None;
+        }
+        let scheme_ref = el.attr("schemeID").or(spec_scheme);
+        let scheme = match scheme_ref.and_then(|r| self.schemes.get(r).copied()) {
+            Some(s) => {
+                let (id, def) = shared::grading_scheme(
+                    identifier(s, vocab::SCHEME_RECORD),
+                    identifier(s, vocab::SCHEME_GRADING_DEFINITION),
+                    &texts(s.child("title")),
+                );
+                self.records.scheme(&id, def);
+                id
+            }
+            None => {
+                let (id, def) = shared::grading_scheme(scheme_ref, None, &MultilingualText::new());
+                self.records.scheme(&id, def);
+                id
+            }
+        };
+        Some(Grade {
+            value: value.to_string(),
+            scheme,
+        })
+    }
+
+    fn achievement(&mut self, a: &Element, learner: &str, mobility: Option<&str>) {
+        let Some(spec) = a
+            .child("specifiedBy")
+            .and_then(|s| s.attr("idref"))
+            .and_then(|id| self.specs.get(id).copied())
+        else {
+            self.skip(format!(
+                "an achievement (\"{}\") has no specification the credential describes",
+                first_text(&texts(a.child("title")), &self.primary)
+            ));
+            return;
+        };
+        let unit = self.unit(spec);
+        let assessment = a.child("wasDerivedFrom");
+        let assessment_spec = assessment
+            .and_then(|s| s.child("specifiedBy"))
+            .and_then(|s| s.attr("idref"))
+            .and_then(|id| self.assessment_specs.get(id).copied());
+        let spec_scheme = assessment_spec
+            .and_then(|s| s.child("gradingScheme"))
+            .and_then(|g| g.attr("idref"));
+        let grade = self.grade(assessment.and_then(|s| s.child("grade")), spec_scheme);
+        let mut criteria = Vec::new();
+        for part in assessment
+            .map(|s| s.all("hasPart").collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
+            if let Some(value) = self.grade(part.child("grade"), None) {
+                criteria.push(CriterionRating {
+                    criterion: texts(part.child("title")),
+                    value,
+                });
+            }
+        }
+        let result = AssessmentResult {
+            id: identifier(a, vocab::SCHEME_RECORD)
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("{learner}/{unit}")),
+            learner: learner.to_string(),
+            unit,
+            mobility: mobility.map(str::to_string),
+            outcome: None,
+            criteria,
+            grade,
+            passed: None,
+            achieved: shared::achievement_from(&note(a, NoteTopic::Achievement)),
+            credit_points: Vec::new(),
+            date: assessment
+                .and_then(|s| s.child("issuedDate"))
+                .and_then(|d| shared::date(d.value())),
+            method: texts(assessment_spec.and_then(|s| s.child("description"))),
+            assessor: None,
+            remarks: texts(assessment.and_then(|s| s.child("description"))),
+            deviations: assessment
+                .map(|s| note(s, NoteTopic::Deviations))
+                .unwrap_or_default(),
+            unmapped: Default::default(),
+        };
+        if self.records.assessments.iter().any(|r| r.id == result.id) {
+            return;
+        }
+        self.records.assessments.push(result);
+    }
+}
