@@ -1,0 +1,113 @@
+//! The whole run: a mobility round of N learners generated from code, saved as
+//! the school's workbook, then `convert --to` every format — import, each
+//! export, writing the files — timed, with the peak memory of the process.
+//!
+//! Run with `cargo bench --bench round` (or `scripts/bench`); sizes can be
+//! given: `cargo bench --bench round -- 100 1000 10000`. Each size runs in a
+//! process of its own so that its peak memory is its own.
+
+use std::process::Command;
+use std::time::Instant;
+
+use europass::export::{self, ExportContext, WriteOptions};
+use europass::pipeline::{self, ConvertOptions, Options};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[path = "support/round.rs"]
+mod generated;
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// One size, in this process: prints one line of the table.
+fn run(learners: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("round.xlsx");
+    let round = generated::round(learners);
+    std::fs::write(&input, export::canonical_workbook(&round, "lv").unwrap()).unwrap();
+    drop(round);
+
+    let t = Instant::now();
+    let mut loaded = pipeline::load(&[input.clone()], &Options::default());
+    let import = t.elapsed();
+    assert_eq!(loaded.round.learners.len(), learners);
+
+    // Each format on its own, in memory, to see where the time goes.
+    let context = ExportContext::default();
+    let mut per_format = Vec::new();
+    for name in export::names() {
+        let exporter = export::exporter(name).unwrap();
+        let t = Instant::now();
+        let files = exporter.export(&loaded.round, &context).unwrap();
+        per_format.push((name, t.elapsed(), files.len()));
+    }
+
+    // The run itself: every format, feedback and report, written to disk.
+    let out = dir.path().join("out");
+    let options = ConvertOptions {
+        formats: export::names().iter().map(|s| s.to_string()).collect(),
+        context,
+        out: out.clone(),
+        write: WriteOptions::default(),
+        strict: false,
+    };
+    let t = Instant::now();
+    pipeline::convert(&mut loaded, &options, &Options::default()).unwrap();
+    let convert = t.elapsed();
+    let files = loaded.report.outputs.len();
+    let formats: Vec<String> = per_format
+        .iter()
+        .map(|(n, t, _)| format!("{n} {:.2}", t.as_secs_f64()))
+        .collect();
+    println!(
+        "{learners:>7} {:>9.2} {:>10.2} {:>9.2} {:>7} {:>9.0}   {}",
+        import.as_secs_f64(),
+        convert.as_secs_f64(),
+        (import + convert).as_secs_f64(),
+        files,
+        peak_rss_mb(),
+        formats.join(", ")
+    );
+}
+
+fn main() {
+    if let Ok(n) = std::env::var("EUROPASS_BENCH_ROUND") {
+        run(n.parse().unwrap());
+        return;
+    }
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![100, 1_000, 10_000]
+    } else {
+        sizes
+    };
+    println!(
+        "whole run: import + convert --to {} ({} threads); seconds, peak RSS in MB",
+        export::names().join(","),
+        rayon::current_num_threads()
+    );
+    println!(
+        "{:>7} {:>9} {:>10} {:>9} {:>7} {:>9}   each format in memory (s)",
+        "learners", "import", "convert", "total", "files", "peak RSS"
+    );
+    let me = std::env::current_exe().unwrap();
+    for n in sizes {
+        let status = Command::new(&me)
+            .env("EUROPASS_BENCH_ROUND", n.to_string())
+            .status()
+            .unwrap();
+        assert!(status.success(), "the run for {n} learners failed");
+    }
+}
