@@ -37,7 +37,7 @@ fn run(learners: usize) {
     drop(round);
 
     let t = Instant::now();
-    let mut loaded = pipeline::load(&[input.clone()], &Options::default());
+    let mut loaded = pipeline::load(std::slice::from_ref(&input), &Options::default());
     let import = t.elapsed();
     assert_eq!(loaded.round.learners.len(), learners);
 
