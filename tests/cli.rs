@@ -41,6 +41,10 @@ fn diagnostics_with_code<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
         .collect()
 }
 
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
 fn temp() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
@@ -227,8 +231,7 @@ fn convert_writes_the_whole_demo_round_with_latvian_diacritics_intact() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let round: Value =
-        serde_json::from_slice(&std::fs::read(out_dir.join("round.json")).unwrap()).unwrap();
+    let round: Value = read_json(&out_dir.join("round.json"));
     assert_eq!(round["format"], "europass-round");
     assert_eq!(round["learners"].as_array().unwrap().len(), 14);
     assert_eq!(round["units"].as_array().unwrap().len(), 4);
@@ -270,8 +273,7 @@ fn convert_writes_the_whole_demo_round_with_latvian_diacritics_intact() {
         unit["learning_outcomes"].as_array().unwrap().len(),
         9 + 5 + 4
     );
-    let report: Value =
-        serde_json::from_slice(&std::fs::read(out_dir.join("report.json")).unwrap()).unwrap();
+    let report: Value = read_json(&out_dir.join("report.json"));
     assert_eq!(report["rows"]["read"], 121);
     assert_eq!(report["summary"]["errors"], 0);
 }
@@ -297,8 +299,7 @@ fn unmapped_columns_are_kept_with_the_learner_in_the_round() {
         .arg(&file)
         .assert()
         .success();
-    let round: Value =
-        serde_json::from_slice(&std::fs::read(out_dir.join("round.json")).unwrap()).unwrap();
+    let round: Value = read_json(&out_dir.join("round.json"));
     assert_eq!(round["learners"][0]["unmapped"]["Mācību grupa"], "AM-3");
 }
 
@@ -355,8 +356,7 @@ fn one_unreadable_file_does_not_stop_the_others() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let round: Value =
-        serde_json::from_slice(&std::fs::read(out_dir.join("round.json")).unwrap()).unwrap();
+    let round: Value = read_json(&out_dir.join("round.json"));
     assert_eq!(round["learners"].as_array().unwrap().len(), 14);
 }
 
@@ -448,8 +448,7 @@ fn a_grade_without_any_scheme_is_an_error_not_a_guess() {
         .arg(&with_scheme)
         .assert()
         .success();
-    let round: Value =
-        serde_json::from_slice(&std::fs::read(out_dir.join("round.json")).unwrap()).unwrap();
+    let round: Value = read_json(&out_dir.join("round.json"));
     assert_eq!(
         round["assessments"][0]["grade"],
         serde_json::json!({"value": "3", "scheme": "fi-1-3"})
@@ -513,8 +512,7 @@ grade = ["Atzīme (10 ballu)"]
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let round: Value =
-        serde_json::from_slice(&std::fs::read(out_dir.join("round.json")).unwrap()).unwrap();
+    let round: Value = read_json(&out_dir.join("round.json"));
     assert_eq!(round["learners"][0]["family_name"], "Ozola");
     assert_eq!(round["assessments"][0]["grade"]["scheme"], "lv-1-10");
     let orgs: Vec<&str> = round["organisations"]
@@ -602,8 +600,7 @@ fn csv_encoding_can_be_given_when_detection_is_not_wanted() {
         .arg(&csv)
         .assert()
         .success();
-    let round: Value =
-        serde_json::from_slice(&std::fs::read(out_dir.join("round.json")).unwrap()).unwrap();
+    let round: Value = read_json(&out_dir.join("round.json"));
     assert_eq!(round["learners"][0]["family_name"], "Bērziņš");
     europass()
         .args(["validate", "--encoding", "klingon"])
@@ -784,8 +781,7 @@ fn texts_in_further_languages_get_their_own_bracketed_columns() {
         .arg(&file)
         .assert()
         .success();
-    let round: Value =
-        serde_json::from_slice(&std::fs::read(out_dir.join("round.json")).unwrap()).unwrap();
+    let round: Value = read_json(&out_dir.join("round.json"));
     assert_eq!(
         round["units"][0]["title"],
         serde_json::json!({"de": "Schweißen", "en": "Welding", "fi": "Hitsaus"})

@@ -33,7 +33,7 @@ impl TableReader for CsvReader {
             let record = record.map_err(|e| ImportError::corrupt(InputFormat::Csv, e))?;
             cells += record.len() as u64;
             if cells > options.limits.cells {
-                return Err(super::xlsx::too_many_cells(
+                return Err(super::calamine_sheets::too_many_cells(
                     "the file",
                     options.limits.cells,
                 ));

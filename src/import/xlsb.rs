@@ -2,10 +2,10 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, SheetType, SheetVisible, Xlsb};
+use calamine::{Reader, SheetType, Xlsb};
 
-use super::workbook::{Cells, Sheet, SparseCells, Visibility};
-use super::xlsx::too_many_cells;
+use super::calamine_sheets::{collect_cells, visibility};
+use super::workbook::{Cells, Sheet};
 use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
 
 /// Reads `.xlsb`. calamine does not expose merged ranges for this format, so
@@ -28,29 +28,12 @@ impl TableReader for XlsbReader {
             if meta.typ != SheetType::WorkSheet {
                 continue;
             }
-            let mut cells = SparseCells::default();
-            let mut count: u64 = 0;
             let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(fail)?;
-            while let Some(cell) = reader.next_cell().map_err(fail)? {
-                let (row, col) = cell.get_position();
-                let value: Data = cell.get_value().clone().into();
-                if value == Data::Empty {
-                    continue;
-                }
-                count += 1;
-                if count > options.limits.cells {
-                    return Err(too_many_cells(&meta.name, options.limits.cells));
-                }
-                cells.push(row, col, value);
-            }
-            let visibility = match meta.visible {
-                SheetVisible::Visible => Visibility::Visible,
-                SheetVisible::Hidden => Visibility::Hidden,
-                SheetVisible::VeryHidden => Visibility::VeryHidden,
-            };
+            let cells = collect_cells(&meta.name, &options.limits, || reader.next_cell(), fail)?;
+            let shown = visibility(meta.visible);
             sheets.push(Sheet::new(
                 meta.name,
-                visibility,
+                shown,
                 Cells::Sparse(cells),
                 Vec::new(),
             ));

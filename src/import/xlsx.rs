@@ -5,10 +5,10 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, SheetType, SheetVisible, Xlsx};
+use calamine::{Reader, SheetType, Xlsx};
 
-use super::calamine_sheets::to_merged;
-use super::workbook::{Cells, Sheet, SparseCells, Visibility};
+use super::calamine_sheets::{collect_cells, to_merged, visibility};
+use super::workbook::{Cells, Sheet};
 use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
 
 /// Reads `.xlsx` and `.xlsm` (macros are never run, only cells are read).
@@ -30,35 +30,13 @@ impl TableReader for XlsxReader {
             if meta.typ != SheetType::WorkSheet {
                 continue;
             }
-            let mut cells = SparseCells::default();
-            let mut count: u64 = 0;
-            {
+            let cells = {
                 let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(fail)?;
-                while let Some(cell) = reader.next_cell().map_err(fail)? {
-                    let (row, col) = cell.get_position();
-                    let value: Data = cell.get_value().clone().into();
-                    if value == Data::Empty {
-                        continue;
-                    }
-                    count += 1;
-                    if count > options.limits.cells {
-                        return Err(too_many_cells(&meta.name, options.limits.cells));
-                    }
-                    cells.push(row, col, value);
-                }
-            }
-            let merges = to_merged(wb.merge_cells_by_sheet_name(&meta.name).unwrap_or_default());
-            let visibility = match meta.visible {
-                SheetVisible::Visible => Visibility::Visible,
-                SheetVisible::Hidden => Visibility::Hidden,
-                SheetVisible::VeryHidden => Visibility::VeryHidden,
+                collect_cells(&meta.name, &options.limits, || reader.next_cell(), fail)?
             };
-            sheets.push(Sheet::new(
-                meta.name,
-                visibility,
-                Cells::Sparse(cells),
-                merges,
-            ));
+            let merges = to_merged(wb.merge_cells_by_sheet_name(&meta.name).unwrap_or_default());
+            let shown = visibility(meta.visible);
+            sheets.push(Sheet::new(meta.name, shown, Cells::Sparse(cells), merges));
         }
         Ok(Workbook {
             file: file.to_string(),
@@ -67,13 +45,5 @@ impl TableReader for XlsxReader {
             encoding: None,
             delimiter: None,
         })
-    }
-}
-
-/// The error for a sheet holding more cells than the limit allows.
-pub(crate) fn too_many_cells(sheet: &str, limit: u64) -> ImportError {
-    ImportError::LimitExceeded {
-        limit: "cells",
-        detail: format!("sheet \"{sheet}\" holds more than {limit} filled cells"),
     }
 }
