@@ -789,3 +789,89 @@ fn texts_in_further_languages_get_their_own_bracketed_columns() {
     let units_sheet = zip_text(&out_dir.join("round.xlsx"), "xl/sharedStrings.xml");
     assert!(units_sheet.contains("Unit title [fi]") && units_sheet.contains("Unit title [de]"));
 }
+
+#[test]
+fn units_sharing_a_title_stay_apart_by_code_and_a_title_only_reference_is_flagged() {
+    let dir = temp();
+    let file = dir.path().join("round.xlsx");
+    xlsx(
+        &file,
+        &[
+            (
+                "Units",
+                &[
+                    &["Unit code", "Unit title", "EQF level"],
+                    &["U1", "Practical training", "4"],
+                    &["U2", "Practical training", "4"],
+                ],
+            ),
+            (
+                "Results",
+                &[
+                    &[
+                        "Learner ID",
+                        "Given name",
+                        "Family name",
+                        "Unit",
+                        "Grade",
+                        "Grading scheme",
+                    ],
+                    &["A-1", "Anna", "Ozola", "Practical training", "8", "LV 1-10"],
+                ],
+            ),
+        ],
+    );
+    let out_dir = dir.path().join("out");
+    let assert = europass()
+        .args(["convert", "--to", "json", "--format", "json", "--out"])
+        .arg(&out_dir)
+        .arg(&file)
+        .assert();
+    let report = json_of(&assert.get_output().stdout);
+    let round: Value = read_json(&out_dir.join("round.json"));
+    let codes: Vec<&str> = round["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["U1", "U2"], "{round:#}");
+    let ambiguous: Vec<_> = diagnostics_with_code(&report, "conflicting-values")
+        .into_iter()
+        .filter(|d| d["message"].as_str().unwrap().contains("several units"))
+        .collect();
+    assert_eq!(ambiguous.len(), 1, "{report:#}");
+    assert!(
+        ambiguous[0]["location"].to_string().contains("Results"),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn hundreds_of_unmapped_columns_share_one_column_in_the_workbook_and_lose_nothing() {
+    let dir = temp();
+    let file = dir.path().join("learners.csv");
+    let extra: Vec<String> = (0..150).map(|i| format!("Extra {i:03}")).collect();
+    let mut text = format!("Learner ID,Given name,Family name,{}\n", extra.join(","));
+    let values: Vec<String> = (0..150).map(|i| format!("v{i}")).collect();
+    text.push_str(&format!("A-1,Anna,Ozola,{}\n", values.join(",")));
+    std::fs::write(&file, text).unwrap();
+    let out_dir = dir.path().join("out");
+    europass()
+        .args(["convert", "--to", "xlsx", "--out"])
+        .arg(&out_dir)
+        .arg(&file)
+        .assert()
+        .success();
+    let strings = zip_text(&out_dir.join("round.xlsx"), "xl/sharedStrings.xml");
+    assert!(
+        strings.contains("Extra 098"),
+        "the first columns keep their own header"
+    );
+    assert!(
+        !strings.contains("<t>Extra 149</t>"),
+        "the rest have no column of their own"
+    );
+    assert!(strings.contains("Other unmapped values"));
+    assert!(strings.contains("Extra 149: v149"), "no value is lost");
+}

@@ -29,6 +29,9 @@ use crate::model::{
     OutcomeCategory, Qualification, RegistrationId, RegistrationScheme, Round, Unit, Unmapped,
 };
 
+/// An index entry for a title several units share.
+const AMBIGUOUS: usize = usize::MAX;
+
 /// A sheet rows came from, for locating diagnostics.
 #[derive(Clone, Debug)]
 pub struct SheetInfo {
@@ -919,17 +922,49 @@ impl RoundBuilder {
         qualification: Option<usize>,
         origin: Origin,
     ) -> Option<usize> {
-        let mut keys: Vec<String> = Vec::new();
-        if let Some(code) = &part.code {
-            keys.push(format!("code:{code}"));
-        }
-        for t in part.title.texts() {
-            keys.push(format!("title:{}", self.fold(t)));
-        }
-        if keys.is_empty() {
+        let code_key = part.code.as_ref().map(|code| format!("code:{code}"));
+        let title_keys: Vec<String> = part
+            .title
+            .texts()
+            .map(|t| format!("title:{}", self.fold(t)))
+            .collect();
+        if code_key.is_none() && title_keys.is_empty() {
             return None;
         }
-        let found = keys.iter().find_map(|k| self.unit_index.get(k).copied());
+        // A code identifies a unit; a title only when no code says
+        // otherwise: two units may share a title ("Practical training"). So a
+        // coded row finds a unit by its code, or else by title a unit that
+        // has no code yet (described in Word without one).
+        let by_title = || {
+            title_keys
+                .iter()
+                .find_map(|k| self.unit_index.get(k).copied())
+                .filter(|i| *i != AMBIGUOUS)
+                .filter(|i| code_key.is_none() || self.units[*i].part.code.is_none())
+        };
+        let found = match &code_key {
+            Some(k) => self.unit_index.get(k).copied().or_else(by_title),
+            None => by_title(),
+        };
+        if found.is_none()
+            && code_key.is_none()
+            && title_keys
+                .iter()
+                .any(|k| self.unit_index.get(k) == Some(&AMBIGUOUS))
+        {
+            let loc = self.locate(origin, Field::UnitTitle);
+            self.diags.push(
+                Diagnostic::warning(
+                    Code::ConflictingValues,
+                    loc,
+                    format!(
+                        "the unit \"{}\" is named by a title that several units with different codes share",
+                        part.title.texts().next().unwrap_or("")
+                    ),
+                )
+                .with_hint("give the unit's code so the row joins the right unit"),
+            );
+        }
         let reference = self.sheets[origin.sheet as usize].references;
         if reference && found.is_some() {
             // A grid naming a known unit adds nothing to it (its title may
@@ -940,8 +975,15 @@ impl RoundBuilder {
             self.units.push(UnitEntry::default());
             self.units.len() - 1
         });
-        for k in keys {
+        if let Some(k) = code_key {
             self.unit_index.entry(k).or_insert(index);
+        }
+        for k in title_keys {
+            let entry = self.unit_index.entry(k).or_insert(index);
+            if *entry != index {
+                // Two units share this title: it no longer names either.
+                *entry = AMBIGUOUS;
+            }
         }
         let defined = !reference && !part.title.is_empty();
         let national_system = self.sheets[origin.sheet as usize].country.clone();
