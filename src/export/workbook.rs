@@ -20,6 +20,29 @@ use crate::model::Round;
 
 const TEXT_TOML: &str = include_str!("../../assets/template-text.toml");
 
+/// Most columns of values without a field; the rest share one column.
+const MAX_UNMAPPED_COLUMNS: usize = 100;
+/// The header of that shared column.
+const OTHER_VALUES: &str = "Other unmapped values";
+
+/// Moves a row's values under the headers in `rest` into the shared column.
+fn fold_unmapped(row: &mut Row, rest: &BTreeSet<String>) {
+    let mut lines = Vec::new();
+    row.retain(|k, v| match (k, v) {
+        (ColumnKey::Unmapped(h), Cell::Text(t)) if rest.contains(h) => {
+            lines.push(format!("{h}: {t}"));
+            false
+        }
+        _ => true,
+    });
+    if !lines.is_empty() {
+        row.insert(
+            ColumnKey::Unmapped(OTHER_VALUES.into()),
+            Cell::Text(lines.join("\n")),
+        );
+    }
+}
+
 /// Rows prepared with drop-down lists and date formats below the header.
 const PREPARED_ROWS: u32 = 1000;
 
@@ -308,7 +331,7 @@ fn build(mapping: &Mapping, text: &Texts, round: &Round) -> Result<Vec<u8>, Xlsx
     };
     let mut sheets: Vec<(SheetRole, Vec<HeaderedColumn>, Vec<Row>)> = Vec::new();
     for (role, columns) in LAYOUT {
-        let rows = workbook_rows::rows(*role, round, &words);
+        let mut rows = workbook_rows::rows(*role, round, &words);
         let mut cols: Vec<HeaderedColumn> = Vec::new();
         for (field, lang) in columns.iter() {
             let Some(h) = mapping.canonical_header(*field, *lang) else {
@@ -337,16 +360,30 @@ fn build(mapping: &Mapping, text: &Texts, round: &Round) -> Result<Vec<u8>, Xlsx
                 ));
             }
         }
-        let unmapped: BTreeSet<&str> = rows
+        let mut unmapped: BTreeSet<String> = rows
             .iter()
             .flat_map(|r| r.keys())
             .filter_map(|k| match k {
-                ColumnKey::Unmapped(h) => Some(h.as_str()),
+                ColumnKey::Unmapped(h) => Some(h.clone()),
                 ColumnKey::Field(..) => None,
             })
             .collect();
+        if unmapped.len() > MAX_UNMAPPED_COLUMNS {
+            // Past this, one column holds the rest as "header: value" lines:
+            // a sheet has at most 16,384 columns, and nobody reads thousands.
+            let rest: BTreeSet<String> = unmapped
+                .iter()
+                .skip(MAX_UNMAPPED_COLUMNS - 1)
+                .cloned()
+                .collect();
+            for row in &mut rows {
+                fold_unmapped(row, &rest);
+            }
+            unmapped.retain(|h| !rest.contains(h));
+            unmapped.insert(OTHER_VALUES.to_string());
+        }
         for h in unmapped {
-            cols.push((ColumnKey::Unmapped(h.to_string()), h.to_string()));
+            cols.push((ColumnKey::Unmapped(h.clone()), h));
         }
         sheets.push((*role, cols, rows));
     }
