@@ -8,7 +8,7 @@
 //! same thing; and both report the same way when a mobility cannot give a
 //! valid document (it is skipped, never written half-valid).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
@@ -19,7 +19,7 @@ use crate::export::paths::learner_folders;
 use crate::mapping::{RecordRef, SourceMap};
 use crate::model::{
     AssessmentResult, ContactPerson, GradingScheme, Learner, Mobility, MultilingualText,
-    Organisation, Qualification, Round, Unit,
+    Organisation, Qualification, Round, RoundIndex, Unit,
 };
 
 /// What a credential format can hold, as far as planning needs to know.
@@ -174,30 +174,12 @@ pub fn plan<'r>(
         }
     }
 
-    let results = results_by_mobility(round, &by_learner);
-    // Look-ups by id: a round of thousands of learners would otherwise scan
-    // its lists once per credential.
-    let learners: HashMap<&str, &Learner> =
-        round.learners.iter().map(|l| (l.id.as_str(), l)).collect();
-    let units_by_id: HashMap<&str, &Unit> =
-        round.units.iter().map(|u| (u.id.as_str(), u)).collect();
-    let orgs: HashMap<&str, &Organisation> = round
-        .organisations
-        .iter()
-        .map(|o| (o.id.as_str(), o))
-        .collect();
-    let contacts: HashMap<&str, &ContactPerson> =
-        round.contacts.iter().map(|c| (c.id.as_str(), c)).collect();
-    let quals: HashMap<&str, &Qualification> = round
-        .qualifications
-        .iter()
-        .map(|q| (q.id.as_str(), q))
-        .collect();
-
+    let index = RoundIndex::new(round);
+    let results = results_by_mobility(round, &index, &by_learner);
     for m in &round.mobilities {
         let location = sources.locate(&RecordRef::Mobility(m.id.clone()), None);
         let mut missing: Vec<String> = Vec::new();
-        let learner = learners.get(m.learner.as_str()).copied();
+        let learner = index.learner(&m.learner);
         match learner {
             None => missing.push(format!("the learner {} is not in the round", m.learner)),
             Some(l) => {
@@ -209,8 +191,8 @@ pub fn plan<'r>(
         if m.start.is_none() || m.end.is_none() {
             missing.push("the mobility's start and end dates".into());
         }
-        let issuer = m.sending.as_deref().and_then(|id| orgs.get(id).copied());
-        let host = m.host.as_deref().and_then(|id| orgs.get(id).copied());
+        let issuer = m.sending.as_deref().and_then(|id| index.organisation(id));
+        let host = m.host.as_deref().and_then(|id| index.organisation(id));
         if issuer.is_none() {
             missing.push("the sending organisation (it issues the credential)".into());
         }
@@ -230,7 +212,7 @@ pub fn plan<'r>(
             if !seen.insert(unit_id) {
                 continue;
             }
-            let Some(unit) = units_by_id.get(unit_id).copied() else {
+            let Some(unit) = index.unit(unit_id) else {
                 missing.push(format!("unit {unit_id}, which the round does not describe"));
                 continue;
             };
@@ -240,7 +222,7 @@ pub fn plan<'r>(
             let result = mine.iter().copied().find(|r| r.unit == unit_id);
             let assessor = result
                 .and_then(|r| r.assessor.as_deref())
-                .and_then(|id| contacts.get(id).copied());
+                .and_then(|id| index.contact(id));
             units.push(UnitEntry {
                 unit,
                 result,
@@ -282,18 +264,18 @@ pub fn plan<'r>(
             host.expect("checked"),
         );
 
-        let mentor = m.mentor.as_deref().and_then(|id| contacts.get(id).copied());
+        let mentor = m.mentor.as_deref().and_then(|id| index.contact(id));
         let qualification = m
             .qualification
             .as_deref()
-            .and_then(|id| quals.get(id).copied());
+            .and_then(|id| index.qualification(id));
         let mut qualifications: Vec<&Qualification> = qualification.into_iter().collect();
         for u in &units {
             if let Some(q) = u
                 .unit
                 .qualification
                 .as_deref()
-                .and_then(|id| quals.get(id).copied())
+                .and_then(|id| index.qualification(id))
                 && !qualifications.iter().any(|x| x.id == q.id)
             {
                 qualifications.push(q);
@@ -307,7 +289,7 @@ pub fn plan<'r>(
             if let Some(o) = u
                 .assessor
                 .and_then(|a| a.organisation.as_deref())
-                .and_then(|id| orgs.get(id).copied())
+                .and_then(|id| index.organisation(id))
                 && !organisations.iter().any(|x| x.id == o.id)
             {
                 organisations.push(o);
@@ -318,7 +300,7 @@ pub fn plan<'r>(
             let Some(r) = u.result else { continue };
             let grades = r.grade.iter().chain(r.criteria.iter().map(|c| &c.value));
             for g in grades {
-                if let Some(s) = round.grading_scheme(&g.scheme)
+                if let Some(s) = index.grading_scheme(&g.scheme)
                     && !schemes.iter().any(|x| x.id == s.id)
                 {
                     schemes.push(s);
@@ -477,17 +459,13 @@ pub const PASS_FAIL: &str = "pass-fail";
 /// unit, else to the learner's last mobility).
 fn results_by_mobility<'r>(
     round: &'r Round,
+    index: &RoundIndex<'r>,
     by_learner: &BTreeMap<&str, Vec<&'r Mobility>>,
 ) -> BTreeMap<&'r str, Vec<&'r AssessmentResult>> {
     let mut out: BTreeMap<&str, Vec<&AssessmentResult>> = BTreeMap::new();
-    let mobilities: HashMap<&str, &Mobility> = round
-        .mobilities
-        .iter()
-        .map(|m| (m.id.as_str(), m))
-        .collect();
     for r in &round.assessments {
         let mobility = match r.mobility.as_deref() {
-            Some(id) => mobilities.get(id).copied(),
+            Some(id) => index.mobility(id),
             None => by_learner.get(r.learner.as_str()).and_then(|list| {
                 list.iter()
                     .find(|m| m.units.contains(&r.unit))

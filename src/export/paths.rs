@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::mapping::text::slug;
-use crate::model::Round;
+use crate::model::{Learner, Round};
 
 /// Longest folder or file name stem written.
 const MAX_LEN: usize = 60;
@@ -47,12 +47,11 @@ pub fn safe_name(text: &str) -> String {
 /// taken in id order, so the names never depend on input order.
 pub fn learner_folders(round: &Round) -> BTreeMap<String, String> {
     let mut by_name: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    let mut ids: Vec<&str> = round.learners.iter().map(|l| l.id.as_str()).collect();
-    ids.sort();
-    for id in &ids {
-        let learner = round.learner(id).expect("id from the round");
+    let mut learners: Vec<&Learner> = round.learners.iter().collect();
+    learners.sort_by(|a, b| a.id.cmp(&b.id));
+    for learner in learners {
         let base = safe_name(&format!("{} {}", learner.family_name, learner.given_names));
-        by_name.entry(base).or_default().push(id);
+        by_name.entry(base).or_default().push(&learner.id);
     }
     let mut out = BTreeMap::new();
     let mut taken = HashSet::new();

@@ -10,7 +10,7 @@ use crate::mapping::{Field, SheetRole};
 use crate::model::{
     Achievement, ContactPerson, ContactRole, CreditSystem, Gender, Learner, Mobility,
     MultilingualText, Organisation, OrganisationRole, OutcomeCategory, Qualification,
-    RegistrationScheme, Round, Unit,
+    RegistrationScheme, Round, RoundIndex, Unit,
 };
 
 /// One cell's value.
@@ -107,6 +107,10 @@ impl<'w> RowBuilder<'w> {
 
 /// The rows of one sheet of the canonical layout.
 pub(crate) fn rows(role: SheetRole, round: &Round, words: &Words) -> Vec<Row> {
+    let round = &Records {
+        round,
+        index: RoundIndex::new(round),
+    };
     match role {
         SheetRole::Organisations => organisation_rows(round, words),
         SheetRole::Learners => learner_rows(round, words),
@@ -117,15 +121,22 @@ pub(crate) fn rows(role: SheetRole, round: &Round, words: &Words) -> Vec<Row> {
     }
 }
 
-fn organisation_rows(round: &Round, words: &Words) -> Vec<Row> {
+/// A round and its index: rows follow references by id.
+struct Records<'r> {
+    round: &'r Round,
+    index: RoundIndex<'r>,
+}
+
+fn organisation_rows(records: &Records, words: &Words) -> Vec<Row> {
     let mut out = Vec::new();
-    for org in &round.organisations {
+    for org in &records.round.organisations {
         // People named on the organisations sheet: everyone but mentors and
         // assessors, who are named with the mobility and the result.
-        let people: Vec<&ContactPerson> = round
-            .contacts
+        let people: Vec<&ContactPerson> = records
+            .index
+            .people_of(&org.id)
             .iter()
-            .filter(|c| c.organisation.as_deref() == Some(org.id.as_str()))
+            .copied()
             .filter(|c| {
                 !c.roles
                     .iter()
@@ -186,25 +197,21 @@ fn learner_number(l: &Learner) -> &str {
     l.school_id.as_deref().unwrap_or(&l.id)
 }
 
-fn learner_rows(round: &Round, words: &Words) -> Vec<Row> {
+fn learner_rows(records: &Records, words: &Words) -> Vec<Row> {
     let mut out = Vec::new();
-    for l in &round.learners {
-        let mobilities: Vec<&Mobility> = round
-            .mobilities
-            .iter()
-            .filter(|m| m.learner == l.id)
-            .collect();
+    for l in &records.round.learners {
+        let mobilities = records.index.mobilities_of(&l.id);
         if mobilities.is_empty() {
-            out.push(learner_row(round, l, None, words));
+            out.push(learner_row(&records.index, l, None, words));
         }
         for m in mobilities {
-            out.push(learner_row(round, l, Some(m), words));
+            out.push(learner_row(&records.index, l, Some(m), words));
         }
     }
     out
 }
 
-fn learner_row(round: &Round, l: &Learner, m: Option<&Mobility>, words: &Words) -> Row {
+fn learner_row(index: &RoundIndex, l: &Learner, m: Option<&Mobility>, words: &Words) -> Row {
     let mut r = RowBuilder::new(words);
     r.text(Field::LearnerId, Some(learner_number(l)));
     r.text(Field::LearnerGivenNames, Some(&l.given_names));
@@ -233,7 +240,7 @@ fn learner_row(round: &Round, l: &Learner, m: Option<&Mobility>, words: &Words) 
     let Some(m) = m else { return r.finish() };
     let org_name = |id: &Option<String>| {
         id.as_deref()
-            .and_then(|id| round.organisation(id))
+            .and_then(|id| index.organisation(id))
             .and_then(|o| o.name.best(&[words.language]).map(str::to_string))
     };
     r.text(Field::SendingName, org_name(&m.sending).as_deref());
@@ -246,11 +253,7 @@ fn learner_row(round: &Round, l: &Learner, m: Option<&Mobility>, words: &Words) 
     r.multilingual(Field::MobilityObjective, &m.objective);
     r.multilingual(Field::MobilityTasks, &m.tasks);
     r.text(Field::MobilityLanguage, m.language.as_deref());
-    if let Some(mentor) = m
-        .mentor
-        .as_deref()
-        .and_then(|id| round.contacts.iter().find(|c| c.id == id))
-    {
+    if let Some(mentor) = m.mentor.as_deref().and_then(|id| index.contact(id)) {
         r.text(Field::MentorName, Some(&mentor.name));
         r.multilingual(Field::MentorPosition, &mentor.position);
         r.text(Field::MentorEmail, mentor.email.as_deref());
@@ -259,8 +262,9 @@ fn learner_row(round: &Round, l: &Learner, m: Option<&Mobility>, words: &Words) 
     r.finish()
 }
 
-fn unit_rows(round: &Round, words: &Words) -> Vec<Row> {
-    round
+fn unit_rows(records: &Records, words: &Words) -> Vec<Row> {
+    records
+        .round
         .units
         .iter()
         .map(|u| {
@@ -270,7 +274,7 @@ fn unit_rows(round: &Round, words: &Words) -> Vec<Row> {
             if let Some(q) = u
                 .qualification
                 .as_deref()
-                .and_then(|id| round.qualifications.iter().find(|q| q.id == id))
+                .and_then(|id| records.index.qualification(id))
             {
                 qualification_cells(&mut r, q);
             }
@@ -346,20 +350,22 @@ fn bullet_lists(u: &Unit, category: OutcomeCategory) -> MultilingualText {
 
 /// The learner and unit a result or rating refers to, by number and code
 /// (with names and title alongside, for people reading the sheet).
-fn reference_cells(r: &mut RowBuilder, round: &Round, learner: &str, unit: &str) {
-    if let Some(l) = round.learner(learner) {
+fn reference_cells(r: &mut RowBuilder, index: &RoundIndex, learner: &str, unit: &str) {
+    if let Some(l) = index.learner(learner) {
         r.text(Field::LearnerId, Some(learner_number(l)));
         r.text(Field::LearnerGivenNames, Some(&l.given_names));
         r.text(Field::LearnerFamilyName, Some(&l.family_name));
     }
-    if let Some(u) = round.unit(unit) {
+    if let Some(u) = index.unit(unit) {
         r.text(Field::UnitCode, u.code.as_deref());
         r.multilingual(Field::UnitTitle, &u.title);
     }
 }
 
-fn result_rows(round: &Round, words: &Words) -> Vec<Row> {
-    let mut rows: Vec<Row> = round
+fn result_rows(records: &Records, words: &Words) -> Vec<Row> {
+    let index = &records.index;
+    let mut rows: Vec<Row> = records
+        .round
         .assessments
         .iter()
         .filter(|a| {
@@ -371,7 +377,7 @@ fn result_rows(round: &Round, words: &Words) -> Vec<Row> {
         })
         .map(|a| {
             let mut r = RowBuilder::new(words);
-            reference_cells(&mut r, round, &a.learner, &a.unit);
+            reference_cells(&mut r, index, &a.learner, &a.unit);
             if let Some(g) = &a.grade {
                 r.text(Field::ResultGrade, Some(&g.value));
                 r.text(Field::ResultGradingScheme, Some(&g.scheme));
@@ -393,11 +399,7 @@ fn result_rows(round: &Round, words: &Words) -> Vec<Row> {
             );
             r.date(Field::ResultDate, a.date);
             r.multilingual(Field::ResultMethod, &a.method);
-            if let Some(assessor) = a
-                .assessor
-                .as_deref()
-                .and_then(|id| round.contacts.iter().find(|c| c.id == id))
-            {
+            if let Some(assessor) = a.assessor.as_deref().and_then(|id| index.contact(id)) {
                 r.text(Field::AssessorName, Some(&assessor.name));
                 r.multilingual(Field::AssessorPosition, &assessor.position);
                 r.text(Field::AssessorEmail, assessor.email.as_deref());
@@ -414,15 +416,11 @@ fn result_rows(round: &Round, words: &Words) -> Vec<Row> {
         })
         .collect();
     // Units a mobility targets without a result yet: a row naming learner and unit.
-    for m in &round.mobilities {
+    for m in &records.round.mobilities {
         for unit in &m.units {
-            if !round
-                .assessments
-                .iter()
-                .any(|a| a.learner == m.learner && &a.unit == unit)
-            {
+            if index.result(&m.learner, unit).is_none() {
                 let mut r = RowBuilder::new(words);
-                reference_cells(&mut r, round, &m.learner, unit);
+                reference_cells(&mut r, index, &m.learner, unit);
                 rows.push(r.finish());
             }
         }
@@ -430,12 +428,12 @@ fn result_rows(round: &Round, words: &Words) -> Vec<Row> {
     rows
 }
 
-fn rating_rows(round: &Round, words: &Words) -> Vec<Row> {
+fn rating_rows(records: &Records, words: &Words) -> Vec<Row> {
     let mut out = Vec::new();
-    for a in &round.assessments {
+    for a in &records.round.assessments {
         for c in &a.criteria {
             let mut r = RowBuilder::new(words);
-            reference_cells(&mut r, round, &a.learner, &a.unit);
+            reference_cells(&mut r, &records.index, &a.learner, &a.unit);
             r.multilingual(Field::RatingCriterion, &c.criterion);
             r.text(Field::RatingValue, Some(&c.value.value));
             r.text(Field::RatingScheme, Some(&c.value.scheme));

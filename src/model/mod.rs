@@ -9,6 +9,7 @@
 mod assessment;
 mod credits;
 mod grading;
+mod index;
 mod learner;
 mod mobility;
 mod organisation;
@@ -20,6 +21,7 @@ mod unit;
 pub use assessment::{Achievement, AssessmentResult, CriterionRating};
 pub use credits::{CreditPoints, CreditSystem};
 pub use grading::{Grade, GradeLabel, GradingScheme, Scale};
+pub use index::RoundIndex;
 pub use learner::{Gender, Guardian, Learner};
 pub use mobility::{
     AgreementUnit, AssessmentPlan, LearningAgreement, Memorandum, Mobility, Signatory,
