@@ -9,7 +9,8 @@ use rayon::prelude::*;
 use crate::check;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::export::{
-    self, ExportContext, ExportError, FeedbackInput, OutputFile, WriteError, WriteOptions,
+    self, ExportContext, ExportError, FeedbackInput, OutputFile, OutputWriter, WriteError,
+    WriteOptions,
 };
 use crate::import::{self, ImportError, InputFormat, ReadOptions};
 use crate::mapping::{self, Mapping, MappingChoice, RoundBuilder, SourceMap};
@@ -363,10 +364,19 @@ pub enum ConvertError {
     UnknownFormat(String),
     /// An exporter failed as a whole.
     #[error(transparent)]
-    Export(#[from] ExportError),
+    Export(ExportError),
     /// The output folder could not be written.
     #[error(transparent)]
     Write(#[from] WriteError),
+}
+
+impl From<ExportError> for ConvertError {
+    fn from(e: ExportError) -> Self {
+        match e {
+            ExportError::Write(w) => ConvertError::Write(w),
+            e => ConvertError::Export(e),
+        }
+    }
 }
 
 /// Writes every output of a loaded round, `feedback.xlsx` (each input row
@@ -377,11 +387,12 @@ pub fn convert(
     options: &ConvertOptions,
     read: &Options,
 ) -> Result<(), ConvertError> {
-    let mut files = Vec::new();
     let progress = read.progress.as_deref();
     if let Some(p) = progress {
         p.start("writing", options.formats.len() as u64 + 1);
     }
+    // Files go to disk as each format makes them, a batch at a time.
+    let mut writer = OutputWriter::open(&options.out, options.write)?;
     for name in &options.formats {
         let exporter =
             export::exporter(name).ok_or_else(|| ConvertError::UnknownFormat(name.clone()))?;
@@ -395,7 +406,7 @@ pub fn convert(
             .report
             .extend(exporter.check(&loaded.round, &loaded.sources, &options.context));
         let mut notes = Vec::new();
-        files.extend(exporter.export_reporting(&loaded.round, &options.context, &mut notes)?);
+        exporter.export_to(&loaded.round, &options.context, &mut writer, &mut notes)?;
         loaded.report.extend(notes);
         if let Some(p) = progress {
             p.step(name);
@@ -404,11 +415,11 @@ pub fn convert(
     if options.strict {
         loaded.report.make_strict();
     }
-    files.push(OutputFile {
+    writer.write(&[OutputFile {
         path: "feedback.xlsx".into(),
         bytes: feedback(&loaded.report, read)?,
-    });
-    let (written, kept) = export::write_outputs(&options.out, &files, options.write)?;
+    }])?;
+    let (written, kept) = writer.finish()?;
     loaded.report.extend(kept);
     loaded.report.outputs = written;
     let report = OutputFile {

@@ -16,9 +16,8 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::export::paths::{learner_folders, safe_name};
 use crate::model::{
-    AssessmentResult, ContactPerson, ContactRole, CreditSystem, Learner, LearningAgreement,
-    Memorandum, Mobility, MultilingualText, Organisation, OutcomeCategory, Qualification,
-    RegistrationScheme, Round, Signatory, Unit,
+    AssessmentResult, ContactPerson, ContactRole, CreditSystem, LearningAgreement, Memorandum,
+    Mobility, MultilingualText, OutcomeCategory, RegistrationScheme, Round, RoundIndex, Signatory,
 };
 
 /// An organisation as a document shows it, with the person who acts for it.
@@ -316,40 +315,16 @@ pub struct MemorandumData {
 
 /// Lookups over a round, built once per export.
 struct Index<'a> {
-    round: &'a Round,
     languages: Vec<String>,
-    organisations: BTreeMap<&'a str, &'a Organisation>,
-    contacts: BTreeMap<&'a str, &'a ContactPerson>,
-    qualifications: BTreeMap<&'a str, &'a Qualification>,
-    units: BTreeMap<&'a str, &'a Unit>,
-    learners: BTreeMap<&'a str, &'a Learner>,
-    results: BTreeMap<&'a str, Vec<&'a AssessmentResult>>,
+    ids: RoundIndex<'a>,
     agreements: BTreeMap<&'a str, &'a LearningAgreement>,
 }
 
 impl<'a> Index<'a> {
     fn new(round: &'a Round, languages: &[String]) -> Self {
-        let mut results: BTreeMap<&str, Vec<&AssessmentResult>> = BTreeMap::new();
-        for r in &round.assessments {
-            results.entry(r.learner.as_str()).or_default().push(r);
-        }
         Index {
-            round,
             languages: languages.iter().map(|l| l.to_ascii_lowercase()).collect(),
-            organisations: round
-                .organisations
-                .iter()
-                .map(|o| (o.id.as_str(), o))
-                .collect(),
-            contacts: round.contacts.iter().map(|c| (c.id.as_str(), c)).collect(),
-            qualifications: round
-                .qualifications
-                .iter()
-                .map(|q| (q.id.as_str(), q))
-                .collect(),
-            units: round.units.iter().map(|u| (u.id.as_str(), u)).collect(),
-            learners: round.learners.iter().map(|l| (l.id.as_str(), l)).collect(),
-            results,
+            ids: RoundIndex::new(round),
             agreements: round
                 .learning_agreements
                 .iter()
@@ -359,7 +334,7 @@ impl<'a> Index<'a> {
     }
 
     fn organisation_name(&self, id: Option<&str>) -> MultilingualText {
-        id.and_then(|id| self.organisations.get(id))
+        id.and_then(|id| self.ids.organisation(id))
             .map(|o| o.name.clone())
             .unwrap_or_default()
     }
@@ -376,12 +351,7 @@ impl<'a> Index<'a> {
 
     /// The first person of `organisation` holding the first of `roles` anyone holds.
     fn contact_of(&self, organisation: &str, roles: &[ContactRole]) -> Option<&'a ContactPerson> {
-        let people: Vec<&ContactPerson> = self
-            .round
-            .contacts
-            .iter()
-            .filter(|c| c.organisation.as_deref() == Some(organisation))
-            .collect();
+        let people = self.ids.people_of(organisation);
         roles
             .iter()
             .find_map(|role| people.iter().find(|c| c.roles.contains(role)).copied())
@@ -394,7 +364,7 @@ impl<'a> Index<'a> {
         contact_roles: &[ContactRole],
     ) -> Option<OrganisationData> {
         let id = id?;
-        let Some(org) = self.organisations.get(id) else {
+        let Some(org) = self.ids.organisation(id) else {
             // A reference the import could not resolve: keep the id as the name.
             return Some(OrganisationData {
                 id: id.to_string(),
@@ -440,7 +410,7 @@ impl<'a> Index<'a> {
     }
 
     fn qualification_unordered(&self, id: &str) -> QualificationData {
-        match self.qualifications.get(id) {
+        match self.ids.qualification(id) {
             Some(q) => QualificationData {
                 id: q.id.clone(),
                 code: q.code.clone(),
@@ -476,7 +446,7 @@ impl<'a> Index<'a> {
         let of_units: BTreeSet<&str> = mobility
             .units
             .iter()
-            .filter_map(|u| self.units.get(u.as_str()))
+            .filter_map(|u| self.ids.unit(u.as_str()))
             .filter_map(|u| u.qualification.as_deref())
             .collect();
         (of_units.len() == 1).then(|| of_units.into_iter().next().unwrap().to_string())
@@ -523,7 +493,7 @@ fn signatures_from_records(index: &Index, records: &[Signatory]) -> Vec<Signatur
             let org = s
                 .organisation
                 .as_deref()
-                .and_then(|id| index.organisations.get(id));
+                .and_then(|id| index.ids.organisation(id));
             SignatureData {
                 role: if s.organisation.is_none() {
                     SignatureRole::Learner
@@ -546,38 +516,69 @@ fn signatures_from_records(index: &Index, records: &[Signatory]) -> Vec<Signatur
 /// A learner with one mobility gets `<folder>/learning-agreement.docx`; one
 /// with several gets one file per mobility, named after host and start date.
 pub fn learning_agreements(round: &Round, languages: &[String]) -> Vec<LearningAgreementData> {
-    let index = Index::new(round, languages);
-    let folders = learner_folders(round);
-    let mut per_learner: BTreeMap<&str, usize> = BTreeMap::new();
-    for m in &round.mobilities {
-        *per_learner.entry(m.learner.as_str()).or_default() += 1;
+    let all = LearningAgreements::new(round, languages);
+    all.mobilities().iter().map(|m| all.of(m)).collect()
+}
+
+/// The Learning Agreements of a round, each built when asked for: a round of
+/// thousands of mobilities never holds them all at once.
+pub struct LearningAgreements<'r> {
+    index: Index<'r>,
+    mobilities: &'r [Mobility],
+    folders: BTreeMap<String, String>,
+    per_learner: BTreeMap<&'r str, usize>,
+}
+
+impl<'r> LearningAgreements<'r> {
+    /// Prepares the agreements of `round` in `languages`.
+    pub fn new(round: &'r Round, languages: &[String]) -> Self {
+        let mut per_learner: BTreeMap<&str, usize> = BTreeMap::new();
+        for m in &round.mobilities {
+            *per_learner.entry(m.learner.as_str()).or_default() += 1;
+        }
+        LearningAgreements {
+            index: Index::new(round, languages),
+            mobilities: &round.mobilities,
+            folders: learner_folders(round),
+            per_learner,
+        }
     }
-    round
-        .mobilities
-        .iter()
-        .map(|m| {
-            let folder = folders
-                .get(&m.learner)
-                .cloned()
-                .unwrap_or_else(|| safe_name(&m.learner));
-            let file = if per_learner[m.learner.as_str()] > 1 {
-                let mut stem = format!("learning-agreement {}", m.host.as_deref().unwrap_or(""));
-                if let Some(start) = m.start {
-                    stem.push(' ');
-                    stem.push_str(&start.to_string());
-                }
-                format!("{folder}/{}.docx", safe_name(&stem))
-            } else {
-                format!("{folder}/learning-agreement.docx")
-            };
-            learning_agreement(&index, m, file)
-        })
-        .collect()
+
+    /// The mobilities, one agreement each.
+    pub fn mobilities(&self) -> &'r [Mobility] {
+        self.mobilities
+    }
+
+    /// The agreement of mobility `m` (see [`learning_agreements`] for its file name).
+    pub fn of(&self, m: &Mobility) -> LearningAgreementData {
+        let folder = self
+            .folders
+            .get(&m.learner)
+            .cloned()
+            .unwrap_or_else(|| safe_name(&m.learner));
+        let file = if self
+            .per_learner
+            .get(m.learner.as_str())
+            .copied()
+            .unwrap_or(1)
+            > 1
+        {
+            let mut stem = format!("learning-agreement {}", m.host.as_deref().unwrap_or(""));
+            if let Some(start) = m.start {
+                stem.push(' ');
+                stem.push_str(&start.to_string());
+            }
+            format!("{folder}/{}.docx", safe_name(&stem))
+        } else {
+            format!("{folder}/learning-agreement.docx")
+        };
+        learning_agreement(&self.index, m, file)
+    }
 }
 
 fn learning_agreement(index: &Index, m: &Mobility, file: String) -> LearningAgreementData {
     let record = index.agreements.get(m.id.as_str()).copied();
-    let learner = index.learners.get(m.learner.as_str()).copied();
+    let learner = index.ids.learner(&m.learner);
     let sending = index.organisation(
         m.sending.as_deref(),
         &[
@@ -605,7 +606,7 @@ fn learning_agreement(index: &Index, m: &Mobility, file: String) -> LearningAgre
     let mentor_contact = m
         .mentor
         .as_deref()
-        .and_then(|id| index.contacts.get(id).copied())
+        .and_then(|id| index.ids.contact(id))
         .or_else(|| {
             m.host
                 .as_deref()
@@ -645,15 +646,12 @@ fn learning_agreement(index: &Index, m: &Mobility, file: String) -> LearningAgre
         });
 
     let results: Vec<&AssessmentResult> = index
-        .results
-        .get(m.learner.as_str())
-        .map(|rs| {
-            rs.iter()
-                .filter(|r| r.mobility.as_deref().is_none_or(|id| id == m.id))
-                .copied()
-                .collect()
-        })
-        .unwrap_or_default();
+        .ids
+        .results_of(&m.learner)
+        .iter()
+        .filter(|r| r.mobility.as_deref().is_none_or(|id| id == m.id))
+        .copied()
+        .collect();
 
     // The agreement's own unit list wins; otherwise the mobility's targeted units.
     let targeted: Vec<(String, Vec<String>, Option<f64>, MultilingualText)> = match record {
@@ -682,7 +680,7 @@ fn learning_agreement(index: &Index, m: &Mobility, file: String) -> LearningAgre
         .into_iter()
         .enumerate()
         .map(|(i, (unit_id, only, points, activities))| {
-            let unit = index.units.get(unit_id.as_str()).copied();
+            let unit = index.ids.unit(&unit_id);
             let result = results.iter().find(|r| r.unit == unit_id);
             let outcomes: Vec<OutcomeData> = unit
                 .map(|u| {
@@ -721,7 +719,7 @@ fn learning_agreement(index: &Index, m: &Mobility, file: String) -> LearningAgre
                 assessment_date: result.and_then(|r| r.date),
                 assessor: result
                     .and_then(|r| r.assessor.as_deref())
-                    .and_then(|id| index.contacts.get(id))
+                    .and_then(|id| index.ids.contact(id))
                     .map(|c| index.person(c)),
             }
         })
@@ -731,7 +729,7 @@ fn learning_agreement(index: &Index, m: &Mobility, file: String) -> LearningAgre
     let plan = record.and_then(|a| a.assessment.as_ref());
     let assessor = plan
         .and_then(|p| p.assessor.as_deref())
-        .and_then(|id| index.contacts.get(id))
+        .and_then(|id| index.ids.contact(id))
         .map(|c| index.person(c))
         .or_else(|| units.iter().find_map(|u| u.assessor.clone()))
         .or_else(|| {
@@ -944,8 +942,8 @@ fn memorandum(
                 continue;
             }
             let q = index
-                .units
-                .get(u.as_str())
+                .ids
+                .unit(u)
                 .and_then(|unit| unit.qualification.clone())
                 .or_else(|| mobility_q.clone())
                 .unwrap_or_default();
@@ -983,7 +981,7 @@ fn memorandum(
                         .iter()
                         .enumerate()
                         .map(|(i, u)| {
-                            let unit = index.units.get(u.as_str());
+                            let unit = index.ids.unit(u.as_str());
                             UnitData {
                                 number: i + 1,
                                 code: unit.and_then(|u| u.code.clone()),

@@ -8,8 +8,8 @@
 //! gives the same bytes. The credential is unsigned: it has no `proof`.
 //! The display image every EDC must carry is an SVG summary page per language.
 
-use super::credential_xml::{assessment_titles, decimal, describe_scale};
-use super::{ExportContext, ExportError, Exporter, OutputFile};
+use super::credential_xml::{assessment_titles, decimal, describe_scale, export_credentials};
+use super::{ExportContext, ExportError, Exporter, OutputSink};
 use crate::check::Requirement;
 use crate::credential::vocab::{self, NoteTopic};
 use crate::credential::{Credential, Format, Kind, UnitEntry, plan};
@@ -19,8 +19,6 @@ use crate::model::{
     Achievement, AssessmentResult, ContactPerson, CreditPoints, Gender, GradingScheme,
     MultilingualText, Organisation, Qualification, RegistrationScheme, Round, Unit,
 };
-
-use rayon::prelude::*;
 
 mod display;
 mod json;
@@ -60,19 +58,14 @@ impl Exporter for CredentialJsonLd {
         plan(round, sources, FORMAT, &context.languages).1
     }
 
-    fn export(
+    fn export_to(
         &self,
         round: &Round,
         context: &ExportContext,
-    ) -> Result<Vec<OutputFile>, ExportError> {
-        let (credentials, _) = plan(round, &SourceMap::default(), FORMAT, &context.languages);
-        Ok(credentials
-            .par_iter()
-            .map(|c| OutputFile {
-                path: c.path.clone().into(),
-                bytes: write(c),
-            })
-            .collect())
+        sink: &mut dyn OutputSink,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<(), ExportError> {
+        export_credentials(round, context, FORMAT, write, sink, diagnostics)
     }
 }
 

@@ -9,9 +9,8 @@
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use rayon::prelude::*;
 
-use super::{ExportContext, ExportError, Exporter, OutputFile};
+use super::{ExportContext, ExportError, Exporter, OutputFile, OutputSink, export_each};
 use crate::check::Requirement;
 use crate::credential::vocab::{self, NoteTopic};
 use crate::credential::{Credential, Format, Kind, plan};
@@ -64,20 +63,34 @@ impl Exporter for CredentialXml {
         plan(round, sources, FORMAT, &context.languages).1
     }
 
-    fn export(
+    fn export_to(
         &self,
         round: &Round,
         context: &ExportContext,
-    ) -> Result<Vec<OutputFile>, ExportError> {
-        let (credentials, _) = plan(round, &SourceMap::default(), FORMAT, &context.languages);
-        Ok(credentials
-            .par_iter()
-            .map(|c| OutputFile {
-                path: c.path.clone().into(),
-                bytes: write(c),
-            })
-            .collect())
+        sink: &mut dyn OutputSink,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<(), ExportError> {
+        export_credentials(round, context, FORMAT, write, sink, diagnostics)
     }
+}
+
+/// One file per credential planned for `format`, made by `write`.
+pub(super) fn export_credentials(
+    round: &Round,
+    context: &ExportContext,
+    format: Format,
+    write: fn(&Credential<'_>) -> Vec<u8>,
+    sink: &mut dyn OutputSink,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(), ExportError> {
+    let (credentials, _) = plan(round, &SourceMap::default(), format, &context.languages);
+    export_each(&credentials, sink, diagnostics, |c| {
+        let file = OutputFile {
+            path: c.path.clone().into(),
+            bytes: write(c),
+        };
+        Ok((file, Vec::new()))
+    })
 }
 
 /// A quick-xml writer with the few shapes the credential schema repeats.

@@ -1,9 +1,7 @@
 //! Learning Agreements and Memoranda of Understanding as Word files
 //! (`--to docx`): built-in layouts, or a school's own templates.
 
-use rayon::prelude::*;
-
-use super::{ExportContext, ExportError, Exporter, OutputFile};
+use super::{ExportContext, ExportError, Exporter, OutputFile, OutputSink, export_each};
 use crate::agreements::data::{self, LearningAgreementData, MemorandumData};
 use crate::agreements::template::DEFAULT_MARKER;
 use crate::agreements::{
@@ -153,20 +151,13 @@ impl Exporter for Agreements {
         ]
     }
 
-    fn export(
+    fn export_to(
         &self,
         round: &Round,
         context: &ExportContext,
-    ) -> Result<Vec<OutputFile>, ExportError> {
-        self.export_reporting(round, context, &mut Vec::new())
-    }
-
-    fn export_reporting(
-        &self,
-        round: &Round,
-        context: &ExportContext,
+        sink: &mut dyn OutputSink,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<Vec<OutputFile>, ExportError> {
+    ) -> Result<(), ExportError> {
         let languages: Vec<String> = if context.languages.is_empty() {
             vec![labels::FALLBACK.to_string()]
         } else {
@@ -190,18 +181,7 @@ impl Exporter for Agreements {
             }
         }
         let templates = self.templates(context, &languages, diagnostics)?;
-        let mut files = Vec::new();
         for (kind, chosen) in &templates {
-            let jobs: Vec<Job> = match kind {
-                Kind::LearningAgreement => data::learning_agreements(round, &languages)
-                    .iter()
-                    .map(la_job)
-                    .collect(),
-                Kind::Memorandum => data::memoranda(round, &languages)
-                    .iter()
-                    .map(mou_job)
-                    .collect(),
-            };
             let options = FillOptions {
                 languages: languages.clone(),
                 missing: match &chosen.file {
@@ -215,45 +195,71 @@ impl Exporter for Agreements {
                     ),
                 },
             };
-            let filled: Vec<_> = jobs
-                .par_iter()
-                .map(|job| chosen.template.fill(&job.record, &options))
-                .collect();
-            for (job, result) in jobs.iter().zip(filled) {
-                let filled = result.map_err(|e| ExportError::Serialise {
-                    format: "docx",
-                    detail: format!("{}: {e}", job.file),
-                })?;
-                for m in &filled.missing {
-                    let shown = match &options.missing {
-                        Missing::Marker(marker) => marker.replace("{name}", &m.name),
-                        Missing::Blank => String::new(),
-                    };
-                    diagnostics.push(
-                        Diagnostic::warning(
-                            Code::MissingTemplateValue,
-                            Location {
-                                path: Some(m.place.clone()),
-                                record: Some(job.file.clone()),
-                                ..Location::file(chosen.file.clone().unwrap_or_default())
-                            },
-                            format!(
-                                "`{}` has no value in {} ({}); it shows “{shown}”",
-                                m.placeholder, job.describe, job.file
-                            ),
-                        )
-                        .with_hint(format!(
-                            "fill in {} in the input, or take the placeholder out of the template",
-                            m.name
-                        )),
-                    );
+            let fill = |job: &Job| fill_job(job, chosen, &options);
+            match kind {
+                Kind::LearningAgreement => {
+                    let agreements = data::LearningAgreements::new(round, &languages);
+                    export_each(agreements.mobilities(), sink, diagnostics, |m| {
+                        fill(&la_job(&agreements.of(m)))
+                    })?;
                 }
-                files.push(OutputFile {
-                    path: job.file.clone().into(),
-                    bytes: filled.bytes,
-                });
+                Kind::Memorandum => {
+                    let jobs: Vec<Job> = data::memoranda(round, &languages)
+                        .iter()
+                        .map(mou_job)
+                        .collect();
+                    export_each(&jobs, sink, diagnostics, fill)?;
+                }
             }
         }
-        Ok(files)
+        Ok(())
     }
+}
+
+/// Fills `job`'s record into the chosen template; reports each placeholder
+/// the record has no value for.
+fn fill_job(
+    job: &Job,
+    chosen: &Chosen,
+    options: &FillOptions,
+) -> Result<(OutputFile, Vec<Diagnostic>), ExportError> {
+    let filled =
+        chosen
+            .template
+            .fill(&job.record, options)
+            .map_err(|e| ExportError::Serialise {
+                format: "docx",
+                detail: format!("{}: {e}", job.file),
+            })?;
+    let notes = filled
+        .missing
+        .iter()
+        .map(|m| {
+            let shown = match &options.missing {
+                Missing::Marker(marker) => marker.replace("{name}", &m.name),
+                Missing::Blank => String::new(),
+            };
+            Diagnostic::warning(
+                Code::MissingTemplateValue,
+                Location {
+                    path: Some(m.place.clone()),
+                    record: Some(job.file.clone()),
+                    ..Location::file(chosen.file.clone().unwrap_or_default())
+                },
+                format!(
+                    "`{}` has no value in {} ({}); it shows “{shown}”",
+                    m.placeholder, job.describe, job.file
+                ),
+            )
+            .with_hint(format!(
+                "fill in {} in the input, or take the placeholder out of the template",
+                m.name
+            ))
+        })
+        .collect();
+    let file = OutputFile {
+        path: job.file.clone().into(),
+        bytes: filled.bytes,
+    };
+    Ok((file, notes))
 }

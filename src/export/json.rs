@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use super::{ExportContext, ExportError, Exporter, OutputFile};
+use super::{ExportContext, ExportError, Exporter, OutputFile, OutputSink};
+use crate::diagnostics::Diagnostic;
 use crate::model::Round;
 
 use crate::model::{ROUND_FORMAT as FORMAT, ROUND_FORMAT_VERSION as VERSION};
@@ -28,7 +29,13 @@ impl Exporter for CanonicalJson {
         "the whole round in the canonical JSON model (round.json)"
     }
 
-    fn export(&self, round: &Round, _: &ExportContext) -> Result<Vec<OutputFile>, ExportError> {
+    fn export_to(
+        &self,
+        round: &Round,
+        _: &ExportContext,
+        sink: &mut dyn OutputSink,
+        _: &mut Vec<Diagnostic>,
+    ) -> Result<(), ExportError> {
         let doc = Document {
             format: FORMAT,
             version: VERSION,
@@ -39,9 +46,10 @@ impl Exporter for CanonicalJson {
             detail: e.to_string(),
         })?;
         bytes.push(b'\n');
-        Ok(vec![OutputFile {
+        sink.put(vec![OutputFile {
             path: "round.json".into(),
             bytes,
-        }])
+        }])?;
+        Ok(())
     }
 }

@@ -2,8 +2,9 @@
 //! [`Round`] into files.
 //!
 //! Every `--to` name maps to its exporter in [`EXPORTERS`], so a new format
-//! is one module and one line. Exporters only build bytes; [`write_outputs`]
-//! puts them on disk safely.
+//! is one module and one line. Exporters only build bytes, handing them to an
+//! [`OutputSink`] a batch at a time; an [`OutputWriter`] puts them on disk
+//! safely as they come, so a round's outputs are never all in memory at once.
 
 mod credential_jsonld;
 mod credential_xml;
@@ -18,10 +19,13 @@ mod write;
 pub use feedback::{FeedbackInput, feedback_workbook};
 pub use workbook::{CanonicalWorkbook, canonical_workbook, template_languages, template_workbook};
 pub use write::{
-    MANIFEST, WriteError, WriteOptions, WriteStatus, Written, is_output_folder, write_outputs,
+    MANIFEST, OutputWriter, WriteError, WriteOptions, WriteStatus, Written, is_output_folder,
+    write_outputs,
 };
 
 use std::path::PathBuf;
+
+use rayon::prelude::*;
 
 pub use crate::agreements::TemplateFile;
 use crate::check::Requirement;
@@ -69,6 +73,49 @@ pub enum ExportError {
         /// What went wrong.
         detail: String,
     },
+    /// The files made could not be put where they go.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// Where an exporter puts the files it makes, a batch at a time.
+pub trait OutputSink {
+    /// Takes a batch of files.
+    fn put(&mut self, files: Vec<OutputFile>) -> Result<(), WriteError>;
+}
+
+/// Collecting the files in memory, for small rounds and tests.
+impl OutputSink for Vec<OutputFile> {
+    fn put(&mut self, mut files: Vec<OutputFile>) -> Result<(), WriteError> {
+        self.append(&mut files);
+        Ok(())
+    }
+}
+
+/// How many files of one format are built before they are handed on: enough
+/// to keep every core busy, few enough that memory does not grow with the
+/// round (a learner's credential XML and JSON-LD are 50–90 kB each).
+const BATCH: usize = 256;
+
+/// Builds a file (and what to report about it) for each of `items` in
+/// parallel, handing them to `sink` in batches and in `items` order.
+pub(crate) fn export_each<T: Sync>(
+    items: &[T],
+    sink: &mut dyn OutputSink,
+    diagnostics: &mut Vec<Diagnostic>,
+    build: impl Fn(&T) -> Result<(OutputFile, Vec<Diagnostic>), ExportError> + Sync,
+) -> Result<(), ExportError> {
+    for chunk in items.chunks(BATCH) {
+        let built: Vec<_> = chunk.par_iter().map(&build).collect();
+        let mut files = Vec::with_capacity(built.len());
+        for b in built {
+            let (file, mut notes) = b?;
+            diagnostics.append(&mut notes);
+            files.push(file);
+        }
+        sink.put(files)?;
+    }
+    Ok(())
 }
 
 /// An output format.
@@ -92,22 +139,26 @@ pub trait Exporter: Sync {
         Vec::new()
     }
 
-    /// Builds the files.
+    /// Builds the files, handing them to `sink` as they are made, and
+    /// reports what the user should know about them (values a template asked
+    /// for that the round lacks, …).
+    fn export_to(
+        &self,
+        round: &Round,
+        context: &ExportContext,
+        sink: &mut dyn OutputSink,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<(), ExportError>;
+
+    /// Builds every file in memory.
     fn export(
         &self,
         round: &Round,
         context: &ExportContext,
-    ) -> Result<Vec<OutputFile>, ExportError>;
-    /// Builds the files and reports what the user should know about them
-    /// (values a template asked for that the round lacks, …).
-    fn export_reporting(
-        &self,
-        round: &Round,
-        context: &ExportContext,
-        diagnostics: &mut Vec<Diagnostic>,
     ) -> Result<Vec<OutputFile>, ExportError> {
-        let _ = diagnostics;
-        self.export(round, context)
+        let mut files = Vec::new();
+        self.export_to(round, context, &mut files, &mut Vec::new())?;
+        Ok(files)
     }
 }
 
@@ -128,4 +179,65 @@ pub fn exporter(name: &str) -> Option<&'static dyn Exporter> {
 /// The `--to` names, for messages.
 pub fn names() -> Vec<&'static str> {
     EXPORTERS.iter().map(|e| e.name()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records the size of each batch it is given.
+    #[derive(Default)]
+    struct Batches {
+        sizes: Vec<usize>,
+        paths: Vec<PathBuf>,
+    }
+
+    impl OutputSink for Batches {
+        fn put(&mut self, files: Vec<OutputFile>) -> Result<(), WriteError> {
+            self.sizes.push(files.len());
+            self.paths.extend(files.into_iter().map(|f| f.path));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn files_are_handed_on_in_bounded_batches_in_input_order() {
+        let items: Vec<usize> = (0..600).collect();
+        let mut sink = Batches::default();
+        let mut notes = Vec::new();
+        export_each(&items, &mut sink, &mut notes, |i| {
+            let file = OutputFile {
+                path: format!("{i:03}.txt").into(),
+                bytes: Vec::new(),
+            };
+            Ok((file, Vec::new()))
+        })
+        .unwrap();
+        assert_eq!(sink.sizes, [BATCH, BATCH, 600 - 2 * BATCH]);
+        let expected: Vec<PathBuf> = (0..600).map(|i| format!("{i:03}.txt").into()).collect();
+        assert_eq!(sink.paths, expected);
+    }
+
+    #[test]
+    fn a_failed_file_stops_the_export_with_its_error() {
+        let items = [1, 2, 3];
+        let err = export_each(&items, &mut Vec::new(), &mut Vec::new(), |i| {
+            if *i == 2 {
+                Err(ExportError::Serialise {
+                    format: "test",
+                    detail: "broken".into(),
+                })
+            } else {
+                Ok((
+                    OutputFile {
+                        path: "x".into(),
+                        bytes: Vec::new(),
+                    },
+                    Vec::new(),
+                ))
+            }
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("broken"));
+    }
 }

@@ -106,71 +106,117 @@ pub fn write_outputs(
     files: &[OutputFile],
     options: WriteOptions,
 ) -> Result<(Vec<Written>, Vec<Diagnostic>), WriteError> {
-    let io = |path: &Path| {
-        let shown = path.display().to_string();
-        move |source| WriteError::Io {
-            path: shown,
-            source,
+    let mut writer = OutputWriter::open(dir, options)?;
+    writer.write(files)?;
+    writer.finish()
+}
+
+/// Writes files below one folder as they come, batch after batch, and
+/// remembers what it wrote in the folder's manifest when finished.
+pub struct OutputWriter {
+    dir: PathBuf,
+    options: WriteOptions,
+    manifest: Manifest,
+    written: Vec<Written>,
+    kept: Vec<Diagnostic>,
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError {
+    let shown = path.display().to_string();
+    move |source| WriteError::Io {
+        path: shown,
+        source,
+    }
+}
+
+impl OutputWriter {
+    /// Prepares to write below `dir`: reads its manifest and removes the
+    /// temporary files a killed run left.
+    pub fn open(dir: &Path, options: WriteOptions) -> Result<Self, WriteError> {
+        let manifest: Manifest = fs::read(dir.join(MANIFEST))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        if !options.dry_run {
+            fs::create_dir_all(dir).map_err(io_error(dir))?;
+            remove_stale_temporaries(dir);
         }
-    };
-    let manifest_path = dir.join(MANIFEST);
-    let mut manifest: Manifest = fs::read(&manifest_path)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
-    if !options.dry_run {
-        fs::create_dir_all(dir).map_err(io(dir))?;
-        remove_stale_temporaries(dir);
+        Ok(OutputWriter {
+            dir: dir.to_path_buf(),
+            options,
+            manifest,
+            written: Vec::new(),
+            kept: Vec::new(),
+        })
     }
-    let mut out = Vec::with_capacity(files.len());
-    let mut diags = Vec::new();
-    // Files are independent: write several at once (the disk, not the CPU,
-    // is the limit), then record them in input order.
-    let decided: Vec<Result<(String, String, WriteStatus), WriteError>> = writers().install(|| {
-        files
-            .par_iter()
-            .map(|f| {
-                let rel = relative(&f.path)?;
-                let target = dir.join(&f.path);
-                let new_hash = hash(&f.bytes);
-                let existing = fs::read(&target).ok();
-                let status = match &existing {
-                    Some(old) if *old == f.bytes => WriteStatus::Unchanged,
-                    Some(old) if !options.force && manifest.files.get(&rel) != Some(&hash(old)) => {
-                        WriteStatus::KeptEdited
-                    }
-                    _ if options.dry_run => WriteStatus::WouldWrite,
-                    _ => {
-                        write_atomically(&target, &f.bytes).map_err(io(&target))?;
-                        WriteStatus::Written
-                    }
-                };
-                Ok((rel, new_hash, status))
-            })
-            .collect()
-    });
-    for d in decided {
-        let (rel, new_hash, status) = d?;
-        let target = dir.join(&rel);
-        if status == WriteStatus::KeptEdited {
-            diags.push(
-                Diagnostic::warning(
-                    Code::OutputKept,
-                    Location::file(target.display().to_string()),
-                    "the file was changed since europass wrote it (or europass did not write it); it was kept as it is",
-                )
-                .with_hint("move your edits elsewhere, or run again with --force to overwrite it"),
-            );
-        } else {
-            manifest.files.insert(rel.clone(), new_hash);
+
+    /// Writes a batch of files (several at once: the disk, not the CPU, is
+    /// the limit) and records them in the batch's order.
+    pub fn write(&mut self, files: &[OutputFile]) -> Result<(), WriteError> {
+        let (dir, options, manifest) = (&self.dir, self.options, &self.manifest);
+        let decided: Vec<Result<(String, String, WriteStatus), WriteError>> =
+            writers().install(|| {
+                files
+                    .par_iter()
+                    .map(|f| {
+                        let rel = relative(&f.path)?;
+                        let target = dir.join(&f.path);
+                        let new_hash = hash(&f.bytes);
+                        let existing = fs::read(&target).ok();
+                        let status = match &existing {
+                            Some(old) if *old == f.bytes => WriteStatus::Unchanged,
+                            Some(old)
+                                if !options.force
+                                    && manifest.files.get(&rel) != Some(&hash(old)) =>
+                            {
+                                WriteStatus::KeptEdited
+                            }
+                            _ if options.dry_run => WriteStatus::WouldWrite,
+                            _ => {
+                                write_atomically(&target, &f.bytes).map_err(io_error(&target))?;
+                                WriteStatus::Written
+                            }
+                        };
+                        Ok((rel, new_hash, status))
+                    })
+                    .collect()
+            });
+        for d in decided {
+            let (rel, new_hash, status) = d?;
+            if status == WriteStatus::KeptEdited {
+                let target = self.dir.join(&rel);
+                self.kept.push(
+                    Diagnostic::warning(
+                        Code::OutputKept,
+                        Location::file(target.display().to_string()),
+                        "the file was changed since europass wrote it (or europass did not write it); it was kept as it is",
+                    )
+                    .with_hint("move your edits elsewhere, or run again with --force to overwrite it"),
+                );
+            } else {
+                self.manifest.files.insert(rel.clone(), new_hash);
+            }
+            self.written.push(Written { path: rel, status });
         }
-        out.push(Written { path: rel, status });
+        Ok(())
     }
-    if !options.dry_run {
-        let bytes = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
-        write_atomically(&manifest_path, &bytes).map_err(io(&manifest_path))?;
+
+    /// Saves the manifest. Returns what happened to each file, and a warning
+    /// for each edited file kept.
+    pub fn finish(self) -> Result<(Vec<Written>, Vec<Diagnostic>), WriteError> {
+        if !self.options.dry_run {
+            let path = self.dir.join(MANIFEST);
+            let bytes = serde_json::to_vec_pretty(&self.manifest).expect("a manifest serialises");
+            write_atomically(&path, &bytes).map_err(io_error(&path))?;
+        }
+        Ok((self.written, self.kept))
     }
-    Ok((out, diags))
+}
+
+impl super::OutputSink for OutputWriter {
+    fn put(&mut self, files: Vec<OutputFile>) -> Result<(), WriteError> {
+        self.write(&files)
+    }
 }
 
 /// A pool for writing files: more threads than cores, since writing waits
@@ -280,6 +326,22 @@ mod tests {
         };
         let (w, _) = write_outputs(dir.path(), &[file("a/x.json", "4")], force).unwrap();
         assert_eq!(w[0].status, WriteStatus::Written);
+    }
+
+    #[test]
+    fn files_written_batch_by_batch_are_all_in_the_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = OutputWriter::open(dir.path(), WriteOptions::default()).unwrap();
+        writer.write(&[file("a/x.json", "1")]).unwrap();
+        writer.write(&[file("b/y.json", "2")]).unwrap();
+        let (written, _) = writer.finish().unwrap();
+        assert_eq!(written.len(), 2);
+        let manifest: Manifest =
+            serde_json::from_slice(&std::fs::read(dir.path().join(MANIFEST)).unwrap()).unwrap();
+        assert_eq!(
+            manifest.files.keys().collect::<Vec<_>>(),
+            ["a/x.json", "b/y.json"]
+        );
     }
 
     #[test]
