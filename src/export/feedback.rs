@@ -99,7 +99,7 @@ fn build(inputs: &[FeedbackInput], diagnostics: &[Diagnostic]) -> Result<Vec<u8>
             if report.header_row.is_none() && diags.is_empty() {
                 continue;
             }
-            let ws = wb.add_worksheet();
+            let ws = wb.add_worksheet_with_low_memory()?;
             ws.set_name(unique_sheet_name(input.file, &sheet.name, &mut names))?;
             echo_sheet(ws, sheet, report.header_row, &diags, &f)?;
         }
@@ -185,71 +185,87 @@ fn echo_sheet(
             cells.entry((first, c as u16)).or_default().push(d);
         }
     }
-    for r in 0..end {
-        for c in 0..cols {
-            let format = cells.get(&(r, c)).map(|ds| worst_format(ds, f));
-            write_cell(ws, r, c, sheet.value(r, u32::from(c)), format, f)?;
-        }
-    }
-    for ((r, c), ds) in &cells {
-        if *r < end {
-            let text: Vec<String> = ds.iter().map(|d| d.message.clone()).collect();
-            ws.insert_note(*r, *c, &Note::new(text.join("\n")).set_author("europass"))?;
-        }
-    }
     let status_col = cols;
     let header = header_row.map(|h| h - 1);
-    if let Some(h) = header {
-        ws.write_string_with_format(h, status_col, "europass status", &f.header)?;
-        ws.write_string_with_format(h, status_col + 1, "europass problems", &f.header)?;
-        ws.set_freeze_panes(h + 1, 0)?;
-    }
     ws.set_column_width(status_col, 12)?;
     ws.set_column_width(status_col + 1, 80)?;
+    if let Some(h) = header {
+        ws.set_freeze_panes(h + 1, 0)?;
+    }
     let data_start = header.map_or(0, |h| h + 1);
-    for r in data_start..end {
-        let ds = rows.get(&r).map(Vec::as_slice).unwrap_or(&[]);
-        let visible: Vec<&&Diagnostic> = ds
-            .iter()
-            .filter(|d| d.severity != Severity::Info || SKIPPED.contains(&d.code))
-            .collect();
-        let status = if ds.iter().any(|d| d.severity == Severity::Error) {
-            "error"
-        } else if ds.iter().any(|d| SKIPPED.contains(&d.code)) {
-            "skipped"
-        } else if ds.iter().any(|d| d.severity == Severity::Warning) {
-            "warning"
-        } else if sheet.row_is_blank(r) {
-            continue;
-        } else {
-            "ok"
-        };
-        let format = match status {
-            "error" => Some(&f.error),
-            "warning" | "skipped" => Some(&f.warning),
-            _ => None,
-        };
-        match format {
-            Some(fm) => ws.write_string_with_format(r, status_col, status, fm)?,
-            None => ws.write_string(r, status_col, status)?,
-        };
-        if !visible.is_empty() {
-            let text: Vec<String> = visible
-                .iter()
-                .map(|d| {
-                    let at = d
-                        .location
-                        .column
-                        .map(|c| format!("{}: ", column_name(c)))
-                        .unwrap_or_default();
-                    match &d.hint {
-                        Some(h) => format!("{at}{} — {h}", d.message),
-                        None => format!("{at}{}", d.message),
-                    }
-                })
-                .collect();
-            ws.write_string_with_format(r, status_col + 1, text.join("\n"), &f.wrap)?;
+    // Row by row, each finished before the next: the sheet is written in
+    // low-memory mode, which keeps one row in memory.
+    for r in 0..end {
+        for c in 0..cols {
+            let problems = cells.get(&(r, c));
+            let format = problems.map(|ds| worst_format(ds, f));
+            write_cell(ws, r, c, sheet.value(r, u32::from(c)), format, f)?;
+            if let Some(ds) = problems {
+                let text: Vec<&str> = ds.iter().map(|d| d.message.as_str()).collect();
+                ws.insert_note(r, c, &Note::new(text.join("\n")).set_author("europass"))?;
+            }
         }
+        if header == Some(r) {
+            ws.write_string_with_format(r, status_col, "europass status", &f.header)?;
+            ws.write_string_with_format(r, status_col + 1, "europass problems", &f.header)?;
+        } else if r >= data_start {
+            write_status(ws, r, status_col, rows.get(&r), sheet, f)?;
+        }
+    }
+    Ok(())
+}
+
+/// A data row's status ("ok", "warning", "error", "skipped") and its
+/// problems, each with the column it is in and how to fix it.
+fn write_status(
+    ws: &mut Worksheet,
+    r: u32,
+    status_col: u16,
+    problems: Option<&Vec<&Diagnostic>>,
+    sheet: &Sheet,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let ds = problems.map(Vec::as_slice).unwrap_or(&[]);
+    let visible: Vec<&&Diagnostic> = ds
+        .iter()
+        .filter(|d| d.severity != Severity::Info || SKIPPED.contains(&d.code))
+        .collect();
+    let status = if ds.iter().any(|d| d.severity == Severity::Error) {
+        "error"
+    } else if ds.iter().any(|d| SKIPPED.contains(&d.code)) {
+        "skipped"
+    } else if ds.iter().any(|d| d.severity == Severity::Warning) {
+        "warning"
+    } else if sheet.row_is_blank(r) {
+        return Ok(());
+    } else {
+        "ok"
+    };
+    let format = match status {
+        "error" => Some(&f.error),
+        "warning" | "skipped" => Some(&f.warning),
+        _ => None,
+    };
+    match format {
+        Some(fm) => ws.write_string_with_format(r, status_col, status, fm)?,
+        None => ws.write_string(r, status_col, status)?,
+    };
+    if !visible.is_empty() {
+        let text: Vec<String> = visible
+            .iter()
+            .map(|d| {
+                let at = d
+                    .location
+                    .column
+                    .map(|c| format!("{}: ", column_name(c)))
+                    .unwrap_or_default();
+                match &d.hint {
+                    Some(h) => format!("{at}{} — {h}", d.message),
+                    None => format!("{at}{}", d.message),
+                }
+            })
+            .collect();
+        ws.write_string_with_format(r, status_col + 1, text.join("\n"), &f.wrap)?;
     }
     Ok(())
 }

@@ -229,6 +229,15 @@ struct Lists {
     achievement: String,
     roles: String,
     languages: String,
+    /// The organisations' names, for the sending and host columns.
+    organisations: String,
+}
+
+/// The cell formats the data sheets use.
+struct Formats {
+    header: Format,
+    wrap: Format,
+    date: Format,
 }
 
 fn build(mapping: &Mapping, text: &Texts, round: &Round) -> Result<Vec<u8>, XlsxError> {
@@ -243,17 +252,20 @@ fn build(mapping: &Mapping, text: &Texts, round: &Round) -> Result<Vec<u8>, Xlsx
     let title = Format::new().set_bold().set_font_size(16);
     let bold = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Top)
-        .set_background_color(Color::RGB(0xDDEBF7))
-        .set_border(FormatBorder::Thin);
-    let date_format = Format::new().set_num_format(if mapping.language == "lv" {
-        "dd.mm.yyyy"
-    } else {
-        "yyyy-mm-dd"
-    });
+    let formats = Formats {
+        header: Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
+            .set_background_color(Color::RGB(0xDDEBF7))
+            .set_border(FormatBorder::Thin),
+        wrap: wrap.clone(),
+        date: Format::new().set_num_format(if mapping.language == "lv" {
+            "dd.mm.yyyy"
+        } else {
+            "yyyy-mm-dd"
+        }),
+    };
 
     // Instructions first, so a school sees them when it opens the file.
     let sheet_name = |role: SheetRole| {
@@ -295,8 +307,13 @@ fn build(mapping: &Mapping, text: &Texts, round: &Round) -> Result<Vec<u8>, Xlsx
         row += 1;
         ws.write_string_with_format(row, 0, &text.columns_heading, &bold)?;
         row += 1;
-        ws.write_string_with_format(row, 0, format!("{} › {}", text.sheet, text.column), &header)?;
-        ws.write_string_with_format(row, 1, &text.meaning, &header)?;
+        ws.write_string_with_format(
+            row,
+            0,
+            format!("{} › {}", text.sheet, text.column),
+            &formats.header,
+        )?;
+        ws.write_string_with_format(row, 1, &text.meaning, &formats.header)?;
         row += 1;
         for (role, columns) in LAYOUT {
             for (field, lang) in columns.iter() {
@@ -329,7 +346,20 @@ fn build(mapping: &Mapping, text: &Texts, round: &Round) -> Result<Vec<u8>, Xlsx
         achievement: &text.achievement,
         roles: &text.roles,
     };
-    let mut sheets: Vec<(SheetRole, Vec<HeaderedColumn>, Vec<Row>)> = Vec::new();
+    let lists = Lists {
+        eqf: "=Lists!$A$2:$A$9".into(),
+        schemes: format!("=Lists!$B$2:$B${}", 1 + mapping.schemes.all().len()),
+        countries: format!("=Lists!$C$2:$C${}", 1 + country_codes().len()),
+        yes_no: "=Lists!$D$2:$D$3".into(),
+        achievement: format!("=Lists!$E$2:$E${}", 1 + text.achievement.len()),
+        roles: format!("=Lists!$F$2:$F${}", 1 + text.roles.len()),
+        languages: "=Lists!$G$2:$G$13".into(),
+        organisations: format!(
+            "='{}'!$A$2:$A${}",
+            sheet_name(SheetRole::Organisations),
+            PREPARED_ROWS + 1
+        ),
+    };
     for (role, columns) in LAYOUT {
         let mut rows = workbook_rows::rows(*role, round, &words);
         let mut cols: Vec<HeaderedColumn> = Vec::new();
@@ -385,21 +415,12 @@ fn build(mapping: &Mapping, text: &Texts, round: &Round) -> Result<Vec<u8>, Xlsx
         for h in unmapped {
             cols.push((ColumnKey::Unmapped(h.clone()), h));
         }
-        sheets.push((*role, cols, rows));
-    }
-    let lists = Lists {
-        eqf: "=Lists!$A$2:$A$9".into(),
-        schemes: format!("=Lists!$B$2:$B${}", 1 + mapping.schemes.all().len()),
-        countries: format!("=Lists!$C$2:$C${}", 1 + country_codes().len()),
-        yes_no: "=Lists!$D$2:$D$3".into(),
-        achievement: format!("=Lists!$E$2:$E${}", 1 + text.achievement.len()),
-        roles: format!("=Lists!$F$2:$F${}", 1 + text.roles.len()),
-        languages: "=Lists!$G$2:$G$13".into(),
-    };
-    let org_sheet = sheet_name(SheetRole::Organisations);
-    for (role, cols, rows) in &sheets {
-        let ws = wb.add_worksheet();
+        // Each sheet is written as soon as its rows are made, one row at a
+        // time (low-memory mode keeps one row in memory, not the sheet): a
+        // round of 10,000 learners has over 100,000 rows.
+        let ws = wb.add_worksheet_with_low_memory()?;
         ws.set_name(sheet_name(*role))?;
+        write_header(ws, &cols, rows.len(), text, &lists, &formats)?;
         for (r, row) in rows.iter().enumerate() {
             let r = 1 + r as u32;
             for (c, (key, _)) in cols.iter().enumerate() {
@@ -418,53 +439,11 @@ fn build(mapping: &Mapping, text: &Texts, round: &Round) -> Result<Vec<u8>, Xlsx
                             d.month() as u8,
                             d.day() as u8,
                         )?;
-                        ws.write_datetime_with_format(r, c, &excel, &date_format)?;
+                        ws.write_datetime_with_format(r, c, &excel, &formats.date)?;
                     }
                 }
             }
         }
-        for (c, (key, h)) in cols.iter().enumerate() {
-            let c = c as u16;
-            ws.write_string_with_format(0, c, h, &header)?;
-            let ColumnKey::Field(field, _) = key else {
-                continue;
-            };
-            ws.set_column_width(c, width(field.kind(), h))?;
-            let validation = match field.kind() {
-                Kind::EqfLevel => Some(list(&lists.eqf, "EQF 1–8")),
-                Kind::NqfLevel => Some(list(&lists.eqf, "1–8")),
-                Kind::Scheme => Some(list(&lists.schemes, "lv-1-10, fi-1-3, …")),
-                Kind::Country => Some(list(&lists.countries, "LV, FI, DE, …")),
-                Kind::YesNo => Some(list(&lists.yes_no, &format!("{} / {}", text.yes, text.no))),
-                Kind::Achievement => Some(list(&lists.achievement, &text.achievement.join(" / "))),
-                Kind::OrganisationRole => Some(list(&lists.roles, &text.roles.join(" / "))),
-                Kind::Language => Some(list(&lists.languages, "lv, en, fi, de, …")),
-                Kind::Date => Some(dates()?),
-                Kind::Points | Kind::Weeks => Some(
-                    DataValidation::new()
-                        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
-                        .set_error_style(DataValidationErrorStyle::Warning),
-                ),
-                _ if matches!(field, Field::SendingName | Field::HostName) => Some(
-                    DataValidation::new()
-                        .allow_list_formula(Formula::new(format!(
-                            "='{org_sheet}'!$A$2:$A${}",
-                            PREPARED_ROWS + 1
-                        )))
-                        .set_error_style(DataValidationErrorStyle::Warning),
-                ),
-                _ => None,
-            };
-            if let Some(v) = validation {
-                ws.add_data_validation(1, c, PREPARED_ROWS.max(rows.len() as u32), c, &v)?;
-            }
-            if field.kind() == Kind::Date {
-                ws.set_column_format(c, &date_format)?;
-            } else if matches!(field.kind(), Kind::Text | Kind::Outcomes) {
-                ws.set_column_format(c, &wrap)?;
-            }
-        }
-        ws.set_freeze_panes(1, 0)?;
     }
 
     // The lists behind the drop-downs, hidden.
@@ -493,6 +472,58 @@ fn build(mapping: &Mapping, text: &Texts, round: &Round) -> Result<Vec<u8>, Xlsx
     ws.set_hidden(true);
     let _ = bold;
     wb.save_to_buffer()
+}
+
+/// A data sheet's header row, column widths and formats, and the drop-down
+/// lists of its first `rows` rows (at least [`PREPARED_ROWS`]).
+fn write_header(
+    ws: &mut Worksheet,
+    cols: &[HeaderedColumn],
+    rows: usize,
+    text: &Texts,
+    lists: &Lists,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    for (c, (key, h)) in cols.iter().enumerate() {
+        let c = c as u16;
+        ws.write_string_with_format(0, c, h, &formats.header)?;
+        let ColumnKey::Field(field, _) = key else {
+            continue;
+        };
+        ws.set_column_width(c, width(field.kind(), h))?;
+        let validation = match field.kind() {
+            Kind::EqfLevel => Some(list(&lists.eqf, "EQF 1–8")),
+            Kind::NqfLevel => Some(list(&lists.eqf, "1–8")),
+            Kind::Scheme => Some(list(&lists.schemes, "lv-1-10, fi-1-3, …")),
+            Kind::Country => Some(list(&lists.countries, "LV, FI, DE, …")),
+            Kind::YesNo => Some(list(&lists.yes_no, &format!("{} / {}", text.yes, text.no))),
+            Kind::Achievement => Some(list(&lists.achievement, &text.achievement.join(" / "))),
+            Kind::OrganisationRole => Some(list(&lists.roles, &text.roles.join(" / "))),
+            Kind::Language => Some(list(&lists.languages, "lv, en, fi, de, …")),
+            Kind::Date => Some(dates()?),
+            Kind::Points | Kind::Weeks => Some(
+                DataValidation::new()
+                    .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
+                    .set_error_style(DataValidationErrorStyle::Warning),
+            ),
+            _ if matches!(field, Field::SendingName | Field::HostName) => Some(
+                DataValidation::new()
+                    .allow_list_formula(Formula::new(&lists.organisations))
+                    .set_error_style(DataValidationErrorStyle::Warning),
+            ),
+            _ => None,
+        };
+        if let Some(v) = validation {
+            ws.add_data_validation(1, c, PREPARED_ROWS.max(rows as u32), c, &v)?;
+        }
+        if field.kind() == Kind::Date {
+            ws.set_column_format(c, &formats.date)?;
+        } else if matches!(field.kind(), Kind::Text | Kind::Outcomes) {
+            ws.set_column_format(c, &formats.wrap)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
 }
 
 fn list(source: &str, shown: &str) -> DataValidation {
@@ -563,11 +594,13 @@ impl super::Exporter for CanonicalWorkbook {
         "the round in the canonical workbook layout (round.xlsx)"
     }
 
-    fn export(
+    fn export_to(
         &self,
         round: &Round,
         context: &super::ExportContext,
-    ) -> Result<Vec<super::OutputFile>, ExportError> {
+        sink: &mut dyn super::OutputSink,
+        _: &mut Vec<crate::diagnostics::Diagnostic>,
+    ) -> Result<(), ExportError> {
         // The first requested language the template knows, else the
         // language most of the round's texts are in, else English.
         let known = template_languages();
@@ -579,10 +612,11 @@ impl super::Exporter for CanonicalWorkbook {
             .chain(main.as_deref())
             .find(|l| known.contains(l))
             .unwrap_or("en");
-        Ok(vec![super::OutputFile {
+        sink.put(vec![super::OutputFile {
             path: "round.xlsx".into(),
             bytes: canonical_workbook(round, lang)?,
-        }])
+        }])?;
+        Ok(())
     }
 }
 
