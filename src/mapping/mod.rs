@@ -176,7 +176,7 @@ pub struct SheetReport {
 const CHUNK_ROWS: u32 = 2048;
 /// How many chunks are read at once before joining: bounds the rows held in
 /// memory while keeping every core busy.
-const WINDOW_CHUNKS: usize = 16;
+const WINDOW_CHUNKS: usize = 4;
 
 /// A workbook whose sheets are recognised and ready to be read: header rows
 /// and columns found, not a data row read yet.
