@@ -547,6 +547,17 @@ fn signatures_from_records(index: &Index, records: &[Signatory]) -> Vec<Signatur
 /// with several gets one file per mobility, named after host and start date.
 pub fn learning_agreements(round: &Round, languages: &[String]) -> Vec<LearningAgreementData> {
     let index = Index::new(round, languages);
+    let files = learning_agreement_files(round);
+    round
+        .mobilities
+        .iter()
+        .map(|m| learning_agreement(&index, m, files[&m.id].clone()))
+        .collect()
+}
+
+/// The file each mobility's Learning Agreement is written to, by mobility
+/// id (other documents name it, e.g. the transcript).
+pub fn learning_agreement_files(round: &Round) -> BTreeMap<String, String> {
     let folders = learner_folders(round);
     let mut per_learner: BTreeMap<&str, usize> = BTreeMap::new();
     for m in &round.mobilities {
@@ -570,7 +581,7 @@ pub fn learning_agreements(round: &Round, languages: &[String]) -> Vec<LearningA
             } else {
                 format!("{folder}/learning-agreement.docx")
             };
-            learning_agreement(&index, m, file)
+            (m.id.clone(), file)
         })
         .collect()
 }
@@ -850,10 +861,41 @@ pub fn memoranda(round: &Round, languages: &[String]) -> Vec<MemorandumData> {
             pairs.entry((s, h)).or_default().push(m);
         }
     }
-    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut files = memorandum_files(round);
     pairs
         .into_iter()
         .map(|((sending, host), mobilities)| {
+            let file = files
+                .remove(&(sending.to_string(), host.to_string()))
+                .map(|f| f.file)
+                .unwrap_or_default();
+            let record = memorandum_record(round, sending, host);
+            memorandum(&index, sending, host, &mobilities, record, file)
+        })
+        .collect()
+}
+
+/// Where the memorandum of a (sending, host) pair is written, and its file code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemorandumFile {
+    /// The output file (`memoranda/<sending>-<host>.docx`).
+    pub file: String,
+    /// The file code of the memorandum record, when the round has one.
+    pub code: Option<String>,
+}
+
+/// The memorandum file of every (sending id, host id) pair of the round's
+/// mobilities (other documents name it, e.g. the transcript).
+pub fn memorandum_files(round: &Round) -> BTreeMap<(String, String), MemorandumFile> {
+    let pairs: BTreeSet<(&str, &str)> = round
+        .mobilities
+        .iter()
+        .filter_map(|m| Some((m.sending.as_deref()?, m.host.as_deref()?)))
+        .collect();
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    pairs
+        .into_iter()
+        .map(|(sending, host)| {
             let mut file = format!("memoranda/{}-{}.docx", safe_name(sending), safe_name(host));
             let mut n = 2;
             while !taken.insert(file.clone()) {
@@ -864,13 +906,21 @@ pub fn memoranda(round: &Round, languages: &[String]) -> Vec<MemorandumData> {
                 );
                 n += 1;
             }
-            let record = round.memoranda.iter().find(|mou| {
-                mou.organisations.iter().any(|o| o == sending)
-                    && mou.organisations.iter().any(|o| o == host)
-            });
-            memorandum(&index, sending, host, &mobilities, record, file)
+            let code = memorandum_record(round, sending, host).map(|r| r.id.clone());
+            (
+                (sending.to_string(), host.to_string()),
+                MemorandumFile { file, code },
+            )
         })
         .collect()
+}
+
+/// The memorandum record both organisations sign, if the round has one.
+fn memorandum_record<'r>(round: &'r Round, sending: &str, host: &str) -> Option<&'r Memorandum> {
+    round.memoranda.iter().find(|mou| {
+        mou.organisations.iter().any(|o| o == sending)
+            && mou.organisations.iter().any(|o| o == host)
+    })
 }
 
 fn memorandum(
