@@ -11,6 +11,7 @@ mod docx;
 mod feedback;
 mod json;
 pub mod paths;
+mod pdf;
 mod workbook;
 mod workbook_rows;
 mod write;
@@ -48,6 +49,9 @@ pub struct ExportContext {
     /// What a template placeholder without a value prints (`--missing-marker`);
     /// `{name}` is replaced by the placeholder's name. `None`: `[missing: {name}]`.
     pub missing_marker: Option<String>,
+    /// Also write one document holding every learner's document, for
+    /// printing (`--bundle`; the transcripts' `transcripts.pdf`).
+    pub bundle: bool,
 }
 
 /// Why an export failed as a whole.
@@ -118,6 +122,7 @@ pub static EXPORTERS: &[&dyn Exporter] = &[
     &docx::Agreements,
     &credential_xml::CredentialXml,
     &credential_jsonld::CredentialJsonLd,
+    &pdf::Transcripts,
 ];
 
 /// The exporter with this `--to` name.
