@@ -393,7 +393,7 @@ fn big_round() -> Round {
             remarks: if n == 7 {
                 MultilingualText::single(
                     "lv",
-                    &"Ļoti precīza diagnostika, rūpīgs darbs ar dokumentāciju. ".repeat(120),
+                    "Ļoti precīza diagnostika, rūpīgs darbs ar dokumentāciju. ".repeat(120),
                 )
             } else {
                 MultilingualText::single("lv", "Pārliecinošs darbs.")
@@ -684,7 +684,7 @@ fn a_pdf_without_an_embedded_credential_gets_a_clear_message() {
     let bytes = europass::pdf::write(
         &[europass::pdf::Part {
             bookmark: "x".into(),
-            pages,
+            pages: &pages,
         }],
         &info,
         &[],

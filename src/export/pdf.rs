@@ -177,7 +177,7 @@ impl Exporter for Transcripts {
                 let bytes = writer::write(
                     &[Part {
                         bookmark: b.composed.title.clone(),
-                        pages: b.composed.pages.clone(),
+                        pages: &b.composed.pages,
                     }],
                     &info(&b.credential, &b.composed.title, &labels),
                     &[Attachment {
@@ -265,7 +265,7 @@ fn bundle(built: &[Built], labels: &Labels) -> Result<OutputFile, ExportError> {
         .iter()
         .map(|b| Part {
             bookmark: b.credential.learner_name(),
-            pages: b.composed.pages.clone(),
+            pages: &b.composed.pages,
         })
         .collect();
     let attachments: Vec<Attachment> = order

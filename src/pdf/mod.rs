@@ -27,6 +27,10 @@ pub enum PdfError {
 
 /// Writes `parts` (one per learner in a bundle) as one PDF/A-3b document with
 /// `attachments` as associated files.
-pub fn write(parts: &[Part], info: &Info, attachments: &[Attachment]) -> Result<Vec<u8>, PdfError> {
+pub fn write(
+    parts: &[Part<'_>],
+    info: &Info,
+    attachments: &[Attachment],
+) -> Result<Vec<u8>, PdfError> {
     render::pdf(parts, info, attachments)
 }

@@ -50,15 +50,19 @@ pub struct Info {
 }
 
 /// A run of pages with a bookmark (one learner's transcript in a bundle).
-pub struct Part {
+pub struct Part<'p> {
     /// The bookmark's text.
     pub bookmark: String,
     /// The pages.
-    pub pages: Vec<Page>,
+    pub pages: &'p [Page],
 }
 
 /// Writes `parts` as one PDF/A-3b document. Bookmarks are written when there is more than one part.
-pub fn pdf(parts: &[Part], info: &Info, attachments: &[Attachment]) -> Result<Vec<u8>, PdfError> {
+pub fn pdf(
+    parts: &[Part<'_>],
+    info: &Info,
+    attachments: &[Attachment],
+) -> Result<Vec<u8>, PdfError> {
     let configuration = ConfigurationBuilder::new()
         .with_archival_validator(Archival::A3_B)
         .finish()
@@ -114,7 +118,7 @@ pub fn pdf(parts: &[Part], info: &Info, attachments: &[Attachment]) -> Result<Ve
                 XyzDestination::new(first_page, Point::from_xy(0.0, 0.0)),
             ));
         }
-        for page in &part.pages {
+        for page in part.pages {
             draw_page(&mut doc, page);
         }
         first_page += part.pages.len();
