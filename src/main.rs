@@ -354,6 +354,12 @@ fn run(cli: Cli) -> Result<u8, String> {
             missing_marker,
             bundle,
         } => {
+            if bundle && !to.iter().any(|f| f == "pdf") {
+                return Err(
+                    "--bundle puts every transcript into one PDF: add pdf to --to (e.g. --to pdf --bundle)"
+                        .into(),
+                );
+            }
             let options = options(&read, &output)?;
             let mut loaded = pipeline::load(&inputs, &options);
             let context = ExportContext {

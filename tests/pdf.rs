@@ -774,3 +774,32 @@ fn transcripts_name_the_agreements_the_docx_export_writes() {
     );
     assert!(text.contains("europass-mobility.xml"));
 }
+
+#[test]
+fn convert_to_pdf_with_bundle_writes_every_transcript_and_the_bundle_and_bundle_alone_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    cargo_bin_cmd!("europass")
+        .arg("convert")
+        .arg(root().join("fixtures/demo/round.xlsx"))
+        .arg("--out")
+        .arg(&out)
+        .args(["--to", "pdf", "--lang", "lv,en", "--bundle", "-q"])
+        .assert()
+        .success();
+    assert!(out.join("transcripts.pdf").is_file());
+    assert!(out.join("ozola-anna/transcript.pdf").is_file());
+    assert!(!out.join("ozola-anna/europass-mobility.xml").exists());
+
+    let refused = cargo_bin_cmd!("europass")
+        .arg("convert")
+        .arg(root().join("fixtures/demo/round.xlsx"))
+        .arg("--out")
+        .arg(dir.path().join("other"))
+        .args(["--to", "json", "--bundle"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).to_string();
+    assert!(stderr.contains("add pdf to --to"), "{stderr}");
+    assert!(!dir.path().join("other").exists());
+}
