@@ -1,14 +1,22 @@
-//! Embeds every label file in `assets/agreements/` (one per language), so
-//! that adding a language to the agreements is adding a file, not code.
+//! Embeds every label file in `assets/agreements/` and `assets/transcript/`
+//! (one per language), so that adding a language to the agreements or the
+//! transcripts is adding a file, not code.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new("assets/agreements");
+    embed_labels("assets/agreements", "agreement_labels.rs");
+    embed_labels("assets/transcript", "transcript_labels.rs");
+}
+
+/// Writes `OUT_DIR/<target>`: a slice of (language tag, file text) for every
+/// `.toml` file in `dir`, sorted by tag.
+fn embed_labels(dir: &str, target: &str) {
+    let dir = Path::new(dir);
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
-        .expect("assets/agreements exists")
+        .unwrap_or_else(|e| panic!("{} exists: {e}", dir.display()))
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
@@ -29,6 +37,6 @@ fn main() {
         writeln!(out, "    ({lang:?}, include_str!({path:?})),").unwrap();
     }
     out.push(']');
-    let target = Path::new(&std::env::var("OUT_DIR").unwrap()).join("agreement_labels.rs");
+    let target = Path::new(&std::env::var("OUT_DIR").unwrap()).join(target);
     std::fs::write(target, out).expect("write the label list");
 }

@@ -234,6 +234,11 @@ codes! {
     CredentialContentSkipped = "credential-content-skipped",
     /// A signed credential was read without checking its signature.
     SignatureNotVerified = "signature-not-verified",
+    // Transcripts.
+    /// A text holds characters the transcript's built-in font cannot show; they print as `�` (the attached credential keeps them).
+    CharacterNotPrintable = "character-not-printable",
+    /// No label file for a language asked for with `--lang`; the labels fall back to the languages that have one.
+    LabelsFallBack = "labels-fall-back",
 }
 
 impl fmt::Display for Code {

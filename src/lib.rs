@@ -34,6 +34,7 @@ pub mod export;
 pub mod import;
 pub mod mapping;
 pub mod model;
+pub mod pdf;
 pub mod pipeline;
 pub mod report;
 

@@ -31,6 +31,8 @@ const EXAMPLES_CONVERT: &str = "Examples:
   europass convert round.xlsx units.xlsx --out out --to json --strict
   europass convert fixtures/demo --out out --to docx --lang lv,en
   europass convert fixtures/demo --out out --to docx --template our-agreement.docx
+  europass convert fixtures/demo --out out --to pdf --lang lv,en --bundle
+  europass convert out/ozola-anna/transcript.pdf --out back --to json
 
 Writes DIR/round.json (the canonical round) and DIR/report.json (every problem, located).
 Exit codes: 0 clean, 1 some record has errors, 2 usage error or an unreadable input.";
@@ -123,6 +125,9 @@ enum Command {
         /// What a template placeholder without a value prints; {name} is its name
         #[arg(long, value_name = "TEXT", default_value = europass::agreements::template::DEFAULT_MARKER)]
         missing_marker: String,
+        /// Also write every learner's transcript into one PDF for printing (pdf: DIR/transcripts.pdf)
+        #[arg(long)]
+        bundle: bool,
     },
     /// Write blank templates a school can start from
     #[command(subcommand, after_help = EXAMPLES_TEMPLATE)]
@@ -347,7 +352,14 @@ fn run(cli: Cli) -> Result<u8, String> {
             lang,
             template,
             missing_marker,
+            bundle,
         } => {
+            if bundle && !to.iter().any(|f| f == "pdf") {
+                return Err(
+                    "--bundle puts every transcript into one PDF: add pdf to --to (e.g. --to pdf --bundle)"
+                        .into(),
+                );
+            }
             let options = options(&read, &output)?;
             let mut loaded = pipeline::load(&inputs, &options);
             let context = ExportContext {
@@ -358,6 +370,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                     .collect(),
                 templates: template,
                 missing_marker: Some(missing_marker),
+                bundle,
             };
             let convert = ConvertOptions {
                 formats: to,

@@ -525,22 +525,16 @@ pub fn learning_agreements(round: &Round, languages: &[String]) -> Vec<LearningA
 pub struct LearningAgreements<'r> {
     index: Index<'r>,
     mobilities: &'r [Mobility],
-    folders: BTreeMap<String, String>,
-    per_learner: BTreeMap<&'r str, usize>,
+    files: BTreeMap<String, String>,
 }
 
 impl<'r> LearningAgreements<'r> {
     /// Prepares the agreements of `round` in `languages`.
     pub fn new(round: &'r Round, languages: &[String]) -> Self {
-        let mut per_learner: BTreeMap<&str, usize> = BTreeMap::new();
-        for m in &round.mobilities {
-            *per_learner.entry(m.learner.as_str()).or_default() += 1;
-        }
         LearningAgreements {
             index: Index::new(round, languages),
             mobilities: &round.mobilities,
-            folders: learner_folders(round),
-            per_learner,
+            files: learning_agreement_files(round),
         }
     }
 
@@ -549,31 +543,42 @@ impl<'r> LearningAgreements<'r> {
         self.mobilities
     }
 
-    /// The agreement of mobility `m` (see [`learning_agreements`] for its file name).
+    /// The agreement of mobility `m`, named as [`learning_agreement_files`] says.
     pub fn of(&self, m: &Mobility) -> LearningAgreementData {
-        let folder = self
-            .folders
-            .get(&m.learner)
-            .cloned()
-            .unwrap_or_else(|| safe_name(&m.learner));
-        let file = if self
-            .per_learner
-            .get(m.learner.as_str())
-            .copied()
-            .unwrap_or(1)
-            > 1
-        {
-            let mut stem = format!("learning-agreement {}", m.host.as_deref().unwrap_or(""));
-            if let Some(start) = m.start {
-                stem.push(' ');
-                stem.push_str(&start.to_string());
-            }
-            format!("{folder}/{}.docx", safe_name(&stem))
-        } else {
-            format!("{folder}/learning-agreement.docx")
-        };
+        let file = self.files.get(&m.id).cloned().unwrap_or_default();
         learning_agreement(&self.index, m, file)
     }
+}
+
+/// The file each mobility's Learning Agreement is written to, by mobility
+/// id (other documents name it, e.g. the transcript).
+pub fn learning_agreement_files(round: &Round) -> BTreeMap<String, String> {
+    let folders = learner_folders(round);
+    let mut per_learner: BTreeMap<&str, usize> = BTreeMap::new();
+    for m in &round.mobilities {
+        *per_learner.entry(m.learner.as_str()).or_default() += 1;
+    }
+    round
+        .mobilities
+        .iter()
+        .map(|m| {
+            let folder = folders
+                .get(&m.learner)
+                .cloned()
+                .unwrap_or_else(|| safe_name(&m.learner));
+            let file = if per_learner[m.learner.as_str()] > 1 {
+                let mut stem = format!("learning-agreement {}", m.host.as_deref().unwrap_or(""));
+                if let Some(start) = m.start {
+                    stem.push(' ');
+                    stem.push_str(&start.to_string());
+                }
+                format!("{folder}/{}.docx", safe_name(&stem))
+            } else {
+                format!("{folder}/learning-agreement.docx")
+            };
+            (m.id.clone(), file)
+        })
+        .collect()
 }
 
 fn learning_agreement(index: &Index, m: &Mobility, file: String) -> LearningAgreementData {
@@ -848,10 +853,41 @@ pub fn memoranda(round: &Round, languages: &[String]) -> Vec<MemorandumData> {
             pairs.entry((s, h)).or_default().push(m);
         }
     }
-    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut files = memorandum_files(round);
     pairs
         .into_iter()
         .map(|((sending, host), mobilities)| {
+            let file = files
+                .remove(&(sending.to_string(), host.to_string()))
+                .map(|f| f.file)
+                .unwrap_or_default();
+            let record = memorandum_record(round, sending, host);
+            memorandum(&index, sending, host, &mobilities, record, file)
+        })
+        .collect()
+}
+
+/// Where the memorandum of a (sending, host) pair is written, and its file code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemorandumFile {
+    /// The output file (`memoranda/<sending>-<host>.docx`).
+    pub file: String,
+    /// The file code of the memorandum record, when the round has one.
+    pub code: Option<String>,
+}
+
+/// The memorandum file of every (sending id, host id) pair of the round's
+/// mobilities (other documents name it, e.g. the transcript).
+pub fn memorandum_files(round: &Round) -> BTreeMap<(String, String), MemorandumFile> {
+    let pairs: BTreeSet<(&str, &str)> = round
+        .mobilities
+        .iter()
+        .filter_map(|m| Some((m.sending.as_deref()?, m.host.as_deref()?)))
+        .collect();
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    pairs
+        .into_iter()
+        .map(|(sending, host)| {
             let mut file = format!("memoranda/{}-{}.docx", safe_name(sending), safe_name(host));
             let mut n = 2;
             while !taken.insert(file.clone()) {
@@ -862,13 +898,21 @@ pub fn memoranda(round: &Round, languages: &[String]) -> Vec<MemorandumData> {
                 );
                 n += 1;
             }
-            let record = round.memoranda.iter().find(|mou| {
-                mou.organisations.iter().any(|o| o == sending)
-                    && mou.organisations.iter().any(|o| o == host)
-            });
-            memorandum(&index, sending, host, &mobilities, record, file)
+            let code = memorandum_record(round, sending, host).map(|r| r.id.clone());
+            (
+                (sending.to_string(), host.to_string()),
+                MemorandumFile { file, code },
+            )
         })
         .collect()
+}
+
+/// The memorandum record both organisations sign, if the round has one.
+fn memorandum_record<'r>(round: &'r Round, sending: &str, host: &str) -> Option<&'r Memorandum> {
+    round.memoranda.iter().find(|mou| {
+        mou.organisations.iter().any(|o| o == sending)
+            && mou.organisations.iter().any(|o| o == host)
+    })
 }
 
 fn memorandum(

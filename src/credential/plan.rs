@@ -27,6 +27,8 @@ use crate::model::{
 pub struct Format {
     /// The `--to` name, for messages.
     pub name: &'static str,
+    /// What one file of the format is, for messages ("credential", "transcript").
+    pub document: &'static str,
     /// File extension.
     pub extension: &'static str,
     /// Whether organisations must have a country (the JSON-LD's locations need one).
@@ -248,8 +250,9 @@ pub fn plan<'r>(
                     Code::CredentialSkipped,
                     location,
                     format!(
-                        "no {} credential is written for {name} (mobility {}): it needs {}",
+                        "no {} {} is written for {name} (mobility {}): it needs {}",
                         format.name,
+                        format.document,
                         m.id,
                         missing.join(", ")
                     ),
@@ -395,8 +398,9 @@ pub fn plan<'r>(
                     Code::LanguageNotWritten,
                     sources.locate(&RecordRef::Mobility(m.id.clone()), None),
                     format!(
-                        "the {} credential of {name} leaves out the texts in {}: the format has no such language",
+                        "the {} {} of {name} leaves out the texts in {}: the format has no such language",
                         format.name,
+                        format.document,
                         dropped_languages.join(", ")
                     ),
                 )
@@ -409,8 +413,9 @@ pub fn plan<'r>(
                     Code::NoAssessmentYet,
                     sources.locate(&RecordRef::Learner(learner.id.clone()), None),
                     format!(
-                        "{name} has no assessment result yet: the {} credential records the mobility only, with no learning achievement",
-                        format.name
+                        "{name} has no assessment result yet: the {} {} records the mobility only, with no learning achievement",
+                        format.name,
+                        format.document
                     ),
                 )
                 .with_hint("add the host's assessment results and convert again to include them"),

@@ -31,6 +31,7 @@ pub struct CredentialJsonLd;
 /// The JSON-LD format, as planning sees it.
 pub const FORMAT: Format = Format {
     name: "jsonld",
+    document: "credential",
     extension: "jsonld",
     needs_country: true,
     languages: crate::credential::plan::iso_639_1,

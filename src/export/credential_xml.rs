@@ -27,6 +27,7 @@ pub struct CredentialXml;
 /// The XML format, as planning sees it.
 pub const FORMAT: Format = Format {
     name: "xml",
+    document: "credential",
     extension: "xml",
     needs_country: false,
     languages: vocab::xml_language,

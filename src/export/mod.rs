@@ -12,6 +12,7 @@ mod docx;
 mod feedback;
 mod json;
 pub mod paths;
+mod pdf;
 mod workbook;
 mod workbook_rows;
 mod write;
@@ -52,6 +53,9 @@ pub struct ExportContext {
     /// What a template placeholder without a value prints (`--missing-marker`);
     /// `{name}` is replaced by the placeholder's name. `None`: `[missing: {name}]`.
     pub missing_marker: Option<String>,
+    /// Also write one document holding every learner's document, for
+    /// printing (`--bundle`; the transcripts' `transcripts.pdf`).
+    pub bundle: bool,
 }
 
 /// Why an export failed as a whole.
@@ -95,7 +99,7 @@ impl OutputSink for Vec<OutputFile> {
 /// How many files of one format are built before they are handed on: enough
 /// to keep every core busy, few enough that memory does not grow with the
 /// round (a learner's credential XML and JSON-LD are 50–90 kB each).
-const BATCH: usize = 256;
+pub(crate) const BATCH: usize = 256;
 
 /// Builds a file (and what to report about it) for each of `items` in
 /// parallel, handing them to `sink` in batches and in `items` order.
@@ -169,6 +173,7 @@ pub static EXPORTERS: &[&dyn Exporter] = &[
     &docx::Agreements,
     &credential_xml::CredentialXml,
     &credential_jsonld::CredentialJsonLd,
+    &pdf::Transcripts,
 ];
 
 /// The exporter with this `--to` name.

@@ -16,6 +16,7 @@ mod error;
 mod json;
 mod limits;
 mod ods;
+mod pdf;
 mod sniff;
 mod workbook;
 mod xls;
@@ -80,6 +81,7 @@ pub trait RoundReader: Sync {
 static ROUND_READERS: &[(InputFormat, &dyn RoundReader)] = &[
     (InputFormat::Json, &json::JsonReader),
     (InputFormat::Xml, &credential_xml::CredentialXmlReader),
+    (InputFormat::Pdf, &pdf::PdfReader),
 ];
 
 /// Reads any file europass understands: a table for the mapping stage, or

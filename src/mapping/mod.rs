@@ -25,6 +25,7 @@ pub use assemble::{RecordRef, RoundBuilder, SheetInfo, SourceMap};
 pub use fields::{Entity, Field, Kind};
 pub use grading::SchemeRegistry;
 pub use headers::{MatchKind, Matcher, SheetLayout, Target, detect_layout};
+pub(crate) use merge::merge_round;
 pub use rows::RowCounts;
 pub use spec::{Mapping, MappingError, MappingOrigin, SheetRole};
 

@@ -1,0 +1,342 @@
+//! Personal transcripts as PDF/A-3b (`--to pdf`): `DIR/<learner>/transcript.pdf`
+//! per mobility (`transcript-2.pdf` for a learner's second, numbered like the
+//! credentials), each with the learner's `europass-mobility.xml` — byte for
+//! byte what `--to xml` writes — attached as an associated file. With
+//! `--bundle`, also `DIR/transcripts.pdf`: every transcript in learner order
+//! for printing, each learner's credential attached under their folder's name.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use super::credential_xml::{self, REQUIREMENTS};
+use super::{BATCH, ExportContext, ExportError, Exporter, OutputFile, OutputSink};
+use crate::agreements::data::{learning_agreement_files, memorandum_files};
+use crate::check::Requirement;
+use crate::credential::plan::file_stem;
+use crate::credential::{Credential, Format, plan, vocab};
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::mapping::SourceMap;
+use crate::model::{AssessmentResult, Round};
+use crate::pdf::labels::{self, Labels};
+use crate::pdf::transcript::{self, Composed, References, TranscriptInput};
+use crate::pdf::{self as writer, Attachment, Info, Part};
+
+/// Writes a personal transcript per mobility, and the bundle when asked.
+pub struct Transcripts;
+
+/// The transcript as credential planning sees it: it carries the XML credential, so it
+/// needs what the XML needs and holds the languages the XML can hold.
+pub const FORMAT: Format = Format {
+    name: "pdf",
+    document: "transcript",
+    extension: "pdf",
+    needs_country: false,
+    languages: vocab::xml_language,
+};
+
+/// The bundle's name in the output folder.
+pub const BUNDLE: &str = "transcripts.pdf";
+
+/// The MIME type of the attached credentials.
+const XML_MIME: &str = "application/xml";
+
+/// One transcript built: where it goes, its pages and what it carries.
+struct Built<'r> {
+    credential: Credential<'r>,
+    xml_name: String,
+    xml: Vec<u8>,
+    composed: Composed,
+}
+
+impl Exporter for Transcripts {
+    fn name(&self) -> &'static str {
+        "pdf"
+    }
+
+    fn description(&self) -> &'static str {
+        "Personal transcripts as PDF/A-3b (<learner>/transcript.pdf) with the Europass credential XML attached; --bundle adds transcripts.pdf"
+    }
+
+    fn requirements(&self) -> &'static [Requirement] {
+        REQUIREMENTS
+    }
+
+    fn check(
+        &self,
+        round: &Round,
+        sources: &SourceMap,
+        context: &ExportContext,
+    ) -> Vec<Diagnostic> {
+        plan(round, sources, FORMAT, &context.languages).1
+    }
+
+    fn export_to(
+        &self,
+        round: &Round,
+        context: &ExportContext,
+        sink: &mut dyn OutputSink,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<(), ExportError> {
+        let (labels, missing) = Labels::new(&context.languages);
+        for l in missing {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::LabelsFallBack,
+                    Location::default(),
+                    format!(
+                        "no transcript label file for language `{l}`: the transcripts' labels are in {} (values in `{l}` are still shown)",
+                        labels.languages().join(", ")
+                    ),
+                )
+                .with_hint(format!(
+                    "add assets/transcript/{l}.toml with the keys of en.toml; languages with labels: {}",
+                    labels::languages().join(", ")
+                )),
+            );
+        }
+        let (credentials, _) = plan(round, &SourceMap::default(), FORMAT, &context.languages);
+        let agreements = learning_agreement_files(round);
+        let memoranda = memorandum_files(round);
+        let outcome_results: HashMap<(&str, &str), &AssessmentResult> = round
+            .assessments
+            .iter()
+            .filter_map(|r| Some(((r.learner.as_str(), r.outcome.as_deref()?), r)))
+            .collect();
+        let build = building(|c: Credential| {
+            let xml = credential_xml::write(&c);
+            let xml_name = c
+                .path
+                .rsplit('/')
+                .next()
+                .map(|n| n.replace(".pdf", ".xml"))
+                .unwrap_or_else(|| format!("{}.xml", file_stem(1)));
+            let m = c.mobility;
+            let memorandum = m
+                .sending
+                .clone()
+                .zip(m.host.clone())
+                .and_then(|pair| memoranda.get(&pair));
+            let references = References {
+                learning_agreement: agreements.get(&m.id).cloned(),
+                memorandum: memorandum.map(|f| f.file.clone()),
+                memorandum_code: memorandum.and_then(|f| f.code.clone()),
+                credential: xml_name.clone(),
+            };
+            let composed = transcript::compose(
+                &TranscriptInput {
+                    credential: &c,
+                    round,
+                    outcome_results: &outcome_results,
+                    references,
+                    languages: &context.languages,
+                },
+                &labels,
+            );
+            Built {
+                credential: c,
+                xml_name,
+                xml,
+                composed,
+            }
+        });
+
+        // A batch at a time, each handed on when written; the bundle alone
+        // needs every transcript's pages, kept only when it is asked for.
+        let mut kept: Vec<Built> = Vec::new();
+        let mut rest = credentials.into_iter();
+        loop {
+            let batch: Vec<Credential> = rest.by_ref().take(BATCH).collect();
+            if batch.is_empty() {
+                break;
+            }
+            let built: Vec<Built> = batch.into_par_iter().map(build).collect();
+            report_replaced(&built, diagnostics);
+            let files: Vec<OutputFile> = built
+                .par_iter()
+                .map(|b| transcript_file(b, &labels))
+                .collect::<Result<_, ExportError>>()?;
+            sink.put(files)?;
+            if context.bundle {
+                kept.extend(built);
+            }
+        }
+        if context.bundle && !kept.is_empty() {
+            sink.put(vec![bundle(&kept, &labels)?])?;
+        }
+        Ok(())
+    }
+}
+
+/// Ties the lifetime of the transcripts built to that of their credentials.
+fn building<'r, F: Fn(Credential<'r>) -> Built<'r> + Sync>(build: F) -> F {
+    build
+}
+
+/// A warning for each transcript that shows characters its font lacks as �.
+fn report_replaced(built: &[Built], diagnostics: &mut Vec<Diagnostic>) {
+    for b in built {
+        if !b.composed.replaced.is_empty() {
+            let chars: String = b.composed.replaced.iter().collect();
+            diagnostics.push(
+                    Diagnostic::warning(
+                        Code::CharacterNotPrintable,
+                        Location {
+                            record: Some(format!("learner {}", b.credential.learner.id)),
+                            ..Location::file(transcript_path(&b.credential))
+                        },
+                        format!(
+                            "the transcript of {} shows {chars} as �: the built-in font has no such character (the attached credential keeps the text as written)",
+                            b.credential.learner_name()
+                        ),
+                    )
+                    .with_hint("check the text for stray symbols; the font covers Latin, Greek and Cyrillic scripts"),
+                );
+        }
+    }
+}
+
+/// One learner's transcript PDF, the credential XML attached.
+fn transcript_file(b: &Built, labels: &Labels) -> Result<OutputFile, ExportError> {
+    let bytes = writer::write(
+        &[Part {
+            bookmark: b.composed.title.clone(),
+            pages: &b.composed.pages,
+        }],
+        &info(&b.credential, &b.composed.title, labels),
+        &[Attachment {
+            name: b.xml_name.clone(),
+            description: attachment_description(&b.credential),
+            mime: XML_MIME,
+            bytes: b.xml.clone(),
+        }],
+    )
+    .map_err(|e| ExportError::Serialise {
+        format: "pdf",
+        detail: format!("{}: {e}", b.credential.path),
+    })?;
+    Ok(OutputFile {
+        path: transcript_path(&b.credential).into(),
+        bytes,
+    })
+}
+
+/// `<folder>/transcript.pdf`, numbered like the learner's credentials.
+fn transcript_path(c: &Credential) -> String {
+    let (folder, file) = c.path.rsplit_once('/').unwrap_or(("", c.path.as_str()));
+    let name = file.replacen("europass-mobility", "transcript", 1);
+    if folder.is_empty() {
+        name
+    } else {
+        format!("{folder}/{name}")
+    }
+}
+
+fn attachment_description(c: &Credential) -> String {
+    format!(
+        "Europass credential (europassCredential, EDCI 1.2) of {} for the mobility {}",
+        c.learner_name(),
+        c.mobility.id
+    )
+}
+
+/// Metadata from the data: the sending school as author, the credential's
+/// issue date (the later of the mobility's end and the last assessment) as
+/// the document date, the mobility id as the document id.
+fn info(c: &Credential, title: &str, labels: &Labels) -> Info {
+    Info {
+        title: title.to_string(),
+        subject: labels.each("title.subtitle").join(" / "),
+        language: labels.primary().to_string(),
+        author: c
+            .issuer
+            .name
+            .best(labels.languages())
+            .unwrap_or(&c.issuer.id)
+            .to_string(),
+        date: c.issued,
+        id: format!("europass-transcript:{}", c.mobility.id),
+    }
+}
+
+/// Every transcript in one PDF, in learner order (family name, given
+/// names, id; then mobility start), each learner's credential attached as
+/// `<folder>_<file>` and a bookmark per transcript.
+fn bundle(built: &[Built], labels: &Labels) -> Result<OutputFile, ExportError> {
+    let mut order: Vec<&Built> = built.iter().collect();
+    order.sort_by(|a, b| {
+        let key = |x: &Built| {
+            let l = x.credential.learner;
+            (
+                l.family_name.to_lowercase(),
+                l.given_names.to_lowercase(),
+                l.id.clone(),
+                x.credential.mobility.start,
+                x.credential.mobility.id.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    let parts: Vec<Part> = order
+        .iter()
+        .map(|b| Part {
+            bookmark: b.credential.learner_name(),
+            pages: &b.composed.pages,
+        })
+        .collect();
+    let attachments: Vec<Attachment> = order
+        .iter()
+        .map(|b| Attachment {
+            name: match b.credential.path.rsplit_once('/') {
+                Some((folder, _)) => format!("{folder}_{}", b.xml_name),
+                None => b.xml_name.clone(),
+            },
+            description: attachment_description(&b.credential),
+            mime: XML_MIME,
+            bytes: b.xml.clone(),
+        })
+        .collect();
+    let mut issuers: BTreeMap<String, ()> = BTreeMap::new();
+    for b in &order {
+        let c = &b.credential;
+        issuers.insert(
+            c.issuer
+                .name
+                .best(labels.languages())
+                .unwrap_or(&c.issuer.id)
+                .to_string(),
+            (),
+        );
+    }
+    let author = issuers.into_keys().collect::<Vec<_>>().join(", ");
+    let date = order
+        .iter()
+        .map(|b| b.credential.issued)
+        .max()
+        .expect("the bundle has transcripts");
+    let mut id = String::from("europass-transcripts:");
+    for b in &order {
+        id.push_str(&b.credential.mobility.id);
+        id.push('\n');
+    }
+    let info = Info {
+        title: format!(
+            "{} — {author} ({})",
+            labels.each("title.document").join(" / "),
+            order.len()
+        ),
+        subject: labels.each("title.subtitle").join(" / "),
+        language: labels.primary().to_string(),
+        author,
+        date,
+        id,
+    };
+    let bytes = writer::write(&parts, &info, &attachments).map_err(|e| ExportError::Serialise {
+        format: "pdf",
+        detail: format!("{BUNDLE}: {e}"),
+    })?;
+    Ok(OutputFile {
+        path: BUNDLE.into(),
+        bytes,
+    })
+}
