@@ -6,7 +6,7 @@
 //! Run with `cargo bench --bench export` (or `scripts/bench`). The number of
 //! learners can be given: `cargo bench --bench export -- 1000 5000`.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use europass::export::{self, ExportContext};
 
@@ -17,18 +17,8 @@ use generated::round;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut out = None;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let v = f();
-        best = best.min(t.elapsed());
-        out = Some(v);
-    }
-    (best, out.expect("at least one run"))
-}
-
+#[path = "support/measure.rs"]
+mod measure;
 fn main() {
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
@@ -42,7 +32,7 @@ fn main() {
     for n in sizes {
         let round = round(n);
         let ctx = ExportContext::default();
-        let (plan, _) = best_of(5, || {
+        let (plan, _, _) = measure::best_of(5, || {
             export::exporter("xml").unwrap().check(
                 &round,
                 &europass::mapping::SourceMap::default(),
@@ -56,7 +46,7 @@ fn main() {
         let mut total = Duration::ZERO;
         for format in ["xml", "jsonld"] {
             let exporter = export::exporter(format).unwrap();
-            let (t, files) = best_of(5, || exporter.export(&round, &ctx).unwrap());
+            let (t, _, files) = measure::best_of(5, || exporter.export(&round, &ctx).unwrap());
             let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
             total += t;
             println!(
@@ -67,7 +57,7 @@ fn main() {
                 files.len() as f64 / t.as_secs_f64()
             );
             let dir = tempfile::tempdir().unwrap();
-            let (w, _) = best_of(1, || {
+            let (w, _, _) = measure::best_of(1, || {
                 export::write_outputs(dir.path(), &files, export::WriteOptions::default()).unwrap()
             });
             println!(

@@ -15,6 +15,8 @@ use europass::pipeline::{self, Options};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[path = "support/measure.rs"]
+mod measure;
 const HEADERS: &[&str] = &[
     "Audzēkņa ID",
     "Vārds",
@@ -184,16 +186,6 @@ fn time_load(path: &Path, runs: usize) -> (Duration, usize) {
     (times[times.len() / 2], records)
 }
 
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 fn main() {
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
@@ -228,7 +220,7 @@ fn main() {
                 "{n:>8}  {format:>5}  {:>8.3} s  {:>12.0}  {:>7.0} MB",
                 median.as_secs_f64(),
                 n as f64 / median.as_secs_f64(),
-                peak_rss_mb()
+                measure::peak_rss_mb()
             );
         }
     }

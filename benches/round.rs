@@ -4,8 +4,10 @@
 //!
 //! Run with `cargo bench --bench round` (or `scripts/bench`); sizes can be
 //! given: `cargo bench --bench round -- 100 1000 10000`. Each size runs in a
-//! process of its own so that its peak memory is its own.
+//! process of its own, given the workbook made beforehand, so that its peak
+//! memory is the run's own.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -17,16 +19,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "support/round.rs"]
 mod generated;
-
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
+#[path = "support/measure.rs"]
+mod measure;
 
 /// A sink that only counts what it is given.
 #[derive(Default)]
@@ -41,19 +35,11 @@ impl OutputSink for Counted {
     }
 }
 
-/// One size, in this process: prints one line of the table.
-fn run(learners: usize) {
+/// One size, in a process of its own that only runs: prints one line of the table.
+fn run(learners: usize, input: &Path) {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("round.xlsx");
-    let round = generated::round(learners);
-    std::fs::write(&input, export::canonical_workbook(&round, "lv").unwrap()).unwrap();
-    drop(round);
-    // Generating the round is not part of the run: start the peak afresh
-    // (Linux: "5" resets the peak resident size to the current one).
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-
     let t = Instant::now();
-    let mut loaded = pipeline::load(std::slice::from_ref(&input), &Options::default());
+    let mut loaded = pipeline::load(&[input.to_path_buf()], &Options::default());
     let import = t.elapsed();
     assert_eq!(loaded.round.learners.len(), learners);
 
@@ -71,7 +57,7 @@ fn run(learners: usize) {
     pipeline::convert(&mut loaded, &options, &Options::default()).unwrap();
     let convert = t.elapsed();
     // Read before the per-format timings below, which are not part of a run.
-    let peak = peak_rss_mb();
+    let peak = measure::peak_rss_mb();
 
     // Each format on its own, its files counted and dropped, to see where the time goes.
     let mut per_format = Vec::new();
@@ -101,8 +87,11 @@ fn run(learners: usize) {
 }
 
 fn main() {
-    if let Ok(n) = std::env::var("EUROPASS_BENCH_ROUND") {
-        run(n.parse().unwrap());
+    if let (Ok(n), Ok(input)) = (
+        std::env::var("EUROPASS_BENCH_ROUND"),
+        std::env::var("EUROPASS_BENCH_INPUT"),
+    ) {
+        run(n.parse().unwrap(), Path::new(&input));
         return;
     }
     let sizes: Vec<usize> = std::env::args()
@@ -125,8 +114,16 @@ fn main() {
     );
     let me = std::env::current_exe().unwrap();
     for n in sizes {
+        // The school's workbook is made here, so that the run's process
+        // holds only what a real run holds.
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("round.xlsx");
+        let round = generated::round(n);
+        std::fs::write(&input, export::canonical_workbook(&round, "lv").unwrap()).unwrap();
+        drop(round);
         let status = Command::new(&me)
             .env("EUROPASS_BENCH_ROUND", n.to_string())
+            .env("EUROPASS_BENCH_INPUT", &input)
             .status()
             .unwrap();
         assert!(status.success(), "the run for {n} learners failed");

@@ -32,6 +32,7 @@ pub mod credential;
 pub mod diagnostics;
 pub mod export;
 pub mod import;
+mod label_files;
 pub mod mapping;
 pub mod model;
 pub mod pdf;

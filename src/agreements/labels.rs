@@ -2,61 +2,25 @@
 //! templates' standard sentences) per language, read from the data files in
 //! `assets/agreements/` that the build embeds.
 
-use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use crate::label_files::LabelFiles;
 
-/// Every embedded label file: (language tag, TOML text), sorted by tag.
-static FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/agreement_labels.rs"));
+/// Every embedded label file.
+static FILES: LabelFiles = LabelFiles::new(
+    "assets/agreements",
+    include!(concat!(env!("OUT_DIR"), "/agreement_labels.rs")),
+);
 
 /// The language every other falls back to.
-pub const FALLBACK: &str = "en";
-
-/// Flattened `section.key → text` maps, by language.
-static TABLES: LazyLock<BTreeMap<&'static str, BTreeMap<String, String>>> = LazyLock::new(|| {
-    FILES
-        .iter()
-        .map(|(lang, text)| {
-            let value: toml::Table = toml::from_str(text)
-                .unwrap_or_else(|e| panic!("assets/agreements/{lang}.toml is not valid TOML: {e}"));
-            let mut flat = BTreeMap::new();
-            flatten("", &toml::Value::Table(value), &mut flat);
-            (*lang, flat)
-        })
-        .collect()
-});
-
-fn flatten(prefix: &str, value: &toml::Value, out: &mut BTreeMap<String, String>) {
-    match value {
-        toml::Value::Table(t) => {
-            for (k, v) in t {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&key, v, out);
-            }
-        }
-        toml::Value::String(s) => {
-            out.insert(prefix.to_string(), s.clone());
-        }
-        other => {
-            out.insert(prefix.to_string(), other.to_string());
-        }
-    }
-}
+pub const FALLBACK: &str = crate::label_files::FALLBACK;
 
 /// The languages that have a label file.
 pub fn languages() -> Vec<&'static str> {
-    FILES.iter().map(|(l, _)| *l).collect()
+    FILES.languages()
 }
 
-/// Every key of one language's file (for completeness tests and docs).
+/// Every key of one language's file, sorted (for completeness tests and docs).
 pub fn keys(language: &str) -> Vec<String> {
-    TABLES
-        .get(language)
-        .map(|t| t.keys().cloned().collect())
-        .unwrap_or_default()
+    FILES.keys(language)
 }
 
 /// The texts of one document language, falling back to English key by key.
@@ -68,11 +32,7 @@ pub struct Labels {
 impl Labels {
     /// The labels of `language`, or `None` when no file gives that language.
     pub fn new(language: &str) -> Option<Self> {
-        let lower = language.to_ascii_lowercase();
-        FILES
-            .iter()
-            .find(|(l, _)| *l == lower)
-            .map(|(l, _)| Labels { language: l })
+        FILES.language(language).map(|language| Labels { language })
     }
 
     /// The language tag.
@@ -82,26 +42,15 @@ impl Labels {
 
     /// The text of `key` (`la.s1`, `field.email`), from this language or else English.
     pub fn get(&self, key: &str) -> &'static str {
-        let tables = &*TABLES;
-        tables
-            .get(self.language)
-            .and_then(|t| t.get(key))
-            .or_else(|| tables.get(FALLBACK).and_then(|t| t.get(key)))
-            .map(String::as_str)
-            .unwrap_or_else(|| {
-                debug_assert!(false, "label `{key}` is in no label file");
-                ""
-            })
+        FILES.lookup(self.language, key).unwrap_or_else(|| {
+            debug_assert!(false, "label `{key}` is in no label file");
+            ""
+        })
     }
 
     /// The text of `key` if this language or English has it.
     pub fn get_opt(&self, key: &str) -> Option<&'static str> {
-        let tables = &*TABLES;
-        tables
-            .get(self.language)
-            .and_then(|t| t.get(key))
-            .or_else(|| tables.get(FALLBACK).and_then(|t| t.get(key)))
-            .map(String::as_str)
+        FILES.lookup(self.language, key)
     }
 
     /// `key` with `{name}` replaced by `value`.
@@ -112,13 +61,9 @@ impl Labels {
     /// The name of a language in this language (`lv` → "Latvian"), or the tag.
     pub fn language_name(&self, tag: &str) -> String {
         let key = format!("language_names.{}", tag.to_ascii_lowercase());
-        let tables = &*TABLES;
-        tables
-            .get(self.language)
-            .and_then(|t| t.get(&key))
-            .or_else(|| tables.get(FALLBACK).and_then(|t| t.get(&key)))
-            .cloned()
-            .unwrap_or_else(|| tag.to_string())
+        FILES
+            .lookup(self.language, &key)
+            .map_or_else(|| tag.to_string(), str::to_string)
     }
 }
 

@@ -2,80 +2,32 @@
 //! in `assets/transcript/` that the build embeds. A transcript in several
 //! languages (`--lang lv,en`) shows each label in each of them.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::LazyLock;
-
 use chrono::NaiveDate;
 
-/// Every embedded label file: (language tag, TOML text), sorted by tag.
-static FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/transcript_labels.rs"));
+use crate::label_files::{FALLBACK, LabelFiles};
 
-/// The language every other falls back to, key by key.
-pub const FALLBACK: &str = "en";
-
-/// Flattened `section.key → text` maps, by language.
-static TABLES: LazyLock<BTreeMap<&'static str, HashMap<String, String>>> = LazyLock::new(|| {
-    FILES
-        .iter()
-        .map(|(lang, text)| {
-            // The files are part of the binary; a test parses every one.
-            let value: toml::Table = toml::from_str(text)
-                .unwrap_or_else(|e| panic!("assets/transcript/{lang}.toml is not valid TOML: {e}"));
-            let mut flat = HashMap::new();
-            flatten("", &toml::Value::Table(value), &mut flat);
-            (*lang, flat)
-        })
-        .collect()
-});
-
-fn flatten(prefix: &str, value: &toml::Value, out: &mut HashMap<String, String>) {
-    match value {
-        toml::Value::Table(t) => {
-            for (k, v) in t {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&key, v, out);
-            }
-        }
-        toml::Value::String(s) => {
-            out.insert(prefix.to_string(), s.clone());
-        }
-        other => {
-            out.insert(prefix.to_string(), other.to_string());
-        }
-    }
-}
+/// Every embedded label file.
+static FILES: LabelFiles = LabelFiles::new(
+    "assets/transcript",
+    include!(concat!(env!("OUT_DIR"), "/transcript_labels.rs")),
+);
 
 /// The languages that have a label file.
 pub fn languages() -> Vec<&'static str> {
-    FILES.iter().map(|(l, _)| *l).collect()
+    FILES.languages()
 }
 
 /// Every key of one language's file, sorted (for completeness tests).
 pub fn keys(language: &str) -> Vec<String> {
-    let mut keys: Vec<String> = TABLES
-        .get(language)
-        .map(|t| t.keys().cloned().collect())
-        .unwrap_or_default();
-    keys.sort();
-    keys
+    FILES.keys(language)
 }
 
 /// The text of `key` in `language`, else in English.
 fn lookup(language: &str, key: &str) -> &'static str {
-    let tables = &*TABLES;
-    tables
-        .get(language)
-        .and_then(|t| t.get(key))
-        .or_else(|| tables.get(FALLBACK).and_then(|t| t.get(key)))
-        .map(String::as_str)
-        .unwrap_or_else(|| {
-            debug_assert!(false, "transcript label `{key}` is in no label file");
-            ""
-        })
+    FILES.lookup(language, key).unwrap_or_else(|| {
+        debug_assert!(false, "transcript label `{key}` is in no label file");
+        ""
+    })
 }
 
 /// A date as `language` writes it.
@@ -97,9 +49,8 @@ impl Labels {
         let mut languages = Vec::new();
         let mut missing = Vec::new();
         for w in wanted {
-            let lower = w.to_ascii_lowercase();
-            match FILES.iter().find(|(l, _)| *l == lower) {
-                Some((l, _)) if !languages.contains(l) => languages.push(*l),
+            match FILES.language(w) {
+                Some(l) if !languages.contains(&l) => languages.push(l),
                 Some(_) => {}
                 None => missing.push(w.clone()),
             }
