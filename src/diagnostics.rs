@@ -216,6 +216,8 @@ codes! {
     // Writing.
     /// An output file edited by hand was kept (run with --force to overwrite it).
     OutputKept = "output-kept",
+    /// One output file could not be built from its record; the others were written.
+    OutputFailed = "output-failed",
 
     // Word templates.
     /// A placeholder of a school's Word template has no value for one document; the document shows the missing-value marker.

@@ -406,7 +406,18 @@ pub fn convert(
             .report
             .extend(exporter.check(&loaded.round, &loaded.sources, &options.context));
         let mut notes = Vec::new();
-        exporter.export_to(&loaded.round, &options.context, &mut writer, &mut notes)?;
+        // A panic in one format is reported and the other formats are still
+        // written; the files it had handed on are complete and stay.
+        let exported = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            exporter.export_to(&loaded.round, &options.context, &mut writer, &mut notes)
+        }));
+        match exported {
+            Ok(result) => result?,
+            Err(panic) => notes.push(export::internal_error(
+                &format!("the {name} outputs"),
+                &import::panic_text(&panic),
+            )),
+        }
         loaded.report.extend(notes);
         if let Some(p) = progress {
             p.step(name);

@@ -85,13 +85,19 @@ pub(super) fn export_credentials(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<(), ExportError> {
     let (credentials, _) = plan(round, &SourceMap::default(), format, &context.languages);
-    export_each(&credentials, sink, diagnostics, |c| {
-        let file = OutputFile {
-            path: c.path.clone().into(),
-            bytes: write(c),
-        };
-        Ok((file, Vec::new()))
-    })
+    export_each(
+        &credentials,
+        sink,
+        diagnostics,
+        |c| c.path.clone(),
+        |c| {
+            let file = OutputFile {
+                path: c.path.clone().into(),
+                bytes: write(c),
+            };
+            Ok((file, Vec::new()))
+        },
+    )
 }
 
 /// A quick-xml writer with the few shapes the credential schema repeats.

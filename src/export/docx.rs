@@ -199,16 +199,20 @@ impl Exporter for Agreements {
             match kind {
                 Kind::LearningAgreement => {
                     let agreements = data::LearningAgreements::new(round, &languages);
-                    export_each(agreements.mobilities(), sink, diagnostics, |m| {
-                        fill(&la_job(&agreements.of(m)))
-                    })?;
+                    export_each(
+                        agreements.mobilities(),
+                        sink,
+                        diagnostics,
+                        |m| format!("the learning agreement of mobility {}", m.id),
+                        |m| fill(&la_job(&agreements.of(m))),
+                    )?;
                 }
                 Kind::Memorandum => {
                     let jobs: Vec<Job> = data::memoranda(round, &languages)
                         .iter()
                         .map(mou_job)
                         .collect();
-                    export_each(&jobs, sink, diagnostics, fill)?;
+                    export_each(&jobs, sink, diagnostics, |j| j.file.clone(), fill)?;
                 }
             }
         }

@@ -30,7 +30,7 @@ use rayon::prelude::*;
 
 pub use crate::agreements::TemplateFile;
 use crate::check::Requirement;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::mapping::SourceMap;
 use crate::model::Round;
 
@@ -101,21 +101,67 @@ impl OutputSink for Vec<OutputFile> {
 /// round (a learner's credential XML and JSON-LD are 50–90 kB each).
 pub(crate) const BATCH: usize = 256;
 
+/// Builds one output with `build`. A failure or a panic becomes a diagnostic
+/// naming `output` (a path below the output folder, or the record it is
+/// for), so that one record the writer cannot handle never stops the others.
+pub(crate) fn guarded<R>(
+    output: &str,
+    build: impl FnOnce() -> Result<R, ExportError>,
+) -> Result<R, Box<Diagnostic>> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)) {
+        Ok(Ok(built)) => Ok(built),
+        Ok(Err(e)) => Err(Box::new(Diagnostic::error(
+            Code::OutputFailed,
+            Location::file(output),
+            format!("{output} was not written: {e}"),
+        )
+        .with_hint(
+            "the other files were written; fix the record or template named above and run again",
+        ))),
+        Err(panic) => Err(Box::new(internal_error(
+            output,
+            &crate::import::panic_text(&panic),
+        ))),
+    }
+}
+
+/// A panic while building `output`, reported instead of ending the run.
+pub fn internal_error(output: &str, detail: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::InternalError,
+        Location::file(output),
+        format!("internal error while writing {output}: {detail}; the other outputs went on"),
+    )
+    .with_hint(
+        "this is a bug in europass: please report it with the input (or a copy with personal data removed)",
+    )
+}
+
 /// Builds a file (and what to report about it) for each of `items` in
-/// parallel, handing them to `sink` in batches and in `items` order.
+/// parallel, handing them to `sink` in batches and in `items` order. An item
+/// whose file cannot be built is reported under the name `output` gives it,
+/// and the others are written.
 pub(crate) fn export_each<T: Sync>(
     items: &[T],
     sink: &mut dyn OutputSink,
     diagnostics: &mut Vec<Diagnostic>,
+    output: impl Fn(&T) -> String + Sync,
     build: impl Fn(&T) -> Result<(OutputFile, Vec<Diagnostic>), ExportError> + Sync,
 ) -> Result<(), ExportError> {
     for chunk in items.chunks(BATCH) {
-        let built: Vec<_> = chunk.par_iter().map(&build).collect();
+        let built: Vec<_> = chunk
+            .par_iter()
+            .map(|item| guarded(&output(item), || build(item)))
+            .collect();
         let mut files = Vec::with_capacity(built.len());
         for b in built {
-            let (file, mut notes) = b?;
-            diagnostics.append(&mut notes);
-            files.push(file);
+            match b {
+                Ok((file, mut notes)) => {
+                    diagnostics.append(&mut notes);
+                    files.push(file);
+                }
+                Err(failed) => diagnostics.push(*failed),
+            }
         }
         sink.put(files)?;
     }
@@ -210,39 +256,87 @@ mod tests {
         let items: Vec<usize> = (0..600).collect();
         let mut sink = Batches::default();
         let mut notes = Vec::new();
-        export_each(&items, &mut sink, &mut notes, |i| {
-            let file = OutputFile {
-                path: format!("{i:03}.txt").into(),
-                bytes: Vec::new(),
-            };
-            Ok((file, Vec::new()))
-        })
+        export_each(
+            &items,
+            &mut sink,
+            &mut notes,
+            |i| i.to_string(),
+            |i| {
+                let file = OutputFile {
+                    path: format!("{i:03}.txt").into(),
+                    bytes: Vec::new(),
+                };
+                Ok((file, Vec::new()))
+            },
+        )
         .unwrap();
         assert_eq!(sink.sizes, [BATCH, BATCH, 600 - 2 * BATCH]);
         let expected: Vec<PathBuf> = (0..600).map(|i| format!("{i:03}.txt").into()).collect();
         assert_eq!(sink.paths, expected);
     }
 
+    fn numbered(i: &i32) -> Result<(OutputFile, Vec<Diagnostic>), ExportError> {
+        Ok((
+            OutputFile {
+                path: format!("{i}.txt").into(),
+                bytes: Vec::new(),
+            },
+            Vec::new(),
+        ))
+    }
+
     #[test]
-    fn a_failed_file_stops_the_export_with_its_error() {
+    fn a_file_that_cannot_be_built_is_reported_and_the_others_are_written() {
         let items = [1, 2, 3];
-        let err = export_each(&items, &mut Vec::new(), &mut Vec::new(), |i| {
-            if *i == 2 {
-                Err(ExportError::Serialise {
-                    format: "test",
-                    detail: "broken".into(),
-                })
-            } else {
-                Ok((
-                    OutputFile {
-                        path: "x".into(),
-                        bytes: Vec::new(),
-                    },
-                    Vec::new(),
-                ))
-            }
-        })
-        .unwrap_err();
-        assert!(err.to_string().contains("broken"));
+        let mut sink = Batches::default();
+        let mut notes = Vec::new();
+        export_each(
+            &items,
+            &mut sink,
+            &mut notes,
+            |i| format!("learner-{i}/x.txt"),
+            |i| {
+                if *i == 2 {
+                    Err(ExportError::Serialise {
+                        format: "test",
+                        detail: "broken".into(),
+                    })
+                } else {
+                    numbered(i)
+                }
+            },
+        )
+        .unwrap();
+        assert_eq!(sink.paths, [PathBuf::from("1.txt"), PathBuf::from("3.txt")]);
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].code, Code::OutputFailed);
+        assert_eq!(notes[0].location.file.as_deref(), Some("learner-2/x.txt"));
+        assert!(notes[0].message.contains("broken"), "{}", notes[0].message);
+    }
+
+    #[test]
+    fn a_panic_while_building_one_file_is_an_internal_error_for_that_file_only() {
+        let items = [1, 2, 3];
+        let mut sink = Batches::default();
+        let mut notes = Vec::new();
+        export_each(
+            &items,
+            &mut sink,
+            &mut notes,
+            |i| format!("learner-{i}/x.txt"),
+            |i| {
+                if *i == 3 {
+                    panic!("index out of bounds");
+                }
+                numbered(i)
+            },
+        )
+        .unwrap();
+        assert_eq!(sink.paths, [PathBuf::from("1.txt"), PathBuf::from("2.txt")]);
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].code, Code::InternalError);
+        assert_eq!(notes[0].location.file.as_deref(), Some("learner-3/x.txt"));
+        assert!(notes[0].message.contains("index out of bounds"));
+        assert!(notes[0].hint.as_deref().unwrap().contains("report"));
     }
 }

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::credential_xml::{self, REQUIREMENTS};
-use super::{BATCH, ExportContext, ExportError, Exporter, OutputFile, OutputSink};
+use super::{BATCH, ExportContext, ExportError, Exporter, OutputFile, OutputSink, guarded};
 use crate::agreements::data::{learning_agreement_files, memorandum_files};
 use crate::check::Requirement;
 use crate::credential::plan::file_stem;
@@ -150,19 +150,38 @@ impl Exporter for Transcripts {
             if batch.is_empty() {
                 break;
             }
-            let built: Vec<Built> = batch.into_par_iter().map(build).collect();
+            // A transcript that cannot be composed or written is reported
+            // by its path; the others go on.
+            let composed: Vec<Result<Built, Box<Diagnostic>>> = batch
+                .into_par_iter()
+                .map(|c| {
+                    let path = transcript_path(&c);
+                    guarded(&path, || Ok(build(c)))
+                })
+                .collect();
+            let built = sort_out(composed, diagnostics);
             report_replaced(&built, diagnostics);
-            let files: Vec<OutputFile> = built
-                .par_iter()
-                .map(|b| transcript_file(b, &labels))
-                .collect::<Result<_, ExportError>>()?;
+            let written: Vec<Result<(OutputFile, Built), Box<Diagnostic>>> = built
+                .into_par_iter()
+                .map(|b| {
+                    guarded(&transcript_path(&b.credential), || {
+                        transcript_file(&b, &labels)
+                    })
+                    .map(|file| (file, b))
+                })
+                .collect();
+            let (files, built): (Vec<OutputFile>, Vec<Built>) =
+                sort_out(written, diagnostics).into_iter().unzip();
             sink.put(files)?;
             if context.bundle {
                 kept.extend(built);
             }
         }
         if context.bundle && !kept.is_empty() {
-            sink.put(vec![bundle(&kept, &labels)?])?;
+            match guarded(BUNDLE, || bundle(&kept, &labels)) {
+                Ok(file) => sink.put(vec![file])?,
+                Err(failed) => diagnostics.push(*failed),
+            }
         }
         Ok(())
     }
@@ -171,6 +190,21 @@ impl Exporter for Transcripts {
 /// Ties the lifetime of the transcripts built to that of their credentials.
 fn building<'r, F: Fn(Credential<'r>) -> Built<'r> + Sync>(build: F) -> F {
     build
+}
+
+/// What was built, in order; what failed goes to `diagnostics`.
+fn sort_out<T>(
+    results: Vec<Result<T, Box<Diagnostic>>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<T> {
+    let mut built = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(b) => built.push(b),
+            Err(failed) => diagnostics.push(*failed),
+        }
+    }
+    built
 }
 
 /// A warning for each transcript that shows characters its font lacks as �.
