@@ -28,13 +28,19 @@ Exit codes: 0 clean (warnings allowed), 1 some record has errors, 2 usage error 
 
 const EXAMPLES_CONVERT: &str = "Examples:
   europass convert fixtures/demo --out out --to json
-  europass convert round.xlsx units.xlsx --out out --to json --strict
+  europass convert fixtures/demo --out out --to json,xlsx,xml,jsonld,docx,pdf
+  europass convert round.xlsx units.docx grid-*.docx --out out --to xml,jsonld --strict
+  europass convert schools/ --out normalised --to xlsx --jobs 2
   europass convert fixtures/demo --out out --to docx --lang lv,en
   europass convert fixtures/demo --out out --to docx --template our-agreement.docx
   europass convert fixtures/demo --out out --to pdf --lang lv,en --bundle
+  europass convert fixtures/demo --out out --to pdf --dry-run
   europass convert out/ozola-anna/transcript.pdf --out back --to json
 
-Writes DIR/round.json (the canonical round) and DIR/report.json (every problem, located).
+Writes each --to format below DIR, DIR/report.json (every problem, located, and
+every file written) and DIR/feedback.xlsx (each input row with its status and
+problems). Files are written safely and only when changed; a file edited by
+hand is kept unless --force.
 Exit codes: 0 clean, 1 some record has errors, 2 usage error or an unreadable input.";
 
 const EXAMPLES_TEMPLATE: &str = "Examples:
