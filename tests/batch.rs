@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+#[path = "../benches/support/round.rs"]
+mod generated;
+
 fn europass() -> Command {
     Command::cargo_bin("europass").unwrap()
 }
@@ -117,6 +120,17 @@ fn one_broken_row_is_reported_located_and_every_other_learner_is_converted() {
     );
 }
 
+/// Every format at once.
+const ALL_FORMATS: &str = "json,xlsx,xml,jsonld,docx,pdf";
+
+/// Each file's BLAKE3 hash, by path below `dir`.
+fn hashes(dir: &Path) -> BTreeMap<PathBuf, String> {
+    tree(dir)
+        .into_iter()
+        .map(|(path, bytes)| (path, blake3::hash(&bytes).to_hex().to_string()))
+        .collect()
+}
+
 #[test]
 fn two_runs_on_the_same_input_give_identical_output_trees() {
     let dir = tempfile::tempdir().unwrap();
@@ -128,30 +142,37 @@ fn two_runs_on_the_same_input_give_identical_output_trees() {
                 "convert",
                 "fixtures/demo",
                 "fixtures/variants/messy.xlsx",
+                "--bundle",
+                "--lang",
+                "lv,en",
                 "--to",
-                "json,xlsx",
+                ALL_FORMATS,
                 "--out",
             ])
             .arg(out)
             .assert()
             .success();
     }
-    let (ta, tb) = (tree(&a), tree(&b));
-    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
-    for (path, bytes) in &ta {
+    let (ha, hb) = (hashes(&a), hashes(&b));
+    for ext in ["json", "xlsx", "xml", "jsonld", "docx", "pdf"] {
         assert!(
-            tb[path] == *bytes,
-            "{} differs between runs",
-            path.display()
+            ha.keys().any(|p| p.extension().is_some_and(|e| e == ext)),
+            "the run wrote no .{ext} file"
         );
     }
+    assert_eq!(ha, hb, "the two output trees differ");
+
     // A second run into the same folder rewrites nothing.
     let out = europass()
         .args([
             "convert",
             "fixtures/demo",
+            "fixtures/variants/messy.xlsx",
+            "--bundle",
+            "--lang",
+            "lv,en",
             "--to",
-            "json",
+            ALL_FORMATS,
             "--format",
             "json",
             "--out",
@@ -160,12 +181,30 @@ fn two_runs_on_the_same_input_give_identical_output_trees() {
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(
-        report["outputs"]
-            .as_array()
+    let outputs = report["outputs"].as_array().unwrap();
+    assert!(outputs.len() > 30, "{} outputs", outputs.len());
+    for o in outputs {
+        assert_eq!(o["status"], "unchanged", "{o}");
+    }
+    // Only the report changes (it says the files were left as they were),
+    // and with it its hash in the manifest.
+    let without_report = |dir: &Path| {
+        let mut h = hashes(dir);
+        h.remove(Path::new("report.json"));
+        let manifest = h.remove(Path::new(".europass-manifest.json"));
+        let mut files: Value =
+            serde_json::from_slice(&std::fs::read(dir.join(".europass-manifest.json")).unwrap())
+                .unwrap();
+        files["files"]
+            .as_object_mut()
             .unwrap()
-            .iter()
-            .any(|o| o["status"] == "unchanged")
+            .remove("report.json");
+        (h, files, manifest.is_some())
+    };
+    assert_eq!(
+        without_report(&a),
+        without_report(&b),
+        "the re-run changed a file"
     );
 }
 
@@ -309,6 +348,81 @@ fn killing_a_run_never_leaves_a_partial_output_file() {
         tree(&out)
             .keys()
             .all(|p| !p.to_string_lossy().ends_with(".europass-tmp"))
+    );
+}
+
+/// A round of `learners` learners with mobilities, units and grades, saved
+/// as the school's workbook.
+fn write_generated_round(path: &Path, learners: usize) {
+    let round = generated::round(learners);
+    std::fs::write(
+        path,
+        europass::export::canonical_workbook(&round, "lv").unwrap(),
+    )
+    .unwrap();
+}
+
+/// True when a file of this kind is whole: the tool that reads it would take it.
+fn is_complete(name: &str, bytes: &[u8]) -> bool {
+    let text_end =
+        || String::from_utf8_lossy(&bytes[bytes.len().saturating_sub(64)..]).into_owned();
+    match name.rsplit('.').next().unwrap_or("") {
+        "json" | "jsonld" => serde_json::from_slice::<Value>(bytes).is_ok(),
+        "xml" => text_end().trim_end().ends_with("</europassCredential>"),
+        "pdf" => bytes.starts_with(b"%PDF-") && text_end().trim_end().ends_with("%%EOF"),
+        "docx" | "xlsx" => zip::ZipArchive::new(std::io::Cursor::new(bytes)).is_ok(),
+        _ => true,
+    }
+}
+
+#[test]
+fn killing_a_run_while_it_writes_each_learners_files_leaves_no_partial_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("round.xlsx");
+    write_generated_round(&input, 400);
+    let out = dir.path().join("out");
+    let exe = assert_cmd::cargo::cargo_bin("europass");
+    let files_in = |dir: &Path| if dir.exists() { tree(dir).len() } else { 0 };
+    let mut killed_mid_run = 0;
+    // Killed once a few, then more, then most files are on disk: at the
+    // start of a format, inside one, and between formats.
+    for after in [1usize, 150, 700] {
+        let mut child = std::process::Command::new(&exe)
+            .args(["convert", "--to", "xml,jsonld,docx,pdf", "--out"])
+            .arg(&out)
+            .arg(&input)
+            .stderr(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none()
+            && files_in(&out) < after
+            && started.elapsed() < std::time::Duration::from_secs(120)
+        {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_run += 1;
+        }
+        let _ = child.kill(); // SIGKILL on Unix: no chance to clean up
+        let _ = child.wait();
+        for (path, bytes) in tree(&out) {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.ends_with(".europass-tmp") {
+                continue; // a temporary, never a target; removed by the next run
+            }
+            assert!(
+                is_complete(&name, &bytes),
+                "{} is partial after a kill",
+                path.display()
+            );
+        }
+        std::fs::remove_dir_all(&out).ok();
+    }
+    assert!(
+        killed_mid_run >= 2,
+        "the runs ended before they could be killed"
     );
 }
 
