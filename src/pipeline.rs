@@ -9,8 +9,8 @@ use rayon::prelude::*;
 use crate::check;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::export::{
-    self, ExportContext, ExportError, FeedbackInput, OutputFile, OutputWriter, WriteError,
-    WriteOptions,
+    self, ExportContext, ExportError, FeedbackInput, OutputFile, OutputSink, OutputWriter,
+    WriteError, WriteOptions,
 };
 use crate::import::{self, ImportError, InputFormat, ReadOptions};
 use crate::mapping::{self, Mapping, MappingChoice, RoundBuilder, SourceMap};
@@ -388,14 +388,18 @@ pub fn convert(
     read: &Options,
 ) -> Result<(), ConvertError> {
     let progress = read.progress.as_deref();
-    if let Some(p) = progress {
-        p.start("writing", options.formats.len() as u64 + 1);
-    }
     // Files go to disk as each format makes them, a batch at a time.
     let mut writer = OutputWriter::open(&options.out, options.write)?;
     for name in &options.formats {
         let exporter =
             export::exporter(name).ok_or_else(|| ConvertError::UnknownFormat(name.clone()))?;
+        if let Some(p) = progress {
+            p.start(name, exporter.expected_files(&loaded.round));
+        }
+        let mut sink = Counted {
+            writer: &mut writer,
+            progress,
+        };
         loaded.report.extend(check::check_requirements(
             &loaded.round,
             &loaded.sources,
@@ -409,7 +413,7 @@ pub fn convert(
         // A panic in one format is reported and the other formats are still
         // written; the files it had handed on are complete and stay.
         let exported = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            exporter.export_to(&loaded.round, &options.context, &mut writer, &mut notes)
+            exporter.export_to(&loaded.round, &options.context, &mut sink, &mut notes)
         }));
         match exported {
             Ok(result) => result?,
@@ -420,8 +424,11 @@ pub fn convert(
         }
         loaded.report.extend(notes);
         if let Some(p) = progress {
-            p.step(name);
+            p.finish();
         }
+    }
+    if let Some(p) = progress {
+        p.start("report", 2);
     }
     if options.strict {
         loaded.report.make_strict();
@@ -439,10 +446,33 @@ pub fn convert(
     };
     export::write_outputs(&options.out, &[report], options.write)?;
     if let Some(p) = progress {
-        p.step("files");
+        p.step("feedback.xlsx");
+        p.step("report.json");
         p.finish();
     }
     Ok(())
+}
+
+/// The output writer, telling the progress bar of each file it is given.
+struct Counted<'w> {
+    writer: &'w mut OutputWriter,
+    progress: Option<&'w dyn Progress>,
+}
+
+impl OutputSink for Counted<'_> {
+    fn put(&mut self, files: Vec<OutputFile>) -> Result<(), WriteError> {
+        let names: Vec<String> = match self.progress {
+            Some(_) => files.iter().map(|f| f.path.display().to_string()).collect(),
+            None => Vec::new(),
+        };
+        self.writer.put(files)?;
+        if let Some(p) = self.progress {
+            for name in &names {
+                p.step(name);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The feedback workbook: the tabular inputs are read again (they were not

@@ -50,6 +50,10 @@ impl Exporter for CredentialJsonLd {
         super::credential_xml::REQUIREMENTS
     }
 
+    fn expected_files(&self, round: &Round) -> u64 {
+        super::one_per_mobility(round)
+    }
+
     fn check(
         &self,
         round: &Round,

@@ -55,6 +55,10 @@ impl Exporter for CredentialXml {
         REQUIREMENTS
     }
 
+    fn expected_files(&self, round: &Round) -> u64 {
+        super::one_per_mobility(round)
+    }
+
     fn check(
         &self,
         round: &Round,

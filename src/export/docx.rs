@@ -143,6 +143,15 @@ impl Exporter for Agreements {
         "Learning Agreements (<learner>/learning-agreement.docx) and Memoranda of Understanding (memoranda/<sending>-<host>.docx) as Word files"
     }
 
+    fn expected_files(&self, round: &Round) -> u64 {
+        let partnerships: std::collections::BTreeSet<_> = round
+            .mobilities
+            .iter()
+            .map(|m| (&m.sending, &m.host))
+            .collect();
+        super::one_per_mobility(round) + partnerships.len() as u64
+    }
+
     fn requirements(&self) -> &'static [Requirement] {
         &[
             Requirement::LearnerNames,

@@ -96,6 +96,11 @@ impl OutputSink for Vec<OutputFile> {
     }
 }
 
+/// One file per mobility: the size of a per-learner format's run.
+pub(crate) fn one_per_mobility(round: &Round) -> u64 {
+    round.mobilities.len() as u64
+}
+
 /// How many files of one format are built before they are handed on: enough
 /// to keep every core busy, few enough that memory does not grow with the
 /// round (a learner's credential XML and JSON-LD are 50–90 kB each).
@@ -178,6 +183,12 @@ pub trait Exporter: Sync {
     fn requirements(&self) -> &'static [Requirement] {
         &[]
     }
+    /// About how many files a run writes for `round`: how long the progress
+    /// bar is. One file for the whole round unless the format says otherwise.
+    fn expected_files(&self, _round: &Round) -> u64 {
+        1
+    }
+
     /// What the format finds beyond [`Exporter::requirements`], located with
     /// `sources`: records it will leave out, warnings about what it writes.
     fn check(
