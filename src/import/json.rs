@@ -35,8 +35,17 @@ impl RoundReader for JsonReader {
         &self,
         file: &str,
         bytes: &[u8],
-        _: &ReadOptions,
+        options: &ReadOptions,
     ) -> Result<(Round, Vec<Diagnostic>), ImportError> {
+        if let Some(at) = nested_deeper_than(bytes, options.limits.depth) {
+            return Err(ImportError::LimitExceeded {
+                limit: "depth",
+                detail: format!(
+                    "a JSON document whose arrays and objects nest more than {} deep (at byte {at})",
+                    options.limits.depth
+                ),
+            });
+        }
         let value: serde_json::Value =
             serde_json::from_slice(bytes).map_err(|e| ImportError::Corrupt {
                 detail: format!("a JSON document that cannot be parsed ({e})"),
@@ -95,6 +104,36 @@ impl RoundReader for JsonReader {
         let _ = doc.format;
         Ok((doc.round, Vec::new()))
     }
+}
+
+/// Where (the byte offset) a JSON text's arrays and objects first nest more
+/// than `max` deep, if they do. Checked before parsing, so that the `depth`
+/// limit, not the parser's own bound, decides and the message says so.
+fn nested_deeper_than(bytes: &[u8], max: usize) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether a JSON document is the report `europass convert` writes.
@@ -162,6 +201,14 @@ fn base64url(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_is_measured_outside_strings() {
+        assert_eq!(nested_deeper_than(br#"{"a": [[1]]}"#, 3), None);
+        assert_eq!(nested_deeper_than(br#"{"a": [[1]]}"#, 2), Some(7));
+        assert_eq!(nested_deeper_than(br#"{"a": "[[[[\"[["}"#, 1), None);
+        assert_eq!(nested_deeper_than(&[b'['; 20_000], 64), Some(64));
+    }
 
     #[test]
     fn base64url_payloads_decode_with_and_without_padding() {
