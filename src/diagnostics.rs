@@ -216,6 +216,8 @@ codes! {
     // Writing.
     /// An output file edited by hand was kept (run with --force to overwrite it).
     OutputKept = "output-kept",
+    /// A text is longer than an output format holds (an Excel cell: 32,767 characters); that output has it cut, the others whole.
+    TextCut = "text-cut",
 
     // Word templates.
     /// A placeholder of a school's Word template has no value for one document; the document shows the missing-value marker.
