@@ -72,6 +72,10 @@ codes! {
     EncodingDetected = "encoding-detected",
     /// The CSV delimiter was detected.
     DelimiterDetected = "delimiter-detected",
+    /// A CSV cell opens a quote that is never closed (or closes rows later); it was read without it.
+    UnbalancedQuote = "unbalanced-quote",
+    /// A CSV row is separated by another delimiter than the rest of the file; it was read with its own.
+    MixedDelimiters = "mixed-delimiters",
     /// The file is beyond a size or complexity limit.
     LimitExceeded = "limit-exceeded",
     /// The parser failed unexpectedly; please report it.

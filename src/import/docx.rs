@@ -140,6 +140,7 @@ pub fn read_docx_within(
         sheets,
         encoding: None,
         delimiter: None,
+        notes: Vec::new(),
     })
 }
 

@@ -190,6 +190,7 @@ fn read_workbook(
         .map_err(|panic| ImportError::Internal {
             detail: panic_text(&panic),
         })??;
+    notes.append(&mut workbook.notes);
     let max = options.limits.cell_chars;
     for sheet in &mut workbook.sheets {
         for (row, col, chars) in sheet.cut_long_texts(max) {
@@ -213,7 +214,7 @@ fn read_workbook(
                 "read as {encoding}{}",
                 if options.encoding.is_some() { " (as given)" } else { " (detected)" }
             ),
-        ).with_hint("if letters look wrong, give the encoding with --encoding windows-1257, windows-1252 or utf-8"));
+        ).with_hint("if letters look wrong, give the encoding with --encoding windows-1257, windows-1252, windows-1251, utf-16le or utf-8"));
     }
     Ok((workbook, notes))
 }

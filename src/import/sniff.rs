@@ -122,7 +122,10 @@ fn sniff_text(bytes: &[u8]) -> Result<InputFormat, ImportError> {
     let head = head
         .strip_prefix(b"\xEF\xBB\xBF".as_slice())
         .unwrap_or(head);
-    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+    if head.starts_with(b"\xFF\xFE")
+        || head.starts_with(b"\xFE\xFF")
+        || utf16_without_bom(bytes).is_some()
+    {
         // UTF-16 text: Excel's "Unicode Text" export is tab-separated UTF-16.
         return Ok(InputFormat::Csv);
     }
@@ -162,6 +165,32 @@ fn sniff_text(bytes: &[u8]) -> Result<InputFormat, ImportError> {
         });
     }
     Ok(InputFormat::Csv)
+}
+
+/// UTF-16 text without a byte-order mark, told by its zero bytes: text that
+/// is mostly ASCII has a zero in every other byte, at odd offsets in
+/// little-endian and at even ones in big-endian.
+pub fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = head.len() / 2;
+    if pairs < 4 {
+        return None;
+    }
+    let zeros_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    if odd * 10 >= pairs * 6 && even * 20 <= pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 10 >= pairs * 6 && odd * 20 <= pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
 }
 
 /// The format a file name's extension promises, if it is one the tool knows.
@@ -208,6 +237,19 @@ mod tests {
         let mut fake = b"PK\x03\x04".to_vec();
         fake.extend_from_slice(&[0u8; 100]);
         assert!(matches!(sniff(&fake), Err(ImportError::Corrupt { .. })));
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_text() {
+        let text = "Vārds;Uzvārds\r\nAnna;Ozola\r\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(utf16_without_bom(&le), Some(encoding_rs::UTF_16LE));
+        assert_eq!(utf16_without_bom(&be), Some(encoding_rs::UTF_16BE));
+        assert_eq!(sniff(&le).unwrap(), InputFormat::Csv);
+        assert_eq!(utf16_without_bom(text.as_bytes()), None);
+        // A binary file with zeros here and there is not text.
+        assert!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01").is_err());
     }
 
     #[test]

@@ -108,6 +108,9 @@ pub struct Workbook {
     pub encoding: Option<&'static str>,
     /// The delimiter a CSV file was read with.
     pub delimiter: Option<char>,
+    /// What the reader found that the user should know (a formula without a
+    /// value, a quote never closed), located.
+    pub notes: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// Whether a sheet is shown in the spreadsheet program.

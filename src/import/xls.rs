@@ -28,6 +28,7 @@ impl TableReader for XlsReader {
             sheets,
             encoding: None,
             delimiter: None,
+            notes: Vec::new(),
         })
     }
 }

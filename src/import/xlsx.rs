@@ -44,6 +44,7 @@ impl TableReader for XlsxReader {
             sheets,
             encoding: None,
             delimiter: None,
+            notes: Vec::new(),
         })
     }
 }
