@@ -190,6 +190,11 @@ fn read_workbook(
         .map_err(|panic| ImportError::Internal {
             detail: panic_text(&panic),
         })??;
+    if workbook.sheets.is_empty() && format != InputFormat::Docx {
+        return Err(ImportError::NoContent {
+            what: format!("{} without a single worksheet", format.describe()),
+        });
+    }
     notes.append(&mut workbook.notes);
     let max = options.limits.cell_chars;
     for sheet in &mut workbook.sheets {

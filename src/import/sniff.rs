@@ -118,17 +118,27 @@ fn sniff_cfb(bytes: &[u8]) -> Result<InputFormat, ImportError> {
 }
 
 fn sniff_text(bytes: &[u8]) -> Result<InputFormat, ImportError> {
-    let head = &bytes[..bytes.len().min(8192)];
-    let head = head
-        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .unwrap_or(head);
-    if head.starts_with(b"\xFF\xFE")
-        || head.starts_with(b"\xFE\xFF")
-        || utf16_without_bom(bytes).is_some()
-    {
+    let (bom, rest) = match encoding_rs::Encoding::for_bom(bytes) {
+        Some((enc, len)) => (Some(enc), &bytes[len..]),
+        None => (None, bytes),
+    };
+    // (A file of zero bytes was refused as empty already.)
+    if rest.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
+        return Err(ImportError::NoContent {
+            what: if rest.is_empty() {
+                "only a byte-order mark (the marker a text file starts with), no text".into()
+            } else if rest.iter().all(|b| *b == 0) {
+                "only zero bytes: a copy or download that never finished".into()
+            } else {
+                "only blank lines and spaces".into()
+            },
+        });
+    }
+    if bom.is_some_and(|e| e != encoding_rs::UTF_8) || utf16_without_bom(bytes).is_some() {
         // UTF-16 text: Excel's "Unicode Text" export is tab-separated UTF-16.
         return Ok(InputFormat::Csv);
     }
+    let head = &rest[..rest.len().min(8192)];
     let start = head
         .iter()
         .position(|b| !b.is_ascii_whitespace())
@@ -237,6 +247,16 @@ mod tests {
         let mut fake = b"PK\x03\x04".to_vec();
         fake.extend_from_slice(&[0u8; 100]);
         assert!(matches!(sniff(&fake), Err(ImportError::Corrupt { .. })));
+    }
+
+    #[test]
+    fn a_byte_order_mark_or_blank_lines_alone_are_nothing_to_read() {
+        for bytes in [b"\xEF\xBB\xBF".as_slice(), b"\xFF\xFE", b"\r\n\r\n  \t\n"] {
+            assert!(
+                matches!(sniff(bytes), Err(ImportError::NoContent { .. })),
+                "{bytes:?}"
+            );
+        }
     }
 
     #[test]
