@@ -186,6 +186,19 @@ fn read_workbook(
             .with_hint(format!("rename it to .{}", format.extension())),
         );
     }
+    if claimed == Some(InputFormat::Docx)
+        && format == InputFormat::Docx
+        && sniff::word_has_macros(bytes)
+    {
+        notes.push(
+            Diagnostic::warning(
+                Code::ExtensionMismatch,
+                Location::file(file),
+                "the file is named .docx but is a macro-enabled Word document (.docm); its tables were read, its macros never run",
+            )
+            .with_hint("rename it to .docm (Word refuses to open it as .docx), and open it only if you trust the sender"),
+        );
+    }
     let mut workbook = catch_unwind(AssertUnwindSafe(|| reader.read(file, bytes, options)))
         .map_err(|panic| ImportError::Internal {
             detail: panic_text(&panic),
