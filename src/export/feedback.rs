@@ -179,6 +179,13 @@ fn echo_sheet(
             .unwrap_or(first + 1)
             .saturating_sub(1)
             .max(first);
+        // A run of blank rows is marked once, on its first row: a sheet
+        // formatted down to row 1,048,576 would otherwise repeat it 200,000 times.
+        let last = if d.code == Code::BlankRowsSkipped {
+            first
+        } else {
+            last
+        };
         for r in first..=last.min(end) {
             rows.entry(r).or_default().push(d);
         }
@@ -196,8 +203,11 @@ fn echo_sheet(
     let data_start = header.map_or(0, |h| h + 1);
     // Row by row, each finished before the next: the sheet is written in
     // low-memory mode, which keeps one row in memory.
+    let problem_rows: HashSet<u32> = cells.keys().map(|(r, _)| *r).collect();
     for r in 0..end {
-        for c in 0..cols {
+        // Blank rows have no cell to copy (most rows of a sheet formatted to the bottom).
+        let copy = !sheet.row_is_blank(r) || problem_rows.contains(&r);
+        for c in (0..cols).filter(|_| copy) {
             let problems = cells.get(&(r, c));
             let format = problems.map(|ds| worst_format(ds, f));
             write_cell(ws, r, c, sheet.value(r, u32::from(c)), format, f)?;
