@@ -124,6 +124,8 @@ codes! {
     MissingValue = "missing-value",
     /// A cell holds a formula error such as `#REF!`.
     FormulaError = "formula-error",
+    /// A cell holds a formula but no value a spreadsheet program computed (a file written by a script); it was read as empty.
+    FormulaWithoutValue = "formula-without-value",
     /// A date could not be read.
     InvalidDate = "invalid-date",
     /// A date could be day/month or month/day.

@@ -113,3 +113,32 @@ fn texts_and_dates_excel_cannot_hold_do_not_stop_the_feedback_or_the_workbook() 
     assert!(run.out().join("round.xlsx").is_file());
     assert_eq!(run.with_code("date-out-of-range").len(), 2);
 }
+
+#[test]
+fn formulas_without_computed_values_are_reported_at_their_cells() {
+    // Written by a script: formulas, and no value a spreadsheet computed.
+    // They used to be read as empty cells without a word.
+    let run = convert("formulas-without-cached-values.xlsx", "json", &[]);
+    assert_eq!(run.exit, Some(1), "{}", run.stderr);
+    let found: Vec<(String, String)> = run
+        .with_code("formula-without-value")
+        .iter()
+        .map(|d| {
+            assert_eq!(d["severity"], "error");
+            assert!(d["hint"].as_str().unwrap().contains("save it again"));
+            (
+                format!(
+                    "{}{}",
+                    d["location"]["column"].as_str().unwrap(),
+                    d["location"]["row"]
+                ),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert_eq!(found[0].0, "O2");
+    assert!(found[0].1.contains("(=2+1)"), "{}", found[0].1);
+    assert_eq!(found[1].0, "Q2");
+    assert_eq!(found[2].0, "C3");
+}

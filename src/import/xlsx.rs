@@ -5,11 +5,15 @@
 
 use std::io::Cursor;
 
-use calamine::{Reader, SheetType, Xlsx};
+use calamine::{Cell, DataRef, Reader, SheetType, Xlsx, XlsxFormulaMetadata};
 
 use super::calamine_sheets::{collect_cells, to_merged, visibility};
 use super::workbook::{Cells, Sheet};
 use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
+use crate::diagnostics::{Code, Diagnostic, Location};
+
+/// Formula cells without a value reported one by one per sheet; the rest are counted.
+const MAX_FORMULA_NOTES: usize = 20;
 
 /// Reads `.xlsx` and `.xlsm` (macros are never run, only cells are read).
 pub struct XlsxReader;
@@ -26,14 +30,37 @@ impl TableReader for XlsxReader {
         let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(fail)?;
         let metadata: Vec<_> = wb.sheets_metadata().to_vec();
         let mut sheets = Vec::with_capacity(metadata.len());
+        let mut notes = Vec::new();
         for meta in metadata {
             if meta.typ != SheetType::WorkSheet {
                 continue;
             }
+            // Formulas whose value was never computed (files written by
+            // scripts, or saved by programs that do not calculate).
+            let mut uncomputed: Vec<((u32, u32), Option<String>)> = Vec::new();
             let cells = {
                 let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(fail)?;
-                collect_cells(&meta.name, &options.limits, || reader.next_cell(), fail)?
+                let mut next = || {
+                    let Some(record) = reader.next_cell_with_formula_metadata()? else {
+                        return Ok(None);
+                    };
+                    if record.value == DataRef::Empty
+                        && let Some(formula) = record.formula
+                    {
+                        uncomputed.push((
+                            record.pos,
+                            match formula {
+                                XlsxFormulaMetadata::Normal { formula }
+                                | XlsxFormulaMetadata::Shared { formula, .. } => Some(formula),
+                                _ => None,
+                            },
+                        ));
+                    }
+                    Ok(Some(Cell::new(record.pos, record.value)))
+                };
+                collect_cells(&meta.name, &options.limits, &mut next, fail)?
             };
+            report_uncomputed(file, &meta.name, &uncomputed, &mut notes);
             let merges = to_merged(wb.merge_cells_by_sheet_name(&meta.name).unwrap_or_default());
             let shown = visibility(meta.visible);
             sheets.push(Sheet::new(meta.name, shown, Cells::Sparse(cells), merges));
@@ -44,7 +71,45 @@ impl TableReader for XlsxReader {
             sheets,
             encoding: None,
             delimiter: None,
-            notes: Vec::new(),
+            notes,
         })
+    }
+}
+
+/// Reports formula cells that have no value: europass reads the values a
+/// spreadsheet program computed and stored, never the formulas.
+fn report_uncomputed(
+    file: &str,
+    sheet: &str,
+    cells: &[((u32, u32), Option<String>)],
+    notes: &mut Vec<Diagnostic>,
+) {
+    const HINT: &str = "open the file in Excel or LibreOffice and save it again, so that the values are calculated and stored; or type the values in";
+    for ((row, col), formula) in cells.iter().take(MAX_FORMULA_NOTES) {
+        let formula = formula
+            .as_deref()
+            .map(|f| format!(" (={f})"))
+            .unwrap_or_default();
+        notes.push(
+            Diagnostic::error(
+                Code::FormulaWithoutValue,
+                Location::cell(file, sheet, row + 1, *col),
+                format!("the cell holds a formula{formula} but no value computed by a spreadsheet program; it was read as empty"),
+            )
+            .with_hint(HINT),
+        );
+    }
+    if cells.len() > MAX_FORMULA_NOTES {
+        notes.push(
+            Diagnostic::error(
+                Code::FormulaWithoutValue,
+                Location::sheet(file, sheet),
+                format!(
+                    "{} more cells hold a formula but no computed value; they were read as empty",
+                    cells.len() - MAX_FORMULA_NOTES
+                ),
+            )
+            .with_hint(HINT),
+        );
     }
 }
