@@ -142,3 +142,18 @@ fn formulas_without_computed_values_are_reported_at_their_cells() {
     assert_eq!(found[1].0, "Q2");
     assert_eq!(found[2].0, "C3");
 }
+
+#[test]
+fn a_header_row_with_nothing_below_it_is_said() {
+    let run = convert("headers-only.csv", "json", &[]);
+    assert_eq!(run.exit, Some(0), "{}", run.stderr);
+    let empty = run.with_code("empty-sheet");
+    assert_eq!(empty.len(), 1, "{:?}", run.codes());
+    assert_eq!(empty[0]["severity"], "warning");
+    assert!(
+        empty[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("header row (row 1) but no data rows")
+    );
+}
