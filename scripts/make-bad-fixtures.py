@@ -18,6 +18,7 @@ is replaced by a fixed one so a re-run gives the same bytes.
 Needs: Python 3.11; pip install msoffcrypto-tool.
 Run from the repository root: scripts/make-bad-fixtures.py
 """
+import datetime
 import hashlib
 import io
 import os
@@ -493,8 +494,9 @@ def _():
 
 def encrypt(plain):
     """Real ECMA-376 Agile encryption (what Office 2010+ writes), password
-    "europass", with a fixed salt and key so that the bytes are reproducible."""
+    "europass", with a fixed salt, key and time so that the bytes are reproducible."""
     try:
+        import msoffcrypto.method.container.ecma376_encrypted as container
         import msoffcrypto.method.ecma376_agile as agile
         from msoffcrypto.format.ooxml import OOXMLFile
     except ImportError:
@@ -509,6 +511,14 @@ def encrypt(plain):
         return out[:n]
 
     agile._random_buffer = fixed_bytes
+
+    class FixedTime(datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return cls(2025, 1, 1)
+
+    # The container's directory entries are stamped with the time of writing.
+    container.datetime = FixedTime
     # msoffcrypto-tool cannot yet round-trip a package small enough to live
     # in the compound file's mini stream (under 4 KiB): give the document a
     # thumbnail, as Office does.
@@ -939,9 +949,11 @@ def _():
 
 @fixture("learner-names-paths.csv")
 def _():
+    # Names (and organisations, which name the memoranda) that climb out of
+    # folders, hold separators, or are names Windows reserves for devices.
     return csv_text([
-        row("NAME-1", "../../../etc", "passwd"),
-        row("NAME-2", "Anna/Marija", "Ozola\\Kalniņa"),
+        row("NAME-1", "../../../etc", "passwd", **{"Host organisation": "../../../tmp/evil-host"}),
+        row("NAME-2", "Anna/Marija", "Ozola\\Kalniņa", **{"Sending organisation": "C:\\Windows\\System32"}),
         row("NAME-3", "CON", "AUX"),
         row("NAME-4", "Jānis", ".."),
         row("NAME-5", "Liene", "Bērziņa"),
