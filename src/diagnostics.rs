@@ -162,6 +162,8 @@ codes! {
     InvalidChoice = "invalid-choice",
     /// A text is longer than expected; it was kept.
     LongText = "long-text",
+    /// A cell holds invisible control characters (a NUL, an escape); they were left out.
+    ControlCharacter = "control-character",
 
     // Word documents.
     /// What a Word table was read as (unit description, assessment grid, labels), and which labels matched.
@@ -198,6 +200,8 @@ codes! {
     UnknownOrganisation = "unknown-organisation",
     /// A learner has no name.
     MissingLearnerName = "missing-learner-name",
+    /// A learner's name holds characters no name has (`/`, `\`, `..`, `<`…); it is kept as typed.
+    UnusualName = "unusual-name",
 
     // Checks over the model.
     /// A mobility ends before it starts.
