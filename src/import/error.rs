@@ -45,6 +45,15 @@ pub enum ImportError {
         /// What was found wrong.
         detail: String,
     },
+    /// Well-formed, but the content breaks the format's rules (a round.json
+    /// value of the wrong type).
+    #[error("the file is damaged: {detail}")]
+    Invalid {
+        /// What was found wrong, and where.
+        detail: String,
+        /// How to put it right.
+        hint: String,
+    },
     /// Password protection.
     #[error("the file is password-protected")]
     Encrypted,
@@ -72,7 +81,7 @@ impl ImportError {
             ImportError::Empty | ImportError::NoContent { .. } => Code::EmptyFile,
             ImportError::WrongType { .. } => Code::WrongFileType,
             ImportError::Unsupported { .. } => Code::UnsupportedFormat,
-            ImportError::Corrupt { .. } => Code::CorruptFile,
+            ImportError::Corrupt { .. } | ImportError::Invalid { .. } => Code::CorruptFile,
             ImportError::Encrypted => Code::EncryptedFile,
             ImportError::LimitExceeded { .. } => Code::LimitExceeded,
             ImportError::Internal { .. } => Code::InternalError,
@@ -87,7 +96,9 @@ impl ImportError {
                 "the file has no content; export or save it again from the program that made it"
                     .into()
             }
-            ImportError::WrongType { hint, .. } | ImportError::Unsupported { hint, .. } => {
+            ImportError::WrongType { hint, .. }
+            | ImportError::Unsupported { hint, .. }
+            | ImportError::Invalid { hint, .. } => {
                 hint.clone()
             }
             ImportError::Corrupt { .. } => {

@@ -89,9 +89,21 @@ impl RoundReader for JsonReader {
                 hint: "give a round.json written by `europass convert --to json`, or a .jsonld credential".into(),
             });
         }
-        let doc: Document = serde_json::from_value(value).map_err(|e| ImportError::Corrupt {
-            detail: format!("a europass round whose content does not fit the model ({e})"),
-        })?;
+        let doc: Document = match serde_json::from_value(value.clone()) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let detail = match misfit(&value) {
+                    Some((path, found, why)) => format!(
+                        "a europass round whose {path} ({found}) does not fit the model: {why}"
+                    ),
+                    None => format!("a europass round whose content does not fit the model ({e})"),
+                };
+                return Err(ImportError::Invalid {
+                    detail,
+                    hint: "correct that value (dates are written 2025-03-14, texts as {\"lv\": \"…\"}; `europass schema` prints the whole format), or write the file again with europass convert --to json".into(),
+                });
+            }
+        };
         if doc
             .version
             .is_some_and(|v| v > crate::model::ROUND_FORMAT_VERSION)
@@ -132,6 +144,55 @@ fn nested_deeper_than(bytes: &[u8], max: usize) -> Option<usize> {
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+    }
+    None
+}
+
+/// Where a round's JSON does not fit the model: serde cannot say (the round
+/// is flattened into the document), so each member, each item of a list and
+/// each field of that item is tried alone. Returns the path
+/// (`learners[0].date_of_birth`), the value found, and serde's reason.
+fn misfit(value: &serde_json::Value) -> Option<(String, String, String)> {
+    let fits = |v: serde_json::Value| serde_json::from_value::<Round>(v);
+    let one = |key: &str, v: serde_json::Value| {
+        let mut m = serde_json::Map::new();
+        m.insert(key.to_string(), v);
+        serde_json::Value::Object(m)
+    };
+    let shown = |v: &serde_json::Value| {
+        let text = v.to_string();
+        match text.char_indices().nth(80) {
+            Some((at, _)) => format!("{}…", &text[..at]),
+            None => text,
+        }
+    };
+    for (key, member) in value.as_object()? {
+        if matches!(key.as_str(), "format" | "version") {
+            continue;
+        }
+        let Err(e) = fits(one(key, member.clone())) else {
+            continue;
+        };
+        let Some(items) = member.as_array() else {
+            return Some((key.clone(), shown(member), e.to_string()));
+        };
+        for (i, item) in items.iter().enumerate() {
+            let Err(e) = fits(one(key, serde_json::Value::Array(vec![item.clone()]))) else {
+                continue;
+            };
+            // The field that gives the same error on its own (a required
+            // field missing is only reported once all fields are read).
+            if let Some(fields) = item.as_object() {
+                for (name, field) in fields {
+                    let alone = serde_json::Value::Array(vec![one(name, field.clone())]);
+                    if fits(one(key, alone)).is_err_and(|e2| e2.to_string() == e.to_string()) {
+                        return Some((format!("{key}[{i}].{name}"), shown(field), e.to_string()));
+                    }
+                }
+            }
+            return Some((format!("{key}[{i}]"), shown(item), e.to_string()));
+        }
+        return Some((key.clone(), shown(member), e.to_string()));
     }
     None
 }
@@ -201,6 +262,31 @@ fn base64url(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_round_that_does_not_fit_the_model_is_refused_naming_the_field() {
+        let read = |text: &str| {
+            JsonReader
+                .read("r.json", text.as_bytes(), &ReadOptions::default())
+                .map(|_| ())
+                .unwrap_err()
+                .to_string()
+        };
+        let err = read(
+            r#"{"format": "europass-round", "units": [], "learners": [{"id": "L1", "given_names": "Anna", "family_name": "Ozola"}, {"id": "L2", "given_names": "Jānis", "family_name": "Bērziņš", "date_of_birth": "yesterday"}]}"#,
+        );
+        assert!(
+            err.contains(r#"learners[1].date_of_birth ("yesterday") does not fit"#),
+            "{err}"
+        );
+        let err = read(r#"{"format": "europass-round", "learners": [{"given_names": "Anna"}]}"#);
+        assert!(
+            err.contains("learners[0]") && err.contains("missing field `id`"),
+            "{err}"
+        );
+        let err = read(r#"{"format": "europass-round", "units": "none"}"#);
+        assert!(err.contains(r#"units ("none")"#), "{err}");
+    }
 
     #[test]
     fn nesting_is_measured_outside_strings() {
