@@ -157,3 +157,23 @@ fn a_header_row_with_nothing_below_it_is_said() {
             .contains("header row (row 1) but no data rows")
     );
 }
+
+#[test]
+fn one_learner_id_given_to_two_people_is_an_error_once() {
+    // Learners DUP-1 Anna Ozola and DUP-1 Jānis Bērziņš: joined as one
+    // learner, which used to be told only as differing values.
+    let run = convert("duplicate-learner-keys.xlsx", "json", &[]);
+    assert_eq!(run.exit, Some(1), "{}", run.stderr);
+    let shared = run.with_code("duplicate-record");
+    assert_eq!(shared.len(), 1, "{:?}", run.codes());
+    assert_eq!(shared[0]["location"]["sheet"], "Learners");
+    assert_eq!(shared[0]["location"]["row"], 3);
+    assert_eq!(shared[0]["location"]["column"], "A");
+    let message = shared[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "\"DUP-1\" is given to Jānis Bērziņš here and to Anna Ozola on Learners row 2"
+        ),
+        "{message}"
+    );
+}

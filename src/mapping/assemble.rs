@@ -214,6 +214,8 @@ pub struct RoundBuilder {
     /// Folded forms of names and titles: flat sheets repeat them on every row.
     folded: FxHashMap<String, String>,
     recent: RecentParts,
+    /// Learner ids found given to two learners, reported once each.
+    shared_ids: std::collections::HashSet<String>,
 }
 
 /// Parts seen on recent rows and the record each became. A flat sheet
@@ -619,6 +621,44 @@ impl RoundBuilder {
         keys
     }
 
+    /// A learner id given to someone else already (both given and family
+    /// names differ, not a typo in one) is two learners under one id: the
+    /// rows are joined, so their results would be mixed up. An error, once per id.
+    fn check_shared_id(&mut self, part: &LearnerPart, index: usize, origin: Origin) {
+        let first = &self.learners[index].part;
+        let (Some(id), Some(g), Some(f), Some(g0), Some(f0)) = (
+            part.school_id.clone(),
+            part.given_names.clone(),
+            part.family_name.clone(),
+            first.given_names.clone(),
+            first.family_name.clone(),
+        ) else {
+            return;
+        };
+        if first.school_id.as_deref() != Some(id.as_str())
+            || self.fold(&g) == self.fold(&g0)
+            || self.fold(&f) == self.fold(&f0)
+            || !self.shared_ids.insert(id.clone())
+        {
+            return;
+        }
+        let at = self.learners[index]
+            .origin
+            .map(|o| format!(" on {} row {}", self.sheets[o.sheet as usize].sheet, o.row))
+            .unwrap_or_default();
+        let loc = self.locate(origin, Field::LearnerId);
+        self.diags.push(
+            Diagnostic::error(
+                Code::DuplicateRecord,
+                loc,
+                format!(
+                    "the learner id \"{id}\" is given to {g} {f} here and to {g0} {f0}{at}: two learners cannot share an id, and their rows were joined as one learner ({g0} {f0})"
+                ),
+            )
+            .with_hint("give each learner their own id (the school's learner number), then convert again"),
+        );
+    }
+
     fn merge_learner(&mut self, part: &LearnerPart, origin: Origin) -> Option<usize> {
         let keys = self.learner_keys(part);
         if keys.is_empty() {
@@ -657,6 +697,9 @@ impl RoundBuilder {
             .to_string()
         };
         let entry_origin = self.learners[index].origin;
+        if found.is_some() {
+            self.check_shared_id(part, index, origin);
+        }
         let detail = !self.sheets[origin.sheet as usize].references
             && (part.date_of_birth.is_some()
                 || part.given_names.is_some()
