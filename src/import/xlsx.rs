@@ -31,6 +31,7 @@ impl TableReader for XlsxReader {
         let metadata: Vec<_> = wb.sheets_metadata().to_vec();
         let mut sheets = Vec::with_capacity(metadata.len());
         let mut notes = Vec::new();
+        let merged = any_merged_cells(bytes);
         for meta in metadata {
             if meta.typ != SheetType::WorkSheet {
                 continue;
@@ -61,7 +62,11 @@ impl TableReader for XlsxReader {
                 collect_cells(&meta.name, &options.limits, &mut next, fail)?
             };
             report_uncomputed(file, &meta.name, &uncomputed, &mut notes);
-            let merges = to_merged(wb.merge_cells_by_sheet_name(&meta.name).unwrap_or_default());
+            let merges = if merged {
+                to_merged(wb.merge_cells_by_sheet_name(&meta.name).unwrap_or_default())
+            } else {
+                Vec::new()
+            };
             let shown = visibility(meta.visible);
             sheets.push(Sheet::new(meta.name, shown, Cells::Sparse(cells), merges));
         }
@@ -74,6 +79,51 @@ impl TableReader for XlsxReader {
             notes,
         })
     }
+}
+
+/// Whether any worksheet part declares merged cells. calamine finds a
+/// sheet's merges by parsing the whole sheet XML a second time; most sheets
+/// have none, so that pass is skipped unless a worksheet holds the words
+/// `mergeCell` (found by a byte search while unpacking, far cheaper than
+/// parsing). When in doubt (a part that cannot be read), true.
+fn any_merged_cells(bytes: &[u8]) -> bool {
+    use std::io::Read;
+    const WORD: &[u8] = b"mergeCell";
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return true;
+    };
+    let finder = memchr::memmem::Finder::new(WORD);
+    let mut chunk = vec![0u8; 1 << 16];
+    for i in 0..zip.len() {
+        let Ok(mut part) = zip.by_index(i) else {
+            return true;
+        };
+        let sheet = part
+            .name()
+            .is_ok_and(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"));
+        if !sheet {
+            continue;
+        }
+        // Each chunk begins with the end of the one before, so a word
+        // split between two reads is still found.
+        let keep = WORD.len() - 1;
+        let mut filled = 0;
+        loop {
+            let read = match part.read(&mut chunk[filled..]) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(_) => return true,
+            };
+            let end = filled + read;
+            if finder.find(&chunk[..end]).is_some() {
+                return true;
+            }
+            let tail = end.min(keep);
+            chunk.copy_within(end - tail..end, 0);
+            filled = tail;
+        }
+    }
+    false
 }
 
 /// Reports formula cells that have no value: europass reads the values a
@@ -111,5 +161,19 @@ fn report_uncomputed(
             )
             .with_hint(HINT),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merged_cells_are_looked_for_only_where_a_sheet_declares_them() {
+        let merged = std::fs::read("fixtures/variants/messy.xlsx").unwrap();
+        assert!(any_merged_cells(&merged));
+        let flat = std::fs::read("fixtures/bad/formula-errors.xlsx").unwrap();
+        assert!(!any_merged_cells(&flat));
+        assert!(any_merged_cells(b"not a zip"), "when in doubt, look");
     }
 }
