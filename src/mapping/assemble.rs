@@ -664,10 +664,24 @@ impl RoundBuilder {
         if keys.is_empty() {
             return None;
         }
-        // The strongest key that is known and not ambiguous.
-        let found = keys
-            .iter()
-            .find_map(|k| self.learner_index.get(k).copied().flatten());
+        // The strongest key that is known and not ambiguous. A weaker key
+        // (a name, a name and birth date) never joins two learners whose ids
+        // differ: two learners may share a name, never an id.
+        let found = keys.iter().find_map(|k| {
+            let i = self.learner_index.get(k).copied().flatten()?;
+            let other = &self.learners[i].part;
+            let differ = |a: &Option<String>, b: &Option<String>| {
+                matches!((a, b), (Some(a), Some(b)) if a != b)
+            };
+            let school = differ(&part.school_id, &other.school_id);
+            let national = differ(&part.national_id, &other.national_id);
+            match k {
+                LearnerKey::School(_) => Some(i),
+                LearnerKey::National(_) if school => None,
+                LearnerKey::NameBirth(..) | LearnerKey::Name(_) if school || national => None,
+                _ => Some(i),
+            }
+        });
         let index = match found {
             Some(i) => i,
             None => {
@@ -680,8 +694,12 @@ impl RoundBuilder {
                 None => {
                     self.learner_index.insert(k, Some(index));
                 }
-                // Two learners share a name: the name alone no longer identifies either.
-                Some(Some(other)) if *other != index && matches!(k, LearnerKey::Name(_)) => {
+                // Two learners share a name (and perhaps a birth date): it no
+                // longer identifies either.
+                Some(Some(other))
+                    if *other != index
+                        && matches!(k, LearnerKey::Name(_) | LearnerKey::NameBirth(..)) =>
+                {
                     self.learner_index.insert(k, None);
                 }
                 _ => {}
