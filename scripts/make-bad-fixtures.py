@@ -693,6 +693,19 @@ def _():
     return xlsx([("Mobility", sheet_xml(rows, extra_rows=extra))])
 
 
+@fixture("merged-cells-hostile.xlsx")
+def _():
+    # Merged ranges the wrong way round (calamine panicked on them), past the
+    # last row of a sheet, and not a range at all.
+    rows = [HEADERS, row("MERGE-1", "Anna", "Ozola"), row("MERGE-2", "Jānis", "Bērziņš")]
+    merges = (
+        '<mergeCells count="3"><mergeCell ref="U3:T2"/><mergeCell ref="A1048577:B1048578"/>'
+        '<mergeCell ref="junk"/></mergeCells>'
+    )
+    sheet = sheet_xml(rows).replace("</sheetData></worksheet>", f"</sheetData>{merges}</worksheet>")
+    return xlsx([("Mobility", sheet)])
+
+
 @fixture("workbook-without-sheets.xlsx")
 def _():
     return xlsx([])

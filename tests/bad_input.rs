@@ -113,6 +113,12 @@ const CASES: &[Case] = &[
         "\"../../../etc\" holds `/` and `..`",
         0,
     ),
+    case(
+        "merged-cells-hostile.xlsx",
+        "corrupt-file",
+        "merged range \"A1048577:B1048578\"",
+        0,
+    ),
     case("million-rows.ods", "limit-exceeded", "cells limit", 2),
     case(
         "million-rows.xlsx",
