@@ -574,10 +574,17 @@ def _():
     return data[: len(data) // 2]
 
 
-def simple_pdf(text):
+@fixture("deep-nesting.pdf")
+def _():
+    # A catalog holding 50,000 arrays, each inside the one before: a parser
+    # that recursed per level would overflow its stack and end the whole run.
+    return simple_pdf("Personal transcript", catalog_extra=b" /Nest " + b"[" * 50000 + b"]" * 50000)
+
+
+def simple_pdf(text, catalog_extra=b""):
     stream = f"BT /F1 12 Tf 72 760 Td ({text}) Tj ET".encode("latin-1")
     objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Catalog /Pages 2 0 R" + catalog_extra + b" >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",

@@ -57,6 +57,12 @@ const CASES: &[Case] = &[
         1,
     ),
     case("deep-nesting.json", "limit-exceeded", "depth limit", 2),
+    case(
+        "deep-nesting.pdf",
+        "corrupt-file",
+        "catalog cannot be read",
+        2,
+    ),
     case("deep-nesting.xml", "limit-exceeded", "depth limit", 2),
     case(
         "docm-renamed.docx",
