@@ -13,9 +13,10 @@ are small: a "1 MB cell", a "1,048,576-row sheet" and a "zip bomb" are
 kilobytes of deflate that only grow when unpacked. The two
 password-protected files are real Office encryption (ECMA-376 Agile,
 AES-256, password "europass"), made with msoffcrypto-tool; its random salt
-is replaced by a fixed one so a re-run gives the same bytes.
+and the time it stamps are replaced by fixed ones so a re-run gives the same
+bytes (this reaches into msoffcrypto-tool 6.1's modules).
 
-Needs: Python 3.11; pip install msoffcrypto-tool.
+Needs: Python 3.11; pip install msoffcrypto-tool==6.1.0.
 Run from the repository root: scripts/make-bad-fixtures.py
 """
 import datetime
