@@ -616,8 +616,13 @@ fn the_whole_folder_in_one_run_reads_every_file_and_converts_the_good_learners()
         .collect();
     assert!(!codes.contains(&"internal-error"), "{codes:?}");
 
-    // Every file is in the report; the unreadable ones are marked and say why.
+    // Every file is in the report (report.json is the report printed); the
+    // unreadable ones are marked and say why.
+    let written: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(written["inputs"], report["inputs"]);
     let inputs: Vec<&Value> = report["inputs"].as_array().unwrap().iter().collect();
+    assert_eq!(inputs.len(), CASES.len());
     for case in CASES {
         let entry = inputs
             .iter()
