@@ -731,7 +731,7 @@ def _():
 def _():
     # A part whose name climbs out of any folder it would be unpacked to.
     rows = [HEADERS, row("SLIP-1", "Anna", "Ozola")]
-    return xlsx([("Mobility", sheet_xml(rows))], extra_parts=[("../../../../tmp/europass-zip-slip.txt", "owned")])
+    return xlsx([("Mobility", sheet_xml(rows))], extra_parts=[("../../../../../../etc/cron.d/europass-zip-slip", "* * * * * root echo owned")])
 
 
 @fixture("zip-bomb.xlsx")
@@ -973,7 +973,7 @@ def _():
     # Names (and organisations, which name the memoranda) that climb out of
     # folders, hold separators, or are names Windows reserves for devices.
     return csv_text([
-        row("NAME-1", "../../../etc", "passwd", **{"Host organisation": "../../../tmp/evil-host"}),
+        row("NAME-1", "../../../etc", "passwd", **{"Host organisation": "../../../etc/evil-host"}),
         row("NAME-2", "Anna/Marija", "Ozola\\Kalniņa", **{"Sending organisation": "C:\\Windows\\System32"}),
         row("NAME-3", "CON", "AUX"),
         row("NAME-4", "Jānis", ".."),
