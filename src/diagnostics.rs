@@ -72,6 +72,10 @@ codes! {
     EncodingDetected = "encoding-detected",
     /// The CSV delimiter was detected.
     DelimiterDetected = "delimiter-detected",
+    /// A CSV cell opens a quote that is never closed (or closes rows later); it was read without it.
+    UnbalancedQuote = "unbalanced-quote",
+    /// A CSV row is separated by another delimiter than the rest of the file; it was read with its own.
+    MixedDelimiters = "mixed-delimiters",
     /// The file is beyond a size or complexity limit.
     LimitExceeded = "limit-exceeded",
     /// The parser failed unexpectedly; please report it.
@@ -120,6 +124,8 @@ codes! {
     MissingValue = "missing-value",
     /// A cell holds a formula error such as `#REF!`.
     FormulaError = "formula-error",
+    /// A cell holds a formula but no value a spreadsheet program computed (a file written by a script); it was read as empty.
+    FormulaWithoutValue = "formula-without-value",
     /// A date could not be read.
     InvalidDate = "invalid-date",
     /// A date could be day/month or month/day.
@@ -156,6 +162,8 @@ codes! {
     InvalidChoice = "invalid-choice",
     /// A text is longer than expected; it was kept.
     LongText = "long-text",
+    /// A cell holds invisible control characters (a NUL, an escape); they were left out.
+    ControlCharacter = "control-character",
 
     // Word documents.
     /// What a Word table was read as (unit description, assessment grid, labels), and which labels matched.
@@ -192,6 +200,8 @@ codes! {
     UnknownOrganisation = "unknown-organisation",
     /// A learner has no name.
     MissingLearnerName = "missing-learner-name",
+    /// A learner's name holds characters no name has (`/`, `\`, `..`, `<`…); it is kept as typed.
+    UnusualName = "unusual-name",
 
     // Checks over the model.
     /// A mobility ends before it starts.
@@ -218,6 +228,8 @@ codes! {
     OutputKept = "output-kept",
     /// One output file could not be built from its record; the others were written.
     OutputFailed = "output-failed",
+    /// A text is longer than an output format holds (an Excel cell: 32,767 characters); that output has it cut, the others whole.
+    TextCut = "text-cut",
 
     // Word templates.
     /// A placeholder of a school's Word template has no value for one document; the document shows the missing-value marker.

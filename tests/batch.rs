@@ -437,3 +437,49 @@ fn shell_completions_are_printed_for_every_shell() {
         );
     }
 }
+
+#[test]
+fn learners_who_share_a_name_but_not_an_id_stay_apart_across_files() {
+    // Three learners called Anna Ozola, with their own ids (and birth dates),
+    // two in one file and one in another: a name alone used to join them, so
+    // two of the three grades were lost as "conflicting values".
+    let dir = tempfile::tempdir().unwrap();
+    let header = "Learner ID;Given names;Family name;Date of birth;Unit code;Unit title;Grade;Grading scale\n";
+    std::fs::write(
+        dir.path().join("a.csv"),
+        format!("{header}L1;Anna;Ozola;01.01.2006;U1;Unit 1;8;lv-1-10\nL2;Anna;Ozola;02.02.2007;U1;Unit 1;7;lv-1-10\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.csv"),
+        format!("{header}L3;Anna;Ozola;01.01.2006;U1;Unit 1;6;lv-1-10\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let result = europass()
+        .args(["convert", "--to", "json", "--format", "json", "--out"])
+        .arg(&out)
+        .arg(dir.path().join("a.csv"))
+        .arg(dir.path().join("b.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&result.stdout).unwrap();
+    let conflicts = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "conflicting-values")
+        .count();
+    assert_eq!(conflicts, 0, "{report}");
+    let round: Value =
+        serde_json::from_slice(&std::fs::read(out.join("round.json")).unwrap()).unwrap();
+    let ids: Vec<&str> = round["learners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["L1", "L2", "L3"]);
+    assert_eq!(round["assessments"].as_array().unwrap().len(), 3);
+}

@@ -25,6 +25,7 @@ const RULES: &[Rule] = &[
     dates::birth_dates,
     grades::passed_agrees_with_grade,
     grades::awarded_points_within_unit,
+    records::learner_names_are_names,
     records::learners_have_mobilities,
     records::mobilities_have_hosts,
     records::units_have_outcomes,

@@ -36,6 +36,54 @@ pub(super) fn learners_have_mobilities(
     }
 }
 
+/// Names are names: one that holds path characters (`../../etc`,
+/// `Anna/Marija`) or markup is more likely a mistake, or an attempt on the
+/// files made from it, than a person's name. It is kept as typed (folders
+/// are made safe from it anyway) and pointed out.
+pub(super) fn learner_names_are_names(
+    round: &Round,
+    sources: &SourceMap,
+    out: &mut Vec<Diagnostic>,
+) {
+    const ODD: &[char] = &['/', '\\', '<', '>', ':', '*', '?', '|', '"', '{', '}'];
+    for l in &round.learners {
+        for (field, part, name) in [
+            (Field::LearnerGivenNames, "given name", &l.given_names),
+            (Field::LearnerFamilyName, "family name", &l.family_name),
+        ] {
+            let mut odd: Vec<String> = name
+                .chars()
+                .filter(|c| ODD.contains(c))
+                .map(|c| format!("`{c}`"))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            if name.contains("..") || name.trim() == "." {
+                odd.push("`..`".into());
+            }
+            if odd.is_empty() {
+                continue;
+            }
+            out.push(
+                Diagnostic::warning(
+                    Code::UnusualName,
+                    sources.locate(&RecordRef::Learner(l.id.clone()), Some(field)),
+                    format!(
+                        "learner {}: the {part} \"{name}\" holds {}, which no name has; it is kept as typed, and the learner's files go to a folder named without them",
+                        l.id,
+                        match odd.split_last() {
+                            Some((last, rest)) if !rest.is_empty() =>
+                                format!("{} and {last}", rest.join(", ")),
+                            _ => odd.join(""),
+                        }
+                    ),
+                )
+                .with_hint("check the name against the learner's documents and correct the cell"),
+            );
+        }
+    }
+}
+
 /// Every mobility has a host.
 pub(super) fn mobilities_have_hosts(round: &Round, sources: &SourceMap, out: &mut Vec<Diagnostic>) {
     for m in round.mobilities.iter().filter(|m| m.host.is_none()) {

@@ -10,6 +10,7 @@ use rust_xlsxwriter::{
 };
 
 use super::ExportError;
+use super::workbook_rows::{EXCEL_CELL_TEXT, cut_for_excel, excel_can_date, excel_text};
 use crate::diagnostics::{Code, Diagnostic, Severity, column_name};
 use crate::import::{CellValue, Sheet, Workbook as InputWorkbook};
 use crate::mapping::SheetReport;
@@ -125,7 +126,7 @@ fn summary_sheet(
     let mut row = 1;
     for input in inputs {
         for s in input.sheets {
-            ws.write_string(row, 0, format!("{} › {}", input.file, s.name))?;
+            ws.write_string(row, 0, excel_text(&format!("{} › {}", input.file, s.name)))?;
             ws.write_number(row, 1, s.rows.read as f64)?;
             ws.write_number(row, 2, s.rows.records as f64)?;
             ws.write_number(row, 3, s.rows.reported as f64)?;
@@ -146,11 +147,11 @@ fn summary_sheet(
         } else {
             &f.warning
         };
-        ws.write_string_with_format(row, 0, d.location.to_string(), &f.wrap)?;
+        ws.write_string_with_format(row, 0, excel_text(&d.location.to_string()), &f.wrap)?;
         ws.write_string_with_format(row, 1, d.severity.to_string(), format)?;
         ws.write_string(row, 2, d.code.as_str())?;
-        ws.write_string_with_format(row, 3, &d.message, &f.wrap)?;
-        ws.write_string_with_format(row, 4, d.hint.as_deref().unwrap_or(""), &f.wrap)?;
+        ws.write_string_with_format(row, 3, excel_text(&d.message), &f.wrap)?;
+        ws.write_string_with_format(row, 4, excel_text(d.hint.as_deref().unwrap_or("")), &f.wrap)?;
         row += 1;
     }
     ws.set_freeze_panes(1, 0)?;
@@ -178,6 +179,13 @@ fn echo_sheet(
             .unwrap_or(first + 1)
             .saturating_sub(1)
             .max(first);
+        // A run of blank rows is marked once, on its first row: a sheet
+        // formatted down to row 1,048,576 would otherwise repeat it 200,000 times.
+        let last = if d.code == Code::BlankRowsSkipped {
+            first
+        } else {
+            last
+        };
         for r in first..=last.min(end) {
             rows.entry(r).or_default().push(d);
         }
@@ -195,14 +203,20 @@ fn echo_sheet(
     let data_start = header.map_or(0, |h| h + 1);
     // Row by row, each finished before the next: the sheet is written in
     // low-memory mode, which keeps one row in memory.
+    let problem_rows: HashSet<u32> = cells.keys().map(|(r, _)| *r).collect();
     for r in 0..end {
-        for c in 0..cols {
+        // Blank rows have no cell to copy (most rows of a sheet formatted to the bottom).
+        let copy = !sheet.row_is_blank(r) || problem_rows.contains(&r);
+        for c in (0..cols).filter(|_| copy) {
             let problems = cells.get(&(r, c));
             let format = problems.map(|ds| worst_format(ds, f));
             write_cell(ws, r, c, sheet.value(r, u32::from(c)), format, f)?;
             if let Some(ds) = problems {
                 let text: Vec<&str> = ds.iter().map(|d| d.message.as_str()).collect();
-                ws.insert_note(r, c, &Note::new(text.join("\n")).set_author("europass"))?;
+                let text = text.join("\n");
+                // A note holds a little less than a cell (Excel keeps its author in it).
+                let text = cut_for_excel(&text, EXCEL_CELL_TEXT - 54).unwrap_or(text);
+                ws.insert_note(r, c, &Note::new(text).set_author("europass"))?;
             }
         }
         if header == Some(r) {
@@ -265,7 +279,7 @@ fn write_status(
                 }
             })
             .collect();
-        ws.write_string_with_format(r, status_col + 1, text.join("\n"), &f.wrap)?;
+        ws.write_string_with_format(r, status_col + 1, excel_text(&text.join("\n")), &f.wrap)?;
     }
     Ok(())
 }
@@ -292,10 +306,10 @@ fn write_cell(
             ws.write_blank(r, c, fm)?;
         }
         (CellValue::Text(t), None) => {
-            ws.write_string(r, c, t)?;
+            ws.write_string(r, c, excel_text(t))?;
         }
         (CellValue::Text(t), Some(fm)) => {
-            ws.write_string_with_format(r, c, t, fm)?;
+            ws.write_string_with_format(r, c, excel_text(t), fm)?;
         }
         (CellValue::Number(n), None) => {
             ws.write_number(r, c, n)?;
@@ -305,6 +319,10 @@ fn write_cell(
         }
         (CellValue::Bool(b), _) => {
             ws.write_boolean(r, c, b)?;
+        }
+        // Excel has no dates before 1900 or after 9999 (an .ods can hold them).
+        (CellValue::DateTime(dt), fm) if !excel_can_date(dt.date()) => {
+            ws.write_string_with_format(r, c, value.to_text(), fm.unwrap_or(&f.error))?;
         }
         (CellValue::DateTime(dt), fm) => {
             let d = ExcelDateTime::from_ymd(dt.year() as u16, dt.month() as u8, dt.day() as u8)?

@@ -14,7 +14,8 @@ use rust_xlsxwriter::{
 use serde::Deserialize;
 
 use super::ExportError;
-use super::workbook_rows::{self, Cell, ColumnKey, Row, Words};
+use super::workbook_rows::{self, Cell, ColumnKey, Row, Words, cut_for_excel, excel_can_date};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::mapping::{Field, Kind, Mapping, SheetRole};
 use crate::model::Round;
 
@@ -204,6 +205,23 @@ pub fn template_workbook(lang: &str) -> Result<Vec<u8>, ExportError> {
 /// writes and `europass template xlsx` writes empty. Reading it back through
 /// the shipped mapping of that language gives the same round.
 pub fn canonical_workbook(round: &Round, lang: &str) -> Result<Vec<u8>, ExportError> {
+    canonical_workbook_cutting(round, lang, &mut Vec::new())
+}
+
+/// A text too long for an Excel cell, cut in the workbook.
+struct CutText {
+    sheet: String,
+    row: u32,
+    header: String,
+    chars: usize,
+}
+
+/// [`canonical_workbook`], telling which texts had to be cut to fit a cell.
+fn canonical_workbook_cutting(
+    round: &Round,
+    lang: &str,
+    cuts: &mut Vec<CutText>,
+) -> Result<Vec<u8>, ExportError> {
     let text = texts().get(lang).ok_or_else(|| ExportError::Serialise {
         format: "xlsx",
         detail: format!(
@@ -218,7 +236,7 @@ pub fn canonical_workbook(round: &Round, lang: &str) -> Result<Vec<u8>, ExportEr
             format: "xlsx",
             detail: format!("no shipped mapping for language `{lang}`"),
         })?;
-    build(mapping, text, round).map_err(xlsx_error)
+    build(mapping, text, round, cuts).map_err(xlsx_error)
 }
 
 struct Lists {
@@ -240,7 +258,12 @@ struct Formats {
     date: Format,
 }
 
-fn build(mapping: &Mapping, text: &Texts, round: &Round) -> Result<Vec<u8>, XlsxError> {
+fn build(
+    mapping: &Mapping,
+    text: &Texts,
+    round: &Round,
+    cuts: &mut Vec<CutText>,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     // A fixed creation time: the same round always gives the same bytes.
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
@@ -427,11 +450,26 @@ fn build(mapping: &Mapping, text: &Texts, round: &Round) -> Result<Vec<u8>, Xlsx
                 let c = c as u16;
                 match row.get(key) {
                     None => {}
-                    Some(Cell::Text(t)) => {
-                        ws.write_string(r, c, t)?;
-                    }
+                    Some(Cell::Text(t)) => match cut_for_excel(t, workbook_rows::EXCEL_CELL_TEXT) {
+                        None => {
+                            ws.write_string(r, c, t)?;
+                        }
+                        Some(cut) => {
+                            cuts.push(CutText {
+                                sheet: sheet_name(*role),
+                                row: r + 1,
+                                header: cols[c as usize].1.clone(),
+                                chars: t.chars().count(),
+                            });
+                            ws.write_string(r, c, cut)?;
+                        }
+                    },
                     Some(Cell::Number(n)) => {
                         ws.write_number(r, c, *n)?;
+                    }
+                    // Excel has no dates before 1900 or after 9999.
+                    Some(Cell::Date(d)) if !excel_can_date(*d) => {
+                        ws.write_string(r, c, d.format("%Y-%m-%d").to_string())?;
                     }
                     Some(Cell::Date(d)) => {
                         let excel = ExcelDateTime::from_ymd(
@@ -599,7 +637,7 @@ impl super::Exporter for CanonicalWorkbook {
         round: &Round,
         context: &super::ExportContext,
         sink: &mut dyn super::OutputSink,
-        _: &mut Vec<crate::diagnostics::Diagnostic>,
+        diagnostics: &mut Vec<Diagnostic>,
     ) -> Result<(), ExportError> {
         // The first requested language the template knows, else the
         // language most of the round's texts are in, else English.
@@ -612,9 +650,27 @@ impl super::Exporter for CanonicalWorkbook {
             .chain(main.as_deref())
             .find(|l| known.contains(l))
             .unwrap_or("en");
+        let mut cuts = Vec::new();
+        let bytes = canonical_workbook_cutting(round, lang, &mut cuts)?;
+        for cut in cuts {
+            let mut location = Location::file("round.xlsx");
+            location.sheet = Some(cut.sheet);
+            location.row = Some(cut.row);
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::TextCut,
+                    location,
+                    format!(
+                        "the text of \"{}\" has {} characters, more than an Excel cell holds (32,767): round.xlsx has it cut, the other outputs whole",
+                        cut.header, cut.chars
+                    ),
+                )
+                .with_hint("shorten the text at its source if round.xlsx is to be read back; round.json keeps it whole"),
+            );
+        }
         sink.put(vec![super::OutputFile {
             path: "round.xlsx".into(),
-            bytes: canonical_workbook(round, lang)?,
+            bytes,
         }])?;
         Ok(())
     }

@@ -2,9 +2,10 @@
 //! school would have typed, keyed by field and language, so that reading the
 //! workbook back through the shipped mapping gives the same round.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::mapping::{Field, SheetRole};
 use crate::model::{
@@ -12,6 +13,49 @@ use crate::model::{
     MultilingualText, Organisation, OrganisationRole, OutcomeCategory, Qualification,
     RegistrationScheme, Round, RoundIndex, Unit,
 };
+
+/// The most text one Excel cell holds, in UTF-16 code units (Excel's own
+/// limit; rust_xlsxwriter refuses a longer string).
+pub(crate) const EXCEL_CELL_TEXT: usize = 32_767;
+
+/// `text` cut to fit in `limit` UTF-16 code units, ending in a note of how
+/// many characters were left out; `None` when it fits as it is.
+pub(crate) fn cut_for_excel(text: &str, limit: usize) -> Option<String> {
+    let units: usize = text.chars().map(char::len_utf16).sum();
+    if units <= limit {
+        return None;
+    }
+    // Room for the note: "… [1234567 more characters: an Excel cell holds at most 32,767]".
+    let room = limit.saturating_sub(80);
+    let (mut used, mut end, mut kept) = (0, 0, 0usize);
+    for (i, c) in text.char_indices() {
+        if used + c.len_utf16() > room {
+            break;
+        }
+        used += c.len_utf16();
+        end = i + c.len_utf8();
+        kept += 1;
+    }
+    let left = text.chars().count() - kept;
+    Some(format!(
+        "{}… [{left} more characters: an Excel cell holds at most 32,767]",
+        &text[..end]
+    ))
+}
+
+/// `text` as one Excel cell can hold it (see [`cut_for_excel`]).
+pub(crate) fn excel_text(text: &str) -> Cow<'_, str> {
+    match cut_for_excel(text, EXCEL_CELL_TEXT) {
+        Some(cut) => Cow::Owned(cut),
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// Whether Excel can store the date as a date (1900-01-01 to 9999-12-31);
+/// others are written as ISO text.
+pub(crate) fn excel_can_date(date: NaiveDate) -> bool {
+    (1900..=9999).contains(&date.year())
+}
 
 /// One cell's value.
 #[derive(Clone, Debug, PartialEq)]
@@ -441,4 +485,36 @@ fn rating_rows(records: &Records, words: &Words) -> Vec<Row> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_past_excels_limit_are_cut_with_a_note_and_others_kept() {
+        assert_eq!(cut_for_excel("short", EXCEL_CELL_TEXT), None);
+        let exact = "a".repeat(EXCEL_CELL_TEXT);
+        assert_eq!(cut_for_excel(&exact, EXCEL_CELL_TEXT), None);
+        // Letters beyond the basic plane take two UTF-16 units in Excel's count.
+        let long = "𝄞".repeat(20_000);
+        let cut = cut_for_excel(&long, EXCEL_CELL_TEXT).unwrap();
+        assert!(cut.encode_utf16().count() <= EXCEL_CELL_TEXT);
+        assert!(cut.ends_with("more characters: an Excel cell holds at most 32,767]"));
+        let kept = cut.chars().filter(|c| *c == '𝄞').count();
+        assert!(
+            cut.contains(&format!("[{} more", 20_000 - kept)),
+            "{}",
+            &cut[cut.len() - 80..]
+        );
+    }
+
+    #[test]
+    fn only_dates_excel_can_hold_are_dates() {
+        let d = |y| NaiveDate::from_ymd_opt(y, 1, 1).unwrap();
+        assert!(excel_can_date(d(1900)));
+        assert!(excel_can_date(d(9999)));
+        assert!(!excel_can_date(d(1899)));
+        assert!(!excel_can_date(d(0)));
+    }
 }

@@ -27,7 +27,7 @@ impl RoundReader for CredentialXmlReader {
         &self,
         file: &str,
         bytes: &[u8],
-        _: &ReadOptions,
+        options: &ReadOptions,
     ) -> Result<(Round, Vec<Diagnostic>), ImportError> {
         let text = std::str::from_utf8(
             bytes
@@ -37,7 +37,11 @@ impl RoundReader for CredentialXmlReader {
         .map_err(|e| ImportError::Corrupt {
             detail: format!("an XML file that is not UTF-8 text ({e})"),
         })?;
-        let root = xml_tree::parse(text).map_err(|e| match e {
+        let root = xml_tree::parse(text, options.limits.depth).map_err(|e| match e {
+            TreeError::TooDeep(max) => ImportError::LimitExceeded {
+                limit: "depth",
+                detail: format!("an XML document whose elements nest more than {max} deep"),
+            },
             TreeError::DocType => ImportError::Unsupported {
                 what: "an XML document with a DOCTYPE declaration".into(),
                 hint: "a Europass credential never has one, and europass does not read DTDs or external entities; remove the <!DOCTYPE …> line or ask the sender for the credential as issued".into(),

@@ -5,10 +5,11 @@
 //! Windows-1252; newer versions as UTF-8 with a byte-order mark. The encoding
 //! and delimiter are detected unless given, and the choice is reported.
 
-use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252, WINDOWS_1257};
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1251, WINDOWS_1252, WINDOWS_1257};
 
 use super::workbook::{Cells, Sheet, Visibility};
 use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
+use crate::diagnostics::{Code, Diagnostic, Location};
 
 /// Reads CSV text.
 pub struct CsvReader;
@@ -22,12 +23,30 @@ impl TableReader for CsvReader {
     ) -> Result<Workbook, ImportError> {
         let (text, encoding) = decode(bytes, options.encoding);
         let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&text));
+        let name = std::path::Path::new(file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("csv")
+            .to_string();
+        let mut notes = Vec::new();
+        let (text, stray) = mend_stray_quotes(&text, delimiter);
+        for q in &stray {
+            notes.push(
+                Diagnostic::error(
+                    Code::UnbalancedQuote,
+                    Location::cell(file, &name, q.row, q.column),
+                    "the cell opens a quote (\") that is not closed where the cell ends, so the rows below it would have been read as this one cell's text; it was read without that quote",
+                )
+                .with_hint("delete the stray quote (or close it where the cell's text ends) and save the file again"),
+            );
+        }
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(text.as_bytes());
         let mut rows = Vec::new();
+        let mut starts = Vec::new();
         let mut cells: u64 = 0;
         for record in reader.records() {
             let record = record.map_err(|e| ImportError::corrupt(InputFormat::Csv, e))?;
@@ -38,13 +57,25 @@ impl TableReader for CsvReader {
                     options.limits.cells,
                 ));
             }
+            starts.push(record.position().map_or(0, |p| p.byte() as usize));
             rows.push(record);
         }
-        let name = std::path::Path::new(file)
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("csv")
-            .to_string();
+        starts.push(text.len());
+        for (row, other) in resplit_rows(&text, &starts, &mut rows, delimiter) {
+            notes.push(
+                Diagnostic::warning(
+                    Code::MixedDelimiters,
+                    Location::row(file, &name, row as u32 + 1),
+                    format!(
+                        "the row is separated by `{}` while the rest of the file is separated by `{}`; it was read with `{}`",
+                        show(other),
+                        show(delimiter),
+                        show(other)
+                    ),
+                )
+                .with_hint("the row was probably pasted from another program: check its cells, and save the file again with one delimiter"),
+            );
+        }
         Ok(Workbook {
             file: file.to_string(),
             format: InputFormat::Csv,
@@ -56,12 +87,180 @@ impl TableReader for CsvReader {
             )],
             encoding: Some(encoding.name()),
             delimiter: Some(delimiter as char),
+            notes,
         })
     }
 }
 
-/// Decodes the bytes: with the given encoding, else by byte-order mark, else
-/// UTF-8 when valid, else the more plausible of Windows-1257 and Windows-1252.
+/// A delimiter as a user reads it.
+fn show(delimiter: u8) -> &'static str {
+    match delimiter {
+        b';' => ";",
+        b',' => ",",
+        b'\t' => "tab",
+        b'|' => "|",
+        _ => "?",
+    }
+}
+
+/// Delimiters a row pasted from another program may use.
+const DELIMITERS: [u8; 4] = [b';', b',', b'\t', b'|'];
+
+/// Reads again, with the other delimiter, each row that the file's delimiter
+/// left whole although it holds another one at least half as often as the
+/// header has columns (a row pasted from a program that writes `,`).
+/// Returns the rows (0-based) so read, with their delimiter.
+fn resplit_rows(
+    text: &str,
+    starts: &[usize],
+    rows: &mut [csv::StringRecord],
+    delimiter: u8,
+) -> Vec<(usize, u8)> {
+    let Some(columns) = rows.first().map(csv::StringRecord::len) else {
+        return Vec::new();
+    };
+    if columns < 4 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for i in 1..rows.len() {
+        if rows[i].len() != 1 {
+            continue;
+        }
+        let field = &rows[i][0];
+        let Some((other, count)) = DELIMITERS
+            .iter()
+            .filter(|d| **d != delimiter)
+            .map(|d| (*d, field.bytes().filter(|b| b == d).count()))
+            .max_by_key(|(_, n)| *n)
+        else {
+            continue;
+        };
+        if count + 1 < (columns / 2).max(3) {
+            continue;
+        }
+        let raw = &text[starts[i]..starts[i + 1].max(starts[i])];
+        let mut again = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(other)
+            .from_reader(raw.as_bytes());
+        if let Some(Ok(record)) = again.records().next()
+            && record.len() > 1
+        {
+            rows[i] = record;
+            out.push((i, other));
+        }
+    }
+    out
+}
+
+/// A quote that opens a cell and does not close it where a cell would end.
+#[derive(Debug, PartialEq, Eq)]
+struct StrayQuote {
+    /// Row (1-based, as the sheet counts records) and column (0-based) of the cell.
+    row: u32,
+    column: u32,
+    /// Where the quote is in the text.
+    byte: usize,
+}
+
+/// The most stray quotes mended in one file.
+const MAX_STRAY_QUOTES: usize = 100;
+
+/// Removes quotes that open a cell and never close, or close only after
+/// swallowing lines that hold a whole row's worth of delimiters: read as
+/// written, everything up to the next quote would be one cell.
+fn mend_stray_quotes(text: &str, delimiter: u8) -> (std::borrow::Cow<'_, str>, Vec<StrayQuote>) {
+    let mut text = std::borrow::Cow::Borrowed(text);
+    let mut found = Vec::new();
+    while found.len() < MAX_STRAY_QUOTES {
+        let Some(q) = stray_quote(&text, delimiter) else {
+            break;
+        };
+        text.to_mut().remove(q.byte);
+        found.push(q);
+    }
+    (text, found)
+}
+
+/// The first stray quote of the text, if any (see [`mend_stray_quotes`]).
+fn stray_quote(text: &str, delimiter: u8) -> Option<StrayQuote> {
+    let b = text.as_bytes();
+    let (mut row, mut column) = (1u32, 0u32);
+    // The header's number of cells, once the first record has ended.
+    let mut header_cells: Option<u32> = None;
+    let mut field_start = true;
+    let mut record_empty = true;
+    // The open quoted cell: its quote, and the delimiters on its current
+    // line once it has gone past a line break.
+    let mut open: Option<(StrayQuote, Option<u32>)> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if let Some((_, on_line)) = &mut open {
+            match c {
+                b'"' if b.get(i + 1) == Some(&b'"') => i += 1,
+                b'"' => open = None,
+                b'\n' | b'\r' => *on_line = Some(0),
+                _ if c == delimiter => {
+                    if let Some(n) = on_line {
+                        *n += 1;
+                        // A line inside the cell with a whole row's delimiters: rows swallowed.
+                        if header_cells.is_some_and(|cells| cells >= 3 && *n + 1 >= cells) {
+                            return open.take().map(|(q, _)| q);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'\n' | b'\r' => {
+                if c == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                if !record_empty {
+                    header_cells.get_or_insert(column + 1);
+                    row += 1;
+                }
+                column = 0;
+                field_start = true;
+                record_empty = true;
+            }
+            _ if c == delimiter => {
+                column += 1;
+                field_start = true;
+                record_empty = false;
+            }
+            b'"' if field_start => {
+                open = Some((
+                    StrayQuote {
+                        row,
+                        column,
+                        byte: i,
+                    },
+                    None,
+                ));
+                field_start = false;
+                record_empty = false;
+            }
+            _ => {
+                field_start = false;
+                record_empty = false;
+            }
+        }
+        i += 1;
+    }
+    open.map(|(q, _)| q)
+}
+
+/// Decodes the bytes: with the given encoding, else by byte-order mark (or
+/// the zero bytes of UTF-16), else UTF-8 when valid, else Windows-1251 when
+/// the text is Cyrillic, else the more plausible of Windows-1257 and
+/// Windows-1252.
 pub fn decode(bytes: &[u8], given: Option<&'static Encoding>) -> (String, &'static Encoding) {
     if let Some(enc) = given {
         let (text, _, _) = enc.decode(bytes);
@@ -69,6 +268,10 @@ pub fn decode(bytes: &[u8], given: Option<&'static Encoding>) -> (String, &'stat
     }
     if let Some((enc, bom)) = Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
+        return (text.into_owned(), enc);
+    }
+    if let Some(enc) = super::sniff::utf16_without_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(bytes);
         return (text.into_owned(), enc);
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
@@ -83,6 +286,9 @@ pub fn decode(bytes: &[u8], given: Option<&'static Encoding>) -> (String, &'stat
 /// reading gives letters the languages of our schools actually use. Only the
 /// bytes that the two code pages decode differently carry information.
 fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
+    if looks_cyrillic(bytes) {
+        return WINDOWS_1251;
+    }
     let mut baltic = 0.0f64;
     let mut western = 0.0f64;
     let mut b1 = [0u8; 4];
@@ -101,6 +307,32 @@ fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
     } else {
         WINDOWS_1252
     }
+}
+
+/// Whether the text is Cyrillic in Windows-1251 (as Russian-speaking
+/// learners' names may come): there whole words are made of bytes above
+/// 127, while in Baltic and Western text such bytes are single letters
+/// among ASCII ones ("Bērziņš", "Müller").
+fn looks_cyrillic(bytes: &[u8]) -> bool {
+    let (mut cyrillic_words, mut mixed_words) = (0usize, 0usize);
+    for word in bytes.split(|b| !(b.is_ascii_alphabetic() || *b >= 0x80)) {
+        let high = word.iter().filter(|b| **b >= 0x80).count();
+        if high == 0 {
+            continue;
+        }
+        if high == word.len() && word.len() >= 2 {
+            let (text, _, _) = WINDOWS_1251.decode(word);
+            if text
+                .chars()
+                .all(|c| matches!(c, 'А'..='я' | 'Ё' | 'ё' | 'Ў' | 'ў' | 'І' | 'і'))
+            {
+                cyrillic_words += 1;
+                continue;
+            }
+        }
+        mixed_words += 1;
+    }
+    cyrillic_words > mixed_words
 }
 
 const BALTIC_LETTERS: &str = "āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽąęėįųĄĘĖĮŲ";
@@ -214,6 +446,61 @@ mod tests {
         let (text, enc) = decode("\u{feff}Vārds;Uzvārds".as_bytes(), None);
         assert_eq!(enc, UTF_8);
         assert!(text.starts_with("Vārds"));
+    }
+
+    #[test]
+    fn cyrillic_windows_1251_is_told_from_baltic_and_western() {
+        let (bytes, _, _) = WINDOWS_1251
+            .encode("Learner ID;Given names;Family name\nCYR-1;Анна;Озола\nCYR-2;Янис;Берзиньш\n");
+        let (text, enc) = decode(&bytes, None);
+        assert_eq!(enc, WINDOWS_1251);
+        assert!(text.contains("Берзиньш"));
+        // Latvian with the same bytes above 127 stays Baltic.
+        let (bytes, _, _) = WINDOWS_1257.encode("Vārds;Uzvārds\nĒriks;Bērziņš\nŽanis;Ķēniņš\n");
+        assert_eq!(decode(&bytes, None).1, WINDOWS_1257);
+    }
+
+    #[test]
+    fn a_quote_never_closed_or_closed_rows_later_is_found_and_left_out() {
+        let text = "A;B;C;D\n1;\"x;3;4\n5;6;7;8\n";
+        let q = stray_quote(text, b';').unwrap();
+        assert_eq!((q.row, q.column, q.byte), (2, 1, 10));
+        let (mended, found) = mend_stray_quotes(text, b';');
+        assert_eq!(found.len(), 1);
+        assert_eq!(mended, "A;B;C;D\n1;x;3;4\n5;6;7;8\n");
+        // Closed two rows later, past a whole row of cells.
+        let text = "A;B;C;D\n1;\"x;3;4\n5;6;7;8\n9;\"y\";1;2\n";
+        assert_eq!(stray_quote(text, b';').unwrap().row, 2);
+        // Quoted cells with line breaks and doubled quotes are not stray.
+        let fine = "A;B;C;D\n1;\"a; b; c; d\n• one;\n• two \"\"q\"\"\";3;4\n\n5;6;7;8\n";
+        assert_eq!(stray_quote(fine, b';'), None);
+        // Blank lines are no record: the row counts as the sheet counts.
+        let text = "A;B;C;D\n\n\n1;2;\"3;4\n";
+        assert_eq!(stray_quote(text, b';').unwrap().row, 2);
+    }
+
+    #[test]
+    fn a_row_with_another_delimiter_is_read_with_it() {
+        let text = "A;B;C;D\n1;2;3;4\n5,\"6,5\",7,8\nnote, with a comma\n";
+        let mut rows: Vec<csv::StringRecord> = Vec::new();
+        let mut starts = Vec::new();
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(b';')
+            .from_reader(text.as_bytes());
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            starts.push(rec.position().unwrap().byte() as usize);
+            rows.push(rec);
+        }
+        starts.push(text.len());
+        assert_eq!(resplit_rows(text, &starts, &mut rows, b';'), [(2, b',')]);
+        assert_eq!(
+            &rows[2],
+            &csv::StringRecord::from(vec!["5", "6,5", "7", "8"])
+        );
+        assert_eq!(rows[3].len(), 1, "a note with one comma stays one cell");
     }
 
     #[test]

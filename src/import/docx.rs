@@ -41,8 +41,13 @@ use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
 pub struct DocxReader;
 
 impl TableReader for DocxReader {
-    fn read(&self, file: &str, bytes: &[u8], _: &ReadOptions) -> Result<Workbook, ImportError> {
-        read_docx(file, bytes)
+    fn read(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        options: &ReadOptions,
+    ) -> Result<Workbook, ImportError> {
+        read_docx_within(file, bytes, &options.limits)
     }
 }
 
@@ -68,10 +73,12 @@ pub fn document_part(sheet_name: &str) -> DocumentPart {
 const MAX_MAIN_PART: u64 = 128 << 20;
 /// The largest styles, numbering, relationships or content-types part read.
 const MAX_SIDE_PART: u64 = 16 << 20;
-/// Tables nested deeper than this are read as lines of the enclosing cell.
+/// Tables nested deeper than this are read as lines of the enclosing cell
+/// (up to the `depth` limit, past which the file is refused).
 const MAX_TABLE_DEPTH: usize = 8;
-/// Elements nested deeper than this mean a broken or hostile file.
-const MAX_ELEMENT_DEPTH: usize = 1024;
+/// XML elements may nest this many times as deep as the `depth` limit lets
+/// tables nest (a table level is several elements: table, row, cell, paragraph…).
+const ELEMENTS_PER_LEVEL: usize = 16;
 /// Word allows 63 columns; a wider grid is damage, not data.
 const MAX_COLUMNS: u32 = 1000;
 /// Cells of one table's grid (rows × columns).
@@ -92,8 +99,19 @@ const WORD_MAIN_TYPES: &[&str] = &[
     "ms-word.template.macroenabledtemplate.main+xml",
 ];
 
-/// Reads a Word document's tables and paragraphs into a workbook.
+/// Reads a Word document's tables and paragraphs into a workbook, within the
+/// default limits.
 pub fn read_docx(file: &str, bytes: &[u8]) -> Result<Workbook, ImportError> {
+    read_docx_within(file, bytes, &super::Limits::default())
+}
+
+/// Reads a Word document's tables and paragraphs into a workbook; tables
+/// nested deeper than `limits.depth` refuse the file.
+pub fn read_docx_within(
+    file: &str,
+    bytes: &[u8],
+    limits: &super::Limits,
+) -> Result<Workbook, ImportError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ImportError::corrupt(InputFormat::Docx, e))?;
     let types = read_part(&mut zip, "[Content_Types].xml", MAX_SIDE_PART)?;
@@ -115,13 +133,14 @@ pub fn read_docx(file: &str, bytes: &[u8]) -> Result<Workbook, ImportError> {
         styles: &styles,
         numbering: &numbering,
     };
-    let sheets = Parser::new(lists).parse(&xml, &main)?;
+    let sheets = Parser::new(lists, limits.depth).parse(&xml, &main)?;
     Ok(Workbook {
         file: file.to_string(),
         format: InputFormat::Docx,
         sheets,
         encoding: None,
         delimiter: None,
+        notes: Vec::new(),
     })
 }
 
@@ -879,12 +898,16 @@ struct Parser<'a> {
     alternates: Vec<bool>,
     skip: usize,
     depth: usize,
+    /// How deep tables may nest (the `depth` limit).
+    max_tables: usize,
+    /// Tables open around the current position, kept apart or flattened.
+    open_tables: usize,
     /// A table that could not be kept; the file fails with it.
     failed: Option<ImportError>,
 }
 
 impl<'a> Parser<'a> {
-    fn new(lists: Lists<'a>) -> Self {
+    fn new(lists: Lists<'a>, max_tables: usize) -> Self {
         Self {
             lists,
             slots: Vec::new(),
@@ -905,6 +928,8 @@ impl<'a> Parser<'a> {
             alternates: Vec::new(),
             skip: 0,
             depth: 0,
+            max_tables,
+            open_tables: 0,
             failed: None,
         }
     }
@@ -920,10 +945,12 @@ impl<'a> Parser<'a> {
             match event {
                 Event::Start(e) => {
                     self.depth += 1;
-                    if self.depth > MAX_ELEMENT_DEPTH {
-                        return Err(ImportError::Corrupt {
+                    let max_elements = self.max_tables.saturating_mul(ELEMENTS_PER_LEVEL);
+                    if self.depth > max_elements {
+                        return Err(ImportError::LimitExceeded {
+                            limit: "depth",
                             detail: format!(
-                                "a Word document whose part {part} nests elements more than {MAX_ELEMENT_DEPTH} deep (near byte {pos})"
+                                "its part {part} nests XML elements more than {max_elements} deep (near byte {pos}); with --limit depth=N elements may nest {ELEMENTS_PER_LEVEL}×N deep"
                             ),
                         });
                     }
@@ -1280,6 +1307,16 @@ impl<'a> Parser<'a> {
     }
 
     fn start_table(&mut self) {
+        self.open_tables += 1;
+        if self.open_tables > self.max_tables && self.failed.is_none() {
+            self.failed = Some(ImportError::LimitExceeded {
+                limit: "depth",
+                detail: format!(
+                    "a Word document with tables nested more than {} deep (each inside a cell of the one before)",
+                    self.max_tables
+                ),
+            });
+        }
         if self.flattened > 0 || self.tables.len() >= MAX_TABLE_DEPTH {
             self.flattened += 1;
             return;
@@ -1308,6 +1345,7 @@ impl<'a> Parser<'a> {
     }
 
     fn end_table(&mut self) {
+        self.open_tables = self.open_tables.saturating_sub(1);
         if self.flattened > 0 {
             self.flattened -= 1;
             return;
@@ -1715,6 +1753,40 @@ mod tests {
         );
         assert_eq!(text(&wb.sheets[1], 0, 0), "outer");
         assert_eq!(text(&wb.sheets[2], 0, 0), "inner");
+    }
+
+    #[test]
+    fn tables_nested_past_the_depth_limit_refuse_the_file_and_below_it_are_read() {
+        let nested = |n: usize| {
+            let mut body = p("deepest");
+            for _ in 0..n {
+                body = format!(
+                    "<w:tbl><w:tr>{}</w:tr></w:tbl>",
+                    cell(&format!("{body}<w:p/>"))
+                );
+            }
+            docx(&body, None, None)
+        };
+        let limits = |depth| super::super::Limits {
+            depth,
+            ..Default::default()
+        };
+        // Deeper than 8 tables are flattened into their cell, still read.
+        let wb = read_docx_within("n.docx", &nested(20), &limits(20)).unwrap();
+        assert_eq!(wb.sheets.len(), 8);
+        assert!(text(&wb.sheets[7], 0, 0).contains("deepest"));
+        let err = read_docx_within("n.docx", &nested(21), &limits(20)).unwrap_err();
+        assert!(
+            matches!(&err, ImportError::LimitExceeded { limit: "depth", detail } if detail.contains("nested more than 20")),
+            "{err:?}"
+        );
+        // Elements nested past 16 × the limit, whatever they are.
+        let deep = format!("{}{}", "<w:sdt>".repeat(400), "</w:sdt>".repeat(400));
+        let err = read_docx_within("n.docx", &docx(&deep, None, None), &limits(20)).unwrap_err();
+        assert!(
+            matches!(&err, ImportError::LimitExceeded { limit: "depth", detail } if detail.contains("320 deep")),
+            "{err:?}"
+        );
     }
 
     #[test]

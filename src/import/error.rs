@@ -15,6 +15,12 @@ pub enum ImportError {
     /// Zero bytes.
     #[error("the file is empty (0 bytes)")]
     Empty,
+    /// Bytes, but nothing in them: a byte-order mark, blank lines, a workbook without sheets.
+    #[error("the file holds nothing to read: {what}")]
+    NoContent {
+        /// What it does hold.
+        what: String,
+    },
     /// The content is of a kind the tool cannot read here.
     #[error("this is {found}, which cannot be read as {expected}")]
     WrongType {
@@ -38,6 +44,15 @@ pub enum ImportError {
     Corrupt {
         /// What was found wrong.
         detail: String,
+    },
+    /// Well-formed, but the content breaks the format's rules (a round.json
+    /// value of the wrong type).
+    #[error("the file is damaged: {detail}")]
+    Invalid {
+        /// What was found wrong, and where.
+        detail: String,
+        /// How to put it right.
+        hint: String,
     },
     /// Password protection.
     #[error("the file is password-protected")]
@@ -63,10 +78,10 @@ impl ImportError {
     pub fn code(&self) -> Code {
         match self {
             ImportError::Io(_) => Code::IoError,
-            ImportError::Empty => Code::EmptyFile,
+            ImportError::Empty | ImportError::NoContent { .. } => Code::EmptyFile,
             ImportError::WrongType { .. } => Code::WrongFileType,
             ImportError::Unsupported { .. } => Code::UnsupportedFormat,
-            ImportError::Corrupt { .. } => Code::CorruptFile,
+            ImportError::Corrupt { .. } | ImportError::Invalid { .. } => Code::CorruptFile,
             ImportError::Encrypted => Code::EncryptedFile,
             ImportError::LimitExceeded { .. } => Code::LimitExceeded,
             ImportError::Internal { .. } => Code::InternalError,
@@ -77,11 +92,13 @@ impl ImportError {
     pub fn hint(&self) -> String {
         match self {
             ImportError::Io(_) => "check that the file exists and that you may read it".into(),
-            ImportError::Empty => {
+            ImportError::Empty | ImportError::NoContent { .. } => {
                 "the file has no content; export or save it again from the program that made it"
                     .into()
             }
-            ImportError::WrongType { hint, .. } | ImportError::Unsupported { hint, .. } => {
+            ImportError::WrongType { hint, .. }
+            | ImportError::Unsupported { hint, .. }
+            | ImportError::Invalid { hint, .. } => {
                 hint.clone()
             }
             ImportError::Corrupt { .. } => {

@@ -35,8 +35,17 @@ impl RoundReader for JsonReader {
         &self,
         file: &str,
         bytes: &[u8],
-        _: &ReadOptions,
+        options: &ReadOptions,
     ) -> Result<(Round, Vec<Diagnostic>), ImportError> {
+        if let Some(at) = nested_deeper_than(bytes, options.limits.depth) {
+            return Err(ImportError::LimitExceeded {
+                limit: "depth",
+                detail: format!(
+                    "a JSON document whose arrays and objects nest more than {} deep (at byte {at})",
+                    options.limits.depth
+                ),
+            });
+        }
         let value: serde_json::Value =
             serde_json::from_slice(bytes).map_err(|e| ImportError::Corrupt {
                 detail: format!("a JSON document that cannot be parsed ({e})"),
@@ -80,9 +89,21 @@ impl RoundReader for JsonReader {
                 hint: "give a round.json written by `europass convert --to json`, or a .jsonld credential".into(),
             });
         }
-        let doc: Document = serde_json::from_value(value).map_err(|e| ImportError::Corrupt {
-            detail: format!("a europass round whose content does not fit the model ({e})"),
-        })?;
+        let doc: Document = match serde_json::from_value(value.clone()) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let detail = match misfit(&value) {
+                    Some((path, found, why)) => format!(
+                        "a europass round whose {path} ({found}) does not fit the model: {why}"
+                    ),
+                    None => format!("a europass round whose content does not fit the model ({e})"),
+                };
+                return Err(ImportError::Invalid {
+                    detail,
+                    hint: "correct that value (dates are written 2025-03-14, texts as {\"lv\": \"…\"}; `europass schema` prints the whole format), or write the file again with europass convert --to json".into(),
+                });
+            }
+        };
         if doc
             .version
             .is_some_and(|v| v > crate::model::ROUND_FORMAT_VERSION)
@@ -95,6 +116,85 @@ impl RoundReader for JsonReader {
         let _ = doc.format;
         Ok((doc.round, Vec::new()))
     }
+}
+
+/// Where (the byte offset) a JSON text's arrays and objects first nest more
+/// than `max` deep, if they do. Checked before parsing, so that the `depth`
+/// limit, not the parser's own bound, decides and the message says so.
+fn nested_deeper_than(bytes: &[u8], max: usize) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where a round's JSON does not fit the model: serde cannot say (the round
+/// is flattened into the document), so each member, each item of a list and
+/// each field of that item is tried alone. Returns the path
+/// (`learners[0].date_of_birth`), the value found, and serde's reason.
+fn misfit(value: &serde_json::Value) -> Option<(String, String, String)> {
+    let fits = |v: serde_json::Value| serde_json::from_value::<Round>(v);
+    let one = |key: &str, v: serde_json::Value| {
+        let mut m = serde_json::Map::new();
+        m.insert(key.to_string(), v);
+        serde_json::Value::Object(m)
+    };
+    let shown = |v: &serde_json::Value| {
+        let text = v.to_string();
+        match text.char_indices().nth(80) {
+            Some((at, _)) => format!("{}…", &text[..at]),
+            None => text,
+        }
+    };
+    for (key, member) in value.as_object()? {
+        if matches!(key.as_str(), "format" | "version") {
+            continue;
+        }
+        let Err(e) = fits(one(key, member.clone())) else {
+            continue;
+        };
+        let Some(items) = member.as_array() else {
+            return Some((key.clone(), shown(member), e.to_string()));
+        };
+        for (i, item) in items.iter().enumerate() {
+            let Err(e) = fits(one(key, serde_json::Value::Array(vec![item.clone()]))) else {
+                continue;
+            };
+            // The field that gives the same error on its own (a required
+            // field missing is only reported once all fields are read).
+            if let Some(fields) = item.as_object() {
+                for (name, field) in fields {
+                    let alone = serde_json::Value::Array(vec![one(name, field.clone())]);
+                    if fits(one(key, alone)).is_err_and(|e2| e2.to_string() == e.to_string()) {
+                        return Some((format!("{key}[{i}].{name}"), shown(field), e.to_string()));
+                    }
+                }
+            }
+            return Some((format!("{key}[{i}]"), shown(item), e.to_string()));
+        }
+        return Some((key.clone(), shown(member), e.to_string()));
+    }
+    None
 }
 
 /// Whether a JSON document is the report `europass convert` writes.
@@ -162,6 +262,39 @@ fn base64url(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_round_that_does_not_fit_the_model_is_refused_naming_the_field() {
+        let read = |text: &str| {
+            JsonReader
+                .read("r.json", text.as_bytes(), &ReadOptions::default())
+                .map(|_| ())
+                .unwrap_err()
+                .to_string()
+        };
+        let err = read(
+            r#"{"format": "europass-round", "units": [], "learners": [{"id": "L1", "given_names": "Anna", "family_name": "Ozola"}, {"id": "L2", "given_names": "Jānis", "family_name": "Bērziņš", "date_of_birth": "yesterday"}]}"#,
+        );
+        assert!(
+            err.contains(r#"learners[1].date_of_birth ("yesterday") does not fit"#),
+            "{err}"
+        );
+        let err = read(r#"{"format": "europass-round", "learners": [{"given_names": "Anna"}]}"#);
+        assert!(
+            err.contains("learners[0]") && err.contains("missing field `id`"),
+            "{err}"
+        );
+        let err = read(r#"{"format": "europass-round", "units": "none"}"#);
+        assert!(err.contains(r#"units ("none")"#), "{err}");
+    }
+
+    #[test]
+    fn nesting_is_measured_outside_strings() {
+        assert_eq!(nested_deeper_than(br#"{"a": [[1]]}"#, 3), None);
+        assert_eq!(nested_deeper_than(br#"{"a": [[1]]}"#, 2), Some(7));
+        assert_eq!(nested_deeper_than(br#"{"a": "[[[[\"[["}"#, 1), None);
+        assert_eq!(nested_deeper_than(&[b'['; 20_000], 64), Some(64));
+    }
 
     #[test]
     fn base64url_payloads_decode_with_and_without_padding() {

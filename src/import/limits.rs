@@ -15,11 +15,13 @@ pub struct Limits {
     pub unpacked_mb: u64,
     /// Most entries in a zip-based file.
     pub zip_entries: usize,
-    /// Most cells a sheet may span (rows × columns of its used area).
+    /// Most cells of one sheet: its filled cells (xlsx, xlsb, csv), or the
+    /// rows × columns it spans (ods, xls).
     pub cells: u64,
     /// Most characters kept of one cell's text (the rest is reported and dropped).
     pub cell_chars: usize,
-    /// Deepest nesting of tables or XML elements.
+    /// Deepest nesting of tables in a Word document (its XML elements may
+    /// nest 16 times as deep), of elements in XML, of arrays and objects in JSON.
     pub depth: usize,
 }
 
@@ -46,7 +48,10 @@ pub const LIMIT_NAMES: &[(&str, &str)] = &[
     ("zip-entries", "most entries in a zip-based file"),
     ("cells", "most cells one sheet may span"),
     ("cell-chars", "most characters kept of one cell"),
-    ("depth", "deepest nesting of tables or XML elements"),
+    (
+        "depth",
+        "deepest nesting of Word tables (their XML: 16 ×), XML elements, or JSON arrays and objects",
+    ),
 ];
 
 impl Limits {

@@ -186,10 +186,29 @@ fn read_workbook(
             .with_hint(format!("rename it to .{}", format.extension())),
         );
     }
+    if claimed == Some(InputFormat::Docx)
+        && format == InputFormat::Docx
+        && sniff::word_has_macros(bytes)
+    {
+        notes.push(
+            Diagnostic::warning(
+                Code::ExtensionMismatch,
+                Location::file(file),
+                "the file is named .docx but is a macro-enabled Word document (.docm); its tables were read, its macros never run",
+            )
+            .with_hint("rename it to .docm (Word refuses to open it as .docx), and open it only if you trust the sender"),
+        );
+    }
     let mut workbook = catch_unwind(AssertUnwindSafe(|| reader.read(file, bytes, options)))
         .map_err(|panic| ImportError::Internal {
             detail: panic_text(&panic),
         })??;
+    if workbook.sheets.is_empty() && format != InputFormat::Docx {
+        return Err(ImportError::NoContent {
+            what: format!("{} without a single worksheet", format.describe()),
+        });
+    }
+    notes.append(&mut workbook.notes);
     let max = options.limits.cell_chars;
     for sheet in &mut workbook.sheets {
         for (row, col, chars) in sheet.cut_long_texts(max) {
@@ -213,7 +232,7 @@ fn read_workbook(
                 "read as {encoding}{}",
                 if options.encoding.is_some() { " (as given)" } else { " (detected)" }
             ),
-        ).with_hint("if letters look wrong, give the encoding with --encoding windows-1257, windows-1252 or utf-8"));
+        ).with_hint("if letters look wrong, give the encoding with --encoding windows-1257, windows-1252, windows-1251, utf-16le or utf-8"));
     }
     Ok((workbook, notes))
 }

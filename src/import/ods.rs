@@ -55,6 +55,7 @@ impl TableReader for OdsReader {
             sheets,
             encoding: None,
             delimiter: None,
+            notes: Vec::new(),
         })
     }
 }

@@ -60,6 +60,12 @@ impl RoundReader for PdfReader {
                     || a.bytes.trim_ascii_start().starts_with(b"<")
             })
             .collect();
+        if credentials.is_empty() && !ends_with_eof_marker(bytes) {
+            // lopdf reads what it can of a cut-off file; it is damage, not a PDF without attachments.
+            return Err(ImportError::Corrupt {
+                detail: "a PDF document that stops before its end marker (%%EOF): it was cut off, in a download or a copy".into(),
+            });
+        }
         if credentials.is_empty() {
             let found = if attached.is_empty() {
                 "a PDF with no attached files".to_string()
@@ -96,6 +102,12 @@ impl RoundReader for PdfReader {
         round.sort();
         Ok((round, notes))
     }
+}
+
+/// Whether the file ends as every PDF does, with `%%EOF` (and perhaps a line break or padding).
+fn ends_with_eof_marker(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    tail.windows(5).any(|w| w == b"%%EOF")
 }
 
 /// Every file attached to `doc`, in name-tree order then `/AF` order, each once.
@@ -230,5 +242,21 @@ mod tests {
             .read("x.pdf", b"%PDF-1.7\nnot really", &ReadOptions::default())
             .unwrap_err();
         assert!(matches!(err, ImportError::Corrupt { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn a_pdf_cut_off_before_its_end_is_damaged_not_a_pdf_without_attachments() {
+        let whole = std::fs::read("fixtures/bad/not-a-transcript.pdf").unwrap();
+        let err = PdfReader
+            .read("x.pdf", &whole, &ReadOptions::default())
+            .unwrap_err();
+        assert!(matches!(err, ImportError::WrongType { .. }), "{err:?}");
+        let err = PdfReader
+            .read("x.pdf", &whole[..whole.len() / 2], &ReadOptions::default())
+            .unwrap_err();
+        assert!(
+            matches!(&err, ImportError::Corrupt { detail } if detail.contains("%%EOF")),
+            "{err:?}"
+        );
     }
 }

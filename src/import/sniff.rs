@@ -118,14 +118,27 @@ fn sniff_cfb(bytes: &[u8]) -> Result<InputFormat, ImportError> {
 }
 
 fn sniff_text(bytes: &[u8]) -> Result<InputFormat, ImportError> {
-    let head = &bytes[..bytes.len().min(8192)];
-    let head = head
-        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .unwrap_or(head);
-    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+    let (bom, rest) = match encoding_rs::Encoding::for_bom(bytes) {
+        Some((enc, len)) => (Some(enc), &bytes[len..]),
+        None => (None, bytes),
+    };
+    // (A file of zero bytes was refused as empty already.)
+    if rest.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
+        return Err(ImportError::NoContent {
+            what: if rest.is_empty() {
+                "only a byte-order mark (the marker a text file starts with), no text".into()
+            } else if rest.iter().all(|b| *b == 0) {
+                "only zero bytes: a copy or download that never finished".into()
+            } else {
+                "only blank lines and spaces".into()
+            },
+        });
+    }
+    if bom.is_some_and(|e| e != encoding_rs::UTF_8) || utf16_without_bom(bytes).is_some() {
         // UTF-16 text: Excel's "Unicode Text" export is tab-separated UTF-16.
         return Ok(InputFormat::Csv);
     }
+    let head = &rest[..rest.len().min(8192)];
     let start = head
         .iter()
         .position(|b| !b.is_ascii_whitespace())
@@ -162,6 +175,52 @@ fn sniff_text(bytes: &[u8]) -> Result<InputFormat, ImportError> {
         });
     }
     Ok(InputFormat::Csv)
+}
+
+/// UTF-16 text without a byte-order mark, told by its zero bytes: text that
+/// is mostly ASCII has a zero in every other byte, at odd offsets in
+/// little-endian and at even ones in big-endian.
+pub fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = head.len() / 2;
+    if pairs < 4 {
+        return None;
+    }
+    let zeros_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    if odd * 10 >= pairs * 6 && even * 20 <= pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 10 >= pairs * 6 && odd * 20 <= pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Whether a Word document carries macros (a `.docm` by content: a VBA
+/// project part, or a macro-enabled main part).
+pub fn word_has_macros(bytes: &[u8]) -> bool {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return false;
+    };
+    if archive
+        .file_names()
+        .any(|n| n.is_ok_and(|n| n.ends_with("vbaProject.bin")))
+    {
+        return true;
+    }
+    let Ok(entry) = archive.by_name("[Content_Types].xml") else {
+        return false;
+    };
+    let mut text = String::new();
+    let _ = entry.take(1 << 20).read_to_string(&mut text);
+    text.to_ascii_lowercase().contains("macroenabled")
 }
 
 /// The format a file name's extension promises, if it is one the tool knows.
@@ -208,6 +267,29 @@ mod tests {
         let mut fake = b"PK\x03\x04".to_vec();
         fake.extend_from_slice(&[0u8; 100]);
         assert!(matches!(sniff(&fake), Err(ImportError::Corrupt { .. })));
+    }
+
+    #[test]
+    fn a_byte_order_mark_or_blank_lines_alone_are_nothing_to_read() {
+        for bytes in [b"\xEF\xBB\xBF".as_slice(), b"\xFF\xFE", b"\r\n\r\n  \t\n"] {
+            assert!(
+                matches!(sniff(bytes), Err(ImportError::NoContent { .. })),
+                "{bytes:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_text() {
+        let text = "Vārds;Uzvārds\r\nAnna;Ozola\r\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(utf16_without_bom(&le), Some(encoding_rs::UTF_16LE));
+        assert_eq!(utf16_without_bom(&be), Some(encoding_rs::UTF_16BE));
+        assert_eq!(sniff(&le).unwrap(), InputFormat::Csv);
+        assert_eq!(utf16_without_bom(text.as_bytes()), None);
+        // A binary file with zeros here and there is not text.
+        assert!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01").is_err());
     }
 
     #[test]

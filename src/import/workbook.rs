@@ -108,6 +108,9 @@ pub struct Workbook {
     pub encoding: Option<&'static str>,
     /// The delimiter a CSV file was read with.
     pub delimiter: Option<char>,
+    /// What the reader found that the user should know (a formula without a
+    /// value, a quote never closed), located.
+    pub notes: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// Whether a sheet is shown in the spreadsheet program.
@@ -490,7 +493,18 @@ impl Sheet {
 
     /// True when no cell of the row holds a non-blank value.
     pub fn row_is_blank(&self, row: u32) -> bool {
-        self.filled_in_row(row).next().is_none()
+        // Asked of every row, a million of them in a sheet formatted to the
+        // bottom: answered without boxing an iterator.
+        match &self.cells {
+            Cells::Sparse(s) => row
+                .checked_sub(s.first_row)
+                .and_then(|i| s.rows.get(i as usize))
+                .is_none_or(|cells| cells.iter().all(|(_, v)| from_calamine(v).is_blank())),
+            Cells::Text(rows) => rows
+                .get(row as usize)
+                .is_none_or(|r| r.iter().all(|t| t.trim().is_empty())),
+            Cells::Calamine(_) => self.filled_in_row(row).next().is_none(),
+        }
     }
 
     /// The non-blank cells of a row, left to right. Sparse sheets visit only

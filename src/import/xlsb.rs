@@ -44,6 +44,7 @@ impl TableReader for XlsbReader {
             sheets,
             encoding: None,
             delimiter: None,
+            notes: Vec::new(),
         })
     }
 }

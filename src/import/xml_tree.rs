@@ -4,14 +4,11 @@
 //! quick-xml never loads DTDs or external entities; on top of that a
 //! document with a `DOCTYPE` is refused outright (no credential has one), an
 //! entity other than the five XML predefines is an error, and nesting is
-//! bounded so a hostile file cannot exhaust the stack.
+//! bounded (the `depth` limit) so a hostile file cannot exhaust memory.
 
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
-
-/// Deeper than any credential; deeper documents are refused.
-const MAX_DEPTH: usize = 256;
 
 /// Why a document could not be read as an XML tree.
 #[derive(Debug, PartialEq, Eq)]
@@ -22,6 +19,8 @@ pub(crate) enum TreeError {
     Entity(String),
     /// Not well-formed (the parser's message, with the byte offset).
     Malformed(String),
+    /// Elements nested deeper than allowed (the limit).
+    TooDeep(usize),
 }
 
 /// An element: namespace, local name, attributes, children and text.
@@ -76,8 +75,9 @@ fn malformed(reader: &NsReader<&[u8]>, e: impl std::fmt::Display) -> TreeError {
     TreeError::Malformed(format!("{e} (near byte {})", reader.buffer_position()))
 }
 
-/// Parses a whole document into its root element.
-pub(crate) fn parse(text: &str) -> Result<Element, TreeError> {
+/// Parses a whole document into its root element; elements nested deeper
+/// than `max_depth` refuse it.
+pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Element, TreeError> {
     let mut reader = NsReader::from_str(text);
     let mut stack: Vec<Element> = Vec::new();
     loop {
@@ -87,11 +87,8 @@ pub(crate) fn parse(text: &str) -> Result<Element, TreeError> {
         let ns = namespace(&ns);
         match event {
             Event::DocType(_) => return Err(TreeError::DocType),
-            Event::Start(e) | Event::Empty(e) if stack.len() >= MAX_DEPTH => {
-                let _ = e;
-                return Err(TreeError::Malformed(format!(
-                    "elements nested deeper than {MAX_DEPTH} levels"
-                )));
+            Event::Start(_) | Event::Empty(_) if stack.len() >= max_depth => {
+                return Err(TreeError::TooDeep(max_depth));
             }
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let mut el = Element {
@@ -183,6 +180,7 @@ mod tests {
     fn namespaces_attributes_and_entities_are_resolved() {
         let root = parse(
             r#"<?xml version="1.0"?><a xmlns="urn:x" xmlns:p="urn:p" p:id="1" k="v &amp; w"><b>x &lt; y &#257;</b><p:c/></a>"#,
+            64,
         )
         .unwrap();
         assert_eq!(root.ns.as_deref(), Some("urn:x"));
@@ -195,15 +193,21 @@ mod tests {
     #[test]
     fn doctypes_and_unknown_entities_are_refused() {
         let xxe = r#"<?xml version="1.0"?><!DOCTYPE a [<!ENTITY e SYSTEM "file:///etc/passwd">]><a>&e;</a>"#;
-        assert_eq!(parse(xxe).unwrap_err(), TreeError::DocType);
-        assert!(matches!(parse("<a>&e;</a>").unwrap_err(), TreeError::Entity(e) if e == "e"));
+        assert_eq!(parse(xxe, 64).unwrap_err(), TreeError::DocType);
+        assert!(matches!(parse("<a>&e;</a>", 64).unwrap_err(), TreeError::Entity(e) if e == "e"));
     }
 
     #[test]
     fn broken_and_deep_documents_are_errors_not_panics() {
-        assert!(matches!(parse("<a><b></a>"), Err(TreeError::Malformed(_))));
-        assert!(matches!(parse(""), Err(TreeError::Malformed(_))));
+        assert!(matches!(
+            parse("<a><b></a>", 64),
+            Err(TreeError::Malformed(_))
+        ));
+        assert!(matches!(parse("", 64), Err(TreeError::Malformed(_))));
         let deep = "<a>".repeat(10_000);
-        assert!(matches!(parse(&deep), Err(TreeError::Malformed(_))));
+        assert_eq!(parse(&deep, 64).unwrap_err(), TreeError::TooDeep(64));
+        let twenty = format!("{}{}", "<a>".repeat(20), "</a>".repeat(20));
+        assert!(parse(&twenty, 20).is_ok(), "the limit itself is allowed");
+        assert_eq!(parse(&twenty, 19).unwrap_err(), TreeError::TooDeep(19));
     }
 }

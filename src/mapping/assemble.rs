@@ -214,6 +214,8 @@ pub struct RoundBuilder {
     /// Folded forms of names and titles: flat sheets repeat them on every row.
     folded: FxHashMap<String, String>,
     recent: RecentParts,
+    /// Learner ids found given to two learners, reported once each.
+    shared_ids: std::collections::HashSet<String>,
 }
 
 /// Parts seen on recent rows and the record each became. A flat sheet
@@ -619,15 +621,67 @@ impl RoundBuilder {
         keys
     }
 
+    /// A learner id given to someone else already (both given and family
+    /// names differ, not a typo in one) is two learners under one id: the
+    /// rows are joined, so their results would be mixed up. An error, once per id.
+    fn check_shared_id(&mut self, part: &LearnerPart, index: usize, origin: Origin) {
+        let first = &self.learners[index].part;
+        let (Some(id), Some(g), Some(f), Some(g0), Some(f0)) = (
+            part.school_id.clone(),
+            part.given_names.clone(),
+            part.family_name.clone(),
+            first.given_names.clone(),
+            first.family_name.clone(),
+        ) else {
+            return;
+        };
+        if first.school_id.as_deref() != Some(id.as_str())
+            || self.fold(&g) == self.fold(&g0)
+            || self.fold(&f) == self.fold(&f0)
+            || !self.shared_ids.insert(id.clone())
+        {
+            return;
+        }
+        let at = self.learners[index]
+            .origin
+            .map(|o| format!(" on {} row {}", self.sheets[o.sheet as usize].sheet, o.row))
+            .unwrap_or_default();
+        let loc = self.locate(origin, Field::LearnerId);
+        self.diags.push(
+            Diagnostic::error(
+                Code::DuplicateRecord,
+                loc,
+                format!(
+                    "the learner id \"{id}\" is given to {g} {f} here and to {g0} {f0}{at}: two learners cannot share an id, and their rows were joined as one learner ({g0} {f0})"
+                ),
+            )
+            .with_hint("give each learner their own id (the school's learner number), then convert again"),
+        );
+    }
+
     fn merge_learner(&mut self, part: &LearnerPart, origin: Origin) -> Option<usize> {
         let keys = self.learner_keys(part);
         if keys.is_empty() {
             return None;
         }
-        // The strongest key that is known and not ambiguous.
-        let found = keys
-            .iter()
-            .find_map(|k| self.learner_index.get(k).copied().flatten());
+        // The strongest key that is known and not ambiguous. A weaker key
+        // (a name, a name and birth date) never joins two learners whose ids
+        // differ: two learners may share a name, never an id.
+        let found = keys.iter().find_map(|k| {
+            let i = self.learner_index.get(k).copied().flatten()?;
+            let other = &self.learners[i].part;
+            let differ = |a: &Option<String>, b: &Option<String>| {
+                matches!((a, b), (Some(a), Some(b)) if a != b)
+            };
+            let school = differ(&part.school_id, &other.school_id);
+            let national = differ(&part.national_id, &other.national_id);
+            match k {
+                LearnerKey::School(_) => Some(i),
+                LearnerKey::National(_) if school => None,
+                LearnerKey::NameBirth(..) | LearnerKey::Name(_) if school || national => None,
+                _ => Some(i),
+            }
+        });
         let index = match found {
             Some(i) => i,
             None => {
@@ -640,8 +694,12 @@ impl RoundBuilder {
                 None => {
                     self.learner_index.insert(k, Some(index));
                 }
-                // Two learners share a name: the name alone no longer identifies either.
-                Some(Some(other)) if *other != index && matches!(k, LearnerKey::Name(_)) => {
+                // Two learners share a name (and perhaps a birth date): it no
+                // longer identifies either.
+                Some(Some(other))
+                    if *other != index
+                        && matches!(k, LearnerKey::Name(_) | LearnerKey::NameBirth(..)) =>
+                {
                     self.learner_index.insert(k, None);
                 }
                 _ => {}
@@ -657,6 +715,9 @@ impl RoundBuilder {
             .to_string()
         };
         let entry_origin = self.learners[index].origin;
+        if found.is_some() {
+            self.check_shared_id(part, index, origin);
+        }
         let detail = !self.sheets[origin.sheet as usize].references
             && (part.date_of_birth.is_some()
                 || part.given_names.is_some()

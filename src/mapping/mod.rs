@@ -354,6 +354,29 @@ impl RoundBuilder {
                 report.rows = counts;
             }
         }
+        // A header row with nothing below it: say so, so that an empty
+        // export is not taken for a file read in full.
+        let any_rows = reports.iter().any(|r| r.rows.read > 0);
+        for (index, layout) in &sheets {
+            let sheet = &workbook.sheets[*index];
+            if reports
+                .iter()
+                .any(|r| r.name == sheet.name && r.rows.read == 0)
+            {
+                let message = format!(
+                    "the sheet has a header row (row {}) but no data rows below it; nothing was read from it",
+                    layout.header_row + 1
+                );
+                let location = Location::sheet(file, &sheet.name);
+                diags.push(if any_rows {
+                    Diagnostic::info(Code::EmptySheet, location, message)
+                } else {
+                    Diagnostic::warning(Code::EmptySheet, location, message).with_hint(
+                        "fill in the rows below the headers, or check that this is the file you meant to send",
+                    )
+                });
+            }
+        }
         reports
     }
 }

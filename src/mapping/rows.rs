@@ -130,6 +130,11 @@ impl<'a> SheetRows<'a> {
     }
 }
 
+/// A control character other than tab and line breaks.
+fn is_stray_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
 fn blank_rows(file: &str, sheet: &str, (a, b): (u32, u32)) -> Diagnostic {
     let mut loc = Location::row(file, sheet, a + 1);
     if b > a {
@@ -293,8 +298,16 @@ impl<'a> RowReader<'a> {
         let mut grade_scheme: Option<Option<String>> = None;
         let mut criteria_scheme: Option<Option<String>> = None;
         let mut rating_scheme: Option<Option<String>> = None;
-        for column in &self.layout.columns {
+        let cleaned = self.without_control_characters(row, diags);
+        for (index, column) in self.layout.columns.iter().enumerate() {
             let value = self.sheet.shown_value(row, column.index);
+            if value.is_blank() {
+                continue;
+            }
+            let value = match &cleaned[index] {
+                Some(text) => CellValue::Text(text),
+                None => value,
+            };
             if value.is_blank() {
                 continue;
             }
@@ -397,6 +410,48 @@ impl<'a> RowReader<'a> {
             diags,
         );
         rec
+    }
+
+    /// The row's texts that hold control characters (a NUL, an escape: in no
+    /// real text, and they break the XML and file names made from it), per
+    /// column, with those left out; each is reported.
+    fn without_control_characters(
+        &self,
+        row: u32,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Option<String>> {
+        self.layout
+            .columns
+            .iter()
+            .map(|column| {
+                let CellValue::Text(t) = self.sheet.shown_value(row, column.index) else {
+                    return None;
+                };
+                if !t.chars().any(is_stray_control) {
+                    return None;
+                }
+                let found: std::collections::BTreeSet<String> = t
+                    .chars()
+                    .filter(|c| is_stray_control(*c))
+                    .map(|c| format!("U+{:04X}", u32::from(c)))
+                    .collect();
+                let cleaned: String = t.chars().filter(|c| !is_stray_control(*c)).collect();
+                diags.push(
+                    Diagnostic::warning(
+                        Code::ControlCharacter,
+                        self.loc(row, column.index),
+                        format!(
+                            "the cell holds invisible control characters ({}) that no text has; they were left out, giving \"{}\" ({})",
+                            found.into_iter().collect::<Vec<_>>().join(", "),
+                            cleaned.trim(),
+                            column.display_header()
+                        ),
+                    )
+                    .with_hint("retype the cell (it was probably pasted from another program) and save the file again"),
+                );
+                Some(cleaned)
+            })
+            .collect()
     }
 
     /// Values the mapping gives for fields that no column (or an empty cell) gives.
