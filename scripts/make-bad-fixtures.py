@@ -1069,6 +1069,23 @@ def _():
     )
 
 
+# --------------------------------------------------------------------------
+# What cargo fuzz found (fuzz/findings/), kept here so each has its test
+
+
+@fixture("xls-cells-at-far-corners.xls")
+def _():
+    # 54 KB of .xls with two cells at opposite corners of a 65,536 × 65,536
+    # sheet: calamine would have allocated 137 GB for it.
+    return fuzz_finding("import_file-xls-sparse-corners.xls")
+
+
+def fuzz_finding(name):
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fuzz", "findings", name)
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def main():
     out = os.path.normpath(OUT)
     if os.path.isdir(out):

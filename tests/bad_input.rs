@@ -257,6 +257,12 @@ const CASES: &[Case] = &[
         "wrong namespace",
         2,
     ),
+    case(
+        "xls-cells-at-far-corners.xls",
+        "limit-exceeded",
+        "spans 4289658880 cells",
+        2,
+    ),
     case("xlsx-renamed.docx", "wrong-file-type", "named .docx", 2),
     case(
         "zip-bomb-small-declared-size.xlsx",

@@ -1,0 +1,49 @@
+//! A mapping file (`--mapping my-school.toml`) through `Mapping::parse`;
+//! a mapping that parses is then used as the user's mapping to read the
+//! demo workbook and a Word document, so what a mapping says reaches header
+//! recognition, normalisation and the document reader's labels.
+#![no_main]
+
+use std::sync::LazyLock;
+
+use europass::import::{self, Content, ReadOptions, Workbook};
+use europass::mapping::{self, Mapping, MappingOrigin, RoundBuilder};
+use libfuzzer_sys::fuzz_target;
+
+fn workbook(name: &str, bytes: &[u8]) -> Workbook {
+    match import::read_file(name, bytes, &ReadOptions::default()) {
+        Ok((Content::Table(workbook), _)) => workbook,
+        _ => panic!("the fixture {name} reads as a table"),
+    }
+}
+
+static TABLE: LazyLock<Workbook> = LazyLock::new(|| {
+    workbook(
+        "round.xlsx",
+        include_bytes!("../../fixtures/demo/round.xlsx"),
+    )
+});
+static DOCUMENT: LazyLock<Workbook> = LazyLock::new(|| {
+    workbook(
+        "unit.docx",
+        include_bytes!("../../fixtures/word/unit-latvian.docx"),
+    )
+});
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(mapping) = Mapping::parse(text, MappingOrigin::File("fuzz.toml".into())) else {
+        return;
+    };
+    let mut builder = RoundBuilder::new();
+    let mut diags = Vec::new();
+    if let Some(choice) = mapping::choose_mapping(&TABLE, Some(&mapping)) {
+        let prepared = mapping::prepare_workbook(&TABLE, choice.mapping);
+        builder.add_workbook(prepared, &mut diags);
+    }
+    mapping::document::add_document(&mut builder, &DOCUMENT, Some(&mapping), &mut diags);
+    let (round, sources, _) = builder.finish();
+    let _ = europass::check::check_round(&round, &sources);
+});
