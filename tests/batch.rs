@@ -35,6 +35,18 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
+/// Starts `europass convert` in the background, to be killed mid-run.
+fn spawn_convert(to: &str, out: &Path, input: &Path) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("europass"))
+        .args(["convert", "--to", to, "--out"])
+        .arg(out)
+        .arg(input)
+        .stderr(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 fn write_csv(path: &Path, rows: usize, broken_row: Option<usize>) {
     let mut s = String::from(
         "Learner ID;Given names;Family name;Date of birth;Unit code;Unit title;Grade;Grading scale\n",
@@ -307,16 +319,8 @@ fn killing_a_run_never_leaves_a_partial_output_file() {
     let input = dir.path().join("big.csv");
     write_csv(&input, 40_000, None);
     let out = dir.path().join("out");
-    let exe = assert_cmd::cargo::cargo_bin("europass");
     for delay_ms in [150u64, 400, 700, 1000, 1400] {
-        let mut child = std::process::Command::new(&exe)
-            .args(["convert", "--to", "json,xlsx", "--out"])
-            .arg(&out)
-            .arg(&input)
-            .stderr(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_convert("json,xlsx", &out, &input);
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         let _ = child.kill(); // SIGKILL on Unix: no chance to clean up
         let _ = child.wait();
@@ -381,7 +385,6 @@ fn killing_a_run_while_it_writes_each_learners_files_leaves_no_partial_file() {
     let input = dir.path().join("round.xlsx");
     write_generated_round(&input, 400);
     let out = dir.path().join("out");
-    let exe = assert_cmd::cargo::cargo_bin("europass");
     // Counted while the run renames its temporaries into place, so an entry
     // may vanish between listing and looking at it: nothing is read here.
     fn files_in(dir: &Path) -> usize {
@@ -401,14 +404,7 @@ fn killing_a_run_while_it_writes_each_learners_files_leaves_no_partial_file() {
     // Killed once a few, then more, then most files are on disk: at the
     // start of a format, inside one, and between formats.
     for after in [1usize, 150, 700] {
-        let mut child = std::process::Command::new(&exe)
-            .args(["convert", "--to", "xml,jsonld,docx,pdf", "--out"])
-            .arg(&out)
-            .arg(&input)
-            .stderr(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_convert("xml,jsonld,docx,pdf", &out, &input);
         let started = std::time::Instant::now();
         while child.try_wait().unwrap().is_none()
             && files_in(&out) < after

@@ -296,28 +296,35 @@ mod tests {
         ))
     }
 
-    #[test]
-    fn a_file_that_cannot_be_built_is_reported_and_the_others_are_written() {
-        let items = [1, 2, 3];
+    /// Exports items 1, 2 and 3, each as `learner-N/x.txt`, with `build`.
+    fn export_three(
+        build: impl Fn(&i32) -> Result<(OutputFile, Vec<Diagnostic>), ExportError> + Sync,
+    ) -> (Batches, Vec<Diagnostic>) {
         let mut sink = Batches::default();
         let mut notes = Vec::new();
         export_each(
-            &items,
+            &[1, 2, 3],
             &mut sink,
             &mut notes,
             |i| format!("learner-{i}/x.txt"),
-            |i| {
-                if *i == 2 {
-                    Err(ExportError::Serialise {
-                        format: "test",
-                        detail: "broken".into(),
-                    })
-                } else {
-                    numbered(i)
-                }
-            },
+            build,
         )
         .unwrap();
+        (sink, notes)
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_built_is_reported_and_the_others_are_written() {
+        let (sink, notes) = export_three(|i| {
+            if *i == 2 {
+                Err(ExportError::Serialise {
+                    format: "test",
+                    detail: "broken".into(),
+                })
+            } else {
+                numbered(i)
+            }
+        });
         assert_eq!(sink.paths, [PathBuf::from("1.txt"), PathBuf::from("3.txt")]);
         assert_eq!(notes.len(), 1);
         assert_eq!(notes[0].code, Code::OutputFailed);
@@ -327,22 +334,12 @@ mod tests {
 
     #[test]
     fn a_panic_while_building_one_file_is_an_internal_error_for_that_file_only() {
-        let items = [1, 2, 3];
-        let mut sink = Batches::default();
-        let mut notes = Vec::new();
-        export_each(
-            &items,
-            &mut sink,
-            &mut notes,
-            |i| format!("learner-{i}/x.txt"),
-            |i| {
-                if *i == 3 {
-                    panic!("index out of bounds");
-                }
-                numbered(i)
-            },
-        )
-        .unwrap();
+        let (sink, notes) = export_three(|i| {
+            if *i == 3 {
+                panic!("index out of bounds");
+            }
+            numbered(i)
+        });
         assert_eq!(sink.paths, [PathBuf::from("1.txt"), PathBuf::from("2.txt")]);
         assert_eq!(notes.len(), 1);
         assert_eq!(notes[0].code, Code::InternalError);

@@ -5,7 +5,6 @@ use std::io::{Cursor, Read};
 use calamine::{Xls, XlsError};
 
 use super::calamine_sheets::{read_sheets, to_merged};
-use super::workbook::Cells;
 use super::{ImportError, InputFormat, Limits, ReadOptions, TableReader, Workbook};
 
 /// Reads `.xls` (BIFF8).
@@ -32,22 +31,6 @@ impl TableReader for XlsReader {
             to_merged(wb.merge_cells_by_sheet_name(name).unwrap_or_default())
         })
         .map_err(fail)?;
-        // What calamine returned is checked too: the cells limit bounds what the
-        // later stages are given even where the record walk above missed a cell.
-        for sheet in &sheets {
-            if let Cells::Calamine(range) = &sheet.cells {
-                let (rows, cols) = range.get_size();
-                if rows as u64 * cols as u64 > options.limits.cells {
-                    return Err(ImportError::LimitExceeded {
-                        limit: "cells",
-                        detail: format!(
-                            "sheet \"{}\" spans {rows} rows × {cols} columns, more than {} cells",
-                            sheet.name, options.limits.cells
-                        ),
-                    });
-                }
-            }
-        }
         Ok(Workbook {
             file: file.to_string(),
             format,
