@@ -7,6 +7,7 @@
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1251, WINDOWS_1252, WINDOWS_1257};
 
+use super::text_cells::{TextCells, TooLarge};
 use super::workbook::{Cells, Sheet, Visibility};
 use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
 use crate::diagnostics::{Code, Diagnostic, Location};
@@ -40,28 +41,9 @@ impl TableReader for CsvReader {
                 .with_hint("delete the stray quote (or close it where the cell's text ends) and save the file again"),
             );
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(text.as_bytes());
-        let mut rows = Vec::new();
-        let mut starts = Vec::new();
-        let mut cells: u64 = 0;
-        for record in reader.records() {
-            let record = record.map_err(|e| ImportError::corrupt(InputFormat::Csv, e))?;
-            cells += record.len() as u64;
-            if cells > options.limits.cells {
-                return Err(super::calamine_sheets::too_many_cells(
-                    "the file",
-                    options.limits.cells,
-                ));
-            }
-            starts.push(record.position().map_or(0, |p| p.byte() as usize));
-            rows.push(record);
-        }
-        starts.push(text.len());
-        for (row, other) in resplit_rows(&text, &starts, &mut rows, delimiter) {
+        let (rows, starts) = split(&text, delimiter, options.limits.cells)?;
+        let (rows, resplit) = resplit_rows(&text, &starts, rows, delimiter)?;
+        for (row, other) in resplit {
             notes.push(
                 Diagnostic::warning(
                     Code::MixedDelimiters,
@@ -106,28 +88,87 @@ fn show(delimiter: u8) -> &'static str {
 /// Delimiters a row pasted from another program may use.
 const DELIMITERS: [u8; 4] = [b';', b',', b'\t', b'|'];
 
+/// Splits the text into rows of cells the way the `csv` crate reads it
+/// (quoted cells, doubled quotes, line breaks inside quotes, rows of any
+/// length; a blank line is no row), every cell written into one buffer.
+/// Also returns where each row starts in the text, and one past the end.
+fn split(
+    text: &str,
+    delimiter: u8,
+    max_cells: u64,
+) -> Result<(TextCells, Vec<usize>), ImportError> {
+    let input = text.as_bytes();
+    if u32::try_from(input.len()).is_err() {
+        return Err(TooLarge.into());
+    }
+    let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    // A cell's text without its quotes is never longer than it is in the file.
+    let mut out = vec![0u8; input.len()];
+    let mut cell_ends: Vec<u32> = Vec::new();
+    let mut row_starts: Vec<u32> = vec![0];
+    let mut starts = Vec::new();
+    let mut ends = vec![0usize; 64];
+    let (mut at, mut written) = (0usize, 0usize);
+    // Where the record being read starts, in the text and in `out`: the
+    // parser gives cell ends from the record's start, over however many calls.
+    let (mut record_start, mut record_out) = (0usize, 0usize);
+    loop {
+        let (result, read, wrote, ended) =
+            reader.read_record(&input[at..], &mut out[written..], &mut ends);
+        cell_ends.extend(ends[..ended].iter().map(|e| (record_out + e) as u32));
+        at += read;
+        written += wrote;
+        match result {
+            csv_core::ReadRecordResult::InputEmpty => {}
+            csv_core::ReadRecordResult::OutputFull => {
+                unreachable!("the output holds the whole input")
+            }
+            csv_core::ReadRecordResult::OutputEndsFull => {
+                let more = ends.len();
+                ends.resize(more * 2, 0);
+            }
+            csv_core::ReadRecordResult::Record => {
+                if cell_ends.len() as u64 > max_cells {
+                    return Err(super::calamine_sheets::too_many_cells(
+                        "the file", max_cells,
+                    ));
+                }
+                row_starts.push(cell_ends.len() as u32);
+                starts.push(record_start);
+                record_start = at;
+                record_out = written;
+            }
+            csv_core::ReadRecordResult::End => break,
+        }
+    }
+    starts.push(input.len());
+    out.truncate(written);
+    // Cells are cut only at ASCII delimiters, quotes and line breaks of valid
+    // UTF-8, so their text is valid UTF-8 too.
+    let out = String::from_utf8(out).map_err(|e| ImportError::corrupt(InputFormat::Csv, e))?;
+    Ok((TextCells::from_parts(out, cell_ends, row_starts), starts))
+}
+
 /// Reads again, with the other delimiter, each row that the file's delimiter
 /// left whole although it holds another one at least half as often as the
 /// header has columns (a row pasted from a program that writes `,`).
-/// Returns the rows (0-based) so read, with their delimiter.
+/// Returns the rows, and the rows (0-based) so read with their delimiter.
 fn resplit_rows(
     text: &str,
     starts: &[usize],
-    rows: &mut [csv::StringRecord],
+    rows: TextCells,
     delimiter: u8,
-) -> Vec<(usize, u8)> {
-    let Some(columns) = rows.first().map(csv::StringRecord::len) else {
-        return Vec::new();
-    };
-    if columns < 4 {
-        return Vec::new();
+) -> Result<(TextCells, Vec<(usize, u8)>), ImportError> {
+    let columns = rows.row_len(0);
+    if rows.rows() == 0 || columns < 4 {
+        return Ok((rows, Vec::new()));
     }
-    let mut out = Vec::new();
-    for i in 1..rows.len() {
-        if rows[i].len() != 1 {
+    let mut again: Vec<(usize, u8, Vec<String>)> = Vec::new();
+    for i in 1..rows.rows() {
+        if rows.row_len(i) != 1 {
             continue;
         }
-        let field = &rows[i][0];
+        let field = rows.get(i, 0).unwrap_or_default();
         let Some((other, count)) = DELIMITERS
             .iter()
             .filter(|d| **d != delimiter)
@@ -140,19 +181,21 @@ fn resplit_rows(
             continue;
         }
         let raw = &text[starts[i]..starts[i + 1].max(starts[i])];
-        let mut again = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(other)
-            .from_reader(raw.as_bytes());
-        if let Some(Ok(record)) = again.records().next()
-            && record.len() > 1
-        {
-            rows[i] = record;
-            out.push((i, other));
+        let (cells, _) = split(raw, other, u64::MAX)?;
+        if cells.row_len(0) > 1 {
+            again.push((i, other, cells.row(0).map(str::to_string).collect()));
         }
     }
-    out
+    if again.is_empty() {
+        return Ok((rows, Vec::new()));
+    }
+    let rows = rows.replace_rows(|r| {
+        again
+            .iter()
+            .find(|(i, _, _)| *i == r)
+            .map(|(_, _, cells)| cells.clone())
+    })?;
+    Ok((rows, again.into_iter().map(|(i, d, _)| (i, d)).collect()))
 }
 
 /// A quote that opens a cell and does not close it where a cell would end.
@@ -174,6 +217,10 @@ const MAX_STRAY_QUOTES: usize = 100;
 fn mend_stray_quotes(text: &str, delimiter: u8) -> (std::borrow::Cow<'_, str>, Vec<StrayQuote>) {
     let mut text = std::borrow::Cow::Borrowed(text);
     let mut found = Vec::new();
+    // Most files quote nothing: nothing to look for.
+    if memchr::memchr(b'"', text.as_bytes()).is_none() {
+        return (text, found);
+    }
     while found.len() < MAX_STRAY_QUOTES {
         let Some(q) = stray_quote(&text, delimiter) else {
             break;
@@ -261,25 +308,29 @@ fn stray_quote(text: &str, delimiter: u8) -> Option<StrayQuote> {
 /// the zero bytes of UTF-16), else UTF-8 when valid, else Windows-1251 when
 /// the text is Cyrillic, else the more plausible of Windows-1257 and
 /// Windows-1252.
-pub fn decode(bytes: &[u8], given: Option<&'static Encoding>) -> (String, &'static Encoding) {
+pub fn decode<'b>(
+    bytes: &'b [u8],
+    given: Option<&'static Encoding>,
+) -> (std::borrow::Cow<'b, str>, &'static Encoding) {
+    // Valid UTF-8 is borrowed as it is: a large file is not copied.
     if let Some(enc) = given {
         let (text, _, _) = enc.decode(bytes);
-        return (text.into_owned(), enc);
+        return (text, enc);
     }
     if let Some((enc, bom)) = Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
-        return (text.into_owned(), enc);
+        return (text, enc);
     }
     if let Some(enc) = super::sniff::utf16_without_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(bytes);
-        return (text.into_owned(), enc);
+        return (text, enc);
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return (text.to_string(), UTF_8);
+        return (std::borrow::Cow::Borrowed(text), UTF_8);
     }
     let enc = guess_legacy(bytes);
     let (text, _, _) = enc.decode(bytes);
-    (text.into_owned(), enc)
+    (text, enc)
 }
 
 /// Chooses between Windows-1257 (Baltic) and Windows-1252 (Western) by which
@@ -482,25 +533,39 @@ mod tests {
     #[test]
     fn a_row_with_another_delimiter_is_read_with_it() {
         let text = "A;B;C;D\n1;2;3;4\n5,\"6,5\",7,8\nnote, with a comma\n";
-        let mut rows: Vec<csv::StringRecord> = Vec::new();
-        let mut starts = Vec::new();
-        let mut r = csv::ReaderBuilder::new()
+        let (rows, starts) = split(text, b';', u64::MAX).unwrap();
+        let (rows, resplit) = resplit_rows(text, &starts, rows, b';').unwrap();
+        assert_eq!(resplit, [(2, b',')]);
+        assert_eq!(rows.row(2).collect::<Vec<_>>(), ["5", "6,5", "7", "8"]);
+        assert_eq!(rows.row_len(3), 1, "a note with one comma stays one cell");
+    }
+
+    #[test]
+    fn cells_are_split_as_the_csv_crate_splits_them() {
+        let text = "a;\"b;\"\"q\"\"\nline\";c\r\n\r\n\n;;\nlast";
+        let (rows, starts) = split(text, b';', u64::MAX).unwrap();
+        let mut expected = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(b';')
             .from_reader(text.as_bytes());
-        for rec in r.records() {
-            let rec = rec.unwrap();
-            starts.push(rec.position().unwrap().byte() as usize);
-            rows.push(rec);
-        }
-        starts.push(text.len());
-        assert_eq!(resplit_rows(text, &starts, &mut rows, b';'), [(2, b',')]);
-        assert_eq!(
-            &rows[2],
-            &csv::StringRecord::from(vec!["5", "6,5", "7", "8"])
-        );
-        assert_eq!(rows[3].len(), 1, "a note with one comma stays one cell");
+        let expected: Vec<Vec<String>> = expected
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        let got: Vec<Vec<String>> = (0..rows.rows())
+            .map(|r| rows.row(r).map(str::to_string).collect())
+            .collect();
+        assert_eq!(got, expected);
+        assert_eq!(got[0], ["a", "b;\"q\"\nline", "c"]);
+        assert_eq!(starts.len(), rows.rows() + 1);
+        assert_eq!(&text[starts[2]..], "last");
+    }
+
+    #[test]
+    fn too_many_cells_are_refused_while_splitting() {
+        assert!(split("a;b\nc;d\n", b';', 3).is_err());
+        assert!(split("a;b\nc;d\n", b';', 4).is_ok());
     }
 
     #[test]

@@ -34,6 +34,7 @@ use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 
+use super::text_cells::TextCells;
 use super::workbook::{Cells, MergedRange, Sheet, Visibility};
 use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
 
@@ -992,15 +993,19 @@ impl<'a> Parser<'a> {
             }
         }
         self.flush_body_text(true);
-        Ok(self
-            .slots
+        self.slots
             .into_iter()
             .flatten()
             .map(|s| {
-                let records = s.rows.into_iter().map(csv::StringRecord::from).collect();
-                Sheet::new(s.name, Visibility::Visible, Cells::Text(records), s.merges)
+                let cells = TextCells::from_rows(s.rows)?;
+                Ok(Sheet::new(
+                    s.name,
+                    Visibility::Visible,
+                    Cells::Text(cells),
+                    s.merges,
+                ))
             })
-            .collect())
+            .collect()
     }
 
     /// Refuses tables that would take more memory than any real document.

@@ -18,6 +18,7 @@ mod limits;
 mod ods;
 mod pdf;
 mod sniff;
+mod text_cells;
 mod workbook;
 mod xls;
 mod xlsb;

@@ -215,8 +215,8 @@ pub(crate) enum Cells {
     /// A calamine range (xlsx, xlsm, xlsb, xls, ods). Its start is the first used
     /// cell, not A1.
     Calamine(calamine::Range<calamine::Data>),
-    /// Parsed CSV records, row 0 first.
-    Text(Vec<csv::StringRecord>),
+    /// Text cells (CSV, Word tables), row 0 first.
+    Text(super::text_cells::TextCells),
     /// Used cells only, row by row (xlsx, xlsb): a sheet whose one cell sits
     /// at XFD1048576 costs one cell, not seventeen billion.
     Sparse(SparseCells),
@@ -320,7 +320,7 @@ impl Sheet {
     ) -> Self {
         let width = match &cells {
             Cells::Calamine(r) => r.end().map(|(_, c)| c + 1).unwrap_or(0),
-            Cells::Text(rows) => rows.iter().map(|r| r.len() as u32).max().unwrap_or(0),
+            Cells::Text(rows) => rows.width() as u32,
             Cells::Sparse(s) => s.width,
         };
         Self {
@@ -336,14 +336,12 @@ impl Sheet {
     /// A sheet built from rows of text, for tests and for readers of
     /// text-like formats.
     pub fn from_text_rows(name: &str, rows: &[&[&str]], merges: Vec<MergedRange>) -> Self {
-        let records = rows
-            .iter()
-            .map(|r| csv::StringRecord::from(r.to_vec()))
-            .collect();
+        let cells = super::text_cells::TextCells::from_rows(rows.iter().map(|r| r.iter()))
+            .expect("a test's rows fit in 4 GiB");
         Self::new(
             name.to_string(),
             Visibility::Visible,
-            Cells::Text(records),
+            Cells::Text(cells),
             merges,
         )
     }
@@ -352,7 +350,7 @@ impl Sheet {
     pub fn row_end(&self) -> u32 {
         match &self.cells {
             Cells::Calamine(r) => r.end().map(|(r, _)| r + 1).unwrap_or(0),
-            Cells::Text(rows) => rows.len() as u32,
+            Cells::Text(rows) => rows.rows() as u32,
             Cells::Sparse(s) => s.row_end(),
         }
     }
@@ -380,8 +378,7 @@ impl Sheet {
                 Some(data) => from_calamine(data),
             },
             Cells::Text(rows) => rows
-                .get(row as usize)
-                .and_then(|r| r.get(col as usize))
+                .get(row as usize, col as usize)
                 .map_or(CellValue::Empty, CellValue::Text),
             Cells::Sparse(s) => s.get(row, col).map_or(CellValue::Empty, from_calamine),
         }
@@ -472,18 +469,23 @@ impl Sheet {
                 }
             }
             Cells::Text(rows) => {
-                for (r, record) in rows.iter_mut().enumerate() {
-                    if record.iter().any(|f| f.len() > max) {
-                        let fields: Vec<String> = record
-                            .iter()
-                            .enumerate()
-                            .map(|(c, f)| {
-                                let mut s = f.to_string();
-                                shorten(r as u32, c as u32, &mut s);
-                                s
-                            })
-                            .collect();
-                        *record = csv::StringRecord::from(fields);
+                let long = |r: usize| rows.row(r).any(|f| f.len() > max);
+                if (0..rows.rows()).any(long) {
+                    let cut_rows = rows.replace_rows(|r| {
+                        long(r).then(|| {
+                            rows.row(r)
+                                .enumerate()
+                                .map(|(c, f)| {
+                                    let mut s = f.to_string();
+                                    shorten(r as u32, c as u32, &mut s);
+                                    s
+                                })
+                                .collect()
+                        })
+                    });
+                    // Cutting only shortens the text, so it still fits.
+                    if let Ok(cut_rows) = cut_rows {
+                        *rows = cut_rows;
                     }
                 }
             }
@@ -500,9 +502,7 @@ impl Sheet {
                 .checked_sub(s.first_row)
                 .and_then(|i| s.rows.get(i as usize))
                 .is_none_or(|cells| cells.iter().all(|(_, v)| from_calamine(v).is_blank())),
-            Cells::Text(rows) => rows
-                .get(row as usize)
-                .is_none_or(|r| r.iter().all(|t| t.trim().is_empty())),
+            Cells::Text(rows) => rows.row(row as usize).all(|t| t.trim().is_empty()),
             Cells::Calamine(_) => self.filled_in_row(row).next().is_none(),
         }
     }
@@ -525,9 +525,8 @@ impl Sheet {
                 )
             }
             Cells::Text(rows) => Box::new(
-                rows.get(row as usize)
-                    .into_iter()
-                    .flat_map(|r| r.iter().enumerate())
+                rows.row(row as usize)
+                    .enumerate()
                     .map(|(c, t)| (c as u32, CellValue::Text(t)))
                     .filter(|(_, v)| !v.is_blank()),
             ),
