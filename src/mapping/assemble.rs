@@ -353,6 +353,16 @@ impl RoundBuilder {
         Self::default()
     }
 
+    /// Makes room for the records of `rows` rows about to be joined: a
+    /// large flat sheet would otherwise copy its learners, mobilities and
+    /// results each time their tables grow. Room never used costs address
+    /// space, not memory.
+    pub(crate) fn expect_rows(&mut self, rows: usize) {
+        self.results.reserve(rows);
+        self.learners.reserve(rows);
+        self.mobilities.reserve(rows);
+    }
+
     /// Registers a sheet; its index goes into the [`Origin`] of its rows.
     pub(crate) fn add_sheet(&mut self, info: SheetInfo) -> u32 {
         self.sheets.push(info);
@@ -627,16 +637,26 @@ impl RoundBuilder {
     fn check_shared_id(&mut self, part: &LearnerPart, index: usize, origin: Origin) {
         let first = &self.learners[index].part;
         let (Some(id), Some(g), Some(f), Some(g0), Some(f0)) = (
-            part.school_id.clone(),
-            part.given_names.clone(),
-            part.family_name.clone(),
-            first.given_names.clone(),
-            first.family_name.clone(),
+            part.school_id.as_deref(),
+            part.given_names.as_deref(),
+            part.family_name.as_deref(),
+            first.given_names.as_deref(),
+            first.family_name.as_deref(),
         ) else {
             return;
         };
-        if first.school_id.as_deref() != Some(id.as_str())
-            || self.fold(&g) == self.fold(&g0)
+        // Asked of every row of a known learner: compare before any copy.
+        if first.school_id.as_deref() != Some(id) || g == g0 || f == f0 {
+            return;
+        }
+        let (id, g, f, g0, f0) = (
+            id.to_string(),
+            g.to_string(),
+            f.to_string(),
+            g0.to_string(),
+            f0.to_string(),
+        );
+        if self.fold(&g) == self.fold(&g0)
             || self.fold(&f) == self.fold(&f0)
             || !self.shared_ids.insert(id.clone())
         {
@@ -1331,6 +1351,9 @@ impl RoundBuilder {
     pub fn finish(mut self) -> (Round, SourceMap, Vec<Diagnostic>) {
         let assessors = self.resolve();
         let mut origins: FxHashMap<RecordRef, Origin> = FxHashMap::default();
+        origins.reserve(
+            self.orgs.len() + self.units.len() + self.learners.len() + self.mobilities.len(),
+        );
         let mut round = Round::default();
 
         // Organisations.
@@ -1528,7 +1551,8 @@ impl RoundBuilder {
                     slug(p.given_names.as_deref().unwrap_or(""))
                 );
                 if let Some(d) = p.date_of_birth {
-                    s.push_str(&d.format("-%Y-%m-%d").to_string());
+                    use std::fmt::Write;
+                    let _ = write!(s, "-{d}");
                 }
                 if s == "-" {
                     s = p.national_id.clone().unwrap_or_else(|| "learner".into());
@@ -1580,88 +1604,105 @@ impl RoundBuilder {
             });
         }
 
-        // Mobilities.
+        // Mobilities: ids claimed one after the other in builder order (a
+        // taken id gets a suffix), the records then built in parallel.
+        let entries = std::mem::take(&mut self.mobilities);
         let mut mobility_ids = Ids::default();
-        for m in std::mem::take(&mut self.mobilities) {
-            let learner = &learner_ids[m.learner];
-            let id = mobility_ids.claim(Mobility::derive_id(
-                learner,
-                m.host.map(|h| org_ids[h].as_str()),
-                m.part.start,
-            ));
-            // Sorted, so the order never depends on the order of sheets or rows.
-            let mut units: Vec<String> = m.units.iter().map(|u| unit_ids[*u].clone()).collect();
-            units.sort();
-            if let Some(o) = m.origin {
-                origins.insert(RecordRef::Mobility(id.clone()), o);
+        let ids: Vec<String> = entries
+            .par_iter()
+            .map(|m| {
+                Mobility::derive_id(
+                    &learner_ids[m.learner],
+                    m.host.map(|h| org_ids[h].as_str()),
+                    m.part.start,
+                )
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|base| mobility_ids.claim(base))
+            .collect();
+        let (mobilities, mobility_origins): (Vec<Mobility>, Vec<Option<Origin>>) = entries
+            .into_par_iter()
+            .zip(ids)
+            .map(|(m, id)| {
+                // Sorted, so the order never depends on the order of sheets or rows.
+                let mut units: Vec<String> = m.units.iter().map(|u| unit_ids[*u].clone()).collect();
+                units.sort();
+                let mobility = Mobility {
+                    id,
+                    erasmus_id: m.part.erasmus_id,
+                    project_code: m.part.project_code,
+                    learner: learner_ids[m.learner].clone(),
+                    sending: m.sending.map(|o| org_ids[o].clone()),
+                    host: m.host.map(|o| org_ids[o].clone()),
+                    intermediary: m.intermediary.map(|o| org_ids[o].clone()),
+                    start: m.part.start,
+                    end: m.part.end,
+                    duration_weeks: m.part.duration_weeks,
+                    objective: m.part.objective,
+                    tasks: m.part.tasks,
+                    mentor: m.mentor.map(|c| contact_ids[c].clone()),
+                    language: m.part.language,
+                    units,
+                    qualification: m.qualification.map(|q| qual_ids[q].clone()),
+                    unmapped: m.unmapped,
+                };
+                (mobility, m.origin)
+            })
+            .unzip();
+        for (m, origin) in mobilities.iter().zip(mobility_origins) {
+            if let Some(o) = origin {
+                origins.insert(RecordRef::Mobility(m.id.clone()), o);
             }
-            round.mobilities.push(Mobility {
-                id,
-                erasmus_id: m.part.erasmus_id,
-                project_code: m.part.project_code,
-                learner: learner.clone(),
-                sending: m.sending.map(|o| org_ids[o].clone()),
-                host: m.host.map(|o| org_ids[o].clone()),
-                intermediary: m.intermediary.map(|o| org_ids[o].clone()),
-                start: m.part.start,
-                end: m.part.end,
-                duration_weeks: m.part.duration_weeks,
-                objective: m.part.objective,
-                tasks: m.part.tasks,
-                mentor: m.mentor.map(|c| contact_ids[c].clone()),
-                language: m.part.language,
-                units,
-                qualification: m.qualification.map(|q| qual_ids[q].clone()),
-                unmapped: m.unmapped,
-            });
         }
+        round.mobilities.extend(mobilities);
 
         // Results: the most numerous records, converted in parallel (every id
         // they refer to is settled by now), then added in builder order.
-        let results: Vec<(AssessmentResult, Option<Origin>)> = std::mem::take(&mut self.results)
-            .into_par_iter()
-            .zip(assessors)
-            .map(|(r, assessor)| {
-                let learner = &learner_ids[r.learner];
-                let unit = &unit_ids[r.unit];
-                let p = r.part;
-                let passed = p.passed.or_else(|| {
-                    let g = p.grade.as_ref()?;
-                    self.schemes.get(&g.scheme)?.passes(&g.value)
-                });
-                let result = AssessmentResult {
-                    id: format!("{learner}/{unit}"),
-                    learner: learner.clone(),
-                    unit: unit.clone(),
-                    mobility: r.mobility.map(|m| mobility_ids[m].clone()),
-                    outcome: None,
-                    criteria: p.criteria,
-                    grade: p.grade,
-                    passed,
-                    achieved: p.achieved,
-                    credit_points: p
-                        .ecvet_points
-                        .map(CreditPoints::ecvet)
-                        .into_iter()
-                        .collect(),
-                    date: p.date,
-                    method: p.method,
-                    assessor: assessor.map(|c| contact_ids[c].clone()),
-                    remarks: p.remarks,
-                    deviations: p.deviations,
-                    unmapped: r.unmapped,
-                };
-                (result, r.origin)
-            })
-            .collect();
-        origins.reserve(results.len());
-        round.assessments.reserve(results.len());
-        for (result, origin) in results {
+        let (assessments, result_origins): (Vec<AssessmentResult>, Vec<Option<Origin>>) =
+            std::mem::take(&mut self.results)
+                .into_par_iter()
+                .zip(assessors)
+                .map(|(r, assessor)| {
+                    let learner = &learner_ids[r.learner];
+                    let unit = &unit_ids[r.unit];
+                    let p = r.part;
+                    let passed = p.passed.or_else(|| {
+                        let g = p.grade.as_ref()?;
+                        self.schemes.get(&g.scheme)?.passes(&g.value)
+                    });
+                    let result = AssessmentResult {
+                        id: format!("{learner}/{unit}"),
+                        learner: learner.clone(),
+                        unit: unit.clone(),
+                        mobility: r.mobility.map(|m| mobility_ids[m].clone()),
+                        outcome: None,
+                        criteria: p.criteria,
+                        grade: p.grade,
+                        passed,
+                        achieved: p.achieved,
+                        credit_points: p
+                            .ecvet_points
+                            .map(CreditPoints::ecvet)
+                            .into_iter()
+                            .collect(),
+                        date: p.date,
+                        method: p.method,
+                        assessor: assessor.map(|c| contact_ids[c].clone()),
+                        remarks: p.remarks,
+                        deviations: p.deviations,
+                        unmapped: r.unmapped,
+                    };
+                    (result, r.origin)
+                })
+                .unzip();
+        origins.reserve(assessments.len());
+        for (result, origin) in assessments.iter().zip(result_origins) {
             if let Some(o) = origin {
                 origins.insert(RecordRef::Result(result.id.clone()), o);
             }
-            round.assessments.push(result);
         }
+        round.assessments = assessments;
 
         // The schemes the round's grades use.
         let used: BTreeSet<&str> = round
@@ -1895,7 +1936,7 @@ fn build_outcomes(
 #[derive(Default)]
 struct Ids {
     list: Vec<String>,
-    taken: std::collections::HashSet<String>,
+    taken: rustc_hash::FxHashSet<String>,
 }
 
 impl Ids {

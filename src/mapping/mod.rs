@@ -323,6 +323,7 @@ impl RoundBuilder {
             });
             let rows = rows::SheetRows::new(file, sheet, layout, mapping, diags);
             let all = rows.rows();
+            self.expect_rows(all.len());
             let chunks: Vec<std::ops::Range<u32>> = (all.start..all.end)
                 .step_by(CHUNK_ROWS as usize)
                 .map(|start| start..(start + CHUNK_ROWS).min(all.end))

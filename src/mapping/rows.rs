@@ -304,9 +304,9 @@ impl<'a> RowReader<'a> {
             if value.is_blank() {
                 continue;
             }
-            let value = match &cleaned[index] {
-                Some(text) => CellValue::Text(text),
-                None => value,
+            let value = match cleaned.get(index) {
+                Some(Some(text)) => CellValue::Text(text),
+                _ => value,
             };
             if value.is_blank() {
                 continue;
@@ -420,6 +420,13 @@ impl<'a> RowReader<'a> {
         row: u32,
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<Option<String>> {
+        // Asked of every row, and almost never true: look before building anything.
+        let any = self.layout.columns.iter().any(|column| {
+            matches!(self.sheet.shown_value(row, column.index), CellValue::Text(t) if t.chars().any(is_stray_control))
+        });
+        if !any {
+            return Vec::new();
+        }
         self.layout
             .columns
             .iter()

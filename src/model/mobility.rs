@@ -187,8 +187,10 @@ impl Mobility {
         id.push('/');
         id.push_str(host.unwrap_or("unknown-host"));
         if let Some(start) = start {
-            id.push('/');
-            id.push_str(&start.format("%Y-%m-%d").to_string());
+            // ISO 8601, as `%Y-%m-%d` writes it, without parsing a format
+            // for each of a round's thousands of mobilities.
+            use std::fmt::Write;
+            let _ = write!(id, "/{start}");
         }
         id
     }

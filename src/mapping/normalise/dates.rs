@@ -71,7 +71,10 @@ fn text_date(t: &str, order: Option<DateOrder>) -> Result<NaiveDate, Problem> {
     }
     // ISO date or date-time: take the date part.
     let iso = t.split(['T', ' ']).next().unwrap_or(t);
-    if let Ok(d) = NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+    // (Without a dash it cannot be one: most dates are dd.mm.yyyy.)
+    if iso.contains('-')
+        && let Ok(d) = NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+    {
         return Ok(d);
     }
     // A serial typed as text (CSV exports of date cells formatted as numbers).
