@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Display;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -224,12 +225,12 @@ pub struct RoundBuilder {
 /// look-ups nor merging again.
 #[derive(Default)]
 struct RecentParts {
-    learners: Recent<LearnerPart>,
+    learners: Recent<Arc<LearnerPart>>,
     /// One list per role (none, sending, host, intermediary, issuer).
-    orgs: [Recent<OrganisationPart>; 5],
+    orgs: [Recent<Arc<OrganisationPart>>; 5],
     contacts: Recent<(Option<usize>, ContactRole, ContactPart)>,
-    units: Recent<UnitPart>,
-    qualifications: Recent<QualificationPart>,
+    units: Recent<Arc<UnitPart>>,
+    qualifications: Recent<Arc<QualificationPart>>,
 }
 
 /// A few recently seen values and their record indexes, most recent first.
@@ -246,10 +247,6 @@ impl<P> Default for Recent<P> {
 impl<P: PartialEq + Clone> Recent<P> {
     const CAPACITY: usize = 16;
 
-    fn find(&mut self, part: &P) -> Option<usize> {
-        self.find_by(|p| p == part)
-    }
-
     fn find_by(&mut self, matches: impl Fn(&P) -> bool) -> Option<usize> {
         let pos = self.items.iter().position(|(p, _)| matches(p))?;
         let index = self.items[pos].1;
@@ -263,6 +260,14 @@ impl<P: PartialEq + Clone> Recent<P> {
             self.items.pop();
         }
         self.items.insert(0, (part.clone(), index));
+    }
+}
+
+impl<T: PartialEq> Recent<Arc<T>> {
+    /// A part shared with an earlier row is found by pointer, before any
+    /// field is compared.
+    fn find_shared(&mut self, part: &Arc<T>) -> Option<usize> {
+        self.find_by(|p| Arc::ptr_eq(p, part) || **p == **part)
     }
 }
 
@@ -435,7 +440,7 @@ impl RoundBuilder {
                 "host" => &row.host,
                 _ => &row.intermediary,
             };
-            if found.is_none() && *part != OrganisationPart::default() {
+            if found.is_none() && !part.is_empty() {
                 let values = orphan_values(what, part);
                 let listed: Vec<String> =
                     values.iter().map(|(k, v)| format!("{k} \"{v}\"")).collect();
@@ -543,8 +548,8 @@ impl RoundBuilder {
         }
     }
 
-    fn upsert_learner(&mut self, part: &LearnerPart, origin: Origin) -> Option<usize> {
-        if let Some(i) = self.recent.learners.find(part) {
+    fn upsert_learner(&mut self, part: &Arc<LearnerPart>, origin: Origin) -> Option<usize> {
+        if let Some(i) = self.recent.learners.find_shared(part) {
             return Some(i);
         }
         let before = self.diags.len();
@@ -557,7 +562,7 @@ impl RoundBuilder {
 
     fn upsert_org(
         &mut self,
-        part: &OrganisationPart,
+        part: &Arc<OrganisationPart>,
         role: Option<OrganisationRole>,
         origin: Origin,
     ) -> Option<usize> {
@@ -565,7 +570,7 @@ impl RoundBuilder {
             return None;
         }
         let recent = &mut self.recent.orgs[role.map_or(0, |r| r as usize + 1)];
-        if let Some(i) = recent.find(part) {
+        if let Some(i) = recent.find_shared(part) {
             return Some(i);
         }
         let before = self.diags.len();
@@ -578,11 +583,11 @@ impl RoundBuilder {
 
     fn upsert_unit(
         &mut self,
-        part: &UnitPart,
+        part: &Arc<UnitPart>,
         qualification: Option<usize>,
         origin: Origin,
     ) -> Option<usize> {
-        if let Some(i) = self.recent.units.find(part) {
+        if let Some(i) = self.recent.units.find_shared(part) {
             return Some(i);
         }
         let before = self.diags.len();
@@ -593,8 +598,12 @@ impl RoundBuilder {
         Some(index)
     }
 
-    fn upsert_qualification(&mut self, part: &QualificationPart, origin: Origin) -> Option<usize> {
-        if let Some(i) = self.recent.qualifications.find(part) {
+    fn upsert_qualification(
+        &mut self,
+        part: &Arc<QualificationPart>,
+        origin: Origin,
+    ) -> Option<usize> {
+        if let Some(i) = self.recent.qualifications.find_shared(part) {
             return Some(i);
         }
         let index = self.merge_qualification(part)?;

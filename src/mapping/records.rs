@@ -2,6 +2,7 @@
 //! with natural keys (names, codes) instead of resolved ids.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -123,23 +124,28 @@ pub struct ResultPart {
 }
 
 /// Everything one row says.
+///
+/// The parts a flat sheet repeats row after row (the learner, the
+/// organisations, the unit…) are shared: a row whose cells for a part are
+/// the previous row's shares that row's part instead of reading it again,
+/// and the join recognises it by pointer.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RowRecord {
     pub origin: Option<Origin>,
-    pub learner: LearnerPart,
-    pub mobility: MobilityPart,
-    pub sending: OrganisationPart,
-    pub host: OrganisationPart,
-    pub intermediary: OrganisationPart,
-    pub mentor: ContactPart,
-    pub qualification: QualificationPart,
-    pub unit: UnitPart,
+    pub learner: Arc<LearnerPart>,
+    pub mobility: Arc<MobilityPart>,
+    pub sending: Arc<OrganisationPart>,
+    pub host: Arc<OrganisationPart>,
+    pub intermediary: Arc<OrganisationPart>,
+    pub mentor: Arc<ContactPart>,
+    pub qualification: Arc<QualificationPart>,
+    pub unit: Arc<UnitPart>,
     pub result: ResultPart,
     pub assessor: ContactPart,
     /// A criterion rating of a ratings sheet.
     pub rating: Option<CriterionRating>,
     /// A row of an organisations sheet.
-    pub organisation: OrganisationPart,
+    pub organisation: Arc<OrganisationPart>,
     /// Values of unmapped columns and values that could not be normalised,
     /// by header, in column order.
     pub unmapped: Vec<(String, String)>,

@@ -6,6 +6,8 @@
 //! be normalised is reported at its cell and kept, as written, among the
 //! record's unmapped values.
 
+use std::sync::Arc;
+
 use super::fields::{Field, Kind};
 use super::headers::{Column, HeaderMatch, SheetLayout, Target};
 use super::normalise::{self, Problem, clean_line, clean_text};
@@ -69,12 +71,14 @@ impl<'a> SheetRows<'a> {
         while end > layout.data_start && sheet.row_is_blank(end - 1) {
             end -= 1;
         }
+        let groups = column_groups(layout);
         let reader = RowReader {
             file,
             sheet,
             layout,
             mapping,
             schemes,
+            groups,
         };
         reader.check_defaults(diags);
         Self { reader, end }
@@ -95,8 +99,14 @@ impl<'a> SheetRows<'a> {
         };
         let diags = &mut out.diagnostics;
         let mut blank_run: Option<(u32, u32)> = None;
+        // Every row starts from the same empty parts, shared until a cell
+        // fills one in.
+        let empty = RowRecord::default();
+        let mut previous: Option<Previous> = None;
         for row in range {
             out.counts.read += 1;
+            // Only a row read just before can lend its parts.
+            let before = previous.take().filter(|p| p.row + 1 == row);
             if r.sheet.row_is_blank(row) {
                 blank_run = Some(blank_run.map_or((row, row), |(a, _)| (a, row)));
                 out.counts.reported += 1;
@@ -110,7 +120,7 @@ impl<'a> SheetRows<'a> {
                 out.counts.reported += 1;
                 continue;
             }
-            let mut record = r.read_row(row, diags);
+            let (mut record, clean) = r.read_row(row, diags, &empty, before.as_ref());
             if !identifies_something(&record) {
                 diags.push(not_usable(r.file, &r.sheet.name, row, &record));
                 out.counts.reported += 1;
@@ -120,6 +130,11 @@ impl<'a> SheetRows<'a> {
                 sheet: sheet_index,
                 row: row + 1,
             });
+            let mut parts = empty.clone();
+            for part in Part::ALL {
+                part.share(&record, &mut parts);
+            }
+            previous = Some(Previous { row, parts, clean });
             out.records.push(record);
             out.counts.records += 1;
         }
@@ -229,6 +244,109 @@ struct RowReader<'a> {
     layout: &'a SheetLayout,
     mapping: &'a Mapping,
     schemes: SchemeChoice,
+    /// For each column of the layout, the shared part it belongs to.
+    groups: Vec<Option<Part>>,
+}
+
+/// The parts of a row that a flat sheet repeats row after row, and that a
+/// row shares with the previous one when its cells for them are the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Learner,
+    Mobility,
+    Sending,
+    Host,
+    Intermediary,
+    Mentor,
+    Qualification,
+    Unit,
+    Organisation,
+}
+
+impl Part {
+    const ALL: [Part; 9] = [
+        Part::Learner,
+        Part::Mobility,
+        Part::Sending,
+        Part::Host,
+        Part::Intermediary,
+        Part::Mentor,
+        Part::Qualification,
+        Part::Unit,
+        Part::Organisation,
+    ];
+
+    fn of(field: Field) -> Option<Part> {
+        use super::fields::Entity as E;
+        Some(match field.entity() {
+            E::Learner => Part::Learner,
+            E::Mobility => Part::Mobility,
+            E::Sending => Part::Sending,
+            E::Host => Part::Host,
+            E::Intermediary => Part::Intermediary,
+            E::Mentor => Part::Mentor,
+            E::Qualification => Part::Qualification,
+            E::Unit => Part::Unit,
+            E::Organisation if field != Field::OrganisationRole => Part::Organisation,
+            _ => return None,
+        })
+    }
+
+    /// Gives `to` the part of `from`: the same text, not a copy.
+    fn share(self, from: &RowRecord, to: &mut RowRecord) {
+        match self {
+            Part::Learner => to.learner = Arc::clone(&from.learner),
+            Part::Mobility => to.mobility = Arc::clone(&from.mobility),
+            Part::Sending => to.sending = Arc::clone(&from.sending),
+            Part::Host => to.host = Arc::clone(&from.host),
+            Part::Intermediary => to.intermediary = Arc::clone(&from.intermediary),
+            Part::Mentor => to.mentor = Arc::clone(&from.mentor),
+            Part::Qualification => to.qualification = Arc::clone(&from.qualification),
+            Part::Unit => to.unit = Arc::clone(&from.unit),
+            Part::Organisation => to.organisation = Arc::clone(&from.organisation),
+        }
+    }
+}
+
+/// Parts that may be shared, by [`Part`] index: a flag for each.
+type PartFlags = [bool; Part::ALL.len()];
+
+/// The shared part of each column of the layout (none for result, grade,
+/// rating and assessor columns, and for columns without a field).
+fn column_groups(layout: &SheetLayout) -> Vec<Option<Part>> {
+    layout
+        .columns
+        .iter()
+        .map(|c| match active_match(c) {
+            Some(HeaderMatch {
+                target: Target::Field { field, .. },
+                ..
+            }) => Part::of(*field),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The last row read into a record, for the next row to share its parts.
+struct Previous {
+    row: u32,
+    /// Its parts (the rest of it is left empty).
+    parts: RowRecord,
+    /// The parts read without any problem: only those may be shared, so a
+    /// problem in a repeated cell is reported on every row that has it.
+    clean: PartFlags,
+}
+
+/// What a row's cells leave for after every cell is read: its grades, and
+/// the scales its scheme columns name.
+#[derive(Default)]
+struct Pending<'c> {
+    grades: Vec<PendingGrade<'c>>,
+    // None: no scale on the row; Some(None): a scale that is not known
+    // (reported), so the row's grades are not read on any other scale.
+    grade_scheme: Option<Option<String>>,
+    criteria_scheme: Option<Option<String>>,
+    rating_scheme: Option<Option<String>>,
 }
 
 /// A grade or rating cell waiting for its scheme.
@@ -290,26 +408,105 @@ impl<'a> RowReader<'a> {
         None
     }
 
-    fn read_row(&self, row: u32, diags: &mut Vec<Diagnostic>) -> Box<RowRecord> {
-        let mut rec = Box::<RowRecord>::default();
-        let mut pending: Vec<PendingGrade> = Vec::new();
-        // None: no scale on the row; Some(None): a scale that is not known
-        // (reported), so the row's grades are not read on any other scale.
-        let mut grade_scheme: Option<Option<String>> = None;
-        let mut criteria_scheme: Option<Option<String>> = None;
-        let mut rating_scheme: Option<Option<String>> = None;
+    /// Reads one row. A part whose cells are those of the previous row,
+    /// read there without a problem, is shared with it rather than read
+    /// again. Returns the record and which of its parts were read cleanly.
+    fn read_row(
+        &self,
+        row: u32,
+        diags: &mut Vec<Diagnostic>,
+        empty: &RowRecord,
+        previous: Option<&Previous>,
+    ) -> (Box<RowRecord>, PartFlags) {
+        let mut rec = Box::new(empty.clone());
+        let mut cells = Pending::default();
         let cleaned = self.without_control_characters(row, diags);
+        let mut shared: PartFlags = [false; Part::ALL.len()];
+        // A row with control characters is reported whole: nothing shared.
+        let mut clean: PartFlags = [cleaned.is_empty(); Part::ALL.len()];
+        if let Some(previous) = previous
+            && cleaned.is_empty()
+        {
+            for (i, part) in Part::ALL.iter().enumerate() {
+                let mut columns = self
+                    .layout
+                    .columns
+                    .iter()
+                    .zip(&self.groups)
+                    .filter(|(_, g)| **g == Some(*part))
+                    .map(|(c, _)| c.index)
+                    .peekable();
+                if previous.clean[i]
+                    && columns.peek().is_some()
+                    && columns.all(|c| {
+                        self.sheet.shown_value(row, c) == self.sheet.shown_value(previous.row, c)
+                    })
+                {
+                    part.share(&previous.parts, &mut rec);
+                    shared[i] = true;
+                }
+            }
+        }
         for (index, column) in self.layout.columns.iter().enumerate() {
+            let group = self.groups[index].map(|g| g as usize);
+            if group.is_some_and(|g| shared[g]) {
+                continue;
+            }
+            let reported = (diags.len(), rec.unmapped.len());
+            self.read_cell(row, index, column, &cleaned, &mut rec, &mut cells, diags);
+            if let Some(g) = group
+                && reported != (diags.len(), rec.unmapped.len())
+            {
+                clean[g] = false;
+            }
+        }
+        let Pending {
+            grades: pending,
+            grade_scheme,
+            criteria_scheme,
+            rating_scheme,
+        } = cells;
+        self.apply_defaults(&mut rec, row, &shared);
+        self.resolve_grades(
+            &mut rec,
+            row,
+            pending,
+            grade_scheme,
+            criteria_scheme.or(rating_scheme),
+            diags,
+        );
+        (rec, clean)
+    }
+
+    /// Reads one cell of a row into the record.
+    #[allow(clippy::too_many_arguments)]
+    fn read_cell<'c>(
+        &'c self,
+        row: u32,
+        index: usize,
+        column: &'c Column,
+        cleaned: &'c [Option<String>],
+        rec: &mut RowRecord,
+        cells: &mut Pending<'c>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let Pending {
+            grades: pending,
+            grade_scheme,
+            criteria_scheme,
+            rating_scheme,
+        } = cells;
+        {
             let value = self.sheet.shown_value(row, column.index);
             if value.is_blank() {
-                continue;
+                return;
             }
             let value = match cleaned.get(index) {
                 Some(Some(text)) => CellValue::Text(text),
                 _ => value,
             };
             if value.is_blank() {
-                continue;
+                return;
             }
             if let CellValue::Error(e) = value {
                 let header = column.display_header();
@@ -322,12 +519,12 @@ impl<'a> RowReader<'a> {
                     .with_hint("fix the formula or type the value in"),
                 );
                 rec.unmapped.push((header, e.to_string()));
-                continue;
+                return;
             }
             let Some(HeaderMatch { target, .. }) = active_match(column) else {
                 rec.unmapped
                     .push((column.display_header(), value.to_text()));
-                continue;
+                return;
             };
             match target {
                 Target::Criterion { name } => pending.push(PendingGrade {
@@ -350,9 +547,9 @@ impl<'a> RowReader<'a> {
                     | Field::ResultCriteriaScheme
                     | Field::RatingScheme => {
                         let slot = match field {
-                            Field::ResultGradingScheme => &mut grade_scheme,
-                            Field::ResultCriteriaScheme => &mut criteria_scheme,
-                            _ => &mut rating_scheme,
+                            Field::ResultGradingScheme => grade_scheme,
+                            Field::ResultCriteriaScheme => criteria_scheme,
+                            _ => rating_scheme,
                         };
                         match self.mapping.schemes.find(value.to_text().trim()) {
                             Some(s) => *slot = Some(Some(s.id.clone())),
@@ -386,7 +583,7 @@ impl<'a> RowReader<'a> {
                     }
                     _ => {
                         let lang = language.as_deref().unwrap_or(&self.mapping.language);
-                        if let Err(p) = self.set(&mut rec, *field, lang, &value) {
+                        if let Err(p) = self.set(rec, *field, lang, &value) {
                             diags.push(self.problem(
                                 p,
                                 row,
@@ -400,16 +597,6 @@ impl<'a> RowReader<'a> {
                 },
             }
         }
-        self.apply_defaults(&mut rec, row);
-        self.resolve_grades(
-            &mut rec,
-            row,
-            pending,
-            grade_scheme,
-            criteria_scheme.or(rating_scheme),
-            diags,
-        );
-        rec
     }
 
     /// The row's texts that hold control characters (a NUL, an escape: in no
@@ -465,8 +652,12 @@ impl<'a> RowReader<'a> {
     /// Values the mapping gives for fields that no column (or an empty cell)
     /// gives. A default that cannot be read is reported once per sheet, by
     /// [`RowReader::check_defaults`].
-    fn apply_defaults(&self, rec: &mut RowRecord, row: u32) {
+    fn apply_defaults(&self, rec: &mut RowRecord, row: u32, shared: &PartFlags) {
         for (field, text) in &self.mapping.defaults {
+            // A shared part has its defaults from the row it was read on.
+            if Part::of(*field).is_some_and(|p| shared[p as usize]) {
+                continue;
+            }
             if let Some(col) = self.layout.column_of(*field)
                 && !self.sheet.shown_value(row, col).is_blank()
             {
@@ -648,33 +839,45 @@ impl<'a> RowReader<'a> {
         let points = || normalise::credit_value(v);
         let multi = |t: &mut MultilingualText| t.set(lang, text());
         match field {
-            F::LearnerId => rec.learner.school_id = Some(code()),
-            F::LearnerGivenNames => rec.learner.given_names = Some(line()),
-            F::LearnerFamilyName => rec.learner.family_name = Some(line()),
+            F::LearnerId => Arc::make_mut(&mut rec.learner).school_id = Some(code()),
+            F::LearnerGivenNames => Arc::make_mut(&mut rec.learner).given_names = Some(line()),
+            F::LearnerFamilyName => Arc::make_mut(&mut rec.learner).family_name = Some(line()),
             F::LearnerFullName => {
                 let (given, family) = split_full_name(&line());
-                rec.learner.given_names.get_or_insert(given);
-                rec.learner.family_name.get_or_insert(family);
+                Arc::make_mut(&mut rec.learner)
+                    .given_names
+                    .get_or_insert(given);
+                Arc::make_mut(&mut rec.learner)
+                    .family_name
+                    .get_or_insert(family);
             }
-            F::LearnerDateOfBirth => rec.learner.date_of_birth = Some(date()?),
-            F::LearnerNationality => rec.learner.nationality = Some(country()?),
-            F::LearnerEmail => rec.learner.email = Some(email()?),
-            F::LearnerPhone => rec.learner.phone = Some(line()),
-            F::LearnerAddress => rec.learner.address = Some(line()),
-            F::LearnerNationalId => rec.learner.national_id = Some(code()),
-            F::LearnerGender => rec.learner.gender = Some(gender(m, v)?),
-            F::LearnerGuardianName => rec.learner.guardian_name = Some(line()),
-            F::LearnerGuardianEmail => rec.learner.guardian_email = Some(email()?),
-            F::LearnerGuardianPhone => rec.learner.guardian_phone = Some(line()),
+            F::LearnerDateOfBirth => Arc::make_mut(&mut rec.learner).date_of_birth = Some(date()?),
+            F::LearnerNationality => Arc::make_mut(&mut rec.learner).nationality = Some(country()?),
+            F::LearnerEmail => Arc::make_mut(&mut rec.learner).email = Some(email()?),
+            F::LearnerPhone => Arc::make_mut(&mut rec.learner).phone = Some(line()),
+            F::LearnerAddress => Arc::make_mut(&mut rec.learner).address = Some(line()),
+            F::LearnerNationalId => Arc::make_mut(&mut rec.learner).national_id = Some(code()),
+            F::LearnerGender => Arc::make_mut(&mut rec.learner).gender = Some(gender(m, v)?),
+            F::LearnerGuardianName => Arc::make_mut(&mut rec.learner).guardian_name = Some(line()),
+            F::LearnerGuardianEmail => {
+                Arc::make_mut(&mut rec.learner).guardian_email = Some(email()?)
+            }
+            F::LearnerGuardianPhone => {
+                Arc::make_mut(&mut rec.learner).guardian_phone = Some(line())
+            }
 
-            F::MobilityId => rec.mobility.erasmus_id = Some(code()),
-            F::MobilityProjectCode => rec.mobility.project_code = Some(code()),
-            F::MobilityStart => rec.mobility.start = Some(date()?),
-            F::MobilityEnd => rec.mobility.end = Some(date()?),
-            F::MobilityDurationWeeks => rec.mobility.duration_weeks = Some(normalise::weeks(v)?),
-            F::MobilityObjective => multi(&mut rec.mobility.objective),
-            F::MobilityTasks => multi(&mut rec.mobility.tasks),
-            F::MobilityLanguage => rec.mobility.language = Some(language(m, v)?),
+            F::MobilityId => Arc::make_mut(&mut rec.mobility).erasmus_id = Some(code()),
+            F::MobilityProjectCode => Arc::make_mut(&mut rec.mobility).project_code = Some(code()),
+            F::MobilityStart => Arc::make_mut(&mut rec.mobility).start = Some(date()?),
+            F::MobilityEnd => Arc::make_mut(&mut rec.mobility).end = Some(date()?),
+            F::MobilityDurationWeeks => {
+                Arc::make_mut(&mut rec.mobility).duration_weeks = Some(normalise::weeks(v)?)
+            }
+            F::MobilityObjective => multi(&mut Arc::make_mut(&mut rec.mobility).objective),
+            F::MobilityTasks => multi(&mut Arc::make_mut(&mut rec.mobility).tasks),
+            F::MobilityLanguage => {
+                Arc::make_mut(&mut rec.mobility).language = Some(language(m, v)?)
+            }
 
             F::SendingKey | F::HostKey | F::IntermediaryKey | F::OrganisationKey => {
                 org(rec, field).key = Some(code())
@@ -712,40 +915,50 @@ impl<'a> RowReader<'a> {
             F::SendingContactPhone | F::HostContactPhone | F::OrganisationContactPhone => {
                 org(rec, field).contact.phone = Some(line())
             }
-            F::OrganisationRole => rec.organisation.role = Some(organisation_role(m, v)?),
+            F::OrganisationRole => {
+                Arc::make_mut(&mut rec.organisation).role = Some(organisation_role(m, v)?)
+            }
 
             F::MentorName | F::AssessorName => person(rec, field).name = Some(line()),
             F::MentorPosition | F::AssessorPosition => multi(&mut person(rec, field).position),
             F::MentorEmail | F::AssessorEmail => person(rec, field).email = Some(email()?),
-            F::MentorPhone => rec.mentor.phone = Some(line()),
+            F::MentorPhone => Arc::make_mut(&mut rec.mentor).phone = Some(line()),
 
-            F::QualificationCode => rec.qualification.code = Some(code()),
-            F::QualificationTitle => multi(&mut rec.qualification.title),
-            F::QualificationCountry => rec.qualification.country = Some(country()?),
+            F::QualificationCode => Arc::make_mut(&mut rec.qualification).code = Some(code()),
+            F::QualificationTitle => multi(&mut Arc::make_mut(&mut rec.qualification).title),
+            F::QualificationCountry => {
+                Arc::make_mut(&mut rec.qualification).country = Some(country()?)
+            }
             F::QualificationEqfLevel => {
-                rec.qualification.eqf_level = Some(normalise::eqf_level(v)?)
+                Arc::make_mut(&mut rec.qualification).eqf_level = Some(normalise::eqf_level(v)?)
             }
             F::QualificationNqfLevel => {
-                rec.qualification.nqf_level = Some(normalise::nqf_level(v, m.nqf_framework())?)
+                Arc::make_mut(&mut rec.qualification).nqf_level =
+                    Some(normalise::nqf_level(v, m.nqf_framework())?)
             }
-            F::QualificationEcvetPoints => rec.qualification.ecvet_points = Some(points()?),
+            F::QualificationEcvetPoints => {
+                Arc::make_mut(&mut rec.qualification).ecvet_points = Some(points()?)
+            }
 
-            F::UnitCode => rec.unit.code = Some(code()),
-            F::UnitTitle => multi(&mut rec.unit.title),
-            F::UnitAreaOfWork => multi(&mut rec.unit.area_of_work),
-            F::UnitDescription => multi(&mut rec.unit.description),
-            F::UnitEqfLevel => rec.unit.eqf_level = Some(normalise::eqf_level(v)?),
-            F::UnitNqfLevel => {
-                rec.unit.nqf_level = Some(normalise::nqf_level(v, m.nqf_framework())?)
+            F::UnitCode => Arc::make_mut(&mut rec.unit).code = Some(code()),
+            F::UnitTitle => multi(&mut Arc::make_mut(&mut rec.unit).title),
+            F::UnitAreaOfWork => multi(&mut Arc::make_mut(&mut rec.unit).area_of_work),
+            F::UnitDescription => multi(&mut Arc::make_mut(&mut rec.unit).description),
+            F::UnitEqfLevel => {
+                Arc::make_mut(&mut rec.unit).eqf_level = Some(normalise::eqf_level(v)?)
             }
-            F::UnitEcvetPoints => rec.unit.ecvet_points = Some(points()?),
-            F::UnitNationalPoints => rec.unit.national_points = Some(points()?),
+            F::UnitNqfLevel => {
+                Arc::make_mut(&mut rec.unit).nqf_level =
+                    Some(normalise::nqf_level(v, m.nqf_framework())?)
+            }
+            F::UnitEcvetPoints => Arc::make_mut(&mut rec.unit).ecvet_points = Some(points()?),
+            F::UnitNationalPoints => Arc::make_mut(&mut rec.unit).national_points = Some(points()?),
             F::UnitKnowledge | F::UnitSkills | F::UnitCompetence => {
                 let lines = normalise::outcome_lines(&raw(), |l| m.vocabulary.is_intro(l));
                 let lists = match field {
-                    F::UnitKnowledge => &mut rec.unit.knowledge,
-                    F::UnitSkills => &mut rec.unit.skills,
-                    _ => &mut rec.unit.competence,
+                    F::UnitKnowledge => &mut Arc::make_mut(&mut rec.unit).knowledge,
+                    F::UnitSkills => &mut Arc::make_mut(&mut rec.unit).skills,
+                    _ => &mut Arc::make_mut(&mut rec.unit).competence,
                 };
                 lists.insert(lang.to_string(), lines);
             }
@@ -806,17 +1019,17 @@ fn active_match(column: &Column) -> Option<&HeaderMatch> {
 fn org(rec: &mut RowRecord, field: Field) -> &mut OrganisationPart {
     use super::fields::Entity;
     match field.entity() {
-        Entity::Sending => &mut rec.sending,
-        Entity::Host => &mut rec.host,
-        Entity::Intermediary => &mut rec.intermediary,
-        _ => &mut rec.organisation,
+        Entity::Sending => Arc::make_mut(&mut rec.sending),
+        Entity::Host => Arc::make_mut(&mut rec.host),
+        Entity::Intermediary => Arc::make_mut(&mut rec.intermediary),
+        _ => Arc::make_mut(&mut rec.organisation),
     }
 }
 
 fn person(rec: &mut RowRecord, field: Field) -> &mut ContactPart {
     use super::fields::Entity;
     match field.entity() {
-        Entity::Mentor => &mut rec.mentor,
+        Entity::Mentor => Arc::make_mut(&mut rec.mentor),
         _ => &mut rec.assessor,
     }
 }
