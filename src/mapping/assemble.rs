@@ -1714,16 +1714,21 @@ impl RoundBuilder {
         round.assessments = assessments;
 
         // The schemes the round's grades use.
-        let used: BTreeSet<&str> = round
+        // A round uses a handful of schemes, named on every grade.
+        let mut used: Vec<&str> = Vec::new();
+        for g in round
             .assessments
             .iter()
             .flat_map(|a| a.grade.iter().chain(a.criteria.iter().map(|c| &c.value)))
-            .map(|g| g.scheme.as_str())
-            .collect();
+        {
+            if !used.contains(&g.scheme.as_str()) {
+                used.push(&g.scheme);
+            }
+        }
         round.grading_schemes = self
             .schemes
             .values()
-            .filter(|s| used.contains(s.id.as_str()))
+            .filter(|s| used.contains(&s.id.as_str()))
             .cloned()
             .collect();
         for (file, whole) in std::mem::take(&mut self.whole_rounds) {
@@ -1760,14 +1765,13 @@ impl RoundBuilder {
     /// qualification when all its units share one. Returns each result's
     /// assessor contact.
     fn resolve(&mut self) -> Vec<Option<usize>> {
-        let mut by_learner: HashMap<usize, Vec<usize>> = HashMap::new();
+        // Each learner's one mobility; none when they have several.
+        let mut one_mobility: Vec<Option<Option<usize>>> = vec![None; self.learners.len()];
         for (i, m) in self.mobilities.iter().enumerate() {
-            by_learner.entry(m.learner).or_default().push(i);
+            let slot = &mut one_mobility[m.learner];
+            *slot = Some(if slot.is_none() { Some(i) } else { None });
         }
-        let only = |learner: usize| match by_learner.get(&learner) {
-            Some(list) if list.len() == 1 => Some(list[0]),
-            _ => None,
-        };
+        let only = |learner: usize| one_mobility.get(learner).copied().flatten().flatten();
         let mut units_of: Vec<(usize, usize)> = Vec::new();
         for r in &mut self.results {
             r.mobility = r.mobility.or_else(|| only(r.learner));

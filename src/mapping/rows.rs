@@ -102,11 +102,11 @@ impl<'a> SheetRows<'a> {
         // Every row starts from the same empty parts, shared until a cell
         // fills one in.
         let empty = RowRecord::default();
-        let mut previous: Option<Previous> = None;
+        // Most recent first.
+        let mut recent: std::collections::VecDeque<Previous> =
+            std::collections::VecDeque::with_capacity(LENDING_ROWS);
         for row in range {
             out.counts.read += 1;
-            // Only a row read just before can lend its parts.
-            let before = previous.take().filter(|p| p.row + 1 == row);
             if r.sheet.row_is_blank(row) {
                 blank_run = Some(blank_run.map_or((row, row), |(a, _)| (a, row)));
                 out.counts.reported += 1;
@@ -120,7 +120,7 @@ impl<'a> SheetRows<'a> {
                 out.counts.reported += 1;
                 continue;
             }
-            let (mut record, clean) = r.read_row(row, diags, &empty, before.as_ref());
+            let (mut record, clean) = r.read_row(row, diags, &empty, &recent);
             if !identifies_something(&record) {
                 diags.push(not_usable(r.file, &r.sheet.name, row, &record));
                 out.counts.reported += 1;
@@ -134,7 +134,10 @@ impl<'a> SheetRows<'a> {
             for part in Part::ALL {
                 part.share(&record, &mut parts);
             }
-            previous = Some(Previous { row, parts, clean });
+            if recent.len() == LENDING_ROWS {
+                recent.pop_back();
+            }
+            recent.push_front(Previous { row, parts, clean });
             out.records.push(record);
             out.counts.records += 1;
         }
@@ -327,7 +330,11 @@ fn column_groups(layout: &SheetLayout) -> Vec<Option<Part>> {
         .collect()
 }
 
-/// The last row read into a record, for the next row to share its parts.
+/// How many recent rows of a chunk lend their parts: enough for a learner's
+/// units, or the hosts of a class, to come round again.
+const LENDING_ROWS: usize = 8;
+
+/// A row read into a record lately, for later rows to share its parts.
 struct Previous {
     row: u32,
     /// Its parts (the rest of it is left empty).
@@ -408,15 +415,15 @@ impl<'a> RowReader<'a> {
         None
     }
 
-    /// Reads one row. A part whose cells are those of the previous row,
-    /// read there without a problem, is shared with it rather than read
-    /// again. Returns the record and which of its parts were read cleanly.
+    /// Reads one row. A part whose cells are those of a recent row, read
+    /// there without a problem, is shared with it rather than read again.
+    /// Returns the record and which of its parts were read cleanly.
     fn read_row(
         &self,
         row: u32,
         diags: &mut Vec<Diagnostic>,
         empty: &RowRecord,
-        previous: Option<&Previous>,
+        recent: &std::collections::VecDeque<Previous>,
     ) -> (Box<RowRecord>, PartFlags) {
         let mut rec = Box::new(empty.clone());
         let mut cells = Pending::default();
@@ -424,25 +431,27 @@ impl<'a> RowReader<'a> {
         let mut shared: PartFlags = [false; Part::ALL.len()];
         // A row with control characters is reported whole: nothing shared.
         let mut clean: PartFlags = [cleaned.is_empty(); Part::ALL.len()];
-        if let Some(previous) = previous
-            && cleaned.is_empty()
-        {
+        if cleaned.is_empty() {
             for (i, part) in Part::ALL.iter().enumerate() {
-                let mut columns = self
-                    .layout
-                    .columns
-                    .iter()
-                    .zip(&self.groups)
-                    .filter(|(_, g)| **g == Some(*part))
-                    .map(|(c, _)| c.index)
-                    .peekable();
-                if previous.clean[i]
-                    && columns.peek().is_some()
-                    && columns.all(|c| {
-                        self.sheet.shown_value(row, c) == self.sheet.shown_value(previous.row, c)
-                    })
-                {
-                    part.share(&previous.parts, &mut rec);
+                let columns = || {
+                    self.layout
+                        .columns
+                        .iter()
+                        .zip(&self.groups)
+                        .filter(|(_, g)| **g == Some(*part))
+                        .map(|(c, _)| c.index)
+                };
+                if columns().next().is_none() {
+                    continue;
+                }
+                let lender = recent.iter().find(|p| {
+                    p.clean[i]
+                        && columns().all(|c| {
+                            self.sheet.shown_value(row, c) == self.sheet.shown_value(p.row, c)
+                        })
+                });
+                if let Some(lender) = lender {
+                    part.share(&lender.parts, &mut rec);
                     shared[i] = true;
                 }
             }
