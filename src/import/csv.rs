@@ -88,11 +88,64 @@ fn show(delimiter: u8) -> &'static str {
 /// Delimiters a row pasted from another program may use.
 const DELIMITERS: [u8; 4] = [b';', b',', b'\t', b'|'];
 
+/// Text below this size is split on one thread.
+const PARALLEL_SPLIT_BYTES: usize = 1 << 20;
+
 /// Splits the text into rows of cells the way the `csv` crate reads it
 /// (quoted cells, doubled quotes, line breaks inside quotes, rows of any
 /// length; a blank line is no row), every cell written into one buffer.
 /// Also returns where each row starts in the text, and one past the end.
+///
+/// A large text without a single quote is split in pieces at line breaks,
+/// read in parallel: with no quote, every line break ends a row.
 fn split(
+    text: &str,
+    delimiter: u8,
+    max_cells: u64,
+) -> Result<(TextCells, Vec<usize>), ImportError> {
+    let pieces = rayon::current_num_threads();
+    if text.len() < PARALLEL_SPLIT_BYTES
+        || pieces < 2
+        || memchr::memchr(b'"', text.as_bytes()).is_some()
+    {
+        return split_piece(text, delimiter, max_cells);
+    }
+    let mut bounds = vec![0];
+    for i in 1..pieces {
+        let at = (text.len() * i / pieces).max(*bounds.last().unwrap_or(&0));
+        let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |n| at + n + 1);
+        bounds.push(end);
+    }
+    bounds.push(text.len());
+    bounds.dedup();
+    use rayon::prelude::*;
+    let read: Vec<(TextCells, Vec<usize>)> = bounds
+        .par_windows(2)
+        .map(|w| split_piece(&text[w[0]..w[1]], delimiter, max_cells))
+        .collect::<Result<_, _>>()?;
+    let mut starts = Vec::new();
+    let mut cells = Vec::with_capacity(read.len());
+    for (w, (piece, piece_starts)) in bounds.windows(2).zip(read) {
+        // Each piece's starts end with its length: only the whole's last counts.
+        starts.extend(
+            piece_starts[..piece_starts.len() - 1]
+                .iter()
+                .map(|s| s + w[0]),
+        );
+        cells.push(piece);
+    }
+    starts.push(text.len());
+    let cells = TextCells::concat(cells)?;
+    if cells.cells() as u64 > max_cells {
+        return Err(super::calamine_sheets::too_many_cells(
+            "the file", max_cells,
+        ));
+    }
+    Ok((cells, starts))
+}
+
+/// [`split`] on one thread.
+fn split_piece(
     text: &str,
     delimiter: u8,
     max_cells: u64,
@@ -181,7 +234,7 @@ fn resplit_rows(
             continue;
         }
         let raw = &text[starts[i]..starts[i + 1].max(starts[i])];
-        let (cells, _) = split(raw, other, u64::MAX)?;
+        let (cells, _) = split_piece(raw, other, u64::MAX)?;
         if cells.row_len(0) > 1 {
             again.push((i, other, cells.row(0).map(str::to_string).collect()));
         }
@@ -560,6 +613,29 @@ mod tests {
         assert_eq!(got[0], ["a", "b;\"q\"\nline", "c"]);
         assert_eq!(starts.len(), rows.rows() + 1);
         assert_eq!(&text[starts[2]..], "last");
+    }
+
+    #[test]
+    fn a_large_text_split_in_parallel_gives_the_rows_of_one_split() {
+        let mut text = String::from("A;B;C\r\n");
+        for i in 0..60_000 {
+            text.push_str(&format!("{i};Bērziņš {i};\r\n"));
+            if i % 1000 == 0 {
+                text.push_str("\r\n");
+            }
+        }
+        assert!(text.len() > PARALLEL_SPLIT_BYTES);
+        let one = split_piece(&text, b';', u64::MAX).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let parallel = pool.install(|| split(&text, b';', u64::MAX)).unwrap();
+        // (A row's start may differ by the line feed of a CRLF: only the
+        // cells count, and where rows are.)
+        assert!(parallel.0 == one.0, "the cells differ");
+        assert_eq!(parallel.1.len(), one.1.len());
+        assert_eq!(one.0.rows(), 60_001);
     }
 
     #[test]

@@ -1359,6 +1359,21 @@ impl RoundBuilder {
     /// round, where each record came from, and the diagnostics.
     pub fn finish(mut self) -> (Round, SourceMap, Vec<Diagnostic>) {
         let assessors = self.resolve();
+        // The look-up tables are done with: a large round's take a while to
+        // free (a string per key), so they are freed beside the work below.
+        let tables = (
+            std::mem::take(&mut self.learner_index),
+            std::mem::take(&mut self.org_index),
+            std::mem::take(&mut self.unit_index),
+            std::mem::take(&mut self.qual_index),
+            std::mem::take(&mut self.contact_index),
+            std::mem::take(&mut self.mobility_index),
+            std::mem::take(&mut self.mobility_at_host),
+            std::mem::take(&mut self.result_index),
+            std::mem::take(&mut self.folded),
+            std::mem::take(&mut self.recent),
+        );
+        rayon::spawn(move || drop(tables));
         let mut origins: FxHashMap<RecordRef, Origin> = FxHashMap::default();
         origins.reserve(
             self.orgs.len() + self.units.len() + self.learners.len() + self.mobilities.len(),
