@@ -103,60 +103,87 @@ fn split(
     delimiter: u8,
     max_cells: u64,
 ) -> Result<(TextCells, Vec<usize>), ImportError> {
-    let pieces = rayon::current_num_threads();
-    if text.len() < PARALLEL_SPLIT_BYTES
-        || pieces < 2
-        || memchr::memchr(b'"', text.as_bytes()).is_some()
-    {
-        return split_piece(text, delimiter, max_cells);
+    if u32::try_from(text.len()).is_err() {
+        return Err(TooLarge.into());
     }
+    let threads = rayon::current_num_threads();
     let mut bounds = vec![0];
-    for i in 1..pieces {
-        let at = (text.len() * i / pieces).max(*bounds.last().unwrap_or(&0));
-        let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |n| at + n + 1);
-        bounds.push(end);
+    if text.len() >= PARALLEL_SPLIT_BYTES
+        && threads > 1
+        && memchr::memchr(b'"', text.as_bytes()).is_none()
+    {
+        for i in 1..threads {
+            let at = (text.len() * i / threads).max(*bounds.last().unwrap_or(&0));
+            let end =
+                memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |n| at + n + 1);
+            bounds.push(end);
+        }
     }
     bounds.push(text.len());
     bounds.dedup();
+    // One buffer for every cell's text (without its quotes a cell is never
+    // longer than in the file); each piece writes into its own stretch of it.
+    let mut out = vec![0u8; text.len()];
+    let mut stretches = Vec::with_capacity(bounds.len() - 1);
+    let mut rest: &mut [u8] = &mut out;
+    for w in bounds.windows(2) {
+        let (stretch, after) = rest.split_at_mut(w[1] - w[0]);
+        stretches.push((&text[w[0]..w[1]], stretch));
+        rest = after;
+    }
     use rayon::prelude::*;
-    let read: Vec<(TextCells, Vec<usize>)> = bounds
-        .par_windows(2)
-        .map(|w| split_piece(&text[w[0]..w[1]], delimiter, max_cells))
+    let pieces: Vec<Piece> = stretches
+        .into_par_iter()
+        .map(|(piece, out)| split_piece(piece, out, delimiter, max_cells))
         .collect::<Result<_, _>>()?;
+    // Close the gaps each piece left at the end of its stretch.
+    let mut cell_ends: Vec<u32> = Vec::new();
+    let mut row_starts: Vec<u32> = vec![0];
     let mut starts = Vec::new();
-    let mut cells = Vec::with_capacity(read.len());
-    for (w, (piece, piece_starts)) in bounds.windows(2).zip(read) {
-        // Each piece's starts end with its length: only the whole's last counts.
-        starts.extend(
-            piece_starts[..piece_starts.len() - 1]
-                .iter()
-                .map(|s| s + w[0]),
-        );
-        cells.push(piece);
+    let mut written = 0usize;
+    for (w, piece) in bounds.windows(2).zip(pieces) {
+        out.copy_within(w[0]..w[0] + piece.written, written);
+        cell_ends.extend(piece.cell_ends.iter().map(|e| e + written as u32));
+        let before = row_starts.last().copied().unwrap_or(0);
+        row_starts.extend(piece.row_starts[1..].iter().map(|r| r + before));
+        starts.extend(piece.starts.iter().map(|s| s + w[0]));
+        written += piece.written;
     }
     starts.push(text.len());
-    let cells = TextCells::concat(cells)?;
-    if cells.cells() as u64 > max_cells {
+    if cell_ends.len() as u64 > max_cells {
         return Err(super::calamine_sheets::too_many_cells(
             "the file", max_cells,
         ));
     }
-    Ok((cells, starts))
+    out.truncate(written);
+    // Cells are cut only at ASCII delimiters, quotes and line breaks of valid
+    // UTF-8, so their text is valid UTF-8 too.
+    let out = String::from_utf8(out).map_err(|e| ImportError::corrupt(InputFormat::Csv, e))?;
+    Ok((TextCells::from_parts(out, cell_ends, row_starts), starts))
 }
 
-/// [`split`] on one thread.
+/// The rows of one piece of the text, their cells written at the start of
+/// the piece's stretch of the output.
+struct Piece {
+    /// Bytes of cell text written.
+    written: usize,
+    /// Where each cell ends, from the start of the stretch.
+    cell_ends: Vec<u32>,
+    /// Index of each row's first cell, then the number of cells.
+    row_starts: Vec<u32>,
+    /// Where each row starts, from the start of the piece.
+    starts: Vec<usize>,
+}
+
+/// Reads the rows of one piece of text into `out` (as long as the piece).
 fn split_piece(
     text: &str,
+    out: &mut [u8],
     delimiter: u8,
     max_cells: u64,
-) -> Result<(TextCells, Vec<usize>), ImportError> {
+) -> Result<Piece, ImportError> {
     let input = text.as_bytes();
-    if u32::try_from(input.len()).is_err() {
-        return Err(TooLarge.into());
-    }
     let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-    // A cell's text without its quotes is never longer than it is in the file.
-    let mut out = vec![0u8; input.len()];
     let mut cell_ends: Vec<u32> = Vec::new();
     let mut row_starts: Vec<u32> = vec![0];
     let mut starts = Vec::new();
@@ -194,12 +221,12 @@ fn split_piece(
             csv_core::ReadRecordResult::End => break,
         }
     }
-    starts.push(input.len());
-    out.truncate(written);
-    // Cells are cut only at ASCII delimiters, quotes and line breaks of valid
-    // UTF-8, so their text is valid UTF-8 too.
-    let out = String::from_utf8(out).map_err(|e| ImportError::corrupt(InputFormat::Csv, e))?;
-    Ok((TextCells::from_parts(out, cell_ends, row_starts), starts))
+    Ok(Piece {
+        written,
+        cell_ends,
+        row_starts,
+        starts,
+    })
 }
 
 /// Reads again, with the other delimiter, each row that the file's delimiter
@@ -234,7 +261,7 @@ fn resplit_rows(
             continue;
         }
         let raw = &text[starts[i]..starts[i + 1].max(starts[i])];
-        let (cells, _) = split_piece(raw, other, u64::MAX)?;
+        let (cells, _) = split(raw, other, u64::MAX)?;
         if cells.row_len(0) > 1 {
             again.push((i, other, cells.row(0).map(str::to_string).collect()));
         }
@@ -625,12 +652,14 @@ mod tests {
             }
         }
         assert!(text.len() > PARALLEL_SPLIT_BYTES);
-        let one = split_piece(&text, b';', u64::MAX).unwrap();
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(3)
-            .build()
-            .unwrap();
-        let parallel = pool.install(|| split(&text, b';', u64::MAX)).unwrap();
+        let pool = |n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .unwrap()
+        };
+        let one = pool(1).install(|| split(&text, b';', u64::MAX)).unwrap();
+        let parallel = pool(3).install(|| split(&text, b';', u64::MAX)).unwrap();
         // (A row's start may differ by the line feed of a CRLF: only the
         // cells count, and where rows are.)
         assert!(parallel.0 == one.0, "the cells differ");

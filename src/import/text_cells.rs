@@ -87,33 +87,9 @@ impl TextCells {
         }
     }
 
-    /// The rows of several pieces, one after the other.
-    pub(crate) fn concat(pieces: Vec<TextCells>) -> Result<Self, TooLarge> {
-        let text: usize = pieces.iter().map(|p| p.text.len()).sum();
-        let cells: usize = pieces.iter().map(|p| p.cell_ends.len()).sum();
-        let rows: usize = pieces.iter().map(TextCells::rows).sum();
-        u32::try_from(text).map_err(|_| TooLarge)?;
-        u32::try_from(cells).map_err(|_| TooLarge)?;
-        let mut out = Self::with_capacity(text, cells, rows);
-        for piece in pieces {
-            let (text_before, cells_before) = (out.text.len() as u32, out.cell_ends.len() as u32);
-            out.text.push_str(&piece.text);
-            out.cell_ends
-                .extend(piece.cell_ends.iter().map(|e| e + text_before));
-            out.row_starts
-                .extend(piece.row_starts[1..].iter().map(|r| r + cells_before));
-        }
-        Ok(out)
-    }
-
     /// Number of rows.
     pub(crate) fn rows(&self) -> usize {
         self.row_starts.len().saturating_sub(1)
-    }
-
-    /// Number of cells in all rows.
-    pub(crate) fn cells(&self) -> usize {
-        self.cell_ends.len()
     }
 
     /// Number of cells in a row (0 past the last row).
@@ -205,16 +181,6 @@ mod tests {
         assert_eq!(cells.get(3, 0), None);
         assert_eq!(cells.row(2).collect::<Vec<_>>(), ["", "ccc", "d"]);
         assert_eq!(cells.row_len(1), 0);
-    }
-
-    #[test]
-    fn pieces_join_into_the_rows_of_the_whole() {
-        let a = TextCells::from_rows([vec!["a", "bb"], vec!["c"]]).unwrap();
-        let b = TextCells::from_rows([vec![], vec!["dd", "e", "f"]]).unwrap();
-        let whole =
-            TextCells::from_rows([vec!["a", "bb"], vec!["c"], vec![], vec!["dd", "e", "f"]])
-                .unwrap();
-        assert_eq!(TextCells::concat(vec![a, b]).unwrap(), whole);
     }
 
     #[test]
