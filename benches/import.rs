@@ -1,6 +1,8 @@
 //! Import speed: generates flat rounds from code (one row per learner × unit,
 //! Latvian headers, as schools keep them) and times reading, mapping,
-//! joining and checking them, the work `europass validate` does.
+//! joining and checking them, the work `europass validate` does: in this
+//! process (the library), and as `europass validate FILE` in a fresh process
+//! each run (what a user waits for).
 //!
 //! Run with `cargo bench --bench import` (or `scripts/bench`). Sizes can be
 //! given as arguments: `cargo bench --bench import -- 1000 100000`.
@@ -186,6 +188,30 @@ fn time_load(path: &Path, runs: usize) -> (Duration, usize) {
     (times[times.len() / 2], records)
 }
 
+/// The median wall time of `europass validate FILE` run as a user runs it:
+/// a fresh process each time, memory and thread pool included.
+fn time_validate(path: &Path, runs: usize) -> Duration {
+    let exe = env!("CARGO_BIN_EXE_europass");
+    let mut times = Vec::new();
+    for _ in 0..runs + 1 {
+        let start = Instant::now();
+        let status = std::process::Command::new(exe)
+            .arg("validate")
+            .arg(path)
+            .args(["--format", "json"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        times.push(start.elapsed());
+        assert_eq!(status.code(), Some(0), "the generated round must validate");
+    }
+    // The first run only warms the file cache.
+    times.remove(0);
+    times.sort();
+    times[times.len() / 2]
+}
+
 fn main() {
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
@@ -206,8 +232,8 @@ fn main() {
         rayon::current_num_threads()
     );
     println!(
-        "{:>8}  {:>5}  {:>10}  {:>12}  {:>10}",
-        "rows", "format", "median", "rows/s", "peak RSS"
+        "{:>8}  {:>5}  {:>10}  {:>12}  {:>10}  {:>14}  {:>12}",
+        "rows", "format", "median", "rows/s", "peak RSS", "validate (CLI)", "rows/s"
     );
     for &n in &sizes {
         let runs = 5;
@@ -216,11 +242,14 @@ fn main() {
             write(&path, n);
             let (median, records) = time_load(&path, runs);
             assert_eq!(records, n);
+            let cli = time_validate(&path, runs);
             println!(
-                "{n:>8}  {format:>5}  {:>8.3} s  {:>12.0}  {:>7.0} MB",
+                "{n:>8}  {format:>5}  {:>8.3} s  {:>12.0}  {:>7.0} MB  {:>12.3} s  {:>12.0}",
                 median.as_secs_f64(),
                 n as f64 / median.as_secs_f64(),
-                measure::peak_rss_mb()
+                measure::peak_rss_mb(),
+                cli.as_secs_f64(),
+                n as f64 / cli.as_secs_f64(),
             );
         }
     }
