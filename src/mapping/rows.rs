@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use super::fields::{Field, Kind};
+use super::fields::{Entity, Field, Kind};
 use super::headers::{Column, HeaderMatch, SheetLayout, Target};
 use super::normalise::{self, Problem, clean_line, clean_text};
 use super::records::{ContactPart, OrganisationPart, Origin, RowRecord};
@@ -131,8 +131,8 @@ impl<'a> SheetRows<'a> {
                 row: row + 1,
             });
             let mut parts = empty.clone();
-            for part in Part::ALL {
-                part.share(&record, &mut parts);
+            for entity in SHARED {
+                share(entity, &record, &mut parts);
             }
             if recent.len() == LENDING_ROWS {
                 recent.pop_back();
@@ -247,76 +247,56 @@ struct RowReader<'a> {
     layout: &'a SheetLayout,
     mapping: &'a Mapping,
     schemes: SchemeChoice,
-    /// For each column of the layout, the shared part it belongs to.
-    groups: Vec<Option<Part>>,
+    /// For each column of the layout, the index in [`SHARED`] of the part
+    /// it fills.
+    groups: Vec<Option<usize>>,
 }
 
 /// The parts of a row that a flat sheet repeats row after row, and that a
-/// row shares with the previous one when its cells for them are the same.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Part {
-    Learner,
-    Mobility,
-    Sending,
-    Host,
-    Intermediary,
-    Mentor,
-    Qualification,
-    Unit,
-    Organisation,
+/// row shares with a recent row when its cells for them are the same.
+const SHARED: [Entity; 9] = [
+    Entity::Learner,
+    Entity::Mobility,
+    Entity::Sending,
+    Entity::Host,
+    Entity::Intermediary,
+    Entity::Mentor,
+    Entity::Qualification,
+    Entity::Unit,
+    Entity::Organisation,
+];
+
+/// The index in [`SHARED`] of the part a field fills (an organisation's
+/// role is read on every row).
+fn shared_part(field: Field) -> Option<usize> {
+    if field == Field::OrganisationRole {
+        return None;
+    }
+    SHARED.iter().position(|e| *e == field.entity())
 }
 
-impl Part {
-    const ALL: [Part; 9] = [
-        Part::Learner,
-        Part::Mobility,
-        Part::Sending,
-        Part::Host,
-        Part::Intermediary,
-        Part::Mentor,
-        Part::Qualification,
-        Part::Unit,
-        Part::Organisation,
-    ];
-
-    fn of(field: Field) -> Option<Part> {
-        use super::fields::Entity as E;
-        Some(match field.entity() {
-            E::Learner => Part::Learner,
-            E::Mobility => Part::Mobility,
-            E::Sending => Part::Sending,
-            E::Host => Part::Host,
-            E::Intermediary => Part::Intermediary,
-            E::Mentor => Part::Mentor,
-            E::Qualification => Part::Qualification,
-            E::Unit => Part::Unit,
-            E::Organisation if field != Field::OrganisationRole => Part::Organisation,
-            _ => return None,
-        })
-    }
-
-    /// Gives `to` the part of `from`: the same text, not a copy.
-    fn share(self, from: &RowRecord, to: &mut RowRecord) {
-        match self {
-            Part::Learner => to.learner = Arc::clone(&from.learner),
-            Part::Mobility => to.mobility = Arc::clone(&from.mobility),
-            Part::Sending => to.sending = Arc::clone(&from.sending),
-            Part::Host => to.host = Arc::clone(&from.host),
-            Part::Intermediary => to.intermediary = Arc::clone(&from.intermediary),
-            Part::Mentor => to.mentor = Arc::clone(&from.mentor),
-            Part::Qualification => to.qualification = Arc::clone(&from.qualification),
-            Part::Unit => to.unit = Arc::clone(&from.unit),
-            Part::Organisation => to.organisation = Arc::clone(&from.organisation),
-        }
+/// Gives `to` the part of `from`: the same text, not a copy.
+fn share(entity: Entity, from: &RowRecord, to: &mut RowRecord) {
+    match entity {
+        Entity::Learner => to.learner = Arc::clone(&from.learner),
+        Entity::Mobility => to.mobility = Arc::clone(&from.mobility),
+        Entity::Sending => to.sending = Arc::clone(&from.sending),
+        Entity::Host => to.host = Arc::clone(&from.host),
+        Entity::Intermediary => to.intermediary = Arc::clone(&from.intermediary),
+        Entity::Mentor => to.mentor = Arc::clone(&from.mentor),
+        Entity::Qualification => to.qualification = Arc::clone(&from.qualification),
+        Entity::Unit => to.unit = Arc::clone(&from.unit),
+        Entity::Organisation => to.organisation = Arc::clone(&from.organisation),
+        Entity::Result | Entity::Assessor | Entity::Rating => {}
     }
 }
 
-/// Parts that may be shared, by [`Part`] index: a flag for each.
-type PartFlags = [bool; Part::ALL.len()];
+/// A flag for each part that may be shared, by its index in [`SHARED`].
+type PartFlags = [bool; SHARED.len()];
 
 /// The shared part of each column of the layout (none for result, grade,
 /// rating and assessor columns, and for columns without a field).
-fn column_groups(layout: &SheetLayout) -> Vec<Option<Part>> {
+fn column_groups(layout: &SheetLayout) -> Vec<Option<usize>> {
     layout
         .columns
         .iter()
@@ -324,7 +304,7 @@ fn column_groups(layout: &SheetLayout) -> Vec<Option<Part>> {
             Some(HeaderMatch {
                 target: Target::Field { field, .. },
                 ..
-            }) => Part::of(*field),
+            }) => shared_part(*field),
             _ => None,
         })
         .collect()
@@ -428,17 +408,17 @@ impl<'a> RowReader<'a> {
         let mut rec = Box::new(empty.clone());
         let mut cells = Pending::default();
         let cleaned = self.without_control_characters(row, diags);
-        let mut shared: PartFlags = [false; Part::ALL.len()];
+        let mut shared: PartFlags = [false; SHARED.len()];
         // A row with control characters is reported whole: nothing shared.
-        let mut clean: PartFlags = [cleaned.is_empty(); Part::ALL.len()];
+        let mut clean: PartFlags = [cleaned.is_empty(); SHARED.len()];
         if cleaned.is_empty() {
-            for (i, part) in Part::ALL.iter().enumerate() {
+            for (i, entity) in SHARED.iter().enumerate() {
                 let columns = || {
                     self.layout
                         .columns
                         .iter()
                         .zip(&self.groups)
-                        .filter(|(_, g)| **g == Some(*part))
+                        .filter(|(_, g)| **g == Some(i))
                         .map(|(c, _)| c.index)
                 };
                 if columns().next().is_none() {
@@ -451,13 +431,13 @@ impl<'a> RowReader<'a> {
                         })
                 });
                 if let Some(lender) = lender {
-                    part.share(&lender.parts, &mut rec);
+                    share(*entity, &lender.parts, &mut rec);
                     shared[i] = true;
                 }
             }
         }
         for (index, column) in self.layout.columns.iter().enumerate() {
-            let group = self.groups[index].map(|g| g as usize);
+            let group = self.groups[index];
             if group.is_some_and(|g| shared[g]) {
                 continue;
             }
@@ -469,19 +449,13 @@ impl<'a> RowReader<'a> {
                 clean[g] = false;
             }
         }
-        let Pending {
-            grades: pending,
-            grade_scheme,
-            criteria_scheme,
-            rating_scheme,
-        } = cells;
         self.apply_defaults(&mut rec, row, &shared);
         self.resolve_grades(
             &mut rec,
             row,
-            pending,
-            grade_scheme,
-            criteria_scheme.or(rating_scheme),
+            cells.grades,
+            cells.grade_scheme,
+            cells.criteria_scheme.or(cells.rating_scheme),
             diags,
         );
         (rec, clean)
@@ -664,7 +638,7 @@ impl<'a> RowReader<'a> {
     fn apply_defaults(&self, rec: &mut RowRecord, row: u32, shared: &PartFlags) {
         for (field, text) in &self.mapping.defaults {
             // A shared part has its defaults from the row it was read on.
-            if Part::of(*field).is_some_and(|p| shared[p as usize]) {
+            if shared_part(*field).is_some_and(|i| shared[i]) {
                 continue;
             }
             if let Some(col) = self.layout.column_of(*field)
