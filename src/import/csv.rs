@@ -30,7 +30,14 @@ impl TableReader for CsvReader {
             .unwrap_or("csv")
             .to_string();
         let mut notes = Vec::new();
-        let (text, stray) = mend_stray_quotes(&text, delimiter);
+        // Most files quote nothing: then there is no stray quote to look for,
+        // and every line break ends a row.
+        let has_quote = memchr::memchr(b'"', text.as_bytes()).is_some();
+        let (text, stray) = if has_quote {
+            mend_stray_quotes(&text, delimiter)
+        } else {
+            (std::borrow::Cow::Borrowed(&*text), Vec::new())
+        };
         for q in &stray {
             notes.push(
                 Diagnostic::error(
@@ -41,7 +48,7 @@ impl TableReader for CsvReader {
                 .with_hint("delete the stray quote (or close it where the cell's text ends) and save the file again"),
             );
         }
-        let (rows, starts) = split(&text, delimiter, options.limits.cells)?;
+        let (rows, starts) = split(&text, delimiter, options.limits.cells, has_quote)?;
         let (rows, resplit) = resplit_rows(&text, &starts, rows, delimiter)?;
         for (row, other) in resplit {
             notes.push(
@@ -96,22 +103,21 @@ const PARALLEL_SPLIT_BYTES: usize = 1 << 20;
 /// length; a blank line is no row), every cell written into one buffer.
 /// Also returns where each row starts in the text, and one past the end.
 ///
-/// A large text without a single quote is split in pieces at line breaks,
-/// read in parallel: with no quote, every line break ends a row.
+/// A large text without a single quote (`has_quote` false) is split in
+/// pieces at line breaks, read in parallel: with no quote, every line break
+/// ends a row.
 fn split(
     text: &str,
     delimiter: u8,
     max_cells: u64,
+    has_quote: bool,
 ) -> Result<(TextCells, Vec<usize>), ImportError> {
     if u32::try_from(text.len()).is_err() {
         return Err(TooLarge.into());
     }
     let threads = rayon::current_num_threads();
     let mut bounds = vec![0];
-    if text.len() >= PARALLEL_SPLIT_BYTES
-        && threads > 1
-        && memchr::memchr(b'"', text.as_bytes()).is_none()
-    {
+    if text.len() >= PARALLEL_SPLIT_BYTES && threads > 1 && !has_quote {
         for i in 1..threads {
             let at = (text.len() * i / threads).max(*bounds.last().unwrap_or(&0));
             let end =
@@ -261,7 +267,7 @@ fn resplit_rows(
             continue;
         }
         let raw = &text[starts[i]..starts[i + 1].max(starts[i])];
-        let (cells, _) = split(raw, other, u64::MAX)?;
+        let (cells, _) = split(raw, other, u64::MAX, true)?;
         if cells.row_len(0) > 1 {
             again.push((i, other, cells.row(0).map(str::to_string).collect()));
         }
@@ -297,10 +303,6 @@ const MAX_STRAY_QUOTES: usize = 100;
 fn mend_stray_quotes(text: &str, delimiter: u8) -> (std::borrow::Cow<'_, str>, Vec<StrayQuote>) {
     let mut text = std::borrow::Cow::Borrowed(text);
     let mut found = Vec::new();
-    // Most files quote nothing: nothing to look for.
-    if memchr::memchr(b'"', text.as_bytes()).is_none() {
-        return (text, found);
-    }
     while found.len() < MAX_STRAY_QUOTES {
         let Some(q) = stray_quote(&text, delimiter) else {
             break;
@@ -613,7 +615,7 @@ mod tests {
     #[test]
     fn a_row_with_another_delimiter_is_read_with_it() {
         let text = "A;B;C;D\n1;2;3;4\n5,\"6,5\",7,8\nnote, with a comma\n";
-        let (rows, starts) = split(text, b';', u64::MAX).unwrap();
+        let (rows, starts) = split(text, b';', u64::MAX, true).unwrap();
         let (rows, resplit) = resplit_rows(text, &starts, rows, b';').unwrap();
         assert_eq!(resplit, [(2, b',')]);
         assert_eq!(rows.row(2).collect::<Vec<_>>(), ["5", "6,5", "7", "8"]);
@@ -623,7 +625,7 @@ mod tests {
     #[test]
     fn cells_are_split_as_the_csv_crate_splits_them() {
         let text = "a;\"b;\"\"q\"\"\nline\";c\r\n\r\n\n;;\nlast";
-        let (rows, starts) = split(text, b';', u64::MAX).unwrap();
+        let (rows, starts) = split(text, b';', u64::MAX, true).unwrap();
         let mut expected = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -658,8 +660,12 @@ mod tests {
                 .build()
                 .unwrap()
         };
-        let one = pool(1).install(|| split(&text, b';', u64::MAX)).unwrap();
-        let parallel = pool(3).install(|| split(&text, b';', u64::MAX)).unwrap();
+        let one = pool(1)
+            .install(|| split(&text, b';', u64::MAX, false))
+            .unwrap();
+        let parallel = pool(3)
+            .install(|| split(&text, b';', u64::MAX, false))
+            .unwrap();
         // (A row's start may differ by the line feed of a CRLF: only the
         // cells count, and where rows are.)
         assert!(parallel.0 == one.0, "the cells differ");
@@ -669,8 +675,8 @@ mod tests {
 
     #[test]
     fn too_many_cells_are_refused_while_splitting() {
-        assert!(split("a;b\nc;d\n", b';', 3).is_err());
-        assert!(split("a;b\nc;d\n", b';', 4).is_ok());
+        assert!(split("a;b\nc;d\n", b';', 3, false).is_err());
+        assert!(split("a;b\nc;d\n", b';', 4, false).is_ok());
     }
 
     #[test]

@@ -92,12 +92,17 @@ impl TextCells {
         self.row_starts.len().saturating_sub(1)
     }
 
+    /// The indexes of a row's cells (none past the last row).
+    fn cells_of(&self, row: usize) -> std::ops::Range<usize> {
+        match (self.row_starts.get(row), self.row_starts.get(row + 1)) {
+            (Some(a), Some(b)) => *a as usize..*b as usize,
+            _ => 0..0,
+        }
+    }
+
     /// Number of cells in a row (0 past the last row).
     pub(crate) fn row_len(&self, row: usize) -> usize {
-        match (self.row_starts.get(row), self.row_starts.get(row + 1)) {
-            (Some(a), Some(b)) => (b - a) as usize,
-            _ => 0,
-        }
+        self.cells_of(row).len()
     }
 
     /// The cells of the longest row.
@@ -111,13 +116,9 @@ impl TextCells {
 
     /// The text of one cell, `None` past the end of its row.
     pub(crate) fn get(&self, row: usize, col: usize) -> Option<&str> {
-        let first = *self.row_starts.get(row)? as usize;
-        let end = *self.row_starts.get(row + 1)? as usize;
-        let cell = first + col;
-        if cell >= end {
-            return None;
-        }
-        Some(self.cell(cell))
+        let cells = self.cells_of(row);
+        let cell = cells.start + col;
+        cells.contains(&cell).then(|| self.cell(cell))
     }
 
     fn cell(&self, index: usize) -> &str {
@@ -131,11 +132,7 @@ impl TextCells {
 
     /// The cells of one row, left to right.
     pub(crate) fn row(&self, row: usize) -> impl Iterator<Item = &str> + '_ {
-        let (first, end) = match (self.row_starts.get(row), self.row_starts.get(row + 1)) {
-            (Some(a), Some(b)) => (*a as usize, *b as usize),
-            _ => (0, 0),
-        };
-        (first..end).map(move |i| self.cell(i))
+        self.cells_of(row).map(move |i| self.cell(i))
     }
 
     /// Rebuilds the rows with some of them replaced (a row re-read with

@@ -72,6 +72,15 @@ impl<'a> SheetRows<'a> {
             end -= 1;
         }
         let groups = column_groups(layout);
+        let part_columns = std::array::from_fn(|i| {
+            layout
+                .columns
+                .iter()
+                .zip(&groups)
+                .filter(|(_, g)| **g == Some(i))
+                .map(|(c, _)| c.index)
+                .collect()
+        });
         let reader = RowReader {
             file,
             sheet,
@@ -79,6 +88,7 @@ impl<'a> SheetRows<'a> {
             mapping,
             schemes,
             groups,
+            part_columns,
         };
         reader.check_defaults(diags);
         Self { reader, end }
@@ -250,6 +260,8 @@ struct RowReader<'a> {
     /// For each column of the layout, the index in [`SHARED`] of the part
     /// it fills.
     groups: Vec<Option<usize>>,
+    /// The sheet columns of each part in [`SHARED`], for comparing rows.
+    part_columns: [Vec<u32>; SHARED.len()],
 }
 
 /// The parts of a row that a flat sheet repeats row after row, and that a
@@ -412,21 +424,13 @@ impl<'a> RowReader<'a> {
         // A row with control characters is reported whole: nothing shared.
         let mut clean: PartFlags = [cleaned.is_empty(); SHARED.len()];
         if cleaned.is_empty() {
-            for (i, entity) in SHARED.iter().enumerate() {
-                let columns = || {
-                    self.layout
-                        .columns
-                        .iter()
-                        .zip(&self.groups)
-                        .filter(|(_, g)| **g == Some(i))
-                        .map(|(c, _)| c.index)
-                };
-                if columns().next().is_none() {
+            for (i, (entity, columns)) in SHARED.iter().zip(&self.part_columns).enumerate() {
+                if columns.is_empty() {
                     continue;
                 }
                 let lender = recent.iter().find(|p| {
                     p.clean[i]
-                        && columns().all(|c| {
+                        && columns.iter().all(|&c| {
                             self.sheet.shown_value(row, c) == self.sheet.shown_value(p.row, c)
                         })
                 });
