@@ -180,8 +180,9 @@ struct ResultEntry {
     mobility: Option<usize>,
     part: ResultPart,
     /// The assessor as the row names them; their organisation is the
-    /// mobility's host, known only once every row is in.
-    assessor: Option<ContactPart>,
+    /// mobility's host, known only once every row is in. Boxed: most
+    /// results have none, and a round holds one entry per result.
+    assessor: Option<Box<ContactPart>>,
     unmapped: Unmapped,
     origin: Option<Origin>,
 }
@@ -1284,7 +1285,7 @@ impl RoundBuilder {
         assessor: ContactPart,
         origin: Origin,
     ) -> usize {
-        let assessor = assessor.name.is_some().then_some(assessor);
+        let assessor = assessor.name.is_some().then(|| Box::new(assessor));
         let index = match self.result_index.entry((learner, unit)) {
             std::collections::hash_map::Entry::Occupied(e) => *e.get(),
             std::collections::hash_map::Entry::Vacant(e) => {
@@ -1806,7 +1807,7 @@ impl RoundBuilder {
         }
         let mut assessors = Vec::with_capacity(self.results.len());
         for i in 0..self.results.len() {
-            let contact = self.results[i].assessor.clone().and_then(|part| {
+            let contact = self.results[i].assessor.take().and_then(|part| {
                 let org = self.results[i]
                     .mobility
                     .and_then(|m| self.mobilities[m].host);
