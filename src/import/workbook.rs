@@ -169,12 +169,23 @@ pub enum CellValue<'a> {
     Error(&'static str),
 }
 
+/// True when the text is empty or only whitespace. Asked of every cell of
+/// every row, several times: a text starting with a visible ASCII character
+/// (nearly all of them) is answered from its first byte.
+pub(crate) fn is_blank_text(t: &str) -> bool {
+    match t.as_bytes().first() {
+        None => true,
+        Some(&b) if b.is_ascii() && !(b as char).is_whitespace() => false,
+        Some(_) => t.trim().is_empty(),
+    }
+}
+
 impl CellValue<'_> {
     /// True for empty cells and cells holding only whitespace.
     pub fn is_blank(&self) -> bool {
         match self {
             CellValue::Empty => true,
-            CellValue::Text(t) => t.trim().is_empty(),
+            CellValue::Text(t) => is_blank_text(t),
             _ => false,
         }
     }
@@ -502,7 +513,7 @@ impl Sheet {
                 .checked_sub(s.first_row)
                 .and_then(|i| s.rows.get(i as usize))
                 .is_none_or(|cells| cells.iter().all(|(_, v)| from_calamine(v).is_blank())),
-            Cells::Text(rows) => rows.row(row as usize).all(|t| t.trim().is_empty()),
+            Cells::Text(rows) => rows.row(row as usize).all(is_blank_text),
             Cells::Calamine(_) => self.filled_in_row(row).next().is_none(),
         }
     }
@@ -592,6 +603,17 @@ fn error_text(e: &calamine::CellErrorType) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blank_texts_are_whitespace_of_any_kind() {
+        for blank in ["", " ", "\t\r\n", "\u{0B}", "\u{A0}", "\u{3000} \u{2003}"] {
+            assert!(is_blank_text(blank), "{blank:?} is blank");
+            assert_eq!(is_blank_text(blank), blank.trim().is_empty());
+        }
+        for text in ["a", " a", "\u{A0}b", "ā", "\u{0B}7", "-"] {
+            assert!(!is_blank_text(text), "{text:?} is not blank");
+        }
+    }
 
     #[test]
     fn merged_cells_show_the_top_left_value() {

@@ -130,7 +130,7 @@ impl<'a> SheetRows<'a> {
                 out.counts.reported += 1;
                 continue;
             }
-            let (mut record, clean) = r.read_row(row, diags, &empty, &recent);
+            let (mut record, clean, keys) = r.read_row(row, diags, &empty, &recent);
             if !identifies_something(&record) {
                 diags.push(not_usable(r.file, &r.sheet.name, row, &record));
                 out.counts.reported += 1;
@@ -147,7 +147,12 @@ impl<'a> SheetRows<'a> {
             if recent.len() == LENDING_ROWS {
                 recent.pop_back();
             }
-            recent.push_front(Previous { row, parts, clean });
+            recent.push_front(Previous {
+                row,
+                parts,
+                clean,
+                keys,
+            });
             out.records.push(record);
             out.counts.records += 1;
         }
@@ -161,6 +166,14 @@ impl<'a> SheetRows<'a> {
 /// A control character other than tab and line breaks.
 fn is_stray_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// True when the text holds a [`is_stray_control`] character. Asked of
+/// every cell of every row: the bytes are scanned first, since a control
+/// character is an ASCII byte below 0x20, 0x7F, or (U+0080 to U+009F) a
+/// sequence starting 0xC2, and almost no text has any of those.
+fn has_stray_control(t: &str) -> bool {
+    t.bytes().any(|b| b < 0x20 || b == 0x7F || b == 0xC2) && t.chars().any(is_stray_control)
 }
 
 fn blank_rows(file: &str, sheet: &str, (a, b): (u32, u32)) -> Diagnostic {
@@ -334,6 +347,30 @@ struct Previous {
     /// The parts read without any problem: only those may be shared, so a
     /// problem in a repeated cell is reported on every row that has it.
     clean: PartFlags,
+    /// A hash of each part's cells: only a row whose hash matches has its
+    /// cells compared, so a part seen on no recent row costs one pass.
+    keys: PartKeys,
+}
+
+/// A hash of each shared part's cells on a row, by its index in [`SHARED`].
+type PartKeys = [u64; SHARED.len()];
+
+/// A hash of the cells a part is read from. Equal cells hash equally; the
+/// cells are still compared, so a collision only costs that comparison.
+fn cells_key(sheet: &Sheet, row: u32, columns: &[u32]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    for &c in columns {
+        match sheet.shown_value(row, c) {
+            CellValue::Empty => 0u8.hash(&mut h),
+            CellValue::Text(t) => (1u8, t).hash(&mut h),
+            CellValue::Number(n) => (2u8, n.to_bits()).hash(&mut h),
+            CellValue::Bool(b) => (3u8, b).hash(&mut h),
+            CellValue::DateTime(d) => (4u8, d).hash(&mut h),
+            CellValue::Error(e) => (5u8, e).hash(&mut h),
+        }
+    }
+    h.finish()
 }
 
 /// What a row's cells leave for after every cell is read: its grades, and
@@ -416,11 +453,12 @@ impl<'a> RowReader<'a> {
         diags: &mut Vec<Diagnostic>,
         empty: &RowRecord,
         recent: &std::collections::VecDeque<Previous>,
-    ) -> (Box<RowRecord>, PartFlags) {
+    ) -> (Box<RowRecord>, PartFlags, PartKeys) {
         let mut rec = Box::new(empty.clone());
         let mut cells = Pending::default();
         let cleaned = self.without_control_characters(row, diags);
         let mut shared: PartFlags = [false; SHARED.len()];
+        let mut keys: PartKeys = [0; SHARED.len()];
         // A row with control characters is reported whole: nothing shared.
         let mut clean: PartFlags = [cleaned.is_empty(); SHARED.len()];
         if cleaned.is_empty() {
@@ -428,8 +466,10 @@ impl<'a> RowReader<'a> {
                 if columns.is_empty() {
                     continue;
                 }
+                keys[i] = cells_key(self.sheet, row, columns);
                 let lender = recent.iter().find(|p| {
                     p.clean[i]
+                        && p.keys[i] == keys[i]
                         && columns.iter().all(|&c| {
                             self.sheet.shown_value(row, c) == self.sheet.shown_value(p.row, c)
                         })
@@ -462,7 +502,7 @@ impl<'a> RowReader<'a> {
             cells.criteria_scheme.or(cells.rating_scheme),
             diags,
         );
-        (rec, clean)
+        (rec, clean, keys)
     }
 
     /// Reads one cell of a row into the record.
@@ -596,7 +636,7 @@ impl<'a> RowReader<'a> {
     ) -> Vec<Option<String>> {
         // Asked of every row, and almost never true: look before building anything.
         let any = self.layout.columns.iter().any(|column| {
-            matches!(self.sheet.shown_value(row, column.index), CellValue::Text(t) if t.chars().any(is_stray_control))
+            matches!(self.sheet.shown_value(row, column.index), CellValue::Text(t) if has_stray_control(t))
         });
         if !any {
             return Vec::new();
@@ -608,7 +648,7 @@ impl<'a> RowReader<'a> {
                 let CellValue::Text(t) = self.sheet.shown_value(row, column.index) else {
                     return None;
                 };
-                if !t.chars().any(is_stray_control) {
+                if !has_stray_control(t) {
                     return None;
                 }
                 let found: std::collections::BTreeSet<String> = t
@@ -1140,4 +1180,23 @@ fn choice_problem(t: &str, allowed: &str) -> Problem {
         format!("'{}' is not one of the allowed values", t.trim()),
         format!("write {allowed}"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_found_by_their_bytes_and_only_them() {
+        for text in ["a\u{0}b", "\u{1B}[0m", "x\u{7F}", "\u{85}", "ā\u{9F}"] {
+            assert!(
+                has_stray_control(text),
+                "{text:?} holds a control character"
+            );
+        }
+        // Tabs and line breaks are text; 0xC2 also starts §, ° and the no-break space.
+        for text in ["a\tb\r\n", "§ 2", "20 °C", "1\u{A0}000", "Ļoti labi", ""] {
+            assert!(!has_stray_control(text), "{text:?} holds none");
+        }
+    }
 }
