@@ -180,7 +180,15 @@ pub(crate) fn is_blank_text(t: &str) -> bool {
     }
 }
 
-impl CellValue<'_> {
+impl<'a> CellValue<'a> {
+    /// [`Self::to_text`], borrowed from the sheet when the cell is a text.
+    pub fn text(&self) -> std::borrow::Cow<'a, str> {
+        match self {
+            CellValue::Text(t) => std::borrow::Cow::Borrowed(t),
+            other => std::borrow::Cow::Owned(other.to_text()),
+        }
+    }
+
     /// True for empty cells and cells holding only whitespace.
     pub fn is_blank(&self) -> bool {
         match self {

@@ -202,7 +202,7 @@ impl SchemeRegistry {
             .position(|s| s.id == scheme_id)
             .expect("grade() is called with a known scheme");
         let scheme = &self.schemes[i];
-        let raw = value.to_text();
+        let raw = value.text();
         let raw = raw.trim();
         let found = self.words[i]
             .lookup(raw)

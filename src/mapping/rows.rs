@@ -853,10 +853,7 @@ impl<'a> RowReader<'a> {
         v: &CellValue<'_>,
     ) -> Result<(), Problem> {
         use Field as F;
-        let raw = || match v {
-            CellValue::Text(t) => std::borrow::Cow::Borrowed(*t),
-            other => std::borrow::Cow::Owned(other.to_text()),
-        };
+        let raw = || v.text();
         let line = || clean_line(&raw());
         let text = || clean_text(&raw());
         let code = || code_text(v);
@@ -1082,7 +1079,7 @@ fn split_full_name(full: &str) -> (String, String) {
 }
 
 fn country(m: &Mapping, v: &CellValue<'_>) -> Result<CountryCode, Problem> {
-    let t = clean_line(&v.to_text());
+    let t = clean_line(&v.text());
     m.vocabulary
         .country_code(&t)
         .map(CountryCode)
@@ -1096,7 +1093,7 @@ fn country(m: &Mapping, v: &CellValue<'_>) -> Result<CountryCode, Problem> {
 }
 
 fn email(v: &CellValue<'_>) -> Result<String, Problem> {
-    let t = clean_line(&v.to_text());
+    let t = clean_line(&v.text());
     let t = t.strip_prefix("mailto:").unwrap_or(&t).to_string();
     let ok = t
         .split_once('@')
@@ -1118,7 +1115,7 @@ fn yes_no(m: &Mapping, v: &CellValue<'_>) -> Result<bool, Problem> {
     if let CellValue::Bool(b) = v {
         return Ok(*b);
     }
-    let t = v.to_text();
+    let t = v.text();
     match m.vocabulary.yes_no.lookup(&t) {
         Some("true") => Ok(true),
         Some("false") => Ok(false),
@@ -1131,7 +1128,7 @@ fn yes_no(m: &Mapping, v: &CellValue<'_>) -> Result<bool, Problem> {
 }
 
 fn achievement(m: &Mapping, v: &CellValue<'_>) -> Result<Achievement, Problem> {
-    let t = v.to_text();
+    let t = v.text();
     match m.vocabulary.achievement.lookup(&t) {
         Some("full") => Ok(Achievement::Full),
         Some("partial") => Ok(Achievement::Partial),
@@ -1144,7 +1141,7 @@ fn achievement(m: &Mapping, v: &CellValue<'_>) -> Result<Achievement, Problem> {
 }
 
 fn gender(m: &Mapping, v: &CellValue<'_>) -> Result<Gender, Problem> {
-    let t = v.to_text();
+    let t = v.text();
     match m.vocabulary.gender.lookup(&t) {
         Some("female") => Ok(Gender::Female),
         Some("male") => Ok(Gender::Male),
@@ -1154,7 +1151,7 @@ fn gender(m: &Mapping, v: &CellValue<'_>) -> Result<Gender, Problem> {
 }
 
 fn organisation_role(m: &Mapping, v: &CellValue<'_>) -> Result<OrganisationRole, Problem> {
-    let t = v.to_text();
+    let t = v.text();
     match m.vocabulary.organisation_role.lookup(&t) {
         Some("sending") => Ok(OrganisationRole::Sending),
         Some("host") => Ok(OrganisationRole::Host),
@@ -1168,7 +1165,7 @@ fn organisation_role(m: &Mapping, v: &CellValue<'_>) -> Result<OrganisationRole,
 }
 
 fn language(m: &Mapping, v: &CellValue<'_>) -> Result<String, Problem> {
-    let t = v.to_text();
+    let t = v.text();
     m.vocabulary
         .language_tag(&t)
         .ok_or_else(|| choice_problem(&t, "a language name or a two-letter code (lv, en, fi, de)"))

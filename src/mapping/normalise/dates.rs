@@ -85,15 +85,24 @@ fn text_date(t: &str, order: Option<DateOrder>) -> Result<NaiveDate, Problem> {
         return Ok(d);
     }
     let t = t.trim_end_matches('.');
-    let parts: Vec<&str> = t.split(['.', '/', '-']).map(str::trim).collect();
-    if parts.len() != 3
+    // Three numbers, in place: every date cell of every row comes here.
+    let mut parts = [""; 3];
+    let mut count = 0;
+    for part in t.split(['.', '/', '-']) {
+        if count == parts.len() {
+            return Err(invalid(t));
+        }
+        parts[count] = part.trim();
+        count += 1;
+    }
+    if count != parts.len()
         || parts
             .iter()
             .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
     {
         return Err(invalid(t));
     }
-    let nums: Vec<u32> = parts.iter().map(|p| p.parse().unwrap_or(0)).collect();
+    let nums: [u32; 3] = parts.map(|p| p.parse().unwrap_or(0));
     let sep_slash = t.contains('/');
     // yyyy.mm.dd or yyyy/mm/dd
     if parts[0].len() == 4 {

@@ -1,9 +1,10 @@
 //! Word lists for yes/no, achievement, gender, organisation roles, languages
 //! and countries, from `mappings/vocabulary.toml` and `mappings/countries.toml`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::mapping::text::{fold, word_key};
@@ -14,18 +15,29 @@ const COUNTRIES_TOML: &str = include_str!("../../../mappings/countries.toml");
 /// Words that stand for one canonical value each ("jā", "kyllä" → `true`).
 #[derive(Clone, Debug, Default)]
 pub struct WordList {
-    map: HashMap<String, String>,
+    /// Canonical value by folded word.
+    map: FxHashMap<String, String>,
+    /// The folded key of each word, by the word as the list writes it: a
+    /// column repeats "pilnībā" on every row, and folding it means
+    /// decomposing every letter.
+    keys: FxHashMap<String, String>,
 }
 
 impl WordList {
     /// The canonical value `word` stands for.
     pub fn lookup(&self, word: &str) -> Option<&str> {
-        self.map.get(&word_key(word)).map(String::as_str)
+        let key = match self.keys.get(word) {
+            Some(key) => std::borrow::Cow::Borrowed(key.as_str()),
+            None => std::borrow::Cow::Owned(word_key(word)),
+        };
+        self.map.get(key.as_ref()).map(String::as_str)
     }
 
     /// Adds a word for a canonical value (a later word for the same key wins).
     pub fn add(&mut self, canonical: &str, word: &str) {
-        self.map.insert(word_key(word), canonical.to_string());
+        let key = word_key(word);
+        self.keys.insert(word.to_string(), key.clone());
+        self.map.insert(key, canonical.to_string());
     }
 
     fn from_table(table: &BTreeMap<String, Vec<String>>) -> Self {
@@ -62,7 +74,7 @@ pub struct Vocabulary {
     /// Folded first words of note rows.
     pub notes: Vec<String>,
     codes: HashSet<String>,
-    alpha3: HashMap<String, String>,
+    alpha3: FxHashMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -105,7 +117,7 @@ impl Vocabulary {
             // The first word of each country is its ISO alpha-3 code: kept apart,
             // so that an abbreviation like "Som." is not read as SOM (Somalia).
             let mut country = WordList::default();
-            let mut alpha3 = HashMap::new();
+            let mut alpha3 = FxHashMap::default();
             for (code, names) in &c.countries {
                 let mut names = names.iter();
                 if let Some(a3) = names.next() {
@@ -204,6 +216,22 @@ impl Vocabulary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_is_found_as_written_and_in_any_spelling_that_folds_alike() {
+        let mut list = WordList::default();
+        list.add("full", "pilnībā");
+        list.add("partial", "daļēji");
+        for word in ["pilnībā", "Pilnībā", "PILNIBA", " pilniba "] {
+            assert_eq!(list.lookup(word), Some("full"), "{word}");
+        }
+        assert_eq!(list.lookup("daļēji"), Some("partial"));
+        assert_eq!(list.lookup("pilns"), None);
+        // A later word for the same folded key wins, written either way.
+        list.add("none", "PILNIBA");
+        assert_eq!(list.lookup("pilnībā"), Some("none"));
+        assert_eq!(list.lookup("Pilniba"), Some("none"));
+    }
 
     #[test]
     fn countries_are_found_by_code_and_by_name_in_many_languages() {
