@@ -73,12 +73,8 @@ impl<'a> SheetRows<'a> {
         }
         let groups = column_groups(layout);
         let part_columns = std::array::from_fn(|i| {
-            layout
-                .columns
-                .iter()
-                .zip(&groups)
-                .filter(|(_, g)| **g == Some(i))
-                .map(|(c, _)| c.index)
+            (0..layout.columns.len())
+                .filter(|&c| groups[c] == Some(i))
                 .collect()
         });
         let reader = RowReader {
@@ -115,6 +111,9 @@ impl<'a> SheetRows<'a> {
         // Most recent first.
         let mut recent: std::collections::VecDeque<Previous> =
             std::collections::VecDeque::with_capacity(LENDING_ROWS);
+        // The cells of the row being read; the buffer of the row leaving
+        // `recent` is used again.
+        let mut values: Vec<CellValue<'a>> = Vec::new();
         for row in range {
             out.counts.read += 1;
             if r.sheet.row_is_blank(row) {
@@ -130,7 +129,8 @@ impl<'a> SheetRows<'a> {
                 out.counts.reported += 1;
                 continue;
             }
-            let (mut record, clean, keys) = r.read_row(row, diags, &empty, &recent);
+            r.row_values(row, &mut values);
+            let (mut record, clean, keys) = r.read_row(row, &values, diags, &empty, &recent);
             if !identifies_something(&record) {
                 diags.push(not_usable(r.file, &r.sheet.name, row, &record));
                 out.counts.reported += 1;
@@ -144,14 +144,15 @@ impl<'a> SheetRows<'a> {
             for entity in SHARED {
                 share(entity, &record, &mut parts);
             }
-            if recent.len() == LENDING_ROWS {
-                recent.pop_back();
-            }
+            let spare = match recent.len() {
+                LENDING_ROWS => recent.pop_back().map(|p| p.values).unwrap_or_default(),
+                _ => Vec::new(),
+            };
             recent.push_front(Previous {
-                row,
                 parts,
                 clean,
                 keys,
+                values: std::mem::replace(&mut values, spare),
             });
             out.records.push(record);
             out.counts.records += 1;
@@ -273,8 +274,9 @@ struct RowReader<'a> {
     /// For each column of the layout, the index in [`SHARED`] of the part
     /// it fills.
     groups: Vec<Option<usize>>,
-    /// The sheet columns of each part in [`SHARED`], for comparing rows.
-    part_columns: [Vec<u32>; SHARED.len()],
+    /// The columns (positions in the layout) of each part in [`SHARED`],
+    /// for comparing rows.
+    part_columns: [Vec<usize>; SHARED.len()],
 }
 
 /// The parts of a row that a flat sheet repeats row after row, and that a
@@ -340,8 +342,7 @@ fn column_groups(layout: &SheetLayout) -> Vec<Option<usize>> {
 const LENDING_ROWS: usize = 8;
 
 /// A row read into a record lately, for later rows to share its parts.
-struct Previous {
-    row: u32,
+struct Previous<'s> {
     /// Its parts (the rest of it is left empty).
     parts: RowRecord,
     /// The parts read without any problem: only those may be shared, so a
@@ -350,6 +351,8 @@ struct Previous {
     /// A hash of each part's cells: only a row whose hash matches has its
     /// cells compared, so a part seen on no recent row costs one pass.
     keys: PartKeys,
+    /// Its cells, by position in the layout.
+    values: Vec<CellValue<'s>>,
 }
 
 /// A hash of each shared part's cells on a row, by its index in [`SHARED`].
@@ -357,11 +360,11 @@ type PartKeys = [u64; SHARED.len()];
 
 /// A hash of the cells a part is read from. Equal cells hash equally; the
 /// cells are still compared, so a collision only costs that comparison.
-fn cells_key(sheet: &Sheet, row: u32, columns: &[u32]) -> u64 {
+fn cells_key(values: &[CellValue<'_>], columns: &[usize]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
     for &c in columns {
-        match sheet.shown_value(row, c) {
+        match values[c] {
             CellValue::Empty => 0u8.hash(&mut h),
             CellValue::Text(t) => (1u8, t).hash(&mut h),
             CellValue::Number(n) => (2u8, n.to_bits()).hash(&mut h),
@@ -395,6 +398,19 @@ struct PendingGrade<'c> {
 impl<'a> RowReader<'a> {
     fn loc(&self, row: u32, col: u32) -> Location {
         Location::cell(self.file, &self.sheet.name, row + 1, col)
+    }
+
+    /// The cells of the row as shown (a merged cell's value in each of its
+    /// cells), by position in the layout: looked up once, read by every
+    /// step after.
+    fn row_values(&self, row: u32, out: &mut Vec<CellValue<'a>>) {
+        out.clear();
+        out.extend(
+            self.layout
+                .columns
+                .iter()
+                .map(|c| self.sheet.shown_value(row, c.index)),
+        );
     }
 
     /// Totals rows and note rows.
@@ -450,13 +466,14 @@ impl<'a> RowReader<'a> {
     fn read_row(
         &self,
         row: u32,
+        values: &[CellValue<'a>],
         diags: &mut Vec<Diagnostic>,
         empty: &RowRecord,
-        recent: &std::collections::VecDeque<Previous>,
+        recent: &std::collections::VecDeque<Previous<'a>>,
     ) -> (Box<RowRecord>, PartFlags, PartKeys) {
         let mut rec = Box::new(empty.clone());
         let mut cells = Pending::default();
-        let cleaned = self.without_control_characters(row, diags);
+        let cleaned = self.without_control_characters(row, values, diags);
         let mut shared: PartFlags = [false; SHARED.len()];
         let mut keys: PartKeys = [0; SHARED.len()];
         // A row with control characters is reported whole: nothing shared.
@@ -466,13 +483,11 @@ impl<'a> RowReader<'a> {
                 if columns.is_empty() {
                     continue;
                 }
-                keys[i] = cells_key(self.sheet, row, columns);
+                keys[i] = cells_key(values, columns);
                 let lender = recent.iter().find(|p| {
                     p.clean[i]
                         && p.keys[i] == keys[i]
-                        && columns.iter().all(|&c| {
-                            self.sheet.shown_value(row, c) == self.sheet.shown_value(p.row, c)
-                        })
+                        && columns.iter().all(|&c| values[c] == p.values[c])
                 });
                 if let Some(lender) = lender {
                     share(*entity, &lender.parts, &mut rec);
@@ -486,7 +501,10 @@ impl<'a> RowReader<'a> {
                 continue;
             }
             let reported = (diags.len(), rec.unmapped.len());
-            self.read_cell(row, index, column, &cleaned, &mut rec, &mut cells, diags);
+            let value = values[index];
+            self.read_cell(
+                row, index, column, value, &cleaned, &mut rec, &mut cells, diags,
+            );
             if let Some(g) = group
                 && reported != (diags.len(), rec.unmapped.len())
             {
@@ -512,6 +530,7 @@ impl<'a> RowReader<'a> {
         row: u32,
         index: usize,
         column: &'c Column,
+        value: CellValue<'c>,
         cleaned: &'c [Option<String>],
         rec: &mut RowRecord,
         cells: &mut Pending<'c>,
@@ -524,7 +543,6 @@ impl<'a> RowReader<'a> {
             rating_scheme,
         } = cells;
         {
-            let value = self.sheet.shown_value(row, column.index);
             if value.is_blank() {
                 return;
             }
@@ -632,20 +650,22 @@ impl<'a> RowReader<'a> {
     fn without_control_characters(
         &self,
         row: u32,
+        values: &[CellValue<'_>],
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<Option<String>> {
         // Asked of every row, and almost never true: look before building anything.
-        let any = self.layout.columns.iter().any(|column| {
-            matches!(self.sheet.shown_value(row, column.index), CellValue::Text(t) if has_stray_control(t))
-        });
+        let any = values
+            .iter()
+            .any(|v| matches!(v, CellValue::Text(t) if has_stray_control(t)));
         if !any {
             return Vec::new();
         }
         self.layout
             .columns
             .iter()
-            .map(|column| {
-                let CellValue::Text(t) = self.sheet.shown_value(row, column.index) else {
+            .zip(values)
+            .map(|(column, value)| {
+                let CellValue::Text(t) = *value else {
                     return None;
                 };
                 if !has_stray_control(t) {
