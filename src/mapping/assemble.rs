@@ -632,7 +632,7 @@ impl RoundBuilder {
             keys.push(LearnerKey::National(id.clone()));
         }
         if let (Some(g), Some(f)) = (&part.given_names, &part.family_name) {
-            let name = format!("{}|{}", self.fold(f), self.fold(g));
+            let name = [self.fold(f), self.fold(g)].join("|");
             if let Some(dob) = part.date_of_birth {
                 keys.push(LearnerKey::NameBirth(name.clone(), dob));
             }
@@ -1697,7 +1697,7 @@ impl RoundBuilder {
                         self.schemes.get(&g.scheme)?.passes(&g.value)
                     });
                     let result = AssessmentResult {
-                        id: format!("{learner}/{unit}"),
+                        id: [learner.as_str(), unit.as_str()].join("/"),
                         learner: learner.clone(),
                         unit: unit.clone(),
                         mobility: r.mobility.map(|m| mobility_ids[m].clone()),

@@ -417,7 +417,9 @@ impl<'a> RowReader<'a> {
     fn skip_reason(&self, row: u32) -> Option<Diagnostic> {
         let mut non_blank = self.sheet.filled_in_row(row);
         let (first_col, first) = non_blank.next()?;
-        let count = 1 + non_blank.count();
+        // Whether it is the row's only cell; asked of every row, so the
+        // look stops at a second cell rather than counting them all.
+        let alone = non_blank.next().is_none();
         // Only a text can be "Kopā" or "Piezīme: …".
         let CellValue::Text(text) = first else {
             return None;
@@ -447,7 +449,7 @@ impl<'a> RowReader<'a> {
             .sheet
             .merge_at(row, first_col)
             .is_some_and(|m| m.is_horizontal());
-        if count == 1 && (starts_with(&vocab.notes) || !in_known_column || spans) {
+        if alone && (starts_with(&vocab.notes) || !in_known_column || spans) {
             return Some(
                 Diagnostic::info(
                     Code::NoteRowSkipped,
