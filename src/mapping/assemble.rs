@@ -69,17 +69,29 @@ pub enum RecordRef {
 
 /// Where each record of a round came from, so that checks over the model can
 /// point at the cell a user must fix.
+///
+/// Most rounds are asked for a few locations, or none: the records' origins
+/// are kept as a list, and indexed the first time one is looked up.
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
     sheets: Vec<SheetInfo>,
-    origins: FxHashMap<RecordRef, Origin>,
+    origins: Vec<(RecordRef, Origin)>,
+    index: std::sync::OnceLock<FxHashMap<RecordRef, Origin>>,
 }
 
 impl SourceMap {
     /// The location of `field` of `record`: its cell when the field has a
     /// column on the record's first row's sheet, else the row, else the record.
     pub fn locate(&self, record: &RecordRef, field: Option<Field>) -> Location {
-        let Some(origin) = self.origins.get(record) else {
+        let index = self.index.get_or_init(|| {
+            let mut index = FxHashMap::default();
+            index.reserve(self.origins.len());
+            for (r, o) in &self.origins {
+                index.insert(r.clone(), *o);
+            }
+            index
+        });
+        let Some(origin) = index.get(record) else {
             return Location::record(describe(record));
         };
         let info = &self.sheets[origin.sheet as usize];
@@ -1375,9 +1387,12 @@ impl RoundBuilder {
             std::mem::take(&mut self.recent),
         );
         rayon::spawn(move || drop(tables));
-        let mut origins: FxHashMap<RecordRef, Origin> = FxHashMap::default();
-        origins.reserve(
-            self.orgs.len() + self.units.len() + self.learners.len() + self.mobilities.len(),
+        let mut origins: Vec<(RecordRef, Origin)> = Vec::with_capacity(
+            self.orgs.len()
+                + self.units.len()
+                + self.learners.len()
+                + self.mobilities.len()
+                + self.results.len(),
         );
         let mut round = Round::default();
 
@@ -1432,7 +1447,7 @@ impl RoundBuilder {
                 });
             }
             if let Some(o) = entry.origin {
-                origins.insert(RecordRef::Organisation(id.clone()), o);
+                origins.push((RecordRef::Organisation(id.clone()), o));
             }
             round.organisations.push(Organisation {
                 id,
@@ -1548,7 +1563,7 @@ impl RoundBuilder {
                 }
             }
             if let Some(o) = entry.origin {
-                origins.insert(RecordRef::Unit(id.clone()), o);
+                origins.push((RecordRef::Unit(id.clone()), o));
             }
             round.units.push(Unit {
                 id,
@@ -1565,26 +1580,17 @@ impl RoundBuilder {
             });
         }
 
-        // Learners.
+        // Learners: ids claimed one after the other in builder order, the
+        // records then built in parallel.
+        let entries = std::mem::take(&mut self.learners);
+        let bases: Vec<String> = entries
+            .par_iter()
+            .map(|e| learner_id_base(&e.part))
+            .collect();
         let mut learner_ids = Ids::default();
-        for entry in std::mem::take(&mut self.learners) {
-            let p = entry.part;
-            let base = p.school_id.clone().unwrap_or_else(|| {
-                let mut s = format!(
-                    "{}-{}",
-                    slug(p.family_name.as_deref().unwrap_or("")),
-                    slug(p.given_names.as_deref().unwrap_or(""))
-                );
-                if let Some(d) = p.date_of_birth {
-                    use std::fmt::Write;
-                    let _ = write!(s, "-{d}");
-                }
-                if s == "-" {
-                    s = p.national_id.clone().unwrap_or_else(|| "learner".into());
-                }
-                s
-            });
+        for (entry, base) in entries.iter().zip(bases) {
             let id = learner_ids.claim(base);
+            let p = &entry.part;
             if !entry.defined || p.family_name.is_none() && p.given_names.is_none() {
                 let loc = self
                     .locate_or_record(entry.origin, Field::LearnerId, || format!("learner {id}"));
@@ -1604,30 +1610,41 @@ impl RoundBuilder {
                         .with_hint("add the learner's given and family names (on the learners sheet when there is one)"),
                 );
             }
-            let guardian = p.guardian_name.map(|name| Guardian {
-                name,
-                email: p.guardian_email,
-                phone: p.guardian_phone,
-            });
-            if let Some(o) = entry.origin {
-                origins.insert(RecordRef::Learner(id.clone()), o);
-            }
-            round.learners.push(Learner {
-                id,
-                given_names: p.given_names.unwrap_or_default(),
-                family_name: p.family_name.unwrap_or_default(),
-                date_of_birth: p.date_of_birth,
-                nationality: p.nationality,
-                email: p.email,
-                phone: p.phone,
-                address: p.address,
-                national_id: p.national_id,
-                school_id: p.school_id,
-                gender: p.gender,
-                guardian,
-                unmapped: entry.unmapped,
-            });
         }
+        let (learners, learner_origins): (Vec<Learner>, Vec<Option<Origin>>) = entries
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, entry)| {
+                let p = entry.part;
+                let guardian = p.guardian_name.map(|name| Guardian {
+                    name,
+                    email: p.guardian_email,
+                    phone: p.guardian_phone,
+                });
+                let learner = Learner {
+                    id: learner_ids[i].clone(),
+                    given_names: p.given_names.unwrap_or_default(),
+                    family_name: p.family_name.unwrap_or_default(),
+                    date_of_birth: p.date_of_birth,
+                    nationality: p.nationality,
+                    email: p.email,
+                    phone: p.phone,
+                    address: p.address,
+                    national_id: p.national_id,
+                    school_id: p.school_id,
+                    gender: p.gender,
+                    guardian,
+                    unmapped: entry.unmapped,
+                };
+                (learner, entry.origin)
+            })
+            .unzip();
+        for (l, origin) in learners.iter().zip(learner_origins) {
+            if let Some(o) = origin {
+                origins.push((RecordRef::Learner(l.id.clone()), o));
+            }
+        }
+        round.learners.extend(learners);
 
         // Mobilities: ids claimed one after the other in builder order (a
         // taken id gets a suffix), the records then built in parallel.
@@ -1677,7 +1694,7 @@ impl RoundBuilder {
             .unzip();
         for (m, origin) in mobilities.iter().zip(mobility_origins) {
             if let Some(o) = origin {
-                origins.insert(RecordRef::Mobility(m.id.clone()), o);
+                origins.push((RecordRef::Mobility(m.id.clone()), o));
             }
         }
         round.mobilities.extend(mobilities);
@@ -1721,10 +1738,9 @@ impl RoundBuilder {
                     (result, r.origin)
                 })
                 .unzip();
-        origins.reserve(assessments.len());
         for (result, origin) in assessments.iter().zip(result_origins) {
             if let Some(o) = origin {
-                origins.insert(RecordRef::Result(result.id.clone()), o);
+                origins.push((RecordRef::Result(result.id.clone()), o));
             }
         }
         round.assessments = assessments;
@@ -1754,6 +1770,7 @@ impl RoundBuilder {
         let map = SourceMap {
             sheets: self.sheets,
             origins,
+            index: std::sync::OnceLock::new(),
         };
         (round, map, self.diags)
     }
@@ -1841,6 +1858,26 @@ impl RoundBuilder {
 
 /// The values of an organisation part that names no organisation, as
 /// `host.country`-style keys, so they can be kept among unmapped values.
+/// The id a learner is given before suffixes part equal ones: their school
+/// id, else their names and birth date, else their national id.
+fn learner_id_base(p: &LearnerPart) -> String {
+    p.school_id.clone().unwrap_or_else(|| {
+        let mut s = format!(
+            "{}-{}",
+            slug(p.family_name.as_deref().unwrap_or("")),
+            slug(p.given_names.as_deref().unwrap_or(""))
+        );
+        if let Some(d) = p.date_of_birth {
+            use std::fmt::Write;
+            let _ = write!(s, "-{d}");
+        }
+        if s == "-" {
+            s = p.national_id.clone().unwrap_or_else(|| "learner".into());
+        }
+        s
+    })
+}
+
 fn orphan_values(what: &str, part: &OrganisationPart) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut push = |name: &str, value: Option<&str>| {
