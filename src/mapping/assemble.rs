@@ -129,7 +129,9 @@ enum OrgKey {
 
 #[derive(Default)]
 struct LearnerEntry {
-    part: LearnerPart,
+    /// The first row's part, shared with it: a flat sheet's learners are
+    /// built without copying their fields.
+    part: Arc<LearnerPart>,
     unmapped: Unmapped,
     origin: Option<Origin>,
     /// True once a row gave more than a reference (a name).
@@ -277,10 +279,11 @@ impl<P: PartialEq + Clone> Recent<P> {
 }
 
 impl<T: PartialEq> Recent<Arc<T>> {
-    /// A part shared with an earlier row is found by pointer, before any
-    /// field is compared.
+    /// A part shared with an earlier row is found by pointer, among all the
+    /// recent parts before any field of one is compared.
     fn find_shared(&mut self, part: &Arc<T>) -> Option<usize> {
-        self.find_by(|p| Arc::ptr_eq(p, part) || **p == **part)
+        self.find_by(|p| Arc::ptr_eq(p, part))
+            .or_else(|| self.find_by(|p| **p == **part))
     }
 }
 
@@ -701,7 +704,8 @@ impl RoundBuilder {
         );
     }
 
-    fn merge_learner(&mut self, part: &LearnerPart, origin: Origin) -> Option<usize> {
+    fn merge_learner(&mut self, shared: &Arc<LearnerPart>, origin: Origin) -> Option<usize> {
+        let part: &LearnerPart = shared;
         let keys = self.learner_keys(part);
         if keys.is_empty() {
             return None;
@@ -766,9 +770,12 @@ impl RoundBuilder {
                 || part.email.is_some()
                 || part.national_id.is_some());
         let mut entry = std::mem::take(&mut self.learners[index]);
-        {
+        if found.is_none() {
+            // A new learner: the row's part as it is, nothing to merge.
+            entry.part = Arc::clone(shared);
+        } else {
             let mut c = self.conflicts(origin, entry_origin, &name);
-            let p = &mut entry.part;
+            let p = Arc::make_mut(&mut entry.part);
             let u = &mut entry.unmapped;
             c.merge(&mut p.school_id, &part.school_id, Field::LearnerId, u, show);
             c.merge(
@@ -1384,8 +1391,9 @@ impl RoundBuilder {
             std::mem::take(&mut self.mobility_at_host),
             std::mem::take(&mut self.result_index),
             std::mem::take(&mut self.folded),
-            std::mem::take(&mut self.recent),
         );
+        // Recent parts share records' parts: gone before those are unwrapped.
+        drop(std::mem::take(&mut self.recent));
         rayon::spawn(move || drop(tables));
         let mut origins: Vec<(RecordRef, Origin)> = Vec::with_capacity(
             self.orgs.len()
@@ -1615,7 +1623,7 @@ impl RoundBuilder {
             .into_par_iter()
             .enumerate()
             .map(|(i, entry)| {
-                let p = entry.part;
+                let p = Arc::unwrap_or_clone(entry.part);
                 let guardian = p.guardian_name.map(|name| Guardian {
                     name,
                     email: p.guardian_email,

@@ -183,9 +183,11 @@ pub struct Memorandum {
 impl Mobility {
     /// The stable id of a learner's mobility at a host starting on a date.
     pub fn derive_id(learner: &str, host: Option<&str>, start: Option<NaiveDate>) -> String {
-        let mut id = learner.to_string();
+        let host = host.unwrap_or("unknown-host");
+        let mut id = String::with_capacity(learner.len() + host.len() + 12);
+        id.push_str(learner);
         id.push('/');
-        id.push_str(host.unwrap_or("unknown-host"));
+        id.push_str(host);
         if let Some(start) = start {
             id.push('/');
             push_iso_date(&mut id, start);
