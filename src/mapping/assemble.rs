@@ -176,7 +176,8 @@ struct MobilityEntry {
     host: Option<usize>,
     sending: Option<usize>,
     intermediary: Option<usize>,
-    part: MobilityPart,
+    /// The first row's part, shared with it (see [`LearnerEntry::part`]).
+    part: Arc<MobilityPart>,
     mentor: Option<usize>,
     qualification: Option<usize>,
     units: Vec<usize>,
@@ -1200,11 +1201,12 @@ impl RoundBuilder {
         host: Option<usize>,
         sending: Option<usize>,
         intermediary: Option<usize>,
-        part: &MobilityPart,
+        shared: &Arc<MobilityPart>,
         mentor: Option<usize>,
         qualification: Option<usize>,
         origin: Origin,
     ) -> usize {
+        let part: &MobilityPart = shared;
         let key = (learner, host, part.start);
         let reference = self.sheets[origin.sheet as usize].references;
         let index = match self.mobility_index.get(&key) {
@@ -1222,9 +1224,11 @@ impl RoundBuilder {
                     i
                 }
                 _ => {
+                    // A new mobility: the row's part as it is, nothing to merge.
                     self.mobilities.push(MobilityEntry {
                         learner,
                         host,
+                        part: Arc::clone(shared),
                         origin: Some(origin),
                         provisional: reference,
                         ..MobilityEntry::default()
@@ -1236,12 +1240,22 @@ impl RoundBuilder {
                 }
             },
         };
+        // The same part as a row already merged (rows of one learner share
+        // it) has nothing to add.
+        if Arc::ptr_eq(&self.mobilities[index].part, shared) {
+            let entry = &mut self.mobilities[index];
+            entry.sending = entry.sending.or(sending);
+            entry.intermediary = entry.intermediary.or(intermediary);
+            entry.mentor = entry.mentor.or(mentor);
+            entry.qualification = entry.qualification.or(qualification);
+            return index;
+        }
         let mut entry = std::mem::take(&mut self.mobilities[index]);
         {
             let first = entry.origin;
             let record = || "mobility".to_string();
             let mut c = self.conflicts(origin, first, &record);
-            let p = &mut entry.part;
+            let p = Arc::make_mut(&mut entry.part);
             let u = &mut entry.unmapped;
             c.merge(
                 &mut p.erasmus_id,
@@ -1678,21 +1692,22 @@ impl RoundBuilder {
                 // Sorted, so the order never depends on the order of sheets or rows.
                 let mut units: Vec<String> = m.units.iter().map(|u| unit_ids[*u].clone()).collect();
                 units.sort();
+                let part = Arc::unwrap_or_clone(m.part);
                 let mobility = Mobility {
                     id,
-                    erasmus_id: m.part.erasmus_id,
-                    project_code: m.part.project_code,
+                    erasmus_id: part.erasmus_id,
+                    project_code: part.project_code,
                     learner: learner_ids[m.learner].clone(),
                     sending: m.sending.map(|o| org_ids[o].clone()),
                     host: m.host.map(|o| org_ids[o].clone()),
                     intermediary: m.intermediary.map(|o| org_ids[o].clone()),
-                    start: m.part.start,
-                    end: m.part.end,
-                    duration_weeks: m.part.duration_weeks,
-                    objective: m.part.objective,
-                    tasks: m.part.tasks,
+                    start: part.start,
+                    end: part.end,
+                    duration_weeks: part.duration_weeks,
+                    objective: part.objective,
+                    tasks: part.tasks,
                     mentor: m.mentor.map(|c| contact_ids[c].clone()),
-                    language: m.part.language,
+                    language: part.language,
                     units,
                     qualification: m.qualification.map(|q| qual_ids[q].clone()),
                     unmapped: m.unmapped,
