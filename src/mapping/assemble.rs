@@ -67,31 +67,82 @@ pub enum RecordRef {
     Organisation(String),
 }
 
+impl RecordRef {
+    /// How many kinds of record there are.
+    const KINDS: usize = 5;
+
+    fn kind(&self) -> usize {
+        match self {
+            RecordRef::Learner(_) => 0,
+            RecordRef::Mobility(_) => 1,
+            RecordRef::Unit(_) => 2,
+            RecordRef::Result(_) => 3,
+            RecordRef::Organisation(_) => 4,
+        }
+    }
+
+    fn into_kind_and_id(self) -> (usize, String) {
+        let kind = self.kind();
+        match self {
+            RecordRef::Learner(id)
+            | RecordRef::Mobility(id)
+            | RecordRef::Unit(id)
+            | RecordRef::Result(id)
+            | RecordRef::Organisation(id) => (kind, id),
+        }
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            RecordRef::Learner(id)
+            | RecordRef::Mobility(id)
+            | RecordRef::Unit(id)
+            | RecordRef::Result(id)
+            | RecordRef::Organisation(id) => id,
+        }
+    }
+}
+
 /// Where each record of a round came from, so that checks over the model can
 /// point at the cell a user must fix.
 ///
-/// Most rounds are asked for a few locations, or none: the records' origins
-/// are kept as a list, and indexed the first time one is looked up.
+/// Most rounds are asked for a few locations, or none, and mostly of units:
+/// each kind of record's origins are kept as a list, and sorted by id the
+/// first time a record of that kind is looked up.
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
     sheets: Vec<SheetInfo>,
-    origins: Vec<(RecordRef, Origin)>,
-    index: std::sync::OnceLock<FxHashMap<RecordRef, Origin>>,
+    /// Per kind of record ([`RecordRef::kind`]), its ids and origins.
+    origins: [Vec<(String, Origin)>; RecordRef::KINDS],
+    /// Per kind, the positions in `origins` in id order (equal ids in the
+    /// order given).
+    sorted: [std::sync::OnceLock<Vec<u32>>; RecordRef::KINDS],
 }
 
 impl SourceMap {
+    /// Notes where a record came from; a later origin for the same record wins.
+    fn add(&mut self, record: RecordRef, origin: Origin) {
+        let (kind, id) = record.into_kind_and_id();
+        self.origins[kind].push((id, origin));
+    }
+
+    fn origin(&self, record: &RecordRef) -> Option<Origin> {
+        let list = &self.origins[record.kind()];
+        let sorted = self.sorted[record.kind()].get_or_init(|| {
+            use rayon::prelude::*;
+            let mut positions: Vec<u32> = (0..list.len() as u32).collect();
+            positions.par_sort_by(|a, b| list[*a as usize].0.cmp(&list[*b as usize].0));
+            positions
+        });
+        let end = sorted.partition_point(|&i| list[i as usize].0.as_str() <= record.id());
+        let (id, origin) = &list[*sorted.get(end.checked_sub(1)?)? as usize];
+        (id == record.id()).then_some(*origin)
+    }
+
     /// The location of `field` of `record`: its cell when the field has a
     /// column on the record's first row's sheet, else the row, else the record.
     pub fn locate(&self, record: &RecordRef, field: Option<Field>) -> Location {
-        let index = self.index.get_or_init(|| {
-            let mut index = FxHashMap::default();
-            index.reserve(self.origins.len());
-            for (r, o) in &self.origins {
-                index.insert(r.clone(), *o);
-            }
-            index
-        });
-        let Some(origin) = index.get(record) else {
+        let Some(origin) = self.origin(record) else {
             return Location::record(describe(record));
         };
         let info = &self.sheets[origin.sheet as usize];
@@ -1409,13 +1460,7 @@ impl RoundBuilder {
         // Recent parts share records' parts: gone before those are unwrapped.
         drop(std::mem::take(&mut self.recent));
         rayon::spawn(move || drop(tables));
-        let mut origins: Vec<(RecordRef, Origin)> = Vec::with_capacity(
-            self.orgs.len()
-                + self.units.len()
-                + self.learners.len()
-                + self.mobilities.len()
-                + self.results.len(),
-        );
+        let mut origins = SourceMap::default();
         let mut round = Round::default();
 
         // Organisations.
@@ -1469,7 +1514,7 @@ impl RoundBuilder {
                 });
             }
             if let Some(o) = entry.origin {
-                origins.push((RecordRef::Organisation(id.clone()), o));
+                origins.add(RecordRef::Organisation(id.clone()), o);
             }
             round.organisations.push(Organisation {
                 id,
@@ -1585,7 +1630,7 @@ impl RoundBuilder {
                 }
             }
             if let Some(o) = entry.origin {
-                origins.push((RecordRef::Unit(id.clone()), o));
+                origins.add(RecordRef::Unit(id.clone()), o);
             }
             round.units.push(Unit {
                 id,
@@ -1663,7 +1708,7 @@ impl RoundBuilder {
             .unzip();
         for (l, origin) in learners.iter().zip(learner_origins) {
             if let Some(o) = origin {
-                origins.push((RecordRef::Learner(l.id.clone()), o));
+                origins.add(RecordRef::Learner(l.id.clone()), o);
             }
         }
         round.learners.extend(learners);
@@ -1717,7 +1762,7 @@ impl RoundBuilder {
             .unzip();
         for (m, origin) in mobilities.iter().zip(mobility_origins) {
             if let Some(o) = origin {
-                origins.push((RecordRef::Mobility(m.id.clone()), o));
+                origins.add(RecordRef::Mobility(m.id.clone()), o);
             }
         }
         round.mobilities.extend(mobilities);
@@ -1763,7 +1808,7 @@ impl RoundBuilder {
                 .unzip();
         for (result, origin) in assessments.iter().zip(result_origins) {
             if let Some(o) = origin {
-                origins.push((RecordRef::Result(result.id.clone()), o));
+                origins.add(RecordRef::Result(result.id.clone()), o);
             }
         }
         round.assessments = assessments;
@@ -1790,12 +1835,8 @@ impl RoundBuilder {
             super::merge::merge_round(&mut round, whole, &file, &mut self.diags);
         }
         round.sort();
-        let map = SourceMap {
-            sheets: self.sheets,
-            origins,
-            index: std::sync::OnceLock::new(),
-        };
-        (round, map, self.diags)
+        origins.sheets = self.sheets;
+        (round, origins, self.diags)
     }
 
     /// The language of the sheet a record came from.
@@ -2049,5 +2090,43 @@ impl std::ops::Index<usize> for Ids {
     type Output = String;
     fn index(&self, i: usize) -> &String {
         &self.list[i]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(row: u32) -> Origin {
+        Origin { sheet: 0, row }
+    }
+
+    #[test]
+    fn a_record_is_located_by_kind_and_id_and_its_last_origin_wins() {
+        let mut map = SourceMap::default();
+        map.sheets.push(SheetInfo {
+            file: "round.csv".into(),
+            sheet: "round".into(),
+            columns: HashMap::from([(Field::UnitTitle, 3)]),
+            language: "lv".into(),
+            country: None,
+            references: false,
+        });
+        for (i, id) in ["b", "a", "c", "a"].into_iter().enumerate() {
+            map.add(RecordRef::Learner(id.into()), at(10 + i as u32));
+        }
+        map.add(RecordRef::Unit("a".into()), at(2));
+        let row = |r: RecordRef| map.origin(&r).map(|o| o.row);
+        assert_eq!(row(RecordRef::Learner("a".into())), Some(13));
+        assert_eq!(row(RecordRef::Learner("b".into())), Some(10));
+        assert_eq!(row(RecordRef::Learner("c".into())), Some(12));
+        assert_eq!(row(RecordRef::Learner("d".into())), None);
+        assert_eq!(row(RecordRef::Learner("".into())), None);
+        assert_eq!(row(RecordRef::Unit("a".into())), Some(2));
+        assert_eq!(row(RecordRef::Mobility("a".into())), None);
+        let loc = map.locate(&RecordRef::Unit("a".into()), Some(Field::UnitTitle));
+        assert_eq!((loc.row, loc.column), (Some(2), Some(3)));
+        let loc = map.locate(&RecordRef::Result("x".into()), None);
+        assert_eq!(loc.row, None);
     }
 }
