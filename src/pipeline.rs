@@ -160,7 +160,17 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
     for window in files.chunks(FILE_WINDOW) {
         // Files are parsed in parallel, then joined one after the other in
         // input order, so the round never depends on which thread was faster.
-        let read: Vec<ReadFile> = window.par_iter().map(|f| read_file(f, options)).collect();
+        let (read, ()) = rayon::join(
+            || window.par_iter().map(|f| read_file(f, options)).collect(),
+            || {
+                // The shipped mappings are parsed while the first files are
+                // read: choosing one needs them, but not before a file is.
+                if options.mapping.is_none() {
+                    Mapping::shipped();
+                }
+            },
+        );
+        let read: Vec<ReadFile> = read;
         for mut file in read {
             diagnostics.append(&mut file.diagnostics);
             if let Some(Readable::Round(round)) = file.content {

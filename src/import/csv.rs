@@ -407,7 +407,9 @@ pub fn decode<'b>(
         let (text, _) = enc.decode_without_bom_handling(bytes);
         return (text, enc);
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    // A vectorised check: a large export is tens of megabytes of UTF-8,
+    // and this is the one pass over all of it before it is split.
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         return (std::borrow::Cow::Borrowed(text), UTF_8);
     }
     let enc = guess_legacy(bytes);

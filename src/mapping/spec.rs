@@ -237,8 +237,11 @@ impl Mapping {
     pub fn shipped() -> &'static [Mapping] {
         static SHIPPED_MAPPINGS: std::sync::OnceLock<Vec<Mapping>> = std::sync::OnceLock::new();
         SHIPPED_MAPPINGS.get_or_init(|| {
+            use rayon::prelude::*;
+            // Every mapping extends the shipped vocabulary: made once, first.
+            Vocabulary::shipped();
             SHIPPED
-                .iter()
+                .par_iter()
                 .map(|(name, text)| {
                     Mapping::parse(text, MappingOrigin::Shipped(format!("mappings/{name}")))
                         .unwrap_or_else(|e| panic!("shipped mapping {name} is invalid: {e}"))
