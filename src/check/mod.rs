@@ -33,11 +33,18 @@ const RULES: &[Rule] = &[
 
 /// Applies every rule to the round.
 pub fn check_round(round: &Round, sources: &SourceMap) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for rule in RULES {
-        rule(round, sources, &mut out);
-    }
-    out
+    use rayon::prelude::*;
+    // The rules only read: they run side by side, their findings listed in
+    // rule order.
+    RULES
+        .par_iter()
+        .map(|rule| {
+            let mut found = Vec::new();
+            rule(round, sources, &mut found);
+            found
+        })
+        .collect::<Vec<_>>()
+        .concat()
 }
 
 /// Checks what an output format needs (see [`Requirement`]).

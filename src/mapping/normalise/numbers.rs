@@ -16,6 +16,10 @@ pub fn number(value: &CellValue<'_>) -> Option<f64> {
 
 fn number_in_text(t: &str) -> Option<f64> {
     let t = t.trim();
+    // Most cells hold a plain whole number: read without copying it.
+    if !t.is_empty() && t.len() <= 15 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse::<u64>().ok().map(|n| n as f64);
+    }
     let mut digits = String::new();
     let mut seen_digit = false;
     for (i, c) in t.char_indices() {
@@ -104,6 +108,11 @@ mod tests {
         assert_eq!(n("-2"), Some(-2.0));
         assert_eq!(n("trīs"), None);
         assert_eq!(n(""), None);
+        // Plain whole numbers, read directly.
+        assert_eq!(n(" 7 "), Some(7.0));
+        assert_eq!(n("007"), Some(7.0));
+        assert_eq!(n("123456789012345"), Some(123_456_789_012_345.0));
+        assert_eq!(n("1234567890123456"), Some(1_234_567_890_123_456.0));
     }
 
     #[test]

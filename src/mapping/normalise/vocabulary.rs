@@ -26,6 +26,10 @@ pub struct WordList {
 impl WordList {
     /// The canonical value `word` stands for.
     pub fn lookup(&self, word: &str) -> Option<&str> {
+        // A numeric grading scheme has no words: nothing to fold for.
+        if self.map.is_empty() {
+            return None;
+        }
         let key = match self.keys.get(word) {
             Some(key) => std::borrow::Cow::Borrowed(key.as_str()),
             None => std::borrow::Cow::Owned(word_key(word)),
