@@ -184,6 +184,29 @@ struct Piece {
     starts: Vec<usize>,
 }
 
+impl Piece {
+    fn new() -> Self {
+        Piece {
+            written: 0,
+            cell_ends: Vec::new(),
+            row_starts: vec![0],
+            starts: Vec::new(),
+        }
+    }
+
+    /// Ends a row whose cells are written, starting at `start` in the piece.
+    fn end_row(&mut self, start: usize, max_cells: u64) -> Result<(), ImportError> {
+        if self.cell_ends.len() as u64 > max_cells {
+            return Err(super::calamine_sheets::too_many_cells(
+                "the file", max_cells,
+            ));
+        }
+        self.row_starts.push(self.cell_ends.len() as u32);
+        self.starts.push(start);
+        Ok(())
+    }
+}
+
 /// Reads the rows of one piece of text into `out` (as long as the piece).
 fn split_piece(
     text: &str,
@@ -193,20 +216,20 @@ fn split_piece(
 ) -> Result<Piece, ImportError> {
     let input = text.as_bytes();
     let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-    let mut cell_ends: Vec<u32> = Vec::new();
-    let mut row_starts: Vec<u32> = vec![0];
-    let mut starts = Vec::new();
+    let mut piece = Piece::new();
     let mut ends = vec![0usize; 64];
-    let (mut at, mut written) = (0usize, 0usize);
+    let mut at = 0usize;
     // Where the record being read starts, in the text and in `out`: the
     // parser gives cell ends from the record's start, over however many calls.
     let (mut record_start, mut record_out) = (0usize, 0usize);
     loop {
         let (result, read, wrote, ended) =
-            reader.read_record(&input[at..], &mut out[written..], &mut ends);
-        cell_ends.extend(ends[..ended].iter().map(|e| (record_out + e) as u32));
+            reader.read_record(&input[at..], &mut out[piece.written..], &mut ends);
+        piece
+            .cell_ends
+            .extend(ends[..ended].iter().map(|e| (record_out + e) as u32));
         at += read;
-        written += wrote;
+        piece.written += wrote;
         match result {
             csv_core::ReadRecordResult::InputEmpty => {}
             csv_core::ReadRecordResult::OutputFull => {
@@ -217,25 +240,14 @@ fn split_piece(
                 ends.resize(more * 2, 0);
             }
             csv_core::ReadRecordResult::Record => {
-                if cell_ends.len() as u64 > max_cells {
-                    return Err(super::calamine_sheets::too_many_cells(
-                        "the file", max_cells,
-                    ));
-                }
-                row_starts.push(cell_ends.len() as u32);
-                starts.push(record_start);
+                piece.end_row(record_start, max_cells)?;
                 record_start = at;
-                record_out = written;
+                record_out = piece.written;
             }
             csv_core::ReadRecordResult::End => break,
         }
     }
-    Ok(Piece {
-        written,
-        cell_ends,
-        row_starts,
-        starts,
-    })
+    Ok(piece)
 }
 
 /// [`split_piece`] for text without a quote, where every cell is the text
@@ -249,12 +261,7 @@ fn split_plain_piece(
     max_cells: u64,
 ) -> Result<Piece, ImportError> {
     let input = text.as_bytes();
-    let mut piece = Piece {
-        written: 0,
-        cell_ends: Vec::new(),
-        row_starts: vec![0],
-        starts: Vec::new(),
-    };
+    let mut piece = Piece::new();
     // As csv-core counts it: a row starts after the line break ending the
     // row before (blank lines between them included).
     let mut record_start = 0;
@@ -271,13 +278,7 @@ fn split_plain_piece(
                 piece.cell_ends.push(piece.written as u32);
                 cell_start = cell_end + 1;
             }
-            if piece.cell_ends.len() as u64 > max_cells {
-                return Err(super::calamine_sheets::too_many_cells(
-                    "the file", max_cells,
-                ));
-            }
-            piece.row_starts.push(piece.cell_ends.len() as u32);
-            piece.starts.push(record_start);
+            piece.end_row(record_start, max_cells)?;
             record_start = end + 1;
         }
         at = end + 1;

@@ -126,6 +126,20 @@ impl SourceMap {
         self.origins[kind].push((id, origin));
     }
 
+    /// [`Self::add`] for each of `records` that has an origin.
+    fn add_each<R>(
+        &mut self,
+        records: &[R],
+        origins: Vec<Option<Origin>>,
+        record: impl Fn(&R) -> RecordRef,
+    ) {
+        for (r, origin) in records.iter().zip(origins) {
+            if let Some(o) = origin {
+                self.add(record(r), o);
+            }
+        }
+    }
+
     fn origin(&self, record: &RecordRef) -> Option<Origin> {
         let list = &self.origins[record.kind()];
         let sorted = self.sorted[record.kind()].get_or_init(|| {
@@ -1706,11 +1720,9 @@ impl RoundBuilder {
                 (learner, entry.origin)
             })
             .unzip();
-        for (l, origin) in learners.iter().zip(learner_origins) {
-            if let Some(o) = origin {
-                origins.add(RecordRef::Learner(l.id.clone()), o);
-            }
-        }
+        origins.add_each(&learners, learner_origins, |l| {
+            RecordRef::Learner(l.id.clone())
+        });
         round.learners.extend(learners);
 
         // Mobilities: ids claimed one after the other in builder order (a
@@ -1760,11 +1772,9 @@ impl RoundBuilder {
                 (mobility, m.origin)
             })
             .unzip();
-        for (m, origin) in mobilities.iter().zip(mobility_origins) {
-            if let Some(o) = origin {
-                origins.add(RecordRef::Mobility(m.id.clone()), o);
-            }
-        }
+        origins.add_each(&mobilities, mobility_origins, |m| {
+            RecordRef::Mobility(m.id.clone())
+        });
         round.mobilities.extend(mobilities);
 
         // Results: the most numerous records, converted in parallel (every id
@@ -1806,11 +1816,9 @@ impl RoundBuilder {
                     (result, r.origin)
                 })
                 .unzip();
-        for (result, origin) in assessments.iter().zip(result_origins) {
-            if let Some(o) = origin {
-                origins.add(RecordRef::Result(result.id.clone()), o);
-            }
-        }
+        origins.add_each(&assessments, result_origins, |r| {
+            RecordRef::Result(r.id.clone())
+        });
         round.assessments = assessments;
 
         // The schemes the round's grades use.

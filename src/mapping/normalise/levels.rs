@@ -8,7 +8,7 @@ use crate::model::{EqfLevel, NqfLevel};
 
 /// Reads an EQF level and checks it is within 1–8.
 pub fn eqf_level(value: &CellValue<'_>) -> Result<EqfLevel, Problem> {
-    let raw = value.to_text();
+    let raw = value.text();
     let n = level_number(value).ok_or_else(|| {
         Problem::error(
             Code::InvalidEqfLevel,
@@ -31,7 +31,7 @@ pub fn eqf_level(value: &CellValue<'_>) -> Result<EqfLevel, Problem> {
 /// Reads a national framework level; `framework` names the framework (the
 /// country's code) and levels outside 1–8 are flagged like EQF levels.
 pub fn nqf_level(value: &CellValue<'_>, framework: Option<&str>) -> Result<NqfLevel, Problem> {
-    let raw = value.to_text();
+    let raw = value.text();
     let n = level_number(value).ok_or_else(|| {
         Problem::error(
             Code::InvalidNqfLevel,

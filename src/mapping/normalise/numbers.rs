@@ -62,7 +62,7 @@ fn number_in_text(t: &str) -> Option<f64> {
 
 /// Reads credit points: a non-negative number, decimal commas allowed.
 pub fn credit_value(value: &CellValue<'_>) -> Result<f64, Problem> {
-    let raw = value.to_text();
+    let raw = value.text();
     let n = number(value).ok_or_else(|| {
         Problem::error(
             Code::InvalidCreditPoints,
@@ -82,7 +82,7 @@ pub fn credit_value(value: &CellValue<'_>) -> Result<f64, Problem> {
 
 /// Reads a duration in weeks.
 pub fn weeks(value: &CellValue<'_>) -> Result<f64, Problem> {
-    let raw = value.to_text();
+    let raw = value.text();
     match number(value) {
         Some(n) if n > 0.0 => Ok(n),
         _ => Err(Problem::error(
