@@ -2,7 +2,7 @@
 """Writes the demo mobility round and its variants (fixtures/demo, fixtures/variants).
 
 One Latvian VET school ("Vidzemes Profesionālā vidusskola", fictional) sends
-14 learners to Finland and Germany; the two units from ../shared/seeds plus
+14 learners to Finland and Germany; the two units from the seed material (docs/domain.md) plus
 two more; Latvian 1–10 grades and Finnish 1–3 criteria grids. The same round
 is written as:
 

@@ -4,7 +4,7 @@
 The same seed units and the same Finnish grid are written by two writers, so
 tests can require that both import to the same records:
 
-  seed-units.python-docx.docx     the two seed units (../shared/seeds), python-docx:
+  seed-units.python-docx.docx     the two seed units (docs/domain.md), python-docx:
                                   list items by the "List Bullet" / "List Bullet 2" styles,
                                   labels and values in neighbouring cells, gridSpan merges
   seed-units.libreoffice.docx     the same, written as flat ODT and converted by LibreOffice

@@ -17,7 +17,7 @@ fn root() -> PathBuf {
 }
 
 fn schemas() -> PathBuf {
-    root().join("../shared/schemas")
+    root().join("schemas")
 }
 
 /// Every fixture round: the demo, its variants and the credential fixtures.

@@ -174,7 +174,7 @@ fn attachments(pdf: &[u8]) -> Vec<(String, Vec<u8>)> {
 }
 
 fn xmllint(files: &[PathBuf]) {
-    let dir = root().join("../shared/schemas/edci-credential-xml-v1.2");
+    let dir = root().join("schemas/edci-credential-xml-v1.2");
     let output = Command::new("xmllint")
         .env("XML_CATALOG_FILES", dir.join("catalog.xml"))
         .args(["--nonet", "--noout", "--schema"])
