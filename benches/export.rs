@@ -35,7 +35,7 @@ fn main() {
         let (plan, _, _) = measure::best_of(5, || {
             export::exporter("xml").unwrap().check(
                 &round,
-                &europass::mapping::SourceMap::default(),
+                &europass::provenance::SourceMap::default(),
                 &ctx,
             )
         });

@@ -31,12 +31,18 @@ pub mod check;
 pub mod credential;
 pub mod diagnostics;
 pub mod export;
+pub mod guard;
 pub mod import;
 mod label_files;
 pub mod mapping;
 pub mod model;
+pub mod outputs;
 pub mod pdf;
 pub mod pipeline;
+pub mod provenance;
 pub mod report;
+pub mod schemes;
+pub mod text;
+pub mod vocab;
 
 pub use diagnostics::{Code, Diagnostic, Location, Severity};

@@ -13,8 +13,9 @@ use crate::export::{
     WriteError, WriteOptions,
 };
 use crate::import::{self, ImportError, InputFormat, ReadOptions};
-use crate::mapping::{self, Mapping, MappingChoice, RoundBuilder, SourceMap};
+use crate::mapping::{self, Mapping, MappingChoice, RoundBuilder};
 use crate::model::Round;
+use crate::provenance::SourceMap;
 use crate::report::{InputReport, MappingReport, Report};
 
 /// How to read the inputs.
@@ -176,7 +177,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
             if let Some(Readable::Round(round)) = file.content {
                 builder.add_round(&file.input.file, *round);
             } else if let Some(content) = &file.content {
-                let joined = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let joined = crate::guard::guard(|| {
                     let mut diags = Vec::new();
                     let sheets = match content {
                         Readable::Table(workbook, mapping) => {
@@ -192,7 +193,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
                         Readable::Round(_) => Vec::new(),
                     };
                     (sheets, diags)
-                }));
+                });
                 match joined {
                     Ok((sheets, diags)) => {
                         diagnostics.extend(diags);
@@ -203,10 +204,8 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
                         }
                         file.input.sheets = sheets;
                     }
-                    Err(panic) => {
-                        let e = ImportError::Internal {
-                            detail: import::panic_text(&panic),
-                        };
+                    Err(detail) => {
+                        let e = ImportError::Internal { detail };
                         diagnostics.push(e.to_diagnostic(&file.input.file));
                         file.input.unreadable = true;
                     }
@@ -273,19 +272,11 @@ fn read_file<'m>(path: &Path, options: &'m Options) -> ReadFile<'m> {
     input.encoding = workbook.encoding.map(str::to_string);
     input.delimiter = workbook.delimiter.map(|d| d.to_string());
     let mut diagnostics = notes;
-    let choice = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        mapping::choose_mapping(&workbook, options.mapping.as_ref())
-    }));
+    let choice =
+        crate::guard::guard(|| mapping::choose_mapping(&workbook, options.mapping.as_ref()));
     let choice = match choice {
         Ok(c) => c,
-        Err(panic) => {
-            return fail(
-                input,
-                ImportError::Internal {
-                    detail: import::panic_text(&panic),
-                },
-            );
-        }
+        Err(detail) => return fail(input, ImportError::Internal { detail }),
     };
     let Some(choice) = choice else {
         diagnostics.push(no_mapping(&file, &workbook));
@@ -422,14 +413,14 @@ pub fn convert(
         let mut notes = Vec::new();
         // A panic in one format is reported and the other formats are still
         // written; the files it had handed on are complete and stay.
-        let exported = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let exported = crate::guard::guard(|| {
             exporter.export_to(&loaded.round, &options.context, &mut sink, &mut notes)
-        }));
+        });
         match exported {
             Ok(result) => result?,
             Err(panic) => notes.push(export::internal_error(
                 &format!("the {name} outputs"),
-                &import::panic_text(&panic),
+                &panic,
             )),
         }
         loaded.report.extend(notes);

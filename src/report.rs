@@ -436,7 +436,8 @@ fn write_document_table(
 /// What `europass mappings` prints: the shipped mappings, and optionally
 /// every canonical field with its kind and meaning.
 pub fn describe_mappings(fields: bool) -> String {
-    use crate::mapping::{Field, Mapping};
+    use crate::mapping::Mapping;
+    use crate::model::Field;
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use europass::export::{self, ExportContext, OutputFile};
-use europass::mapping::SourceMap;
 use europass::model::Round;
 use europass::pipeline::{self, Options};
+use europass::provenance::SourceMap;
 use europass::{Code, Diagnostic, Severity};
 
 fn root() -> PathBuf {
@@ -209,7 +209,7 @@ fn file_names_are_per_learner_folder_and_numbered_from_the_second_mobility() {
         .iter()
         .map(|f| f.path.display().to_string())
         .collect();
-    let folder = europass::export::paths::learner_folders(&round)[&first.learner].clone();
+    let folder = europass::outputs::learner_folders(&round)[&first.learner].clone();
     assert!(
         paths.contains(&format!("{folder}/europass-mobility.xml")),
         "{paths:?}"
@@ -233,7 +233,7 @@ fn a_learner_without_an_assessment_gets_a_valid_activity_only_credential_and_a_w
         assert_eq!(warnings.len(), 1, "{format}: {warnings:?}");
         assert_eq!(warnings[0].severity, Severity::Warning);
     }
-    let folder = europass::export::paths::learner_folders(&round)[&learner].clone();
+    let folder = europass::outputs::learner_folders(&round)[&learner].clone();
     let xml = export("xml", &round);
     let doc = xml
         .iter()
@@ -269,7 +269,7 @@ fn a_record_missing_what_the_schema_needs_is_skipped_and_reported_never_written_
     {
         o.country = None;
     }
-    let folder = europass::export::paths::learner_folders(&round)[&learner].clone();
+    let folder = europass::outputs::learner_folders(&round)[&learner].clone();
     for format in ["xml", "jsonld"] {
         let out = export(format, &round);
         assert!(
@@ -685,7 +685,7 @@ fn texts_in_a_language_a_format_cannot_carry_are_left_out_with_a_warning_and_the
             "{format}: {warnings:?}"
         );
     }
-    let folder = europass::export::paths::learner_folders(&round)[&learner].clone();
+    let folder = europass::outputs::learner_folders(&round)[&learner].clone();
     let xml = export("xml", &round);
     let doc = xml.iter().find(|f| f.path.starts_with(&folder)).unwrap();
     assert!(!String::from_utf8_lossy(&doc.bytes).contains("Диагностика"));

@@ -1,6 +1,6 @@
 //! The documentation that lists what the code defines stays in step with it.
 
-use europass::mapping::Field;
+use europass::model::Field;
 
 #[test]
 fn the_mapping_guide_lists_every_canonical_field_with_its_kind_and_meaning() {
@@ -59,11 +59,8 @@ fn no_file_of_the_repository_refers_to_a_folder_beside_the_clone() {
         .iter()
         .filter(|p| p.extension().is_none_or(|e| e != "lock"))
         .filter(|p| {
-            std::fs::read(p).is_ok_and(|bytes| {
-                bytes
-                    .windows(needle.len())
-                    .any(|w| w == needle.as_bytes())
-            })
+            std::fs::read(p)
+                .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
         })
         .map(|p| p.strip_prefix(root).unwrap().display().to_string())
         .collect();

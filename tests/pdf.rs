@@ -212,7 +212,7 @@ fn every_demo_transcript_passes_pdffonts_qpdf_pdfinfo_and_pdftotext_in_one_and_t
             let learner = round
                 .learners
                 .iter()
-                .find(|l| export::paths::learner_folders(&round)[&l.id] == folder)
+                .find(|l| europass::outputs::learner_folders(&round)[&l.id] == folder)
                 .unwrap();
             assert!(text.contains(&learner.family_name), "{folder}: {text}");
             assert!(text.contains(&learner.given_names), "{folder}");
@@ -474,7 +474,7 @@ fn a_learner_with_40_units_gets_a_multi_page_transcript_where_nothing_overlaps_o
         .iter()
         .find(|l| l.family_name == "Ozola")
         .unwrap();
-    let folder = &export::paths::learner_folders(&round)[&learner.id];
+    let folder = &europass::outputs::learner_folders(&round)[&learner.id];
     let pdf = written
         .iter()
         .find(|p| p.parent().unwrap().ends_with(folder))
@@ -730,7 +730,7 @@ fn characters_no_font_has_print_as_a_replacement_with_a_warning_and_the_file_sta
         .find(|p| {
             p.parent()
                 .unwrap()
-                .ends_with(&export::paths::learner_folders(&round)[&round.learners[0].id])
+                .ends_with(&europass::outputs::learner_folders(&round)[&round.learners[0].id])
         })
         .unwrap();
     assert_sound_pdf_a3b(first);

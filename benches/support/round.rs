@@ -97,11 +97,11 @@ pub fn round(learners: usize) -> Round {
         qualifications: vec![qualification],
         units,
         grading_schemes: vec![
-            europass::mapping::SchemeRegistry::shipped()
+            europass::schemes::SchemeRegistry::shipped()
                 .find("lv-1-10")
                 .unwrap()
                 .clone(),
-            europass::mapping::SchemeRegistry::shipped()
+            europass::schemes::SchemeRegistry::shipped()
                 .find("fi-1-3")
                 .unwrap()
                 .clone(),

@@ -14,11 +14,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::export::paths::{learner_folders, safe_name};
 use crate::model::{
     AssessmentResult, ContactPerson, ContactRole, CreditSystem, LearningAgreement, Memorandum,
     Mobility, MultilingualText, OutcomeCategory, RegistrationScheme, Round, RoundIndex, Signatory,
 };
+use crate::outputs::{learner_folders, safe_name};
 
 /// An organisation as a document shows it, with the person who acts for it.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -3,8 +3,9 @@
 use chrono::Datelike;
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::mapping::{Field, RecordRef, SourceMap};
+use crate::model::Field;
 use crate::model::Round;
+use crate::provenance::{RecordRef, SourceMap};
 
 /// A mobility ends after it starts, and its stated weeks match its dates.
 pub(super) fn mobility_dates(round: &Round, sources: &SourceMap, out: &mut Vec<Diagnostic>) {

@@ -1,8 +1,9 @@
 //! Grades against their schemes, points against their units.
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::mapping::{Field, RecordRef, SourceMap};
+use crate::model::Field;
 use crate::model::{CreditSystem, Round};
+use crate::provenance::{RecordRef, SourceMap};
 
 /// A recorded pass/fail agrees with what the grade means on its scheme.
 pub(super) fn passed_agrees_with_grade(

@@ -13,8 +13,8 @@ mod requirements;
 pub use requirements::Requirement;
 
 use crate::diagnostics::Diagnostic;
-use crate::mapping::SourceMap;
 use crate::model::Round;
+use crate::provenance::SourceMap;
 
 /// A rule over the whole round.
 type Rule = fn(&Round, &SourceMap, &mut Vec<Diagnostic>);

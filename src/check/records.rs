@@ -3,8 +3,9 @@
 use std::collections::HashSet;
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::mapping::{Field, RecordRef, SourceMap};
+use crate::model::Field;
 use crate::model::Round;
+use crate::provenance::{RecordRef, SourceMap};
 
 /// Every learner goes somewhere.
 pub(super) fn learners_have_mobilities(

@@ -1,8 +1,9 @@
 //! What an output format needs from the round.
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::mapping::{Field, RecordRef, SourceMap};
+use crate::model::Field;
 use crate::model::Round;
+use crate::provenance::{RecordRef, SourceMap};
 
 /// A value an output format cannot do without. Each exporter lists its own;
 /// the check reports every record that lacks one, located.

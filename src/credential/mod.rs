@@ -8,7 +8,6 @@
 
 pub mod ids;
 pub mod plan;
-pub mod vocab;
 
 pub use ids::{Ids, Kind};
 pub use plan::{Credential, Format, UnitEntry, plan};

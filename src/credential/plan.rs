@@ -13,14 +13,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 
 use super::ids::Ids;
-use super::vocab;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::export::paths::learner_folders;
-use crate::mapping::{RecordRef, SourceMap};
 use crate::model::{
     AssessmentResult, ContactPerson, GradingScheme, Learner, Mobility, MultilingualText,
     Organisation, Qualification, Round, RoundIndex, Unit,
 };
+use crate::outputs::learner_folders;
+use crate::provenance::{RecordRef, SourceMap};
+use crate::vocab;
 
 /// What a credential format can hold, as far as planning needs to know.
 #[derive(Clone, Copy, Debug)]
@@ -425,7 +425,7 @@ pub fn plan<'r>(
         let folder = folders
             .get(&learner.id)
             .cloned()
-            .unwrap_or_else(|| crate::export::paths::safe_name(&learner.id));
+            .unwrap_or_else(|| crate::outputs::safe_name(&learner.id));
         let n = numbers.get(m.id.as_str()).copied().unwrap_or(1);
         out.push(Credential {
             ids: Ids::for_issuer(&issuer.id),
@@ -453,7 +453,7 @@ pub fn plan<'r>(
 pub fn pass_fail_scheme(round: &Round) -> Option<&GradingScheme> {
     round
         .grading_scheme(PASS_FAIL)
-        .or_else(|| crate::mapping::SchemeRegistry::shipped().find(PASS_FAIL))
+        .or_else(|| crate::schemes::SchemeRegistry::shipped().find(PASS_FAIL))
 }
 
 /// The id of the pass/fail grading scheme.

@@ -11,14 +11,14 @@
 use super::credential_xml::{assessment_titles, decimal, describe_scale, export_credentials};
 use super::{ExportContext, ExportError, Exporter, OutputSink};
 use crate::check::Requirement;
-use crate::credential::vocab::{self, NoteTopic};
 use crate::credential::{Credential, Format, Kind, UnitEntry, plan};
 use crate::diagnostics::Diagnostic;
-use crate::mapping::SourceMap;
 use crate::model::{
     Achievement, AssessmentResult, ContactPerson, CreditPoints, Gender, GradingScheme,
     MultilingualText, Organisation, Qualification, RegistrationScheme, Round, Unit,
 };
+use crate::provenance::SourceMap;
+use crate::vocab::{self, NoteTopic};
 
 mod display;
 mod json;

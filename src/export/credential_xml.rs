@@ -12,14 +12,14 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use super::{ExportContext, ExportError, Exporter, OutputFile, OutputSink, export_each};
 use crate::check::Requirement;
-use crate::credential::vocab::{self, NoteTopic};
 use crate::credential::{Credential, Format, Kind, plan};
 use crate::diagnostics::Diagnostic;
-use crate::mapping::SourceMap;
 use crate::model::{
     Achievement, ContactPerson, CreditPoints, CreditSystem, Gender, MultilingualText, Organisation,
     RegistrationScheme, Round,
 };
+use crate::provenance::SourceMap;
+use crate::vocab::{self, NoteTopic};
 
 /// Writes `europass-mobility.xml` per mobility.
 pub struct CredentialXml;

@@ -11,7 +11,6 @@ mod credential_xml;
 mod docx;
 mod feedback;
 mod json;
-pub mod paths;
 mod pdf;
 mod workbook;
 mod workbook_rows;
@@ -31,8 +30,8 @@ use rayon::prelude::*;
 pub use crate::agreements::TemplateFile;
 use crate::check::Requirement;
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::mapping::SourceMap;
 use crate::model::Round;
+use crate::provenance::SourceMap;
 
 /// One file an exporter produced, relative to the output folder.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,7 +112,7 @@ pub(crate) fn guarded<R>(
     output: &str,
     build: impl FnOnce() -> Result<R, ExportError>,
 ) -> Result<R, Box<Diagnostic>> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(build)) {
+    match crate::guard::guard(build) {
         Ok(Ok(built)) => Ok(built),
         Ok(Err(e)) => Err(Box::new(Diagnostic::error(
             Code::OutputFailed,
@@ -123,10 +122,7 @@ pub(crate) fn guarded<R>(
         .with_hint(
             "the other files were written; fix the record or template named above and run again",
         ))),
-        Err(panic) => Err(Box::new(internal_error(
-            output,
-            &crate::import::panic_text(&panic),
-        ))),
+        Err(panic) => Err(Box::new(internal_error(output, &panic))),
     }
 }
 

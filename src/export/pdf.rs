@@ -14,13 +14,14 @@ use super::{BATCH, ExportContext, ExportError, Exporter, OutputFile, OutputSink,
 use crate::agreements::data::{learning_agreement_files, memorandum_files};
 use crate::check::Requirement;
 use crate::credential::plan::file_stem;
-use crate::credential::{Credential, Format, plan, vocab};
+use crate::credential::{Credential, Format, plan};
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::mapping::SourceMap;
 use crate::model::{AssessmentResult, Round};
 use crate::pdf::labels::{self, Labels};
 use crate::pdf::transcript::{self, Composed, References, TranscriptInput};
 use crate::pdf::{self as writer, Attachment, Info, Part};
+use crate::provenance::SourceMap;
+use crate::vocab;
 
 /// Writes a personal transcript per mobility, and the bundle when asked.
 pub struct Transcripts;

@@ -16,8 +16,10 @@ use serde::Deserialize;
 use super::ExportError;
 use super::workbook_rows::{self, Cell, ColumnKey, Row, Words, cut_for_excel, excel_can_date};
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::mapping::{Field, Kind, Mapping, SheetRole};
+use crate::mapping::{Mapping, SheetRole};
+use crate::model::Field;
 use crate::model::Round;
+use crate::model::fields::Kind;
 
 const TEXT_TOML: &str = include_str!("../../assets/template-text.toml");
 

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::mapping::{Field, SheetRole};
+use crate::mapping::SheetRole;
+use crate::model::Field;
 use crate::model::{
     Achievement, ContactPerson, ContactRole, CreditSystem, Gender, Learner, Mobility,
     MultilingualText, Organisation, OrganisationRole, OutcomeCategory, Qualification,

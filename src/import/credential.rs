@@ -11,14 +11,14 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::credential::vocab;
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::mapping::SchemeRegistry;
-use crate::mapping::text::slug;
 use crate::model::{
     Achievement, AssessmentResult, ContactPerson, GradingScheme, Learner, Mobility,
     MultilingualText, Organisation, OutcomeCategory, Qualification, Round, Unit,
 };
+use crate::schemes::SchemeRegistry;
+use crate::text::slug;
+use crate::vocab;
 
 /// A learner's id: the record id, else the school's number, else
 /// `family-given[-birth date]`, else the national id.

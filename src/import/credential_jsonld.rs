@@ -13,13 +13,13 @@ use serde_json::Value;
 
 use super::ImportError;
 use super::credential::{self as shared, Records, first_text};
-use crate::credential::vocab::{self, NoteTopic};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::model::{
     AssessmentResult, ContactPerson, ContactRole, CountryCode, CreditPoints, CreditSystem,
     CriterionRating, EqfLevel, Gender, Grade, Learner, LearningOutcome, Mobility, MultilingualText,
     Organisation, OrganisationRole, Qualification, RegistrationId, RegistrationScheme, Round, Unit,
 };
+use crate::vocab::{self, NoteTopic};
 
 /// Reads one JSON-LD credential.
 pub(crate) fn read(file: &str, doc: &Value) -> Result<(Round, Vec<Diagnostic>), ImportError> {

@@ -11,13 +11,13 @@ use std::collections::HashMap;
 use super::credential::{self as shared, Records, first_text};
 use super::xml_tree::{self, Element, TreeError};
 use super::{ImportError, ReadOptions, RoundReader};
-use crate::credential::vocab::{self, NoteTopic};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::model::{
     AssessmentResult, CountryCode, CreditPoints, CreditSystem, CriterionRating, EqfLevel, Gender,
     Grade, Learner, LearningOutcome, Mobility, MultilingualText, Organisation, OrganisationRole,
     Qualification, RegistrationId, RegistrationScheme, Round, Unit,
 };
+use crate::vocab::{self, NoteTopic};
 
 /// Reads `europassCredential` XML.
 pub struct CredentialXmlReader;

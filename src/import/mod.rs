@@ -25,7 +25,7 @@ mod xlsb;
 mod xlsx;
 mod xml_tree;
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use crate::guard::guard;
 
 pub use self::csv::{decode as decode_text, encoding_for_label};
 pub use error::ImportError;
@@ -116,10 +116,8 @@ pub fn read_file(
         check_zip(bytes, limits)?;
     }
     if let Some((_, reader)) = ROUND_READERS.iter().find(|(f, _)| *f == format) {
-        let (round, notes) = catch_unwind(AssertUnwindSafe(|| reader.read(file, bytes, options)))
-            .map_err(|panic| ImportError::Internal {
-                detail: panic_text(&panic),
-            })??;
+        let (round, notes) = guard(|| reader.read(file, bytes, options))
+            .map_err(|detail| ImportError::Internal { detail })??;
         return Ok((Content::Round(Box::new(round)), notes));
     }
     let (workbook, notes) = read_workbook(file, bytes, options)?;
@@ -200,10 +198,8 @@ fn read_workbook(
             .with_hint("rename it to .docm (Word refuses to open it as .docx), and open it only if you trust the sender"),
         );
     }
-    let mut workbook = catch_unwind(AssertUnwindSafe(|| reader.read(file, bytes, options)))
-        .map_err(|panic| ImportError::Internal {
-            detail: panic_text(&panic),
-        })??;
+    let mut workbook = guard(|| reader.read(file, bytes, options))
+        .map_err(|detail| ImportError::Internal { detail })??;
     if workbook.sheets.is_empty() && format != InputFormat::Docx {
         return Err(ImportError::NoContent {
             what: format!("{} without a single worksheet", format.describe()),
@@ -264,17 +260,6 @@ fn not_a_table(format: InputFormat, claimed: Option<InputFormat>) -> ImportError
             expected,
             hint: "give the spreadsheet itself".into(),
         },
-    }
-}
-
-/// The message of a caught panic.
-pub fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".to_string()
     }
 }
 

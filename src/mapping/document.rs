@@ -26,17 +26,19 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::assemble::{RoundBuilder, SheetInfo};
-use super::fields::{Entity, Field, Kind};
-use super::records::{Origin, RowRecord};
+use super::assemble::RoundBuilder;
+use super::records::RowRecord;
 use super::rows::{RowCounts, set_field};
 use super::spec::{Mapping, SheetRole};
-use super::text::{fold, word_key};
-use super::{SchemeRegistry, SheetReport};
+use super::{ReadGrade, SheetReport};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::import::docx::{DocumentPart, document_part};
 use crate::import::{CellValue, Sheet, Visibility, Workbook};
+use crate::model::fields::{Entity, Field, Kind};
 use crate::model::{CriterionRating, Grade, GradingScheme, MultilingualText};
+use crate::provenance::{Origin, SheetInfo};
+use crate::schemes::SchemeRegistry;
+use crate::text::{fold, word_key};
 
 /// What a table (or a run of paragraphs) of a Word document was read as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -9,10 +9,10 @@
 
 use std::collections::HashMap;
 
-use super::fields::{Entity, Field};
 use super::spec::{Mapping, SheetRole};
-use super::text::{exact_key, fold};
 use crate::import::{CellValue, Sheet};
+use crate::model::{Entity, Field};
+use crate::text::{exact_key, fold};
 
 /// How many rows from the top are searched for the header.
 const HEADER_SCAN_ROWS: u32 = 40;

@@ -9,7 +9,6 @@
 
 pub mod assemble;
 pub mod document;
-pub mod fields;
 pub mod grading;
 pub mod headers;
 mod merge;
@@ -17,13 +16,11 @@ pub mod normalise;
 mod records;
 mod rows;
 pub mod spec;
-pub mod text;
 
 use serde::Serialize;
 
-pub use assemble::{RecordRef, RoundBuilder, SheetInfo, SourceMap};
-pub use fields::{Entity, Field, Kind};
-pub use grading::SchemeRegistry;
+pub use assemble::RoundBuilder;
+pub use grading::ReadGrade;
 pub use headers::{MatchKind, Matcher, SheetLayout, Target, detect_layout};
 pub(crate) use merge::merge_round;
 pub use rows::RowCounts;
@@ -31,6 +28,7 @@ pub use spec::{Mapping, MappingError, MappingOrigin, SheetRole};
 
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::import::{Visibility, Workbook};
+use crate::provenance::SheetInfo;
 
 /// How well one mapping fits a workbook.
 #[derive(Clone, Debug, Serialize)]

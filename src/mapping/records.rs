@@ -11,16 +11,7 @@ use crate::model::{
     Achievement, CountryCode, CriterionRating, EqfLevel, Gender, Grade, MultilingualText, NqfLevel,
     OrganisationRole,
 };
-
-/// Where a row came from: an index into the list of sheets read, and the
-/// 1-based row number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Origin {
-    /// Index of the sheet in [`super::assemble::RoundBuilder`]'s sheet list.
-    pub sheet: u32,
-    /// Row, 1-based as the spreadsheet shows it.
-    pub row: u32,
-}
+use crate::provenance::Origin;
 
 /// The learner part of a row.
 #[derive(Clone, Debug, Default, PartialEq)]

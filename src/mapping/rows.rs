@@ -8,17 +8,19 @@
 
 use std::sync::Arc;
 
-use super::fields::{Entity, Field, Kind};
+use super::ReadGrade;
 use super::headers::{Column, HeaderMatch, SheetLayout, Target};
 use super::normalise::{self, Problem, clean_line, clean_text};
-use super::records::{ContactPart, OrganisationPart, Origin, RowRecord};
+use super::records::{ContactPart, OrganisationPart, RowRecord};
 use super::spec::Mapping;
-use super::text::fold;
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::import::{CellValue, Sheet};
+use crate::model::fields::{Entity, Field, Kind};
 use crate::model::{
     Achievement, CountryCode, CriterionRating, Gender, Grade, MultilingualText, OrganisationRole,
 };
+use crate::provenance::Origin;
+use crate::text::fold;
 
 /// Row counts of one sheet: every row read is either a record or reported.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -1063,7 +1065,7 @@ fn active_match(column: &Column) -> Option<&HeaderMatch> {
 }
 
 fn org(rec: &mut RowRecord, field: Field) -> &mut OrganisationPart {
-    use super::fields::Entity;
+    use crate::model::Entity;
     match field.entity() {
         Entity::Sending => Arc::make_mut(&mut rec.sending),
         Entity::Host => Arc::make_mut(&mut rec.host),
@@ -1073,7 +1075,7 @@ fn org(rec: &mut RowRecord, field: Field) -> &mut OrganisationPart {
 }
 
 fn person(rec: &mut RowRecord, field: Field) -> &mut ContactPart {
-    use super::fields::Entity;
+    use crate::model::Entity;
     match field.entity() {
         Entity::Mentor => Arc::make_mut(&mut rec.mentor),
         _ => &mut rec.assessor,

@@ -3,12 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::fields::{Entity, Field, Kind};
-use super::grading::{SchemeRegistry, SchemeSpec};
 use super::headers::Scope;
 use super::normalise::{DateOrder, Vocabulary};
-use super::text::{exact_key, fold, word_key};
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::model::fields::{Entity, Field, Kind};
+use crate::schemes::{SchemeRegistry, SchemeSpec};
+use crate::text::{exact_key, fold, word_key};
 
 /// What a sheet holds, when the mapping names it or it is inferred from its columns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]

@@ -8,6 +8,7 @@
 
 mod assessment;
 mod credits;
+pub mod fields;
 mod grading;
 mod index;
 mod learner;
@@ -20,6 +21,7 @@ mod unit;
 
 pub use assessment::{Achievement, AssessmentResult, CriterionRating};
 pub use credits::{CreditPoints, CreditSystem};
+pub use fields::{Entity, Field};
 pub use grading::{Grade, GradeLabel, GradingScheme, Scale};
 pub use index::RoundIndex;
 pub use learner::{Gender, Guardian, Learner};

@@ -330,7 +330,7 @@ impl Composer<'_> {
         let mut details: Vec<String> = Vec::new();
         details.extend(o.address.iter().cloned());
         if let Some(country) = &o.country {
-            let name = crate::credential::vocab::country(country.as_str())
+            let name = crate::vocab::country(country.as_str())
                 .map(|c| c.name.clone())
                 .unwrap_or_else(|| country.to_string());
             details.push(name);

@@ -5,9 +5,9 @@
 
 use super::json::J;
 use super::{concept, lang_map, language};
-use crate::credential::vocab;
 use crate::credential::{Credential, Kind};
 use crate::model::{CreditSystem, MultilingualText};
+use crate::vocab;
 
 /// The `displayParameter` member.
 pub(super) fn parameter(c: &Credential<'_>, title: J) -> J {

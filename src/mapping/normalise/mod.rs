@@ -15,7 +15,7 @@ pub use dates::{DateOrder, date};
 pub use levels::{eqf_level, nqf_level};
 pub use numbers::{credit_value, number, weeks};
 pub use outcomes::{OutcomeLine, outcome_lines};
-pub use vocabulary::{Vocabulary, WordList};
+pub use vocabulary::Vocabulary;
 
 use crate::diagnostics::{Code, Severity};
 

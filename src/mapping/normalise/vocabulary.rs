@@ -7,53 +7,21 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
-use crate::mapping::text::{fold, word_key};
+use crate::text::{WordList, fold};
 
 const VOCABULARY_TOML: &str = include_str!("../../../mappings/vocabulary.toml");
 const COUNTRIES_TOML: &str = include_str!("../../../mappings/countries.toml");
 
-/// Words that stand for one canonical value each ("jā", "kyllä" → `true`).
-#[derive(Clone, Debug, Default)]
-pub struct WordList {
-    /// Canonical value by folded word.
-    map: FxHashMap<String, String>,
-    /// The folded key of each word, by the word as the list writes it: a
-    /// column repeats "pilnībā" on every row, and folding it means
-    /// decomposing every letter.
-    keys: FxHashMap<String, String>,
-}
-
-impl WordList {
-    /// The canonical value `word` stands for.
-    pub fn lookup(&self, word: &str) -> Option<&str> {
-        // A numeric grading scheme has no words: nothing to fold for.
-        if self.map.is_empty() {
-            return None;
+/// A word list from a `value = [words]` table; each value also stands for itself.
+fn word_list(table: &BTreeMap<String, Vec<String>>) -> WordList {
+    let mut list = WordList::default();
+    for (canonical, words) in table {
+        list.add(canonical, canonical);
+        for w in words {
+            list.add(canonical, w);
         }
-        let key = match self.keys.get(word) {
-            Some(key) => std::borrow::Cow::Borrowed(key.as_str()),
-            None => std::borrow::Cow::Owned(word_key(word)),
-        };
-        self.map.get(key.as_ref()).map(String::as_str)
     }
-
-    /// Adds a word for a canonical value (a later word for the same key wins).
-    pub fn add(&mut self, canonical: &str, word: &str) {
-        let key = word_key(word);
-        self.keys.insert(word.to_string(), key.clone());
-        self.map.insert(key, canonical.to_string());
-    }
-
-    fn from_table(table: &BTreeMap<String, Vec<String>>) -> Self {
-        let mut list = Self::default();
-        for (canonical, words) in table {
-            list.add(canonical, canonical);
-            for w in words {
-                list.add(canonical, w);
-            }
-        }
-        list
-    }
+    list
 }
 
 /// All word lists, the shipped ones extended by a mapping's `[values]`.
@@ -137,11 +105,11 @@ impl Vocabulary {
                 }
             }
             Vocabulary {
-                yes_no: WordList::from_table(&v.yes_no),
-                achievement: WordList::from_table(&v.achievement),
-                gender: WordList::from_table(&v.gender),
-                organisation_role: WordList::from_table(&v.organisation_role),
-                language: WordList::from_table(&v.language),
+                yes_no: word_list(&v.yes_no),
+                achievement: word_list(&v.achievement),
+                gender: word_list(&v.gender),
+                organisation_role: word_list(&v.organisation_role),
+                language: word_list(&v.language),
                 country,
                 intro: v.intro.phrases.iter().map(|p| fold(p)).collect(),
                 totals: v.rows.totals.iter().map(|p| fold(p)).collect(),

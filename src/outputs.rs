@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::mapping::text::slug;
 use crate::model::{Learner, Round};
+use crate::text::slug;
 
 /// Longest folder or file name stem written.
 const MAX_LEN: usize = 60;

@@ -240,7 +240,7 @@ fn countries() -> &'static (HashMap<String, Country>, HashMap<String, String>) {
         struct File {
             countries: std::collections::BTreeMap<String, Vec<String>>,
         }
-        let file: File = toml::from_str(include_str!("../../mappings/countries.toml"))
+        let file: File = toml::from_str(include_str!("../mappings/countries.toml"))
             .expect("mappings/countries.toml is valid");
         let mut by2 = HashMap::new();
         let mut by3 = HashMap::new();

@@ -2,6 +2,7 @@
 //! punctuation or stray spaces, so "Dzimšanas\ndatums", "dzimsanas datums"
 //! and "DZIMŠANAS DATUMS:" are the same header.
 
+use rustc_hash::FxHashMap;
 use unicode_normalization::UnicodeNormalization;
 
 /// Lowercase, punctuation and runs of spaces turned into one space, trimmed;
@@ -81,6 +82,39 @@ fn expand_letter(
         other => (other, None),
     };
     Some(a).into_iter().chain(b)
+}
+
+/// Words that stand for one canonical value each ("jā", "kyllä" → `true`).
+#[derive(Clone, Debug, Default)]
+pub struct WordList {
+    /// Canonical value by folded word.
+    map: FxHashMap<String, String>,
+    /// The folded key of each word, by the word as the list writes it: a
+    /// column repeats "pilnībā" on every row, and folding it means
+    /// decomposing every letter.
+    keys: FxHashMap<String, String>,
+}
+
+impl WordList {
+    /// The canonical value `word` stands for.
+    pub fn lookup(&self, word: &str) -> Option<&str> {
+        // A numeric grading scheme has no words: nothing to fold for.
+        if self.map.is_empty() {
+            return None;
+        }
+        let key = match self.keys.get(word) {
+            Some(key) => std::borrow::Cow::Borrowed(key.as_str()),
+            None => std::borrow::Cow::Owned(word_key(word)),
+        };
+        self.map.get(key.as_ref()).map(String::as_str)
+    }
+
+    /// Adds a word for a canonical value (a later word for the same key wins).
+    pub fn add(&mut self, canonical: &str, word: &str) {
+        let key = word_key(word);
+        self.keys.insert(word.to_string(), key.clone());
+        self.map.insert(key, canonical.to_string());
+    }
 }
 
 #[cfg(test)]
