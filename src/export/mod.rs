@@ -6,32 +6,30 @@
 //! [`OutputSink`] a batch at a time; an [`OutputWriter`] puts them on disk
 //! safely as they come, so a round's outputs are never all in memory at once.
 
-mod credential_jsonld;
-mod credential_xml;
-mod docx;
+pub mod credential;
 mod feedback;
 mod json;
-mod pdf;
-mod workbook;
-mod workbook_rows;
+pub mod pdf;
+pub mod word;
 mod write;
+mod xlsx;
 
 pub use feedback::{FeedbackInput, feedback_workbook};
-pub use workbook::{CanonicalWorkbook, canonical_workbook, template_languages, template_workbook};
 pub use write::{
     MANIFEST, OutputWriter, WriteError, WriteOptions, WriteStatus, Written, is_output_folder,
     write_outputs,
 };
+pub use xlsx::{CanonicalWorkbook, canonical_workbook, template_languages, template_workbook};
 
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-pub use crate::agreements::TemplateFile;
 use crate::check::Requirement;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::model::Round;
 use crate::provenance::SourceMap;
+pub use word::TemplateFile;
 
 /// One file an exporter produced, relative to the output folder.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -222,11 +220,11 @@ pub trait Exporter: Sync {
 /// Every output format, by `--to` name.
 pub static EXPORTERS: &[&dyn Exporter] = &[
     &json::CanonicalJson,
-    &workbook::CanonicalWorkbook,
-    &docx::Agreements,
-    &credential_xml::CredentialXml,
-    &credential_jsonld::CredentialJsonLd,
-    &pdf::Transcripts,
+    &xlsx::CanonicalWorkbook,
+    &word::exporter::Agreements,
+    &credential::xml::CredentialXml,
+    &credential::jsonld::CredentialJsonLd,
+    &pdf::exporter::Transcripts,
 ];
 
 /// The exporter with this `--to` name.

@@ -13,8 +13,12 @@ use rust_xlsxwriter::{
 };
 use serde::Deserialize;
 
+pub(super) mod rows;
+
+use self::rows::{
+    self as workbook_rows, Cell, ColumnKey, Row, Words, cut_for_excel, excel_can_date,
+};
 use super::ExportError;
-use super::workbook_rows::{self, Cell, ColumnKey, Row, Words, cut_for_excel, excel_can_date};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::mapping::{Mapping, SheetRole};
 use crate::model::Field;

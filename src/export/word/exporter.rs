@@ -1,14 +1,12 @@
 //! Learning Agreements and Memoranda of Understanding as Word files
 //! (`--to docx`): built-in layouts, or a school's own templates.
 
-use super::{ExportContext, ExportError, Exporter, OutputFile, OutputSink, export_each};
-use crate::agreements::data::{self, LearningAgreementData, MemorandumData};
-use crate::agreements::template::DEFAULT_MARKER;
-use crate::agreements::{
-    FillOptions, Kind, Missing, Template, TemplateError, fields, labels, layout,
-};
+use super::data::{self, LearningAgreementData, MemorandumData};
+use super::template::DEFAULT_MARKER;
+use super::{FillOptions, Kind, Missing, Template, TemplateError, fields, labels, layout};
 use crate::check::Requirement;
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::export::{ExportContext, ExportError, Exporter, OutputFile, OutputSink, export_each};
 use crate::model::Round;
 
 /// Writes `<learner>/learning-agreement.docx` per mobility and
@@ -149,7 +147,7 @@ impl Exporter for Agreements {
             .iter()
             .map(|m| (&m.sending, &m.host))
             .collect();
-        super::one_per_mobility(round) + partnerships.len() as u64
+        crate::export::one_per_mobility(round) + partnerships.len() as u64
     }
 
     fn requirements(&self) -> &'static [Requirement] {

@@ -9,17 +9,17 @@ use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
-use super::credential_xml::{self, REQUIREMENTS};
-use super::{BATCH, ExportContext, ExportError, Exporter, OutputFile, OutputSink, guarded};
-use crate::agreements::data::{learning_agreement_files, memorandum_files};
+use super::labels::{self, Labels};
+use super::transcript::{self, Composed, References, TranscriptInput};
+use super::{self as writer, Attachment, Info, Part};
 use crate::check::Requirement;
-use crate::credential::plan::file_stem;
-use crate::credential::{Credential, Format, plan};
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::export::credential::plan::file_stem;
+use crate::export::credential::xml::{self as credential_xml, REQUIREMENTS};
+use crate::export::credential::{Credential, Format, plan};
+use crate::export::word::data::{learning_agreement_files, memorandum_files};
+use crate::export::{BATCH, ExportContext, ExportError, Exporter, OutputFile, OutputSink, guarded};
 use crate::model::{AssessmentResult, Round};
-use crate::pdf::labels::{self, Labels};
-use crate::pdf::transcript::{self, Composed, References, TranscriptInput};
-use crate::pdf::{self as writer, Attachment, Info, Part};
 use crate::provenance::SourceMap;
 use crate::vocab;
 
@@ -64,7 +64,7 @@ impl Exporter for Transcripts {
     }
 
     fn expected_files(&self, round: &Round) -> u64 {
-        super::one_per_mobility(round)
+        crate::export::one_per_mobility(round)
     }
 
     fn check(

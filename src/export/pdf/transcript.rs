@@ -21,7 +21,7 @@ use super::labels::Labels;
 use super::layout::{
     Cell, Colour, Flow, Frame, Item, PAGE_HEIGHT, PAGE_WIDTH, Page, Para, Style, Table, wrap,
 };
-use crate::credential::{Credential, UnitEntry};
+use crate::export::credential::{Credential, UnitEntry};
 use crate::model::{
     Achievement, AssessmentResult, ContactPerson, ContactRole, CreditPoints, CreditSystem,
     GradingScheme, LearningAgreement, MultilingualText, Organisation, OutcomeCategory,

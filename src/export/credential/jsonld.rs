@@ -8,11 +8,11 @@
 //! gives the same bytes. The credential is unsigned: it has no `proof`.
 //! The display image every EDC must carry is an SVG summary page per language.
 
-use super::credential_xml::{assessment_titles, decimal, describe_scale, export_credentials};
-use super::{ExportContext, ExportError, Exporter, OutputSink};
+use super::xml::{assessment_titles, decimal, describe_scale, export_credentials};
+use super::{Credential, Format, Kind, UnitEntry, plan};
 use crate::check::Requirement;
-use crate::credential::{Credential, Format, Kind, UnitEntry, plan};
 use crate::diagnostics::Diagnostic;
+use crate::export::{ExportContext, ExportError, Exporter, OutputSink};
 use crate::model::{
     Achievement, AssessmentResult, ContactPerson, CreditPoints, Gender, GradingScheme,
     MultilingualText, Organisation, Qualification, RegistrationScheme, Round, Unit,
@@ -34,7 +34,7 @@ pub const FORMAT: Format = Format {
     document: "credential",
     extension: "jsonld",
     needs_country: true,
-    languages: crate::credential::plan::iso_639_1,
+    languages: super::plan::iso_639_1,
 };
 
 impl Exporter for CredentialJsonLd {
@@ -47,11 +47,11 @@ impl Exporter for CredentialJsonLd {
     }
 
     fn requirements(&self) -> &'static [Requirement] {
-        super::credential_xml::REQUIREMENTS
+        super::xml::REQUIREMENTS
     }
 
     fn expected_files(&self, round: &Round) -> u64 {
-        super::one_per_mobility(round)
+        crate::export::one_per_mobility(round)
     }
 
     fn check(
@@ -593,7 +593,7 @@ fn assessment(
         (Some(g), _) => (g.value.clone(), Some(g.scheme.as_str())),
         (None, Some(p)) => (
             if p { "pass" } else { "fail" }.to_string(),
-            Some(crate::credential::plan::PASS_FAIL),
+            Some(super::plan::PASS_FAIL),
         ),
         (None, None) => (String::new(), None),
     };

@@ -3,17 +3,17 @@
 //! written to `DIR/<learner>/europass-mobility.xml`.
 //!
 //! Element order follows the XSD's sequences exactly; identifiers are UUID v5
-//! ([`crate::credential::ids`]), so the same round gives the same bytes.
+//! ([`super::ids`]), so the same round gives the same bytes.
 //! The document is unsigned: `<proof/>` is empty. See
 //! `docs/credential-mapping.md` for the field-by-field mapping.
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use super::{ExportContext, ExportError, Exporter, OutputFile, OutputSink, export_each};
+use super::{Credential, Format, Kind, plan};
 use crate::check::Requirement;
-use crate::credential::{Credential, Format, Kind, plan};
 use crate::diagnostics::Diagnostic;
+use crate::export::{ExportContext, ExportError, Exporter, OutputFile, OutputSink, export_each};
 use crate::model::{
     Achievement, ContactPerson, CreditPoints, CreditSystem, Gender, MultilingualText, Organisation,
     RegistrationScheme, Round,
@@ -34,7 +34,7 @@ pub const FORMAT: Format = Format {
 };
 
 /// What every credential needs (checked before writing, reported located).
-pub(super) const REQUIREMENTS: &[Requirement] = &[
+pub(crate) const REQUIREMENTS: &[Requirement] = &[
     Requirement::LearnerNames,
     Requirement::MobilityDates,
     Requirement::SendingOrganisation,
@@ -56,7 +56,7 @@ impl Exporter for CredentialXml {
     }
 
     fn expected_files(&self, round: &Round) -> u64 {
-        super::one_per_mobility(round)
+        crate::export::one_per_mobility(round)
     }
 
     fn check(
@@ -445,7 +445,7 @@ fn plausible_email(e: &str) -> bool {
 fn achievement(
     x: &mut Xml,
     c: &Credential<'_>,
-    entry: &crate::credential::UnitEntry<'_>,
+    entry: &super::UnitEntry<'_>,
     r: &crate::model::AssessmentResult,
 ) {
     let unit = entry.unit;
@@ -579,9 +579,7 @@ fn grade(
             x.leaf("grade", &[("schemeID", &scheme)], &g.value);
         }
         (None, Some(p)) => {
-            let scheme = c
-                .ids
-                .urn(Kind::GradingScheme, crate::credential::plan::PASS_FAIL);
+            let scheme = c.ids.urn(Kind::GradingScheme, super::plan::PASS_FAIL);
             x.leaf(
                 "grade",
                 &[("schemeID", &scheme)],
@@ -837,7 +835,7 @@ fn assessment_specifications(x: &mut Xml, c: &Credential<'_>) {
             .grade
             .as_ref()
             .map(|g| g.scheme.as_str())
-            .or(r.passed.map(|_| crate::credential::plan::PASS_FAIL));
+            .or(r.passed.map(|_| super::plan::PASS_FAIL));
         if let Some(s) = scheme.and_then(|s| c.scheme(s)) {
             x.idref("gradingScheme", &c.ids.urn(Kind::GradingScheme, &s.id));
         }

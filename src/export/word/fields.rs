@@ -890,7 +890,7 @@ pub fn placeholders_markdown() -> String {
     let mut out = String::new();
     out.push_str(
         "# Placeholders of the agreement templates\n\n\
-<!-- Generated from src/agreements/fields.rs by `europass template placeholders`; a test checks it is up to date. -->\n\n\
+<!-- Generated from src/export/word/fields.rs by `europass template placeholders`; a test checks it is up to date. -->\n\n\
 A school's own Word template (`europass convert --to docx --template FILE`) names values with \
 `{{name}}`. Loops repeat a part of the document per item: `{{#units}} … {{/units}}`; inside a loop \
 the item's names (`{{unit.title}}`) and every outer name can be used. `{{#if name}} … {{else}} … {{/if}}` \

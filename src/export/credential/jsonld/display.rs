@@ -5,7 +5,7 @@
 
 use super::json::J;
 use super::{concept, lang_map, language};
-use crate::credential::{Credential, Kind};
+use crate::export::credential::{Credential, Kind};
 use crate::model::{CreditSystem, MultilingualText};
 use crate::vocab;
 
