@@ -24,6 +24,8 @@ use crate::mapping::{Mapping, SheetRole};
 use crate::model::Field;
 use crate::model::Round;
 use crate::model::fields::Kind;
+use crate::outputs::{OutputKind, OutputPlan, ROUND_XLSX};
+use crate::provenance::SourceMap;
 
 const TEXT_TOML: &str = include_str!("../../assets/template-text.toml");
 
@@ -638,48 +640,66 @@ impl super::Exporter for CanonicalWorkbook {
         "the round in the canonical workbook layout (round.xlsx)"
     }
 
-    fn export_to(
-        &self,
-        round: &Round,
-        context: &super::ExportContext,
-        sink: &mut dyn super::OutputSink,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<(), ExportError> {
-        // The first requested language the template knows, else the
-        // language most of the round's texts are in, else English.
-        let known = template_languages();
-        let main = main_language(round);
-        let lang = context
-            .languages
-            .iter()
-            .map(String::as_str)
-            .chain(main.as_deref())
-            .find(|l| known.contains(l))
-            .unwrap_or("en");
-        let mut cuts = Vec::new();
-        let bytes = canonical_workbook_cutting(round, lang, &mut cuts)?;
-        for cut in cuts {
-            let mut location = Location::file("round.xlsx");
-            location.sheet = Some(cut.sheet);
-            location.row = Some(cut.row);
-            diagnostics.push(
-                Diagnostic::warning(
-                    Code::TextCut,
-                    location,
-                    format!(
-                        "the text of \"{}\" has {} characters, more than an Excel cell holds (32,767): round.xlsx has it cut, the other outputs whole",
-                        cut.header, cut.chars
-                    ),
-                )
-                .with_hint("shorten the text at its source if round.xlsx is to be read back; round.json keeps it whole"),
-            );
-        }
-        sink.put(vec![super::OutputFile {
-            path: "round.xlsx".into(),
-            bytes,
-        }])?;
-        Ok(())
+    fn outputs(&self, _: &super::ExportContext) -> Vec<OutputKind> {
+        vec![OutputKind::Workbook]
     }
+
+    fn prepare<'r>(
+        &self,
+        round: &'r Round,
+        _: &SourceMap,
+        context: &'r super::ExportContext,
+        _: &'r OutputPlan,
+    ) -> Result<super::Prepared<'r>, ExportError> {
+        Ok(super::Prepared::new(
+            Vec::new(),
+            move |sink, diagnostics| write_workbook(round, context, sink, diagnostics),
+        ))
+    }
+}
+
+/// Writes `round.xlsx` in the language of `context` (or of the round), and
+/// a warning for each text cut to fit a cell.
+fn write_workbook(
+    round: &Round,
+    context: &super::ExportContext,
+    sink: &mut dyn super::OutputSink,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(), ExportError> {
+    // The first requested language the template knows, else the
+    // language most of the round's texts are in, else English.
+    let known = template_languages();
+    let main = main_language(round);
+    let lang = context
+        .languages
+        .iter()
+        .map(String::as_str)
+        .chain(main.as_deref())
+        .find(|l| known.contains(l))
+        .unwrap_or("en");
+    let mut cuts = Vec::new();
+    let bytes = canonical_workbook_cutting(round, lang, &mut cuts)?;
+    for cut in cuts {
+        let mut location = Location::file(ROUND_XLSX);
+        location.sheet = Some(cut.sheet);
+        location.row = Some(cut.row);
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::TextCut,
+                location,
+                format!(
+                    "the text of \"{}\" has {} characters, more than an Excel cell holds (32,767): round.xlsx has it cut, the other outputs whole",
+                    cut.header, cut.chars
+                ),
+            )
+            .with_hint("shorten the text at its source if round.xlsx is to be read back; round.json keeps it whole"),
+        );
+    }
+    sink.put(vec![super::OutputFile {
+        path: ROUND_XLSX.into(),
+        bytes,
+    }])?;
+    Ok(())
 }
 
 /// The language most titles and names of the round are written in.

@@ -8,16 +8,13 @@
 //! gives the same bytes. The credential is unsigned: it has no `proof`.
 //! The display image every EDC must carry is an SVG summary page per language.
 
-use super::xml::{assessment_titles, decimal, describe_scale, export_credentials};
-use super::{Credential, Format, Kind, UnitEntry, plan};
-use crate::check::Requirement;
-use crate::diagnostics::Diagnostic;
-use crate::export::{ExportContext, ExportError, Exporter, OutputSink};
+use super::xml::{assessment_titles, decimal, describe_scale};
+use super::{Credential, Format, Kind, UnitEntry};
 use crate::model::{
     Achievement, AssessmentResult, ContactPerson, CreditPoints, Gender, GradingScheme,
-    MultilingualText, Organisation, Qualification, RegistrationScheme, Round, Unit,
+    MultilingualText, Organisation, Qualification, RegistrationScheme, Unit,
 };
-use crate::provenance::SourceMap;
+use crate::outputs::OutputKind;
 use crate::vocab::{self, NoteTopic};
 
 mod display;
@@ -25,54 +22,14 @@ mod json;
 
 use json::J;
 
-/// Writes `europass-mobility.jsonld` per mobility.
-pub struct CredentialJsonLd;
-
 /// The JSON-LD format, as planning sees it.
 pub const FORMAT: Format = Format {
     name: "jsonld",
     document: "credential",
-    extension: "jsonld",
+    output: OutputKind::CredentialJsonld,
     needs_country: true,
     languages: super::plan::iso_639_1,
 };
-
-impl Exporter for CredentialJsonLd {
-    fn name(&self) -> &'static str {
-        "jsonld"
-    }
-
-    fn description(&self) -> &'static str {
-        "Europass Mobility as a European Digital Credential (JSON-LD, ELM 3.2), one per mobility"
-    }
-
-    fn requirements(&self) -> &'static [Requirement] {
-        super::xml::REQUIREMENTS
-    }
-
-    fn expected_files(&self, round: &Round) -> u64 {
-        crate::export::one_per_mobility(round)
-    }
-
-    fn check(
-        &self,
-        round: &Round,
-        sources: &SourceMap,
-        context: &ExportContext,
-    ) -> Vec<Diagnostic> {
-        plan(round, sources, FORMAT, &context.languages).1
-    }
-
-    fn export_to(
-        &self,
-        round: &Round,
-        context: &ExportContext,
-        sink: &mut dyn OutputSink,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<(), ExportError> {
-        export_credentials(round, context, FORMAT, write, sink, diagnostics)
-    }
-}
 
 fn date_time(date: chrono::NaiveDate) -> J {
     J::s(date.format("%Y-%m-%dT00:00:00Z").to_string())

@@ -18,7 +18,7 @@ use crate::model::{
     AssessmentResult, ContactPerson, GradingScheme, Learner, Mobility, MultilingualText,
     Organisation, Qualification, Round, RoundIndex, Unit,
 };
-use crate::outputs::learner_folders;
+use crate::outputs::{OutputKind, OutputPlan};
 use crate::provenance::{RecordRef, SourceMap};
 use crate::vocab;
 
@@ -29,8 +29,8 @@ pub struct Format {
     pub name: &'static str,
     /// What one file of the format is, for messages ("credential", "transcript").
     pub document: &'static str,
-    /// File extension.
-    pub extension: &'static str,
+    /// The output each credential is written to.
+    pub output: OutputKind,
     /// Whether organisations must have a country (the JSON-LD's locations need one).
     pub needs_country: bool,
     /// Which language tags the format's texts may carry.
@@ -61,8 +61,10 @@ pub struct UnitEntry<'r> {
 pub struct Credential<'r> {
     /// Identifiers, scoped by the issuer.
     pub ids: Ids,
-    /// Output path below the output folder.
+    /// Output path below the output folder, as the [`OutputPlan`] gives it.
     pub path: String,
+    /// The mobility's position in the round.
+    pub position: usize,
     /// The mobility.
     pub mobility: &'r Mobility,
     /// The learner.
@@ -139,47 +141,58 @@ impl<'r> Credential<'r> {
     }
 }
 
-/// The base name of a learner's credential files: the first mobility (by
-/// start date) gets `europass-mobility`, the second `europass-mobility-2`, …
-pub fn file_stem(n: usize) -> String {
-    if n <= 1 {
-        "europass-mobility".into()
-    } else {
-        format!("europass-mobility-{n}")
-    }
-}
-
-/// Plans one credential per mobility of `round`. Mobilities that cannot
-/// give a valid document in `format` are left out and reported (errors);
-/// the rest are reported when something is missing from them (warnings).
+/// Plans one credential per mobility of `round`, each to the path `paths`
+/// gives it. Mobilities that cannot give a valid document in `format` are
+/// left out and reported (errors); the rest are reported when something is
+/// missing from them (warnings).
 pub fn plan<'r>(
     round: &'r Round,
     sources: &SourceMap,
     format: Format,
     preferred: &[String],
+    paths: &OutputPlan,
 ) -> (Vec<Credential<'r>>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut diags = Vec::new();
-    let folders = learner_folders(round);
-
-    // Number each learner's mobilities by start date, so file names never
-    // depend on which of them can be written.
-    let mut by_learner: BTreeMap<&str, Vec<&Mobility>> = BTreeMap::new();
-    for m in &round.mobilities {
-        by_learner.entry(m.learner.as_str()).or_default().push(m);
-    }
-    let mut numbers: BTreeMap<&str, usize> = BTreeMap::new();
-    for list in by_learner.values_mut() {
-        list.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
-        for (i, m) in list.iter().enumerate() {
-            numbers.insert(m.id.as_str(), i + 1);
-        }
-    }
-
     let index = RoundIndex::new(round);
-    let results = results_by_mobility(round, &index, &by_learner);
-    for m in &round.mobilities {
-        let location = sources.locate(&RecordRef::Mobility(m.id.clone()), None);
+    let results = results_by_mobility(round, &index);
+    for (i, m) in round.mobilities.iter().enumerate() {
+        let mine = results.get(m.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let parts = match Parts::find(m, &index, mine, format) {
+            Ok(parts) => parts,
+            Err(missing) => {
+                diags.push(skipped(m, &index, sources, format, &missing));
+                continue;
+            }
+        };
+        let path = paths
+            .path(format.output, i)
+            .expect("credentials are per-mobility outputs")
+            .to_string();
+        let credential = parts.credential(round, &index, i, path, format, preferred);
+        diags.extend(warnings(&credential, sources, format));
+        out.push(credential);
+    }
+    (out, diags)
+}
+
+/// What a credential cannot do without: learner, issuer, host and units.
+struct Parts<'r> {
+    mobility: &'r Mobility,
+    learner: &'r Learner,
+    issuer: &'r Organisation,
+    host: &'r Organisation,
+    units: Vec<UnitEntry<'r>>,
+}
+
+impl<'r> Parts<'r> {
+    /// The parts of `m`'s credential, or what it lacks, in words.
+    fn find(
+        m: &'r Mobility,
+        index: &RoundIndex<'r>,
+        results: &[&'r AssessmentResult],
+        format: Format,
+    ) -> Result<Parts<'r>, Vec<String>> {
         let mut missing: Vec<String> = Vec::new();
         let learner = index.learner(&m.learner);
         match learner {
@@ -201,36 +214,7 @@ pub fn plan<'r>(
         if host.is_none() {
             missing.push("the host organisation".into());
         }
-        let mut units: Vec<UnitEntry> = Vec::new();
-        let empty = Vec::new();
-        let mine = results.get(m.id.as_str()).unwrap_or(&empty);
-        let mut seen = BTreeSet::new();
-        let unit_ids = m
-            .units
-            .iter()
-            .map(String::as_str)
-            .chain(mine.iter().map(|r| r.unit.as_str()));
-        for unit_id in unit_ids {
-            if !seen.insert(unit_id) {
-                continue;
-            }
-            let Some(unit) = index.unit(unit_id) else {
-                missing.push(format!("unit {unit_id}, which the round does not describe"));
-                continue;
-            };
-            if unit.title.is_empty() {
-                missing.push(format!("a title for unit {unit_id}"));
-            }
-            let result = mine.iter().copied().find(|r| r.unit == unit_id);
-            let assessor = result
-                .and_then(|r| r.assessor.as_deref())
-                .and_then(|id| index.contact(id));
-            units.push(UnitEntry {
-                unit,
-                result,
-                assessor,
-            });
-        }
+        let units = unit_entries(m, index, results, &mut missing);
         if format.needs_country {
             for org in [issuer, host].into_iter().flatten() {
                 if org.country.is_none() {
@@ -241,212 +225,322 @@ pub fn plan<'r>(
                 }
             }
         }
-        let name = learner
-            .map(Learner::full_name)
-            .unwrap_or_else(|| m.learner.clone());
-        if !missing.is_empty() {
-            diags.push(
-                Diagnostic::error(
-                    Code::CredentialSkipped,
-                    location,
-                    format!(
-                        "no {} {} is written for {name} (mobility {}): it needs {}",
-                        format.name,
-                        format.document,
-                        m.id,
-                        missing.join(", ")
-                    ),
-                )
-                .with_hint("fill in what is missing; the other learners' credentials are written"),
-            );
-            continue;
+        match (learner, issuer, host) {
+            (Some(learner), Some(issuer), Some(host)) if missing.is_empty() => Ok(Parts {
+                mobility: m,
+                learner,
+                issuer,
+                host,
+                units,
+            }),
+            _ => Err(missing),
         }
-        let (learner, issuer, host) = (
-            learner.expect("checked"),
-            issuer.expect("checked"),
-            host.expect("checked"),
-        );
+    }
 
-        let mentor = m.mentor.as_deref().and_then(|id| index.contact(id));
+    /// The credential these parts make, with everything it refers to.
+    fn credential(
+        self,
+        round: &'r Round,
+        index: &RoundIndex<'r>,
+        position: usize,
+        path: String,
+        format: Format,
+        preferred: &[String],
+    ) -> Credential<'r> {
+        let m = self.mobility;
         let qualification = m
             .qualification
             .as_deref()
             .and_then(|id| index.qualification(id));
-        let mut qualifications: Vec<&Qualification> = qualification.into_iter().collect();
-        for u in &units {
-            if let Some(q) = u
-                .unit
-                .qualification
-                .as_deref()
-                .and_then(|id| index.qualification(id))
-                && !qualifications.iter().any(|x| x.id == q.id)
-            {
-                qualifications.push(q);
-            }
-        }
-        let mut organisations = vec![issuer];
-        if host.id != issuer.id {
-            organisations.push(host);
-        }
-        for u in &units {
-            if let Some(o) = u
-                .assessor
-                .and_then(|a| a.organisation.as_deref())
-                .and_then(|id| index.organisation(id))
-                && !organisations.iter().any(|x| x.id == o.id)
-            {
-                organisations.push(o);
-            }
-        }
-        let mut schemes: Vec<&GradingScheme> = Vec::new();
-        for u in &units {
-            let Some(r) = u.result else { continue };
-            let grades = r.grade.iter().chain(r.criteria.iter().map(|c| &c.value));
-            for g in grades {
-                if let Some(s) = index.grading_scheme(&g.scheme)
-                    && !schemes.iter().any(|x| x.id == s.id)
-                {
-                    schemes.push(s);
-                }
-            }
-        }
-        // A result with a pass/fail but no grade is written as a grade on
-        // the pass/fail scheme: the formats require a grade.
-        if units
-            .iter()
-            .filter_map(|u| u.result)
-            .any(|r| r.grade.is_none() && r.passed.is_some())
-            && let Some(s) = pass_fail_scheme(round)
-            && !schemes.iter().any(|x| x.id == s.id)
-        {
-            schemes.push(s);
-        }
-        let end = m.end.expect("checked");
-        let issued = units
-            .iter()
-            .filter_map(|u| u.result.and_then(|r| r.date))
-            .chain([end])
-            .max()
-            .expect("at least the end date");
-
-        // Languages: every language a text is in, counted so that the main
-        // language is the one most of the credential is written in.
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        let mut count = |t: &MultilingualText| {
-            for l in t.languages() {
-                *counts.entry(l.to_string()).or_default() += 1;
-            }
-        };
-        for o in &organisations {
-            count(&o.name);
-        }
-        count(&m.objective);
-        count(&m.tasks);
-        for q in &qualifications {
-            count(&q.title);
-        }
-        for u in &units {
-            count(&u.unit.title);
-            count(&u.unit.description);
-            count(&u.unit.area_of_work);
-            for o in &u.unit.learning_outcomes {
-                count(&o.text);
-                for d in &o.details {
-                    count(d);
-                }
-            }
-            if let Some(r) = u.result {
-                count(&r.method);
-                count(&r.remarks);
-                count(&r.deviations);
-                for c in &r.criteria {
-                    count(&c.criterion);
-                }
-            }
-        }
-        for s in &schemes {
-            count(&s.name);
-        }
-        let dropped_languages: Vec<String> = counts
-            .keys()
-            .filter(|l| !(format.languages)(l))
-            .cloned()
-            .collect();
-        counts.retain(|l, _| (format.languages)(l));
-        let primary = preferred
-            .iter()
-            .find(|l| counts.contains_key(l.as_str()))
-            .cloned()
-            .or_else(|| {
-                counts
-                    .iter()
-                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-                    .map(|(l, _)| l.clone())
-            })
-            .unwrap_or_else(|| "en".into());
-        let mut languages = vec![primary.clone()];
-        languages.extend(counts.keys().filter(|l| **l != primary).cloned());
-        if !languages.iter().any(|l| vocab::labels(l).is_some())
-            && !languages.contains(&"en".into())
-        {
-            languages.push("en".into());
-        }
-
-        if !dropped_languages.is_empty() {
-            diags.push(
-                Diagnostic::warning(
-                    Code::LanguageNotWritten,
-                    sources.locate(&RecordRef::Mobility(m.id.clone()), None),
-                    format!(
-                        "the {} {} of {name} leaves out the texts in {}: the format has no such language",
-                        format.name,
-                        format.document,
-                        dropped_languages.join(", ")
-                    ),
-                )
-                .with_hint("use two-letter ISO 639-1 language codes (lv, en, fi, de); the XML schema allows the EU languages only"),
-            );
-        }
-        if units.iter().all(|u| u.result.is_none()) {
-            diags.push(
-                Diagnostic::warning(
-                    Code::NoAssessmentYet,
-                    sources.locate(&RecordRef::Learner(learner.id.clone()), None),
-                    format!(
-                        "{name} has no assessment result yet: the {} {} records the mobility only, with no learning achievement",
-                        format.name,
-                        format.document
-                    ),
-                )
-                .with_hint("add the host's assessment results and convert again to include them"),
-            );
-        }
-
-        let folder = folders
-            .get(&learner.id)
-            .cloned()
-            .unwrap_or_else(|| crate::outputs::safe_name(&learner.id));
-        let n = numbers.get(m.id.as_str()).copied().unwrap_or(1);
-        out.push(Credential {
-            ids: Ids::for_issuer(&issuer.id),
-            path: format!("{folder}/{}.{}", file_stem(n), format.extension),
+        let qualifications = qualifications(qualification, &self.units, index);
+        let organisations = organisations(self.issuer, self.host, &self.units, index);
+        let schemes = schemes(round, &self.units, index);
+        let issued = issue_date(m, &self.units);
+        let mut credential = Credential {
+            ids: Ids::for_issuer(&self.issuer.id),
+            path,
+            position,
             mobility: m,
-            learner,
-            issuer,
-            host,
-            mentor,
-            units,
+            learner: self.learner,
+            issuer: self.issuer,
+            host: self.host,
+            mentor: m.mentor.as_deref().and_then(|id| index.contact(id)),
+            units: self.units,
             qualification,
             qualifications,
             organisations,
             schemes,
             issued,
-            primary,
-            languages,
-            dropped_languages,
+            primary: String::new(),
+            languages: Vec::new(),
+            dropped_languages: Vec::new(),
+        };
+        choose_languages(&mut credential, format, preferred);
+        credential
+    }
+}
+
+/// The units `m` worked on: its targeted units, then those with a result,
+/// each once; what the round does not describe goes to `missing`.
+fn unit_entries<'r>(
+    m: &'r Mobility,
+    index: &RoundIndex<'r>,
+    results: &[&'r AssessmentResult],
+    missing: &mut Vec<String>,
+) -> Vec<UnitEntry<'r>> {
+    let mut units: Vec<UnitEntry> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let unit_ids = m
+        .units
+        .iter()
+        .map(String::as_str)
+        .chain(results.iter().map(|r| r.unit.as_str()));
+    for unit_id in unit_ids {
+        if !seen.insert(unit_id) {
+            continue;
+        }
+        let Some(unit) = index.unit(unit_id) else {
+            missing.push(format!("unit {unit_id}, which the round does not describe"));
+            continue;
+        };
+        if unit.title.is_empty() {
+            missing.push(format!("a title for unit {unit_id}"));
+        }
+        let result = results.iter().copied().find(|r| r.unit == unit_id);
+        let assessor = result
+            .and_then(|r| r.assessor.as_deref())
+            .and_then(|id| index.contact(id));
+        units.push(UnitEntry {
+            unit,
+            result,
+            assessor,
         });
     }
-    (out, diags)
+    units
+}
+
+/// The error for a mobility that gives no credential.
+fn skipped(
+    m: &Mobility,
+    index: &RoundIndex,
+    sources: &SourceMap,
+    format: Format,
+    missing: &[String],
+) -> Diagnostic {
+    let name = index
+        .learner(&m.learner)
+        .map(Learner::full_name)
+        .unwrap_or_else(|| m.learner.clone());
+    Diagnostic::error(
+        Code::CredentialSkipped,
+        sources.locate(&RecordRef::Mobility(m.id.clone()), None),
+        format!(
+            "no {} {} is written for {name} (mobility {}): it needs {}",
+            format.name,
+            format.document,
+            m.id,
+            missing.join(", ")
+        ),
+    )
+    .with_hint("fill in what is missing; the other learners' credentials are written")
+}
+
+/// The mobility's qualification, then those of its units, each once.
+fn qualifications<'r>(
+    qualification: Option<&'r Qualification>,
+    units: &[UnitEntry<'r>],
+    index: &RoundIndex<'r>,
+) -> Vec<&'r Qualification> {
+    let mut qualifications: Vec<&Qualification> = qualification.into_iter().collect();
+    for u in units {
+        if let Some(q) = u
+            .unit
+            .qualification
+            .as_deref()
+            .and_then(|id| index.qualification(id))
+            && !qualifications.iter().any(|x| x.id == q.id)
+        {
+            qualifications.push(q);
+        }
+    }
+    qualifications
+}
+
+/// Issuer, host, then the assessors' organisations, each once.
+fn organisations<'r>(
+    issuer: &'r Organisation,
+    host: &'r Organisation,
+    units: &[UnitEntry<'r>],
+    index: &RoundIndex<'r>,
+) -> Vec<&'r Organisation> {
+    let mut organisations = vec![issuer];
+    if host.id != issuer.id {
+        organisations.push(host);
+    }
+    for u in units {
+        if let Some(o) = u
+            .assessor
+            .and_then(|a| a.organisation.as_deref())
+            .and_then(|id| index.organisation(id))
+            && !organisations.iter().any(|x| x.id == o.id)
+        {
+            organisations.push(o);
+        }
+    }
+    organisations
+}
+
+/// The grading schemes of every grade and rating, each once.
+fn schemes<'r>(
+    round: &'r Round,
+    units: &[UnitEntry<'r>],
+    index: &RoundIndex<'r>,
+) -> Vec<&'r GradingScheme> {
+    let mut schemes: Vec<&GradingScheme> = Vec::new();
+    for u in units {
+        let Some(r) = u.result else { continue };
+        let grades = r.grade.iter().chain(r.criteria.iter().map(|c| &c.value));
+        for g in grades {
+            if let Some(s) = index.grading_scheme(&g.scheme)
+                && !schemes.iter().any(|x| x.id == s.id)
+            {
+                schemes.push(s);
+            }
+        }
+    }
+    // A result with a pass/fail but no grade is written as a grade on
+    // the pass/fail scheme: the formats require a grade.
+    if units
+        .iter()
+        .filter_map(|u| u.result)
+        .any(|r| r.grade.is_none() && r.passed.is_some())
+        && let Some(s) = pass_fail_scheme(round)
+        && !schemes.iter().any(|x| x.id == s.id)
+    {
+        schemes.push(s);
+    }
+    schemes
+}
+
+/// The later of the mobility's end and the last assessment.
+fn issue_date(m: &Mobility, units: &[UnitEntry]) -> NaiveDate {
+    let end = m.end.expect("checked");
+    units
+        .iter()
+        .filter_map(|u| u.result.and_then(|r| r.date))
+        .chain([end])
+        .max()
+        .expect("at least the end date")
+}
+
+/// How many texts of the credential are in each language.
+fn language_counts(c: &Credential) -> BTreeMap<String, usize> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut count = |t: &MultilingualText| {
+        for l in t.languages() {
+            *counts.entry(l.to_string()).or_default() += 1;
+        }
+    };
+    for o in &c.organisations {
+        count(&o.name);
+    }
+    count(&c.mobility.objective);
+    count(&c.mobility.tasks);
+    for q in &c.qualifications {
+        count(&q.title);
+    }
+    for u in &c.units {
+        count(&u.unit.title);
+        count(&u.unit.description);
+        count(&u.unit.area_of_work);
+        for o in &u.unit.learning_outcomes {
+            count(&o.text);
+            for d in &o.details {
+                count(d);
+            }
+        }
+        if let Some(r) = u.result {
+            count(&r.method);
+            count(&r.remarks);
+            count(&r.deviations);
+            for c in &r.criteria {
+                count(&c.criterion);
+            }
+        }
+    }
+    for s in &c.schemes {
+        count(&s.name);
+    }
+    counts
+}
+
+/// Languages: every language a text is in, the main one first — the first
+/// preferred one there is, else the one most of the credential is written
+/// in; those the format cannot carry are dropped.
+fn choose_languages(c: &mut Credential, format: Format, preferred: &[String]) {
+    let mut counts = language_counts(c);
+    let dropped_languages: Vec<String> = counts
+        .keys()
+        .filter(|l| !(format.languages)(l))
+        .cloned()
+        .collect();
+    counts.retain(|l, _| (format.languages)(l));
+    let primary = preferred
+        .iter()
+        .find(|l| counts.contains_key(l.as_str()))
+        .cloned()
+        .or_else(|| {
+            counts
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(l, _)| l.clone())
+        })
+        .unwrap_or_else(|| "en".into());
+    let mut languages = vec![primary.clone()];
+    languages.extend(counts.keys().filter(|l| **l != primary).cloned());
+    if !languages.iter().any(|l| vocab::labels(l).is_some()) && !languages.contains(&"en".into()) {
+        languages.push("en".into());
+    }
+    c.primary = primary;
+    c.languages = languages;
+    c.dropped_languages = dropped_languages;
+}
+
+/// What a credential leaves out: texts in languages the format lacks, and
+/// the learning achievements when nothing is assessed yet.
+fn warnings(c: &Credential, sources: &SourceMap, format: Format) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let name = c.learner_name();
+    if !c.dropped_languages.is_empty() {
+        diags.push(
+            Diagnostic::warning(
+                Code::LanguageNotWritten,
+                sources.locate(&RecordRef::Mobility(c.mobility.id.clone()), None),
+                format!(
+                    "the {} {} of {name} leaves out the texts in {}: the format has no such language",
+                    format.name,
+                    format.document,
+                    c.dropped_languages.join(", ")
+                ),
+            )
+            .with_hint("use two-letter ISO 639-1 language codes (lv, en, fi, de); the XML schema allows the EU languages only"),
+        );
+    }
+    if c.units.iter().all(|u| u.result.is_none()) {
+        diags.push(
+            Diagnostic::warning(
+                Code::NoAssessmentYet,
+                sources.locate(&RecordRef::Learner(c.learner.id.clone()), None),
+                format!(
+                    "{name} has no assessment result yet: the {} {} records the mobility only, with no learning achievement",
+                    format.name,
+                    format.document
+                ),
+            )
+            .with_hint("add the host's assessment results and convert again to include them"),
+        );
+    }
+    diags
 }
 
 /// The pass/fail scheme: the round's own, else the shipped one.
@@ -461,12 +555,18 @@ pub const PASS_FAIL: &str = "pass-fail";
 
 /// Each mobility's assessment results: those that name it, and those that
 /// name none but belong to its learner (to the mobility that targets the
-/// unit, else to the learner's last mobility).
+/// unit, else to the learner's last mobility by start date).
 fn results_by_mobility<'r>(
     round: &'r Round,
     index: &RoundIndex<'r>,
-    by_learner: &BTreeMap<&str, Vec<&'r Mobility>>,
 ) -> BTreeMap<&'r str, Vec<&'r AssessmentResult>> {
+    let mut by_learner: BTreeMap<&str, Vec<&Mobility>> = BTreeMap::new();
+    for m in &round.mobilities {
+        by_learner.entry(m.learner.as_str()).or_default().push(m);
+    }
+    for list in by_learner.values_mut() {
+        list.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+    }
     let mut out: BTreeMap<&str, Vec<&AssessmentResult>> = BTreeMap::new();
     for r in &round.assessments {
         let mobility = match r.mobility.as_deref() {

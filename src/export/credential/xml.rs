@@ -10,99 +10,22 @@
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use super::{Credential, Format, Kind, plan};
-use crate::check::Requirement;
-use crate::diagnostics::Diagnostic;
-use crate::export::{ExportContext, ExportError, Exporter, OutputFile, OutputSink, export_each};
+use super::{Credential, Format, Kind};
 use crate::model::{
     Achievement, ContactPerson, CreditPoints, CreditSystem, Gender, MultilingualText, Organisation,
-    RegistrationScheme, Round,
+    RegistrationScheme,
 };
-use crate::provenance::SourceMap;
+use crate::outputs::OutputKind;
 use crate::vocab::{self, NoteTopic};
-
-/// Writes `europass-mobility.xml` per mobility.
-pub struct CredentialXml;
 
 /// The XML format, as planning sees it.
 pub const FORMAT: Format = Format {
     name: "xml",
     document: "credential",
-    extension: "xml",
+    output: OutputKind::CredentialXml,
     needs_country: false,
     languages: vocab::xml_language,
 };
-
-/// What every credential needs (checked before writing, reported located).
-pub(crate) const REQUIREMENTS: &[Requirement] = &[
-    Requirement::LearnerNames,
-    Requirement::MobilityDates,
-    Requirement::SendingOrganisation,
-    Requirement::HostOrganisation,
-    Requirement::UnitTitles,
-];
-
-impl Exporter for CredentialXml {
-    fn name(&self) -> &'static str {
-        "xml"
-    }
-
-    fn description(&self) -> &'static str {
-        "Europass Mobility as an EU credential XML (europassCredential, EDCI 1.2), one per mobility"
-    }
-
-    fn requirements(&self) -> &'static [Requirement] {
-        REQUIREMENTS
-    }
-
-    fn expected_files(&self, round: &Round) -> u64 {
-        crate::export::one_per_mobility(round)
-    }
-
-    fn check(
-        &self,
-        round: &Round,
-        sources: &SourceMap,
-        context: &ExportContext,
-    ) -> Vec<Diagnostic> {
-        plan(round, sources, FORMAT, &context.languages).1
-    }
-
-    fn export_to(
-        &self,
-        round: &Round,
-        context: &ExportContext,
-        sink: &mut dyn OutputSink,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<(), ExportError> {
-        export_credentials(round, context, FORMAT, write, sink, diagnostics)
-    }
-}
-
-/// One file per credential planned for `format`, made by `write`.
-pub(super) fn export_credentials(
-    round: &Round,
-    context: &ExportContext,
-    format: Format,
-    write: fn(&Credential<'_>) -> Vec<u8>,
-    sink: &mut dyn OutputSink,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<(), ExportError> {
-    let (credentials, _) = plan(round, &SourceMap::default(), format, &context.languages);
-    export_each(
-        &credentials,
-        sink,
-        diagnostics,
-        |c| c.path.clone(),
-        |c| {
-            let file = OutputFile {
-                path: c.path.clone().into(),
-                bytes: write(c),
-            };
-            Ok((file, Vec::new()))
-        },
-    )
-}
 
 /// A quick-xml writer with the few shapes the credential schema repeats.
 struct Xml {

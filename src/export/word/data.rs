@@ -18,7 +18,7 @@ use crate::model::{
     AssessmentResult, ContactPerson, ContactRole, CreditSystem, LearningAgreement, Memorandum,
     Mobility, MultilingualText, OutcomeCategory, RegistrationScheme, Round, RoundIndex, Signatory,
 };
-use crate::outputs::{learner_folders, safe_name};
+use crate::outputs::OutputPlan;
 
 /// An organisation as a document shows it, with the person who acts for it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -513,11 +513,13 @@ fn signatures_from_records(index: &Index, records: &[Signatory]) -> Vec<Signatur
 
 /// The Learning Agreement of every mobility of the round, in mobility order;
 /// `languages` are the document languages (they order multilingual lists).
-/// A learner with one mobility gets `<folder>/learning-agreement.docx`; one
-/// with several gets one file per mobility, named after host and start date.
+/// Each is named as the round's [`OutputPlan`] says: a learner with one
+/// mobility gets `<folder>/learning-agreement.docx`; one with several gets
+/// one file per mobility, named after host and start date.
 pub fn learning_agreements(round: &Round, languages: &[String]) -> Vec<LearningAgreementData> {
-    let all = LearningAgreements::new(round, languages);
-    all.mobilities().iter().map(|m| all.of(m)).collect()
+    let plan = OutputPlan::new(round, &[]);
+    let all = LearningAgreements::new(round, languages, &plan);
+    (0..all.len()).map(|i| all.of(i)).collect()
 }
 
 /// The Learning Agreements of a round, each built when asked for: a round of
@@ -525,60 +527,39 @@ pub fn learning_agreements(round: &Round, languages: &[String]) -> Vec<LearningA
 pub struct LearningAgreements<'r> {
     index: Index<'r>,
     mobilities: &'r [Mobility],
-    files: BTreeMap<String, String>,
+    plan: &'r OutputPlan,
 }
 
 impl<'r> LearningAgreements<'r> {
-    /// Prepares the agreements of `round` in `languages`.
-    pub fn new(round: &'r Round, languages: &[String]) -> Self {
+    /// Prepares the agreements of `round` in `languages`, each to the path `plan` gives it.
+    pub fn new(round: &'r Round, languages: &[String], plan: &'r OutputPlan) -> Self {
         LearningAgreements {
             index: Index::new(round, languages),
             mobilities: &round.mobilities,
-            files: learning_agreement_files(round),
+            plan,
         }
     }
 
-    /// The mobilities, one agreement each.
-    pub fn mobilities(&self) -> &'r [Mobility] {
-        self.mobilities
+    /// How many agreements: one per mobility.
+    pub fn len(&self) -> usize {
+        self.mobilities.len()
     }
 
-    /// The agreement of mobility `m`, named as [`learning_agreement_files`] says.
-    pub fn of(&self, m: &Mobility) -> LearningAgreementData {
-        let file = self.files.get(&m.id).cloned().unwrap_or_default();
-        learning_agreement(&self.index, m, file)
+    /// Whether the round has no mobility.
+    pub fn is_empty(&self) -> bool {
+        self.mobilities.is_empty()
     }
-}
 
-/// The file each mobility's Learning Agreement is written to, by mobility
-/// id (other documents name it, e.g. the transcript).
-pub fn learning_agreement_files(round: &Round) -> BTreeMap<String, String> {
-    let folders = learner_folders(round);
-    let mut per_learner: BTreeMap<&str, usize> = BTreeMap::new();
-    for m in &round.mobilities {
-        *per_learner.entry(m.learner.as_str()).or_default() += 1;
+    /// The mobility of agreement `i`.
+    pub fn mobility(&self, i: usize) -> &'r Mobility {
+        &self.mobilities[i]
     }
-    round
-        .mobilities
-        .iter()
-        .map(|m| {
-            let folder = folders
-                .get(&m.learner)
-                .cloned()
-                .unwrap_or_else(|| safe_name(&m.learner));
-            let file = if per_learner[m.learner.as_str()] > 1 {
-                let mut stem = format!("learning-agreement {}", m.host.as_deref().unwrap_or(""));
-                if let Some(start) = m.start {
-                    stem.push(' ');
-                    stem.push_str(&start.to_string());
-                }
-                format!("{folder}/{}.docx", safe_name(&stem))
-            } else {
-                format!("{folder}/learning-agreement.docx")
-            };
-            (m.id.clone(), file)
-        })
-        .collect()
+
+    /// The agreement of the round's `i`th mobility.
+    pub fn of(&self, i: usize) -> LearningAgreementData {
+        let file = self.plan.mobility(i).learning_agreement.clone();
+        learning_agreement(&self.index, &self.mobilities[i], file)
+    }
 }
 
 fn learning_agreement(index: &Index, m: &Mobility, file: String) -> LearningAgreementData {
@@ -843,9 +824,9 @@ fn learning_agreement(index: &Index, m: &Mobility, file: String) -> LearningAgre
 }
 
 /// One Memorandum of Understanding per (sending, host) pair of the round's
-/// mobilities, in pair order; a memorandum record signed by both overrides
-/// what is derived.
-pub fn memoranda(round: &Round, languages: &[String]) -> Vec<MemorandumData> {
+/// mobilities, in pair order, each to the path `plan` gives it; a memorandum
+/// record signed by both overrides what is derived.
+pub fn memoranda(round: &Round, languages: &[String], plan: &OutputPlan) -> Vec<MemorandumData> {
     let index = Index::new(round, languages);
     let mut pairs: BTreeMap<(&str, &str), Vec<&Mobility>> = BTreeMap::new();
     for m in &round.mobilities {
@@ -853,58 +834,23 @@ pub fn memoranda(round: &Round, languages: &[String]) -> Vec<MemorandumData> {
             pairs.entry((s, h)).or_default().push(m);
         }
     }
-    let mut files = memorandum_files(round);
     pairs
         .into_iter()
         .map(|((sending, host), mobilities)| {
-            let file = files
-                .remove(&(sending.to_string(), host.to_string()))
-                .map(|f| f.file)
-                .unwrap_or_default();
+            let file = plan
+                .memorandum(sending, host)
+                .unwrap_or_default()
+                .to_string();
             let record = memorandum_record(round, sending, host);
             memorandum(&index, sending, host, &mobilities, record, file)
         })
         .collect()
 }
 
-/// Where the memorandum of a (sending, host) pair is written, and its file code.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MemorandumFile {
-    /// The output file (`memoranda/<sending>-<host>.docx`).
-    pub file: String,
-    /// The file code of the memorandum record, when the round has one.
-    pub code: Option<String>,
-}
-
-/// The memorandum file of every (sending id, host id) pair of the round's
-/// mobilities (other documents name it, e.g. the transcript).
-pub fn memorandum_files(round: &Round) -> BTreeMap<(String, String), MemorandumFile> {
-    let pairs: BTreeSet<(&str, &str)> = round
-        .mobilities
-        .iter()
-        .filter_map(|m| Some((m.sending.as_deref()?, m.host.as_deref()?)))
-        .collect();
-    let mut taken: BTreeSet<String> = BTreeSet::new();
-    pairs
-        .into_iter()
-        .map(|(sending, host)| {
-            let mut file = format!("memoranda/{}-{}.docx", safe_name(sending), safe_name(host));
-            let mut n = 2;
-            while !taken.insert(file.clone()) {
-                file = format!(
-                    "memoranda/{}-{}-{n}.docx",
-                    safe_name(sending),
-                    safe_name(host)
-                );
-                n += 1;
-            }
-            let code = memorandum_record(round, sending, host).map(|r| r.id.clone());
-            (
-                (sending.to_string(), host.to_string()),
-                MemorandumFile { file, code },
-            )
-        })
-        .collect()
+/// The file code of the memorandum of a (sending, host) pair, when the
+/// round records one (other documents name it, e.g. the transcript).
+pub fn memorandum_code(round: &Round, sending: &str, host: &str) -> Option<String> {
+    memorandum_record(round, sending, host).map(|r| r.id.clone())
 }
 
 /// The memorandum record both organisations sign, if the round has one.
