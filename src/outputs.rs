@@ -484,6 +484,14 @@ mod tests {
         }
     }
 
+    fn round(learners: Vec<Learner>, mobilities: Vec<Mobility>) -> Round {
+        Round {
+            learners,
+            mobilities,
+            ..Round::default()
+        }
+    }
+
     /// Every path of the plan, of every kind.
     fn all_paths(plan: &OutputPlan) -> Vec<String> {
         plan.planned().iter().map(|p| p.path.clone()).collect()
@@ -544,11 +552,10 @@ mod tests {
 
     #[test]
     fn a_learner_named_like_the_memoranda_folder_gets_a_folder_of_their_own() {
-        let round = Round {
-            learners: vec![learner("L-1", "", "Memoranda")],
-            mobilities: vec![mobility("M-1", "L-1", "host", "2024-03-04")],
-            ..Round::default()
-        };
+        let round = round(
+            vec![learner("L-1", "", "Memoranda")],
+            vec![mobility("M-1", "L-1", "host", "2024-03-04")],
+        );
         let plan = OutputPlan::new(&round, EVERY_KIND);
         let folder = &plan.learner_folders()["L-1"];
         assert_ne!(folder, MEMORANDA);
@@ -563,15 +570,14 @@ mod tests {
     #[test]
     fn agreements_at_a_host_with_a_long_name_keep_a_file_each() {
         let host = "a".repeat(70);
-        let round = Round {
-            learners: vec![learner("L-1", "Anna", "Ozola")],
-            mobilities: vec![
+        let round = round(
+            vec![learner("L-1", "Anna", "Ozola")],
+            vec![
                 mobility("M-1", "L-1", &host, "2024-03-04"),
                 mobility("M-2", "L-1", &host, "2024-05-06"),
                 mobility("M-3", "L-1", &host, "2024-07-08"),
             ],
-            ..Round::default()
-        };
+        );
         let plan = OutputPlan::new(&round, EVERY_KIND);
         let agreements: Vec<&str> = (0..3)
             .map(|i| plan.mobility(i).learning_agreement.as_str())
@@ -617,14 +623,13 @@ mod tests {
 
     #[test]
     fn a_mobility_of_a_learner_the_round_lacks_gets_a_folder_no_learner_has() {
-        let round = Round {
-            learners: vec![learner("L-1", "Anna", "Ozola")],
-            mobilities: vec![
+        let round = round(
+            vec![learner("L-1", "Anna", "Ozola")],
+            vec![
                 mobility("M-1", "L-1", "host", "2024-03-04"),
                 mobility("M-2", "ozola-anna", "host", "2024-03-04"),
             ],
-            ..Round::default()
-        };
+        );
         let plan = OutputPlan::new(&round, EVERY_KIND);
         assert_eq!(plan.mobility(0).folder, "ozola-anna");
         assert_eq!(plan.mobility(1).folder, "ozola-anna-ozola-anna");
@@ -633,14 +638,13 @@ mod tests {
 
     #[test]
     fn credentials_and_transcripts_are_numbered_by_start_date() {
-        let round = Round {
-            learners: vec![learner("L-1", "Anna", "Ozola")],
-            mobilities: vec![
+        let round = round(
+            vec![learner("L-1", "Anna", "Ozola")],
+            vec![
                 mobility("M-1", "L-1", "host", "2024-09-01"),
                 mobility("M-2", "L-1", "host", "2024-03-01"),
             ],
-            ..Round::default()
-        };
+        );
         let plan = OutputPlan::new(&round, EVERY_KIND);
         assert_eq!(
             plan.mobility(1).credential_xml,
@@ -659,11 +663,10 @@ mod tests {
 
     #[test]
     fn the_names_do_not_depend_on_the_formats_asked_for() {
-        let round = Round {
-            learners: vec![learner("L-1", "Anna", "Ozola")],
-            mobilities: vec![mobility("M-1", "L-1", "host", "2024-09-01")],
-            ..Round::default()
-        };
+        let round = round(
+            vec![learner("L-1", "Anna", "Ozola")],
+            vec![mobility("M-1", "L-1", "host", "2024-09-01")],
+        );
         let all = OutputPlan::new(&round, EVERY_KIND);
         let some = OutputPlan::new(&round, &[OutputKind::Transcript]);
         assert_eq!(all.mobility(0), some.mobility(0));

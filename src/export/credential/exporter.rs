@@ -39,35 +39,36 @@ pub(crate) trait WriteCredentials: Sync {
         Vec::new()
     }
 
-    /// Builds the files of `credentials`, handing them to `sink`.
-    fn write<'r>(
-        &self,
-        credentials: Vec<Credential<'r>>,
-        round: &'r Round,
-        context: &ExportContext,
-        plan: &OutputPlan,
-        sink: &mut dyn OutputSink,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<(), ExportError>;
+    /// Builds the files of the run's credentials, handing them to its sink.
+    fn write(&self, run: Run<'_, '_>) -> Result<(), ExportError>;
+}
+
+/// One run of a credential format, planned: the credentials and what their
+/// files are built with and handed to.
+pub(crate) struct Run<'a, 'r> {
+    /// The credentials planned, in mobility order.
+    pub credentials: Vec<Credential<'r>>,
+    /// The round they are planned from.
+    pub round: &'r Round,
+    /// The user's choices.
+    pub context: &'a ExportContext,
+    /// Every output's path.
+    pub plan: &'a OutputPlan,
+    /// Where the files go.
+    pub sink: &'a mut dyn OutputSink,
+    /// What the user should know about them.
+    pub diagnostics: &'a mut Vec<Diagnostic>,
 }
 
 /// One file per credential, its bytes made by a function of the credential.
 pub(crate) struct OneFileEach(pub fn(&Credential<'_>) -> Vec<u8>);
 
 impl WriteCredentials for OneFileEach {
-    fn write<'r>(
-        &self,
-        credentials: Vec<Credential<'r>>,
-        _: &'r Round,
-        _: &ExportContext,
-        _: &OutputPlan,
-        sink: &mut dyn OutputSink,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<(), ExportError> {
+    fn write(&self, run: Run<'_, '_>) -> Result<(), ExportError> {
         export_each(
-            &credentials,
-            sink,
-            diagnostics,
+            &run.credentials,
+            run.sink,
+            run.diagnostics,
             |c| c.path.clone(),
             |c| {
                 let file = OutputFile {
@@ -135,7 +136,14 @@ impl Exporter for CredentialExporter {
         diagnostics.extend(self.writer.notes(context));
         let writer = self.writer;
         Ok(Prepared::new(diagnostics, move |sink, diagnostics| {
-            writer.write(credentials, round, context, paths, sink, diagnostics)
+            writer.write(Run {
+                credentials,
+                round,
+                context,
+                plan: paths,
+                sink,
+                diagnostics,
+            })
         }))
     }
 }

@@ -14,7 +14,7 @@ pub mod plan;
 pub(crate) mod xml;
 
 pub use exporter::CredentialExporter;
-pub(crate) use exporter::{OneFileEach, WriteCredentials};
+pub(crate) use exporter::{OneFileEach, Run, WriteCredentials};
 pub use ids::{Ids, Kind};
 pub use plan::{Credential, Format, UnitEntry, plan};
 

@@ -14,7 +14,7 @@ use super::transcript::{self, Composed, References, TranscriptInput};
 use super::{self as writer, Attachment, Info, Part};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::export::credential::xml as credential_xml;
-use crate::export::credential::{Credential, CredentialExporter, Format, WriteCredentials};
+use crate::export::credential::{Credential, CredentialExporter, Format, Run, WriteCredentials};
 use crate::export::word::data::memorandum_code;
 use crate::export::{BATCH, ExportContext, ExportError, OutputFile, OutputSink, guarded};
 use crate::model::{AssessmentResult, Round};
@@ -93,15 +93,15 @@ impl WriteCredentials for Transcripts {
             .collect()
     }
 
-    fn write<'r>(
-        &self,
-        credentials: Vec<Credential<'r>>,
-        round: &'r Round,
-        context: &ExportContext,
-        plan: &OutputPlan,
-        sink: &mut dyn OutputSink,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<(), ExportError> {
+    fn write(&self, run: Run<'_, '_>) -> Result<(), ExportError> {
+        let Run {
+            credentials,
+            round,
+            context,
+            plan,
+            sink,
+            diagnostics,
+        } = run;
         let (labels, _) = Labels::new(&context.languages);
         let shared = Shared {
             round,
