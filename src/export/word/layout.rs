@@ -414,25 +414,15 @@ fn name_and_position(prefix: &str) -> Paragraph {
 }
 
 fn learning_agreement(w: &Writer) -> Docx {
-    let d = w
-        .docx()
-        .header(w.header(format!(
-            "{} — {{{{learner.full_name}}}}",
-            w.joined("la.title")
-        )))
-        .footer(w.footer())
-        .add_paragraph(
-            Paragraph::new()
-                .style("Title")
-                .add_run(Run::new().add_text(w.joined("la.title"))),
-        )
-        .add_paragraph(
-            Paragraph::new().add_run(Run::new().add_text(w.joined("la.subtitle")).italic()),
-        )
-        .add_table(w.form(vec![
+    let d = opening(
+        w,
+        "la",
+        "{{learner.full_name}}",
+        vec![
             w.row("field.project_code", value("mobility.project_code")),
             w.row("field.mobility_id", value("mobility.id")),
-        ]));
+        ],
+    );
     let d = la_participants(w, d);
     let d = la_duration(w, d);
     let d = la_qualification(w, d);
@@ -440,6 +430,28 @@ fn learning_agreement(w: &Writer) -> Docx {
     let d = la_assessment(w, d);
     let d = la_validation(w, d);
     la_signatures(w, d)
+}
+
+/// A document's start: the page header naming whom it is for (`who`), the
+/// title and subtitle of `kind` (`la`, `mou`) and a small table of `rows`.
+fn opening(w: &Writer, kind: &str, who: &str, rows: Vec<TableRow>) -> Docx {
+    let title = w.joined(&format!("{kind}.title"));
+    w.docx()
+        .header(w.header(format!("{title} — {who}")))
+        .footer(w.footer())
+        .add_paragraph(
+            Paragraph::new()
+                .style("Title")
+                .add_run(Run::new().add_text(title)),
+        )
+        .add_paragraph(
+            Paragraph::new().add_run(
+                Run::new()
+                    .add_text(w.joined(&format!("{kind}.subtitle")))
+                    .italic(),
+            ),
+        )
+        .add_table(w.form(rows))
 }
 
 /// Section 1 of the document: Participants.
@@ -622,25 +634,15 @@ fn la_signatures(w: &Writer, mut d: Docx) -> Docx {
 }
 
 fn memorandum(w: &Writer) -> Docx {
-    let d = w
-        .docx()
-        .header(w.header(format!(
-            "{} — {{{{sending.name}}}} – {{{{host.name}}}}",
-            w.joined("mou.title")
-        )))
-        .footer(w.footer())
-        .add_paragraph(
-            Paragraph::new()
-                .style("Title")
-                .add_run(Run::new().add_text(w.joined("mou.title"))),
-        )
-        .add_paragraph(
-            Paragraph::new().add_run(Run::new().add_text(w.joined("mou.subtitle")).italic()),
-        )
-        .add_table(w.form(vec![
+    let d = opening(
+        w,
+        "mou",
+        "{{sending.name}} – {{host.name}}",
+        vec![
             w.row("mou.code", value("memorandum.code")),
             w.row("field.project_code", value("memorandum.project_code")),
-        ]));
+        ],
+    );
     let d = mou_objectives(w, d);
     let d = mou_signing_organisations(w, d);
     let d = mou_other_organisations(w, d);
