@@ -585,30 +585,39 @@ fn assessment(
             .criteria
             .iter()
             .enumerate()
-            .map(|(i, rating)| {
-                let key = format!("{}/criterion/{}", r.id, i + 1);
-                let title = title_map(c, &rating.criterion, &key);
-                let mut spec = J::obj([
-                    ("id", J::s(c.ids.urn(Kind::AssessmentSpecification, &key))),
-                    ("type", J::st("LearningAssessmentSpecification")),
-                    ("title", title.clone()),
-                ]);
-                if let Some(s) = c.scheme(&rating.value.scheme) {
-                    spec.push("gradingScheme", grading_scheme(c, s, seen));
-                }
-                J::obj([
-                    ("id", J::s(c.ids.urn(Kind::Assessment, &key))),
-                    ("type", J::st("LearningAssessment")),
-                    ("title", title),
-                    ("grade", grade_node(c, &rating.value.value)),
-                    ("awardedBy", awarded_by(c)),
-                    ("specifiedBy", J::A(vec![spec])),
-                ])
-            })
+            .map(|(i, rating)| criterion_assessment(c, r, i, rating, seen))
             .collect();
         out.push("hasPart", J::A(parts));
     }
     out
+}
+
+/// The `i`th criterion's rating of `r`, as a part of its assessment.
+fn criterion_assessment(
+    c: &Credential<'_>,
+    r: &AssessmentResult,
+    i: usize,
+    rating: &crate::model::CriterionRating,
+    seen: &mut Vec<String>,
+) -> J {
+    let key = format!("{}/criterion/{}", r.id, i + 1);
+    let title = title_map(c, &rating.criterion, &key);
+    let mut spec = J::obj([
+        ("id", J::s(c.ids.urn(Kind::AssessmentSpecification, &key))),
+        ("type", J::st("LearningAssessmentSpecification")),
+        ("title", title.clone()),
+    ]);
+    if let Some(s) = c.scheme(&rating.value.scheme) {
+        spec.push("gradingScheme", grading_scheme(c, s, seen));
+    }
+    J::obj([
+        ("id", J::s(c.ids.urn(Kind::Assessment, &key))),
+        ("type", J::st("LearningAssessment")),
+        ("title", title),
+        ("grade", grade_node(c, &rating.value.value)),
+        ("awardedBy", awarded_by(c)),
+        ("specifiedBy", J::A(vec![spec])),
+    ])
 }
 
 fn achievement(
@@ -658,6 +667,45 @@ fn achievement(
 fn activity(c: &Credential<'_>) -> J {
     let m = c.mobility;
     let labels = c.labels();
+    let mut out = J::obj([
+        ("id", J::s(c.ids.urn(Kind::Activity, &m.id))),
+        ("type", J::st("LearningActivity")),
+        ("identifier", J::A(activity_identifiers(m))),
+        (
+            "title",
+            lang_pairs(labels.iter().map(|(l, t)| (*l, t.activity))),
+        ),
+    ]);
+    if !m.tasks.is_empty() {
+        out.push("description", lang_map(c, &m.tasks));
+    }
+    let mut period = J::obj([("type", J::st("PeriodOfTime"))]);
+    if let Some(s) = m.start {
+        period.push("startDate", date_time(s));
+    }
+    if let Some(e) = m.end {
+        period.push("endDate", date_time(e));
+    }
+    out.push("temporal", J::A(vec![period]));
+    if let Some(location) = activity_location(c) {
+        out.push("location", J::A(vec![location]));
+    }
+    let mut directed = vec![if c.host.id == c.issuer.id {
+        reference(c.ids.urn(Kind::Organisation, &c.host.id))
+    } else {
+        organisation(c, c.host)
+    }];
+    if let Some(mentor) = c.mentor {
+        directed.push(contact(c, mentor));
+    }
+    out.push("directedBy", J::A(directed));
+    out.push("awardedBy", awarded_by(c));
+    out.push("specifiedBy", activity_specification(c));
+    out
+}
+
+/// The mobility's identifiers: its record id, Erasmus+ mobility id and project code.
+fn activity_identifiers(m: &crate::model::Mobility) -> Vec<J> {
     let mut ids = vec![identifier(
         vocab::SCHEME_RECORD,
         "europass record id",
@@ -677,56 +725,35 @@ fn activity(c: &Credential<'_>) -> J {
             code,
         ));
     }
-    let mut out = J::obj([
-        ("id", J::s(c.ids.urn(Kind::Activity, &m.id))),
-        ("type", J::st("LearningActivity")),
-        ("identifier", J::A(ids)),
-        (
-            "title",
-            lang_pairs(labels.iter().map(|(l, t)| (*l, t.activity))),
-        ),
-    ]);
-    if !m.tasks.is_empty() {
-        out.push("description", lang_map(c, &m.tasks));
-    }
-    let mut period = J::obj([("type", J::st("PeriodOfTime"))]);
-    if let Some(s) = m.start {
-        period.push("startDate", date_time(s));
-    }
-    if let Some(e) = m.end {
-        period.push("endDate", date_time(e));
-    }
-    out.push("temporal", J::A(vec![period]));
-    if let Some(country) = c.host.country.as_ref().and_then(|k| country(k.as_str())) {
-        let mut address = J::obj([("type", J::st("Address")), ("countryCode", country)]);
-        if let Some(a) = &c.host.address {
-            address.push(
-                "fullAddress",
-                note([(c.primary.as_str(), a.as_str())], None),
-            );
-        }
-        out.push(
-            "location",
-            J::A(vec![J::obj([
-                (
-                    "id",
-                    J::s(c.ids.urn(Kind::Location, &format!("{}/activity", m.id))),
-                ),
-                ("type", J::st("Location")),
-                ("address", J::A(vec![address])),
-            ])]),
+    ids
+}
+
+/// Where the mobility took place: the host's country and address.
+fn activity_location(c: &Credential<'_>) -> Option<J> {
+    let m = c.mobility;
+    let country = country(c.host.country.as_ref()?.as_str())?;
+    let mut address = J::obj([("type", J::st("Address")), ("countryCode", country)]);
+    if let Some(a) = &c.host.address {
+        address.push(
+            "fullAddress",
+            note([(c.primary.as_str(), a.as_str())], None),
         );
     }
-    let mut directed = vec![if c.host.id == c.issuer.id {
-        reference(c.ids.urn(Kind::Organisation, &c.host.id))
-    } else {
-        organisation(c, c.host)
-    }];
-    if let Some(mentor) = c.mentor {
-        directed.push(contact(c, mentor));
-    }
-    out.push("directedBy", J::A(directed));
-    out.push("awardedBy", awarded_by(c));
+    Some(J::obj([
+        (
+            "id",
+            J::s(c.ids.urn(Kind::Location, &format!("{}/activity", m.id))),
+        ),
+        ("type", J::st("Location")),
+        ("address", J::A(vec![address])),
+    ]))
+}
+
+/// What the mobility was for: its objective, language, and the units and
+/// qualification it influences.
+fn activity_specification(c: &Credential<'_>) -> J {
+    let m = c.mobility;
+    let labels = c.labels();
     let mut spec = J::obj([
         ("id", J::s(c.ids.urn(Kind::ActivitySpecification, &m.id))),
         ("type", J::st("LearningActivitySpecification")),
@@ -752,8 +779,7 @@ fn activity(c: &Credential<'_>) -> J {
     if !influences.is_empty() {
         spec.push("influences", J::A(influences));
     }
-    out.push("specifiedBy", spec);
-    out
+    spec
 }
 
 fn subject(c: &Credential<'_>) -> J {
@@ -804,21 +830,8 @@ fn subject(c: &Credential<'_>) -> J {
     if let Some(d) = l.date_of_birth {
         out.push("dateOfBirth", date_time(d));
     }
-    let sex = match l.gender {
-        Some(Gender::Female) => Some(("FEMALE", "female")),
-        Some(Gender::Male) => Some(("MALE", "male")),
-        _ => None,
-    };
-    if let Some((code, name)) = sex {
-        out.push(
-            "gender",
-            concept(
-                &format!("{}/{code}", vocab::HUMAN_SEX_SCHEME),
-                vocab::HUMAN_SEX_SCHEME,
-                name,
-                Some("human-sex"),
-            ),
-        );
+    if let Some(gender) = gender_concept(l.gender) {
+        out.push("gender", gender);
     }
     if let Some(n) = l.nationality.as_ref().and_then(|k| country(k.as_str())) {
         out.push("citizenshipCountry", J::A(vec![n]));
@@ -830,9 +843,30 @@ fn subject(c: &Credential<'_>) -> J {
     if let Some(cp) = contact_point(c, l.email.as_deref(), l.phone.as_deref(), address) {
         out.push("contactPoint", J::A(vec![cp]));
     }
+    out.push("hasClaim", J::A(claims(c)));
+    out
+}
+
+/// The human-sex concept of a gender the vocabulary has.
+fn gender_concept(gender: Option<Gender>) -> Option<J> {
+    let (code, name) = match gender {
+        Some(Gender::Female) => ("FEMALE", "female"),
+        Some(Gender::Male) => ("MALE", "male"),
+        _ => return None,
+    };
+    Some(concept(
+        &format!("{}/{code}", vocab::HUMAN_SEX_SCHEME),
+        vocab::HUMAN_SEX_SCHEME,
+        name,
+        Some("human-sex"),
+    ))
+}
+
+/// The activity, then an achievement per assessed unit. Each person is
+/// written in full once (the mentor in the activity), and referred to by id
+/// after that.
+fn claims(c: &Credential<'_>) -> Vec<J> {
     let mut claims = vec![activity(c)];
-    // Each person is written in full once (the mentor in the activity),
-    // and referred to by id after that.
     let mut written: Vec<&str> = c.mentor.iter().map(|m| m.id.as_str()).collect();
     let mut schemes = Vec::new();
     for (entry, r) in c.assessed() {
@@ -844,8 +878,7 @@ fn subject(c: &Credential<'_>) -> J {
         }
         claims.push(achievement(c, entry, r, in_full, &mut schemes));
     }
-    out.push("hasClaim", J::A(claims));
-    out
+    claims
 }
 
 /// Builds one credential document.

@@ -293,26 +293,7 @@ fn subject(x: &mut Xml, c: &Credential<'_>) {
         );
     }
     if let Some(email) = l.email.as_deref().filter(|e| plausible_email(e)) {
-        x.open("contactPoint", &[]);
-        if let (Some(address), Some(country)) = (
-            &l.address,
-            c.issuer
-                .country
-                .as_ref()
-                .and_then(|k| country_code(k.as_str())),
-        ) {
-            x.open("address", &[]);
-            x.note("fullAddress", [(lang, address.as_str())], None);
-            x.code("country", &country);
-            x.close("address");
-        }
-        if let Some(phone) = &l.phone {
-            x.open("phone", &[]);
-            x.leaf("phoneNumber", &[], phone);
-            x.close("phone");
-        }
-        x.empty("mailBox", &[("uri", &format!("mailto:{}", email.trim()))]);
-        x.close("contactPoint");
+        learner_contact_point(x, c, email);
     }
     if let (Some(id), Some(country)) = (&l.national_id, jurisdiction) {
         x.leaf("nationalId", &[("spatialID", country)], id);
@@ -323,22 +304,8 @@ fn subject(x: &mut Xml, c: &Credential<'_>) {
     if let Some(d) = l.date_of_birth {
         x.leaf("dateOfBirth", &[], &d.format("%Y-%m-%d").to_string());
     }
-    let sex = match l.gender {
-        Some(Gender::Female) => Some(("FEMALE", "female")),
-        Some(Gender::Male) => Some(("MALE", "male")),
-        _ => None,
-    };
-    if let Some((code, name)) = sex {
-        x.code(
-            "gender",
-            &Code {
-                uri: format!("{}/{code}", vocab::HUMAN_SEX_SCHEME),
-                framework: vocab::HUMAN_SEX_SCHEME,
-                notation: Some("human-sex"),
-                name,
-                framework_name: "Human sex",
-            },
-        );
+    if let Some(gender) = gender_code(l.gender) {
+        x.code("gender", &gender);
     }
     if let Some(country) = l
         .nationality
@@ -358,6 +325,52 @@ fn subject(x: &mut Xml, c: &Credential<'_>) {
     activity(x, c);
     x.close("activities");
     x.close("credentialSubject");
+}
+
+/// The learner's contact point: address (in the issuer's country), phone
+/// and e-mail.
+fn learner_contact_point(x: &mut Xml, c: &Credential<'_>, email: &str) {
+    let l = c.learner;
+    x.open("contactPoint", &[]);
+    if let (Some(address), Some(country)) = (
+        &l.address,
+        c.issuer
+            .country
+            .as_ref()
+            .and_then(|k| country_code(k.as_str())),
+    ) {
+        x.open("address", &[]);
+        x.note(
+            "fullAddress",
+            [(c.primary.as_str(), address.as_str())],
+            None,
+        );
+        x.code("country", &country);
+        x.close("address");
+    }
+    if let Some(phone) = &l.phone {
+        x.open("phone", &[]);
+        x.leaf("phoneNumber", &[], phone);
+        x.close("phone");
+    }
+    x.empty("mailBox", &[("uri", &format!("mailto:{}", email.trim()))]);
+    x.close("contactPoint");
+}
+
+/// The human-sex code of a gender the vocabulary has.
+fn gender_code(gender: Option<Gender>) -> Option<Code<'static>> {
+    let (code, name) = match gender {
+        Some(Gender::Female) => ("FEMALE", "female"),
+        Some(Gender::Male) => ("MALE", "male"),
+        _ => return None,
+    };
+    Some(Code {
+        uri: format!("{}/{code}", vocab::HUMAN_SEX_SCHEME),
+        framework: vocab::HUMAN_SEX_SCHEME,
+        notation: Some("human-sex"),
+        name,
+        framework_name: "Human sex",
+    })
 }
 
 fn plausible_email(e: &str) -> bool {
