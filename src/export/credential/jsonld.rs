@@ -390,6 +390,44 @@ fn title_map(c: &Credential<'_>, t: &MultilingualText, fallback: &str) -> J {
     }
 }
 
+/// A learning outcome of a unit, with its type and ESCO skill.
+fn outcome(c: &Credential<'_>, o: &crate::model::LearningOutcome) -> J {
+    let mut lo = J::obj([
+        ("id", J::s(c.ids.urn(Kind::LearningOutcome, &o.id))),
+        ("type", J::st("LearningOutcome")),
+        (
+            "identifier",
+            identifier(vocab::SCHEME_RECORD, "europass record id", &o.id),
+        ),
+        ("title", title_map(c, &o.text, &o.id)),
+        (
+            "dcType",
+            concept(
+                &vocab::skill_type_uri(o.category),
+                vocab::SKILL_TYPE_SCHEME,
+                vocab::skill_type_label(o.category),
+                Some(vocab::skill_type_notation(o.category)),
+            ),
+        ),
+    ]);
+    if !o.details.is_empty() {
+        lo.push(
+            "additionalNote",
+            notes(o.details.iter().map(|d| note(c.texts(d), None))),
+        );
+    }
+    if let Some(uri) = o.esco_uri.as_deref().filter(|u| u.starts_with("http")) {
+        lo.push(
+            "relatedESCOSkill",
+            J::A(vec![J::obj([
+                ("id", J::s(uri)),
+                ("type", J::st("Concept")),
+            ])]),
+        );
+    }
+    lo
+}
+
 fn unit_spec(c: &Credential<'_>, u: &Unit, full: bool) -> J {
     let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::LearningSpecification, &u.id))),
@@ -423,46 +461,7 @@ fn unit_spec(c: &Credential<'_>, u: &Unit, full: bool) -> J {
         out.push("educationLevel", J::A(vec![eqf(level)]));
     }
     if !u.learning_outcomes.is_empty() {
-        let outcomes = u
-            .learning_outcomes
-            .iter()
-            .map(|o| {
-                let mut lo = J::obj([
-                    ("id", J::s(c.ids.urn(Kind::LearningOutcome, &o.id))),
-                    ("type", J::st("LearningOutcome")),
-                    (
-                        "identifier",
-                        identifier(vocab::SCHEME_RECORD, "europass record id", &o.id),
-                    ),
-                    ("title", title_map(c, &o.text, &o.id)),
-                    (
-                        "dcType",
-                        concept(
-                            &vocab::skill_type_uri(o.category),
-                            vocab::SKILL_TYPE_SCHEME,
-                            vocab::skill_type_label(o.category),
-                            Some(vocab::skill_type_notation(o.category)),
-                        ),
-                    ),
-                ]);
-                if !o.details.is_empty() {
-                    lo.push(
-                        "additionalNote",
-                        notes(o.details.iter().map(|d| note(c.texts(d), None))),
-                    );
-                }
-                if let Some(uri) = o.esco_uri.as_deref().filter(|u| u.starts_with("http")) {
-                    lo.push(
-                        "relatedESCOSkill",
-                        J::A(vec![J::obj([
-                            ("id", J::s(uri)),
-                            ("type", J::st("Concept")),
-                        ])]),
-                    );
-                }
-                lo
-            })
-            .collect();
+        let outcomes = u.learning_outcomes.iter().map(|o| outcome(c, o)).collect();
         out.push("learningOutcome", J::A(outcomes));
     }
     if let Some(q) = u

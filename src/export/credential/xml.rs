@@ -406,11 +406,27 @@ fn achievement(
             Some(NoteTopic::Achievement),
         );
     }
+    assessment(x, c, entry, r);
+    x.idref(
+        "specifiedBy",
+        &c.ids.urn(Kind::LearningSpecification, &unit.id),
+    );
+    x.close("learningAchievement");
+}
+
+/// The assessment an achievement was derived from: its texts, assessor,
+/// grade, date, who assessed it and each criterion's rating.
+fn assessment(
+    x: &mut Xml,
+    c: &Credential<'_>,
+    entry: &super::UnitEntry<'_>,
+    r: &crate::model::AssessmentResult,
+) {
     x.open(
         "wasDerivedFrom",
         &[("id", &c.ids.urn(Kind::Assessment, &r.id))],
     );
-    let titles = assessment_titles(c, &unit.title);
+    let titles = assessment_titles(c, &entry.unit.title);
     x.texts("title", titles.iter().map(|(l, t)| (*l, t.as_str())));
     if !r.remarks.is_empty() {
         x.note("description", c.texts(&r.remarks), None);
@@ -455,11 +471,6 @@ fn achievement(
         x.close("hasPart");
     }
     x.close("wasDerivedFrom");
-    x.idref(
-        "specifiedBy",
-        &c.ids.urn(Kind::LearningSpecification, &unit.id),
-    );
-    x.close("learningAchievement");
 }
 
 /// "Assessment: <unit title>" in each of the credential's languages that has labels.

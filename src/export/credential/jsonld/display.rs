@@ -17,67 +17,7 @@ pub(super) fn parameter(c: &Credential<'_>, title: J) -> J {
     let displays: Vec<J> = c
         .languages
         .iter()
-        .filter_map(|l| language(l).map(|lang_concept| (l, lang_concept)))
-        .map(|(l, lang_concept)| {
-            let svg = summary_svg(c, l);
-            J::obj([
-                (
-                    "id",
-                    J::s(
-                        c.ids
-                            .urn(Kind::Node, &format!("{}/display/{l}", c.mobility.id)),
-                    ),
-                ),
-                ("type", J::st("IndividualDisplay")),
-                ("language", lang_concept),
-                (
-                    "displayDetail",
-                    J::A(vec![J::obj([
-                        (
-                            "id",
-                            J::s(
-                                c.ids
-                                    .urn(Kind::Node, &format!("{}/display/{l}/1", c.mobility.id)),
-                            ),
-                        ),
-                        ("type", J::st("DisplayDetail")),
-                        (
-                            "image",
-                            J::obj([
-                                (
-                                    "id",
-                                    J::s(c.ids.urn(
-                                        Kind::Node,
-                                        &format!("{}/display/{l}/1/image", c.mobility.id),
-                                    )),
-                                ),
-                                ("type", J::st("MediaObject")),
-                                ("content", J::s(base64(svg.as_bytes()))),
-                                (
-                                    "contentEncoding",
-                                    concept(
-                                        vocab::ENCODING_BASE64,
-                                        vocab::ENCODING_SCHEME,
-                                        "base64",
-                                        None,
-                                    ),
-                                ),
-                                (
-                                    "contentType",
-                                    concept(
-                                        vocab::FILE_TYPE_SVG,
-                                        vocab::FILE_TYPE_SCHEME,
-                                        "SVG",
-                                        Some("file-type"),
-                                    ),
-                                ),
-                            ]),
-                        ),
-                        ("page", J::I(1)),
-                    ])]),
-                ),
-            ])
-        })
+        .filter_map(|l| language(l).map(|lang_concept| display(c, l, lang_concept)))
         .collect();
     let mut description = MultilingualText::new();
     for (l, t) in c.labels() {
@@ -201,6 +141,54 @@ fn pick<'t>(t: &'t MultilingualText, lang: &str, primary: &str) -> &'t str {
     t.get(lang)
         .or_else(|| t.best(&[primary, "en"]))
         .unwrap_or("")
+}
+
+/// The display in `lang`: its summary page as a base64 SVG image.
+fn display(c: &Credential<'_>, l: &str, lang_concept: J) -> J {
+    let node = |suffix: &str| {
+        J::s(c.ids.urn(
+            Kind::Node,
+            &format!("{}/display/{l}{suffix}", c.mobility.id),
+        ))
+    };
+    let svg = summary_svg(c, l);
+    let image = J::obj([
+        ("id", node("/1/image")),
+        ("type", J::st("MediaObject")),
+        ("content", J::s(base64(svg.as_bytes()))),
+        (
+            "contentEncoding",
+            concept(
+                vocab::ENCODING_BASE64,
+                vocab::ENCODING_SCHEME,
+                "base64",
+                None,
+            ),
+        ),
+        (
+            "contentType",
+            concept(
+                vocab::FILE_TYPE_SVG,
+                vocab::FILE_TYPE_SCHEME,
+                "SVG",
+                Some("file-type"),
+            ),
+        ),
+    ]);
+    J::obj([
+        ("id", node("")),
+        ("type", J::st("IndividualDisplay")),
+        ("language", lang_concept),
+        (
+            "displayDetail",
+            J::A(vec![J::obj([
+                ("id", node("/1")),
+                ("type", J::st("DisplayDetail")),
+                ("image", image),
+                ("page", J::I(1)),
+            ])]),
+        ),
+    ])
 }
 
 /// One summary page in `lang`.
