@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use europass::agreements::data::learning_agreements;
-use europass::agreements::{FillOptions, Kind, Missing, Template, fields, layout};
+use europass::export::word::data::learning_agreements;
+use europass::export::word::{FillOptions, Kind, Missing, Template, fields, layout};
 
 #[path = "support/round.rs"]
 mod generated;

@@ -26,9 +26,7 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod agreements;
 pub mod check;
-pub mod credential;
 pub mod diagnostics;
 pub mod export;
 pub mod guard;
@@ -37,7 +35,6 @@ mod label_files;
 pub mod mapping;
 pub mod model;
 pub mod outputs;
-pub mod pdf;
 pub mod pipeline;
 pub mod provenance;
 pub mod report;

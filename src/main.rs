@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use europass::agreements::{Kind, Template};
+use europass::export::word::{Kind, Template};
 use europass::export::{self, ExportContext, WriteOptions};
 use europass::import::{ReadOptions, encoding_for_label};
 use europass::mapping::Mapping;
@@ -129,7 +129,7 @@ enum Command {
         #[arg(long, value_name = "[KIND=]FILE", value_parser = template_file)]
         template: Vec<europass::export::TemplateFile>,
         /// What a template placeholder without a value prints; {name} is its name
-        #[arg(long, value_name = "TEXT", default_value = europass::agreements::template::DEFAULT_MARKER)]
+        #[arg(long, value_name = "TEXT", default_value = europass::export::word::template::DEFAULT_MARKER)]
         missing_marker: String,
         /// Also write every learner's transcript into one PDF for printing (pdf: DIR/transcripts.pdf)
         #[arg(long)]
@@ -421,7 +421,7 @@ fn run(cli: Cli) -> Result<u8, String> {
         Command::Template(TemplateCommand::Docx { kind, lang, out }) => {
             let kind = Kind::from_name(&kind).expect("checked by clap");
             let bytes =
-                europass::agreements::layout::starter(kind, &lang).map_err(|e| e.to_string())?;
+                europass::export::word::layout::starter(kind, &lang).map_err(|e| e.to_string())?;
             std::fs::write(&out, bytes)
                 .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
             eprintln!(
@@ -444,7 +444,10 @@ fn run(cli: Cli) -> Result<u8, String> {
             Ok(u8::from(analysis.has_errors()))
         }
         Command::Template(TemplateCommand::Placeholders) => {
-            print!("{}", europass::agreements::fields::placeholders_markdown());
+            print!(
+                "{}",
+                europass::export::word::fields::placeholders_markdown()
+            );
             Ok(0)
         }
         Command::Mappings { fields } => {
@@ -519,7 +522,7 @@ impl Progress for Bar {
 /// The human report of `template check`.
 fn describe_check(
     file: &str,
-    analysis: &europass::agreements::template::Analysis,
+    analysis: &europass::export::word::template::Analysis,
     quiet: bool,
 ) -> String {
     use std::fmt::Write as _;

@@ -9,12 +9,13 @@ use rayon::prelude::*;
 use crate::check;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::export::{
-    self, ExportContext, ExportError, FeedbackInput, OutputFile, OutputSink, OutputWriter,
-    WriteError, WriteOptions,
+    self, ExportContext, ExportError, Exporter, FeedbackInput, OutputFile, OutputSink,
+    OutputWriter, WriteError, WriteOptions,
 };
 use crate::import::{self, ImportError, InputFormat, ReadOptions};
 use crate::mapping::{self, Mapping, MappingChoice, RoundBuilder};
 use crate::model::Round;
+use crate::outputs::{FEEDBACK, OutputKind, OutputPlan, REPORT};
 use crate::provenance::SourceMap;
 use crate::report::{InputReport, MappingReport, Report};
 
@@ -382,51 +383,29 @@ impl From<ExportError> for ConvertError {
 
 /// Writes every output of a loaded round, `feedback.xlsx` (each input row
 /// with its status and problems) and `report.json`, and completes the report.
-/// What each format needs is checked first and reported, located.
+/// Every output's path is decided first, for all formats at once; then each
+/// format is planned once (what it needs is checked and reported, located)
+/// and written.
 pub fn convert(
     loaded: &mut Loaded,
     options: &ConvertOptions,
     read: &Options,
 ) -> Result<(), ConvertError> {
     let progress = read.progress.as_deref();
+    let exporters = options
+        .formats
+        .iter()
+        .map(|name| export::exporter(name).ok_or_else(|| ConvertError::UnknownFormat(name.clone())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let plan = output_plan(&loaded.round, &exporters, &options.context);
     // Files go to disk as each format makes them, a batch at a time.
     let mut writer = OutputWriter::open(&options.out, options.write)?;
-    for name in &options.formats {
-        let exporter =
-            export::exporter(name).ok_or_else(|| ConvertError::UnknownFormat(name.clone()))?;
-        if let Some(p) = progress {
-            p.start(name, exporter.expected_files(&loaded.round));
-        }
+    for exporter in exporters {
         let mut sink = Counted {
             writer: &mut writer,
             progress,
         };
-        loaded.report.extend(check::check_requirements(
-            &loaded.round,
-            &loaded.sources,
-            name,
-            exporter.requirements(),
-        ));
-        loaded
-            .report
-            .extend(exporter.check(&loaded.round, &loaded.sources, &options.context));
-        let mut notes = Vec::new();
-        // A panic in one format is reported and the other formats are still
-        // written; the files it had handed on are complete and stay.
-        let exported = crate::guard::guard(|| {
-            exporter.export_to(&loaded.round, &options.context, &mut sink, &mut notes)
-        });
-        match exported {
-            Ok(result) => result?,
-            Err(panic) => notes.push(export::internal_error(
-                &format!("the {name} outputs"),
-                &panic,
-            )),
-        }
-        loaded.report.extend(notes);
-        if let Some(p) = progress {
-            p.finish();
-        }
+        export_format(loaded, exporter, &plan, &options.context, &mut sink)?;
     }
     if let Some(p) = progress {
         p.start("report", 2);
@@ -435,20 +414,77 @@ pub fn convert(
         loaded.report.make_strict();
     }
     writer.write(&[OutputFile {
-        path: "feedback.xlsx".into(),
+        path: FEEDBACK.into(),
         bytes: feedback(&loaded.report, read)?,
     }])?;
     let (written, kept) = writer.finish()?;
     loaded.report.extend(kept);
     loaded.report.outputs = written;
+    loaded.report.planned_outputs = plan.planned().to_vec();
     let report = OutputFile {
-        path: "report.json".into(),
+        path: REPORT.into(),
         bytes: loaded.report.to_json().into_bytes(),
     };
     export::write_outputs(&options.out, &[report], options.write)?;
     if let Some(p) = progress {
-        p.step("feedback.xlsx");
-        p.step("report.json");
+        p.step(FEEDBACK);
+        p.step(REPORT);
+        p.finish();
+    }
+    Ok(())
+}
+
+/// The path of every output the formats write, and of feedback and report.
+fn output_plan(round: &Round, exporters: &[&dyn Exporter], context: &ExportContext) -> OutputPlan {
+    let mut kinds: Vec<OutputKind> = exporters
+        .iter()
+        .flat_map(|e| e.outputs(context))
+        .chain([OutputKind::Feedback, OutputKind::Report])
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    OutputPlan::new(round, &kinds)
+}
+
+/// Checks what `exporter` needs, plans its run once and writes its files to
+/// `sink`, adding every finding to the report. A panic in one format is
+/// reported and the other formats are still written; the files it had
+/// handed on are complete and stay.
+fn export_format(
+    loaded: &mut Loaded,
+    exporter: &dyn Exporter,
+    plan: &OutputPlan,
+    context: &ExportContext,
+    sink: &mut Counted,
+) -> Result<(), ConvertError> {
+    let name = exporter.name();
+    if let Some(p) = sink.progress {
+        p.start(name, exporter.expected_files(&loaded.round));
+    }
+    let (round, sources) = (&loaded.round, &loaded.sources);
+    loaded.report.extend(check::check_requirements(
+        round,
+        sources,
+        name,
+        exporter.requirements(),
+    ));
+    let mut notes = Vec::new();
+    let failed = |panic: String| export::internal_error(&format!("the {name} outputs"), &panic);
+    match crate::guard::guard(|| exporter.prepare(round, sources, context, plan)) {
+        Ok(prepared) => {
+            let mut prepared = prepared?;
+            loaded
+                .report
+                .extend(std::mem::take(&mut prepared.diagnostics));
+            match crate::guard::guard(|| prepared.write(sink, &mut notes)) {
+                Ok(result) => result?,
+                Err(panic) => notes.push(failed(panic)),
+            }
+        }
+        Err(panic) => notes.push(failed(panic)),
+    }
+    loaded.report.extend(notes);
+    if let Some(p) = sink.progress {
         p.finish();
     }
     Ok(())

@@ -112,6 +112,10 @@ pub struct Report {
     /// itself is written last and not listed).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<crate::export::Written>,
+    /// Every output the run planned, each with its path and the record it
+    /// is for, decided before any exporter ran (convert only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub planned_outputs: Vec<crate::outputs::PlannedOutput>,
 }
 
 impl Report {
@@ -131,6 +135,7 @@ impl Report {
             summary: Summary::default(),
             diagnostics,
             outputs: Vec::new(),
+            planned_outputs: Vec::new(),
         };
         r.recount();
         r

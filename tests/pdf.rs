@@ -672,8 +672,8 @@ fn the_bundle_holds_every_transcript_in_learner_order_and_every_credential() {
 
 #[test]
 fn a_pdf_without_an_embedded_credential_gets_a_clear_message() {
-    let pages = vec![europass::pdf::layout::Page::default()];
-    let info = europass::pdf::Info {
+    let pages = vec![europass::export::pdf::layout::Page::default()];
+    let info = europass::export::pdf::Info {
         title: "A letter".into(),
         subject: "Not a transcript".into(),
         language: "en".into(),
@@ -681,8 +681,8 @@ fn a_pdf_without_an_embedded_credential_gets_a_clear_message() {
         date: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
         id: "letter".into(),
     };
-    let bytes = europass::pdf::write(
-        &[europass::pdf::Part {
+    let bytes = europass::export::pdf::write(
+        &[europass::export::pdf::Part {
             bookmark: "x".into(),
             pages: &pages,
         }],

@@ -10,7 +10,7 @@ use rust_xlsxwriter::{
 };
 
 use super::ExportError;
-use super::workbook_rows::{EXCEL_CELL_TEXT, cut_for_excel, excel_can_date, excel_text};
+use super::xlsx::rows::{EXCEL_CELL_TEXT, cut_for_excel, excel_can_date, excel_text};
 use crate::diagnostics::{Code, Diagnostic, Severity, column_name};
 use crate::import::{CellValue, Sheet, Workbook as InputWorkbook};
 use crate::mapping::SheetReport;

@@ -3,9 +3,10 @@
 
 use serde::Serialize;
 
-use super::{ExportContext, ExportError, Exporter, OutputFile, OutputSink};
-use crate::diagnostics::Diagnostic;
+use super::{ExportContext, ExportError, Exporter, OutputFile, Prepared};
 use crate::model::Round;
+use crate::outputs::{OutputKind, OutputPlan, ROUND_JSON};
+use crate::provenance::SourceMap;
 
 use crate::model::{ROUND_FORMAT as FORMAT, ROUND_FORMAT_VERSION as VERSION};
 
@@ -29,27 +30,34 @@ impl Exporter for CanonicalJson {
         "the whole round in the canonical JSON model (round.json)"
     }
 
-    fn export_to(
+    fn outputs(&self, _: &ExportContext) -> Vec<OutputKind> {
+        vec![OutputKind::Round]
+    }
+
+    fn prepare<'r>(
         &self,
-        round: &Round,
-        _: &ExportContext,
-        sink: &mut dyn OutputSink,
-        _: &mut Vec<Diagnostic>,
-    ) -> Result<(), ExportError> {
-        let doc = Document {
-            format: FORMAT,
-            version: VERSION,
-            round,
-        };
-        let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| ExportError::Serialise {
-            format: "json",
-            detail: e.to_string(),
-        })?;
-        bytes.push(b'\n');
-        sink.put(vec![OutputFile {
-            path: "round.json".into(),
-            bytes,
-        }])?;
-        Ok(())
+        round: &'r Round,
+        _: &SourceMap,
+        _: &'r ExportContext,
+        _: &'r OutputPlan,
+    ) -> Result<Prepared<'r>, ExportError> {
+        Ok(Prepared::new(Vec::new(), move |sink, _| {
+            let doc = Document {
+                format: FORMAT,
+                version: VERSION,
+                round,
+            };
+            let mut bytes =
+                serde_json::to_vec_pretty(&doc).map_err(|e| ExportError::Serialise {
+                    format: "json",
+                    detail: e.to_string(),
+                })?;
+            bytes.push(b'\n');
+            sink.put(vec![OutputFile {
+                path: ROUND_JSON.into(),
+                bytes,
+            }])?;
+            Ok(())
+        }))
     }
 }

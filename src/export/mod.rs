@@ -6,32 +6,31 @@
 //! [`OutputSink`] a batch at a time; an [`OutputWriter`] puts them on disk
 //! safely as they come, so a round's outputs are never all in memory at once.
 
-mod credential_jsonld;
-mod credential_xml;
-mod docx;
+pub mod credential;
 mod feedback;
 mod json;
-mod pdf;
-mod workbook;
-mod workbook_rows;
+pub mod pdf;
+pub mod word;
 mod write;
+mod xlsx;
 
 pub use feedback::{FeedbackInput, feedback_workbook};
-pub use workbook::{CanonicalWorkbook, canonical_workbook, template_languages, template_workbook};
 pub use write::{
     MANIFEST, OutputWriter, WriteError, WriteOptions, WriteStatus, Written, is_output_folder,
     write_outputs,
 };
+pub use xlsx::{CanonicalWorkbook, canonical_workbook, template_languages, template_workbook};
 
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-pub use crate::agreements::TemplateFile;
 use crate::check::Requirement;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::model::Round;
+use crate::outputs::{OutputKind, OutputPlan};
 use crate::provenance::SourceMap;
+pub use word::TemplateFile;
 
 /// One file an exporter produced, relative to the output folder.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -169,7 +168,51 @@ pub(crate) fn export_each<T: Sync>(
     Ok(())
 }
 
+/// What is left of a format's run once it is planned: building the files,
+/// handing them to the sink and reporting what the user should know about
+/// them.
+type Job<'r> =
+    Box<dyn FnOnce(&mut dyn OutputSink, &mut Vec<Diagnostic>) -> Result<(), ExportError> + 'r>;
+
+/// A format's run, planned ([`Exporter::prepare`]): what planning found, and
+/// the files still to build.
+pub struct Prepared<'r> {
+    /// What the format found while planning, located: records it will leave
+    /// out, warnings about what it writes.
+    pub diagnostics: Vec<Diagnostic>,
+    job: Job<'r>,
+}
+
+impl<'r> Prepared<'r> {
+    /// A plan with its findings and the job that builds its files.
+    pub fn new(
+        diagnostics: Vec<Diagnostic>,
+        job: impl FnOnce(&mut dyn OutputSink, &mut Vec<Diagnostic>) -> Result<(), ExportError> + 'r,
+    ) -> Self {
+        Prepared {
+            diagnostics,
+            job: Box::new(job),
+        }
+    }
+
+    /// Builds the files, handing them to `sink` as they are made, and
+    /// reports what the user should know about them (values a template
+    /// asked for that the round lacks, …).
+    pub fn write(
+        self,
+        sink: &mut dyn OutputSink,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<(), ExportError> {
+        (self.job)(sink, diagnostics)
+    }
+}
+
 /// An output format.
+///
+/// A run has two steps: [`Exporter::prepare`] decides what every file will
+/// hold and reports what it finds, building nothing; [`Prepared::write`]
+/// then builds the files. `convert` plans each format once and writes it;
+/// checking alone needs only the first step.
 pub trait Exporter: Sync {
     /// The `--to` name.
     fn name(&self) -> &'static str;
@@ -184,28 +227,51 @@ pub trait Exporter: Sync {
     fn expected_files(&self, _round: &Round) -> u64 {
         1
     }
+    /// The kinds of file the format writes, for the [`OutputPlan`].
+    fn outputs(&self, context: &ExportContext) -> Vec<OutputKind>;
+
+    /// Plans the format's run over `round`: every file goes to the path
+    /// `plan` gives it; what the format finds beyond
+    /// [`Exporter::requirements`] is located with `sources`.
+    fn prepare<'r>(
+        &self,
+        round: &'r Round,
+        sources: &SourceMap,
+        context: &'r ExportContext,
+        plan: &'r OutputPlan,
+    ) -> Result<Prepared<'r>, ExportError>;
 
     /// What the format finds beyond [`Exporter::requirements`], located with
     /// `sources`: records it will leave out, warnings about what it writes.
     fn check(
         &self,
-        _round: &Round,
-        _sources: &SourceMap,
-        _context: &ExportContext,
+        round: &Round,
+        sources: &SourceMap,
+        context: &ExportContext,
     ) -> Vec<Diagnostic> {
-        Vec::new()
+        let plan = OutputPlan::new(round, &self.outputs(context));
+        match self.prepare(round, sources, context, &plan) {
+            Ok(prepared) => prepared.diagnostics,
+            Err(_) => Vec::new(),
+        }
     }
 
-    /// Builds the files, handing them to `sink` as they are made, and
-    /// reports what the user should know about them (values a template asked
-    /// for that the round lacks, …).
+    /// Plans and builds the files, handing them to `sink` as they are made;
+    /// what planning found and what the user should know about the files go
+    /// to `diagnostics`.
     fn export_to(
         &self,
         round: &Round,
         context: &ExportContext,
         sink: &mut dyn OutputSink,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<(), ExportError>;
+    ) -> Result<(), ExportError> {
+        let plan = OutputPlan::new(round, &self.outputs(context));
+        let sources = SourceMap::default();
+        let mut prepared = self.prepare(round, &sources, context, &plan)?;
+        diagnostics.append(&mut prepared.diagnostics);
+        prepared.write(sink, diagnostics)
+    }
 
     /// Builds every file in memory.
     fn export(
@@ -222,11 +288,11 @@ pub trait Exporter: Sync {
 /// Every output format, by `--to` name.
 pub static EXPORTERS: &[&dyn Exporter] = &[
     &json::CanonicalJson,
-    &workbook::CanonicalWorkbook,
-    &docx::Agreements,
-    &credential_xml::CredentialXml,
-    &credential_jsonld::CredentialJsonLd,
-    &pdf::Transcripts,
+    &xlsx::CanonicalWorkbook,
+    &word::exporter::Agreements,
+    &credential::XML,
+    &credential::JSONLD,
+    &pdf::exporter::TRANSCRIPTS,
 ];
 
 /// The exporter with this `--to` name.

@@ -18,9 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::OutputFile;
 use crate::diagnostics::{Code, Diagnostic, Location};
 
-/// The manifest's name in the output folder. Its presence also marks the
-/// folder as europass output, so converting a parent folder skips it.
-pub const MANIFEST: &str = ".europass-manifest.json";
+pub use crate::outputs::MANIFEST;
 
 /// The suffix of temporary files; any left by a killed run are removed.
 const TEMP_SUFFIX: &str = ".europass-tmp";

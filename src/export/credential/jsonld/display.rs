@@ -5,7 +5,7 @@
 
 use super::json::J;
 use super::{concept, lang_map, language};
-use crate::credential::{Credential, Kind};
+use crate::export::credential::{Credential, Kind, UnitEntry};
 use crate::model::{CreditSystem, MultilingualText};
 use crate::vocab;
 
@@ -17,67 +17,7 @@ pub(super) fn parameter(c: &Credential<'_>, title: J) -> J {
     let displays: Vec<J> = c
         .languages
         .iter()
-        .filter_map(|l| language(l).map(|lang_concept| (l, lang_concept)))
-        .map(|(l, lang_concept)| {
-            let svg = summary_svg(c, l);
-            J::obj([
-                (
-                    "id",
-                    J::s(
-                        c.ids
-                            .urn(Kind::Node, &format!("{}/display/{l}", c.mobility.id)),
-                    ),
-                ),
-                ("type", J::st("IndividualDisplay")),
-                ("language", lang_concept),
-                (
-                    "displayDetail",
-                    J::A(vec![J::obj([
-                        (
-                            "id",
-                            J::s(
-                                c.ids
-                                    .urn(Kind::Node, &format!("{}/display/{l}/1", c.mobility.id)),
-                            ),
-                        ),
-                        ("type", J::st("DisplayDetail")),
-                        (
-                            "image",
-                            J::obj([
-                                (
-                                    "id",
-                                    J::s(c.ids.urn(
-                                        Kind::Node,
-                                        &format!("{}/display/{l}/1/image", c.mobility.id),
-                                    )),
-                                ),
-                                ("type", J::st("MediaObject")),
-                                ("content", J::s(base64(svg.as_bytes()))),
-                                (
-                                    "contentEncoding",
-                                    concept(
-                                        vocab::ENCODING_BASE64,
-                                        vocab::ENCODING_SCHEME,
-                                        "base64",
-                                        None,
-                                    ),
-                                ),
-                                (
-                                    "contentType",
-                                    concept(
-                                        vocab::FILE_TYPE_SVG,
-                                        vocab::FILE_TYPE_SCHEME,
-                                        "SVG",
-                                        Some("file-type"),
-                                    ),
-                                ),
-                            ]),
-                        ),
-                        ("page", J::I(1)),
-                    ])]),
-                ),
-            ])
-        })
+        .filter_map(|l| language(l).map(|lang_concept| display(c, l, lang_concept)))
         .collect();
     let mut description = MultilingualText::new();
     for (l, t) in c.labels() {
@@ -203,6 +143,54 @@ fn pick<'t>(t: &'t MultilingualText, lang: &str, primary: &str) -> &'t str {
         .unwrap_or("")
 }
 
+/// The display in `lang`: its summary page as a base64 SVG image.
+fn display(c: &Credential<'_>, l: &str, lang_concept: J) -> J {
+    let node = |suffix: &str| {
+        J::s(c.ids.urn(
+            Kind::Node,
+            &format!("{}/display/{l}{suffix}", c.mobility.id),
+        ))
+    };
+    let svg = summary_svg(c, l);
+    let image = J::obj([
+        ("id", node("/1/image")),
+        ("type", J::st("MediaObject")),
+        ("content", J::s(base64(svg.as_bytes()))),
+        (
+            "contentEncoding",
+            concept(
+                vocab::ENCODING_BASE64,
+                vocab::ENCODING_SCHEME,
+                "base64",
+                None,
+            ),
+        ),
+        (
+            "contentType",
+            concept(
+                vocab::FILE_TYPE_SVG,
+                vocab::FILE_TYPE_SCHEME,
+                "SVG",
+                Some("file-type"),
+            ),
+        ),
+    ]);
+    J::obj([
+        ("id", node("")),
+        ("type", J::st("IndividualDisplay")),
+        ("language", lang_concept),
+        (
+            "displayDetail",
+            J::A(vec![J::obj([
+                ("id", node("/1")),
+                ("type", J::st("DisplayDetail")),
+                ("image", image),
+                ("page", J::I(1)),
+            ])]),
+        ),
+    ])
+}
+
 /// One summary page in `lang`.
 fn summary_svg(c: &Credential<'_>, lang: &str) -> String {
     let labels = vocab::labels(lang).unwrap_or_else(|| vocab::labels("en").expect("English"));
@@ -214,6 +202,31 @@ fn summary_svg(c: &Credential<'_>, lang: &str) -> String {
         ),
         y: 110,
     };
+    summary_people(&mut p, c, lang, &words, labels);
+    if !c.mobility.tasks.is_empty() {
+        p.gap(8);
+        p.line(words.tasks, 12, "bold", "#004494");
+        p.paragraph(pick(&c.mobility.tasks, lang, &c.primary), 10);
+    }
+    summary_units(&mut p, c, lang, &words);
+    p.svg.push_str(&format!(
+        "<text x=\"{LEFT}\" y=\"{}\" font-size=\"8\" fill=\"#555\">{}: {} · {}</text>\n</svg>\n",
+        HEIGHT - 24,
+        esc(words.issued),
+        c.issued.format("%d.%m.%Y"),
+        esc(words.unsigned)
+    ));
+    p.svg
+}
+
+/// The learner, the organisations, the period and the mentor.
+fn summary_people(
+    p: &mut Page,
+    c: &Credential<'_>,
+    lang: &str,
+    words: &Words,
+    labels: &vocab::Labels,
+) {
     let primary = c.primary.as_str();
     p.line(&c.learner_name(), 22, "bold", "#004494");
     if let Some(d) = c.learner.date_of_birth {
@@ -269,11 +282,11 @@ fn summary_svg(c: &Credential<'_>, lang: &str) -> String {
             "#222",
         );
     }
-    if !c.mobility.tasks.is_empty() {
-        p.gap(8);
-        p.line(words.tasks, 12, "bold", "#004494");
-        p.paragraph(pick(&c.mobility.tasks, lang, primary), 10);
-    }
+}
+
+/// Each unit with its grade, points and date, as far as the page goes.
+fn summary_units(p: &mut Page, c: &Credential<'_>, lang: &str, words: &Words) {
+    let primary = c.primary.as_str();
     p.gap(8);
     p.line(words.units, 12, "bold", "#004494");
     for u in &c.units {
@@ -286,41 +299,40 @@ fn summary_svg(c: &Credential<'_>, lang: &str) -> String {
         if !p.paragraph(&line, 10) {
             break;
         }
-        let mut facts = Vec::new();
-        match u.result {
-            Some(r) => {
-                if let Some(g) = &r.grade {
-                    let scheme = c
-                        .scheme(&g.scheme)
-                        .map(|s| pick(&s.name, lang, primary).to_string())
-                        .unwrap_or_else(|| g.scheme.clone());
-                    facts.push(format!("{}: {} ({scheme})", words.grade, g.value));
-                }
-                if let Some(pts) = r
-                    .credit_points
-                    .iter()
-                    .find(|p| p.system == CreditSystem::Ecvet)
-                {
-                    facts.push(format!("ECVET: {}", super::decimal(pts.value)));
-                }
-                if let Some(d) = r.date {
-                    facts.push(d.format("%d.%m.%Y").to_string());
-                }
-            }
-            None => facts.push(words.not_assessed.to_string()),
-        }
+        let facts = unit_facts(c, u, lang, words);
         if !p.line_at(LEFT + 16, &facts.join(" · "), 9, "normal", "#555") {
             break;
         }
     }
-    p.svg.push_str(&format!(
-        "<text x=\"{LEFT}\" y=\"{}\" font-size=\"8\" fill=\"#555\">{}: {} · {}</text>\n</svg>\n",
-        HEIGHT - 24,
-        esc(words.issued),
-        c.issued.format("%d.%m.%Y"),
-        esc(words.unsigned)
-    ));
-    p.svg
+}
+
+/// What a unit's line says under its title: its result, or that it has none yet.
+fn unit_facts(c: &Credential<'_>, u: &UnitEntry<'_>, lang: &str, words: &Words) -> Vec<String> {
+    let primary = c.primary.as_str();
+    let mut facts = Vec::new();
+    match u.result {
+        Some(r) => {
+            if let Some(g) = &r.grade {
+                let scheme = c
+                    .scheme(&g.scheme)
+                    .map(|s| pick(&s.name, lang, primary).to_string())
+                    .unwrap_or_else(|| g.scheme.clone());
+                facts.push(format!("{}: {} ({scheme})", words.grade, g.value));
+            }
+            if let Some(pts) = r
+                .credit_points
+                .iter()
+                .find(|p| p.system == CreditSystem::Ecvet)
+            {
+                facts.push(format!("ECVET: {}", super::decimal(pts.value)));
+            }
+            if let Some(d) = r.date {
+                facts.push(d.format("%d.%m.%Y").to_string());
+            }
+        }
+        None => facts.push(words.not_assessed.to_string()),
+    }
+    facts
 }
 
 /// Captions of the summary page.

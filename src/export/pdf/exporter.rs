@@ -9,35 +9,37 @@ use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
-use super::credential_xml::{self, REQUIREMENTS};
-use super::{BATCH, ExportContext, ExportError, Exporter, OutputFile, OutputSink, guarded};
-use crate::agreements::data::{learning_agreement_files, memorandum_files};
-use crate::check::Requirement;
-use crate::credential::plan::file_stem;
-use crate::credential::{Credential, Format, plan};
+use super::labels::{self, Labels};
+use super::transcript::{self, Composed, References, TranscriptInput};
+use super::{self as writer, Attachment, Info, Part};
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::export::credential::xml as credential_xml;
+use crate::export::credential::{Credential, CredentialExporter, Format, Run, WriteCredentials};
+use crate::export::word::data::memorandum_code;
+use crate::export::{BATCH, ExportContext, ExportError, OutputFile, OutputSink, guarded};
 use crate::model::{AssessmentResult, Round};
-use crate::pdf::labels::{self, Labels};
-use crate::pdf::transcript::{self, Composed, References, TranscriptInput};
-use crate::pdf::{self as writer, Attachment, Info, Part};
-use crate::provenance::SourceMap;
+use crate::outputs::{BUNDLE, OutputKind, OutputPlan};
 use crate::vocab;
-
-/// Writes a personal transcript per mobility, and the bundle when asked.
-pub struct Transcripts;
 
 /// The transcript as credential planning sees it: it carries the XML credential, so it
 /// needs what the XML needs and holds the languages the XML can hold.
 pub const FORMAT: Format = Format {
     name: "pdf",
     document: "transcript",
-    extension: "pdf",
+    output: OutputKind::Transcript,
     needs_country: false,
     languages: vocab::xml_language,
 };
 
-/// The bundle's name in the output folder.
-pub const BUNDLE: &str = "transcripts.pdf";
+/// `--to pdf`: a personal transcript per mobility, and the bundle when asked.
+pub static TRANSCRIPTS: CredentialExporter = CredentialExporter::new(
+    FORMAT,
+    "Personal transcripts as PDF/A-3b (<learner>/transcript.pdf) with the Europass credential XML attached; --bundle adds transcripts.pdf",
+    &Transcripts,
+);
+
+/// Writes a personal transcript per planned credential, and the bundle when asked.
+pub struct Transcripts;
 
 /// The MIME type of the attached credentials.
 const XML_MIME: &str = "application/xml";
@@ -45,47 +47,36 @@ const XML_MIME: &str = "application/xml";
 /// One transcript built: where it goes, its pages and what it carries.
 struct Built<'r> {
     credential: Credential<'r>,
+    /// The learner's folder, naming the credential in the bundle.
+    folder: String,
     xml_name: String,
     xml: Vec<u8>,
     composed: Composed,
 }
 
-impl Exporter for Transcripts {
-    fn name(&self) -> &'static str {
-        "pdf"
+/// What every transcript of a run is built with.
+struct Shared<'a, 'r> {
+    round: &'r Round,
+    plan: &'a OutputPlan,
+    languages: &'a [String],
+    labels: &'a Labels,
+    outcome_results: HashMap<(&'r str, &'r str), &'r AssessmentResult>,
+}
+
+impl WriteCredentials for Transcripts {
+    fn outputs(&self, format: &Format, context: &ExportContext) -> Vec<OutputKind> {
+        let mut kinds = vec![format.output];
+        if context.bundle {
+            kinds.push(OutputKind::TranscriptBundle);
+        }
+        kinds
     }
 
-    fn description(&self) -> &'static str {
-        "Personal transcripts as PDF/A-3b (<learner>/transcript.pdf) with the Europass credential XML attached; --bundle adds transcripts.pdf"
-    }
-
-    fn requirements(&self) -> &'static [Requirement] {
-        REQUIREMENTS
-    }
-
-    fn expected_files(&self, round: &Round) -> u64 {
-        super::one_per_mobility(round)
-    }
-
-    fn check(
-        &self,
-        round: &Round,
-        sources: &SourceMap,
-        context: &ExportContext,
-    ) -> Vec<Diagnostic> {
-        plan(round, sources, FORMAT, &context.languages).1
-    }
-
-    fn export_to(
-        &self,
-        round: &Round,
-        context: &ExportContext,
-        sink: &mut dyn OutputSink,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<(), ExportError> {
+    fn notes(&self, context: &ExportContext) -> Vec<Diagnostic> {
         let (labels, missing) = Labels::new(&context.languages);
-        for l in missing {
-            diagnostics.push(
+        missing
+            .into_iter()
+            .map(|l| {
                 Diagnostic::warning(
                     Code::LabelsFallBack,
                     Location::default(),
@@ -97,91 +88,33 @@ impl Exporter for Transcripts {
                 .with_hint(format!(
                     "add assets/transcript/{l}.toml with the keys of en.toml; languages with labels: {}",
                     labels::languages().join(", ")
-                )),
-            );
-        }
-        let (credentials, _) = plan(round, &SourceMap::default(), FORMAT, &context.languages);
-        let agreements = learning_agreement_files(round);
-        let memoranda = memorandum_files(round);
-        let outcome_results: HashMap<(&str, &str), &AssessmentResult> = round
-            .assessments
-            .iter()
-            .filter_map(|r| Some(((r.learner.as_str(), r.outcome.as_deref()?), r)))
-            .collect();
-        let build = building(|c: Credential| {
-            let xml = credential_xml::write(&c);
-            let xml_name = c
-                .path
-                .rsplit('/')
-                .next()
-                .map(|n| n.replace(".pdf", ".xml"))
-                .unwrap_or_else(|| format!("{}.xml", file_stem(1)));
-            let m = c.mobility;
-            let memorandum = m
-                .sending
-                .clone()
-                .zip(m.host.clone())
-                .and_then(|pair| memoranda.get(&pair));
-            let references = References {
-                learning_agreement: agreements.get(&m.id).cloned(),
-                memorandum: memorandum.map(|f| f.file.clone()),
-                memorandum_code: memorandum.and_then(|f| f.code.clone()),
-                credential: xml_name.clone(),
-            };
-            let composed = transcript::compose(
-                &TranscriptInput {
-                    credential: &c,
-                    round,
-                    outcome_results: &outcome_results,
-                    references,
-                    languages: &context.languages,
-                },
-                &labels,
-            );
-            Built {
-                credential: c,
-                xml_name,
-                xml,
-                composed,
-            }
-        });
+                ))
+            })
+            .collect()
+    }
 
-        // A batch at a time, each handed on when written; the bundle alone
-        // needs every transcript's pages, kept only when it is asked for.
-        let mut kept: Vec<Built> = Vec::new();
-        let mut rest = credentials.into_iter();
-        loop {
-            let batch: Vec<Credential> = rest.by_ref().take(BATCH).collect();
-            if batch.is_empty() {
-                break;
-            }
-            // A transcript that cannot be composed or written is reported
-            // by its path; the others go on.
-            let composed: Vec<Result<Built, Box<Diagnostic>>> = batch
-                .into_par_iter()
-                .map(|c| {
-                    let path = transcript_path(&c);
-                    guarded(&path, || Ok(build(c)))
-                })
-                .collect();
-            let built = sort_out(composed, diagnostics);
-            report_replaced(&built, diagnostics);
-            let written: Vec<Result<(OutputFile, Built), Box<Diagnostic>>> = built
-                .into_par_iter()
-                .map(|b| {
-                    guarded(&transcript_path(&b.credential), || {
-                        transcript_file(&b, &labels)
-                    })
-                    .map(|file| (file, b))
-                })
-                .collect();
-            let (files, built): (Vec<OutputFile>, Vec<Built>) =
-                sort_out(written, diagnostics).into_iter().unzip();
-            sink.put(files)?;
-            if context.bundle {
-                kept.extend(built);
-            }
-        }
+    fn write(&self, run: Run<'_, '_>) -> Result<(), ExportError> {
+        let Run {
+            credentials,
+            round,
+            context,
+            plan,
+            sink,
+            diagnostics,
+        } = run;
+        let (labels, _) = Labels::new(&context.languages);
+        let shared = Shared {
+            round,
+            plan,
+            languages: &context.languages,
+            labels: &labels,
+            outcome_results: round
+                .assessments
+                .iter()
+                .filter_map(|r| Some(((r.learner.as_str(), r.outcome.as_deref()?), r)))
+                .collect(),
+        };
+        let kept = write_transcripts(credentials, &shared, context.bundle, sink, diagnostics)?;
         if context.bundle && !kept.is_empty() {
             match guarded(BUNDLE, || bundle(&kept, &labels)) {
                 Ok(file) => sink.put(vec![file])?,
@@ -192,9 +125,87 @@ impl Exporter for Transcripts {
     }
 }
 
-/// Ties the lifetime of the transcripts built to that of their credentials.
-fn building<'r, F: Fn(Credential<'r>) -> Built<'r> + Sync>(build: F) -> F {
-    build
+/// Builds and hands on the transcripts a batch at a time; returns them
+/// when `keep` (the bundle alone needs every transcript's pages).
+fn write_transcripts<'r>(
+    credentials: Vec<Credential<'r>>,
+    shared: &Shared<'_, 'r>,
+    keep: bool,
+    sink: &mut dyn OutputSink,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<Built<'r>>, ExportError> {
+    let mut kept: Vec<Built> = Vec::new();
+    let mut rest = credentials.into_iter();
+    loop {
+        let batch: Vec<Credential> = rest.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        // A transcript that cannot be composed or written is reported
+        // by its path; the others go on.
+        let composed: Vec<Result<Built, Box<Diagnostic>>> = batch
+            .into_par_iter()
+            .map(|c| {
+                let path = c.path.clone();
+                guarded(&path, || Ok(build(c, shared)))
+            })
+            .collect();
+        let built = sort_out(composed, diagnostics);
+        report_replaced(&built, diagnostics);
+        let written: Vec<Result<(OutputFile, Built), Box<Diagnostic>>> = built
+            .into_par_iter()
+            .map(|b| {
+                guarded(&b.credential.path, || transcript_file(&b, shared.labels))
+                    .map(|file| (file, b))
+            })
+            .collect();
+        let (files, built): (Vec<OutputFile>, Vec<Built>) =
+            sort_out(written, diagnostics).into_iter().unzip();
+        sink.put(files)?;
+        if keep {
+            kept.extend(built);
+        }
+    }
+    Ok(kept)
+}
+
+/// One transcript composed, with the credential XML it carries.
+fn build<'r>(c: Credential<'r>, shared: &Shared<'_, 'r>) -> Built<'r> {
+    let xml = credential_xml::write(&c);
+    let paths = shared.plan.mobility(c.position);
+    let xml_name = paths
+        .credential_xml
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let m = c.mobility;
+    let pair = m.sending.as_deref().zip(m.host.as_deref());
+    let references = References {
+        learning_agreement: Some(paths.learning_agreement.clone()),
+        memorandum: pair
+            .and_then(|(s, h)| shared.plan.memorandum(s, h))
+            .map(str::to_string),
+        memorandum_code: pair.and_then(|(s, h)| memorandum_code(shared.round, s, h)),
+        credential: xml_name.clone(),
+    };
+    let composed = transcript::compose(
+        &TranscriptInput {
+            credential: &c,
+            round: shared.round,
+            outcome_results: &shared.outcome_results,
+            references,
+            languages: shared.languages,
+        },
+        shared.labels,
+    );
+    Built {
+        folder: paths.folder.clone(),
+        credential: c,
+        xml_name,
+        xml,
+        composed,
+    }
 }
 
 /// What was built, in order; what failed goes to `diagnostics`.
@@ -222,7 +233,7 @@ fn report_replaced(built: &[Built], diagnostics: &mut Vec<Diagnostic>) {
                         Code::CharacterNotPrintable,
                         Location {
                             record: Some(format!("learner {}", b.credential.learner.id)),
-                            ..Location::file(transcript_path(&b.credential))
+                            ..Location::file(b.credential.path.clone())
                         },
                         format!(
                             "the transcript of {} shows {chars} as �: the built-in font has no such character (the attached credential keeps the text as written)",
@@ -255,20 +266,9 @@ fn transcript_file(b: &Built, labels: &Labels) -> Result<OutputFile, ExportError
         detail: format!("{}: {e}", b.credential.path),
     })?;
     Ok(OutputFile {
-        path: transcript_path(&b.credential).into(),
+        path: b.credential.path.clone().into(),
         bytes,
     })
-}
-
-/// `<folder>/transcript.pdf`, numbered like the learner's credentials.
-fn transcript_path(c: &Credential) -> String {
-    let (folder, file) = c.path.rsplit_once('/').unwrap_or(("", c.path.as_str()));
-    let name = file.replacen("europass-mobility", "transcript", 1);
-    if folder.is_empty() {
-        name
-    } else {
-        format!("{folder}/{name}")
-    }
 }
 
 fn attachment_description(c: &Credential) -> String {
@@ -326,10 +326,7 @@ fn bundle(built: &[Built], labels: &Labels) -> Result<OutputFile, ExportError> {
     let attachments: Vec<Attachment> = order
         .iter()
         .map(|b| Attachment {
-            name: match b.credential.path.rsplit_once('/') {
-                Some((folder, _)) => format!("{folder}_{}", b.xml_name),
-                None => b.xml_name.clone(),
-            },
+            name: format!("{}_{}", b.folder, b.xml_name),
             description: attachment_description(&b.credential),
             mime: XML_MIME,
             bytes: b.xml.clone(),

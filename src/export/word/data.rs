@@ -18,7 +18,7 @@ use crate::model::{
     AssessmentResult, ContactPerson, ContactRole, CreditSystem, LearningAgreement, Memorandum,
     Mobility, MultilingualText, OutcomeCategory, RegistrationScheme, Round, RoundIndex, Signatory,
 };
-use crate::outputs::{learner_folders, safe_name};
+use crate::outputs::OutputPlan;
 
 /// An organisation as a document shows it, with the person who acts for it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -513,11 +513,13 @@ fn signatures_from_records(index: &Index, records: &[Signatory]) -> Vec<Signatur
 
 /// The Learning Agreement of every mobility of the round, in mobility order;
 /// `languages` are the document languages (they order multilingual lists).
-/// A learner with one mobility gets `<folder>/learning-agreement.docx`; one
-/// with several gets one file per mobility, named after host and start date.
+/// Each is named as the round's [`OutputPlan`] says: a learner with one
+/// mobility gets `<folder>/learning-agreement.docx`; one with several gets
+/// one file per mobility, named after host and start date.
 pub fn learning_agreements(round: &Round, languages: &[String]) -> Vec<LearningAgreementData> {
-    let all = LearningAgreements::new(round, languages);
-    all.mobilities().iter().map(|m| all.of(m)).collect()
+    let plan = OutputPlan::new(round, &[]);
+    let all = LearningAgreements::new(round, languages, &plan);
+    (0..all.len()).map(|i| all.of(i)).collect()
 }
 
 /// The Learning Agreements of a round, each built when asked for: a round of
@@ -525,131 +527,169 @@ pub fn learning_agreements(round: &Round, languages: &[String]) -> Vec<LearningA
 pub struct LearningAgreements<'r> {
     index: Index<'r>,
     mobilities: &'r [Mobility],
-    files: BTreeMap<String, String>,
+    plan: &'r OutputPlan,
 }
 
 impl<'r> LearningAgreements<'r> {
-    /// Prepares the agreements of `round` in `languages`.
-    pub fn new(round: &'r Round, languages: &[String]) -> Self {
+    /// Prepares the agreements of `round` in `languages`, each to the path `plan` gives it.
+    pub fn new(round: &'r Round, languages: &[String], plan: &'r OutputPlan) -> Self {
         LearningAgreements {
             index: Index::new(round, languages),
             mobilities: &round.mobilities,
-            files: learning_agreement_files(round),
+            plan,
         }
     }
 
-    /// The mobilities, one agreement each.
-    pub fn mobilities(&self) -> &'r [Mobility] {
-        self.mobilities
+    /// How many agreements: one per mobility.
+    pub fn len(&self) -> usize {
+        self.mobilities.len()
     }
 
-    /// The agreement of mobility `m`, named as [`learning_agreement_files`] says.
-    pub fn of(&self, m: &Mobility) -> LearningAgreementData {
-        let file = self.files.get(&m.id).cloned().unwrap_or_default();
-        learning_agreement(&self.index, m, file)
+    /// Whether the round has no mobility.
+    pub fn is_empty(&self) -> bool {
+        self.mobilities.is_empty()
     }
-}
 
-/// The file each mobility's Learning Agreement is written to, by mobility
-/// id (other documents name it, e.g. the transcript).
-pub fn learning_agreement_files(round: &Round) -> BTreeMap<String, String> {
-    let folders = learner_folders(round);
-    let mut per_learner: BTreeMap<&str, usize> = BTreeMap::new();
-    for m in &round.mobilities {
-        *per_learner.entry(m.learner.as_str()).or_default() += 1;
+    /// The mobility of agreement `i`.
+    pub fn mobility(&self, i: usize) -> &'r Mobility {
+        &self.mobilities[i]
     }
-    round
-        .mobilities
-        .iter()
-        .map(|m| {
-            let folder = folders
-                .get(&m.learner)
-                .cloned()
-                .unwrap_or_else(|| safe_name(&m.learner));
-            let file = if per_learner[m.learner.as_str()] > 1 {
-                let mut stem = format!("learning-agreement {}", m.host.as_deref().unwrap_or(""));
-                if let Some(start) = m.start {
-                    stem.push(' ');
-                    stem.push_str(&start.to_string());
-                }
-                format!("{folder}/{}.docx", safe_name(&stem))
-            } else {
-                format!("{folder}/learning-agreement.docx")
-            };
-            (m.id.clone(), file)
-        })
-        .collect()
+
+    /// The agreement of the round's `i`th mobility.
+    pub fn of(&self, i: usize) -> LearningAgreementData {
+        let file = self.plan.mobility(i).learning_agreement.clone();
+        learning_agreement(&self.index, &self.mobilities[i], file)
+    }
 }
 
 fn learning_agreement(index: &Index, m: &Mobility, file: String) -> LearningAgreementData {
     let record = index.agreements.get(m.id.as_str()).copied();
-    let learner = index.ids.learner(&m.learner);
-    let sending = index.organisation(
-        m.sending.as_deref(),
-        &[
-            ContactRole::Coordinator,
-            ContactRole::Signatory,
-            ContactRole::Contact,
-        ],
-    );
-    let host = index.organisation(
-        m.host.as_deref(),
-        &[
-            ContactRole::Contact,
-            ContactRole::Signatory,
-            ContactRole::Coordinator,
-        ],
-    );
-    let intermediary = index.organisation(
-        m.intermediary.as_deref(),
-        &[
-            ContactRole::Contact,
-            ContactRole::Signatory,
-            ContactRole::Coordinator,
-        ],
-    );
-    let mentor_contact = m
-        .mentor
-        .as_deref()
-        .and_then(|id| index.ids.contact(id))
-        .or_else(|| {
-            m.host
-                .as_deref()
-                .and_then(|h| index.contact_of(h, &[ContactRole::Mentor]))
-                .filter(|c| c.roles.contains(&ContactRole::Mentor))
-        });
-    let mentor = mentor_contact.map(|c| index.person(c));
+    let parties = Parties::of(index, m);
+    let learner = learner_data(index, m);
+    let units = targeted_units(index, m, record);
+    let plan = assessment_plan(index, m, record, &units);
+    let signatories = match record {
+        Some(a) if !a.signatories.is_empty() => signatures_from_records(index, &a.signatories),
+        _ => agreement_signatures(&parties, &learner),
+    };
+    let Parties {
+        sending,
+        host,
+        intermediary,
+        mentor,
+    } = parties;
+    LearningAgreementData {
+        file,
+        mobility_id: m.id.clone(),
+        erasmus_id: m.erasmus_id.clone(),
+        project_code: m.project_code.clone(),
+        start: m.start,
+        end: m.end,
+        weeks: m.duration_weeks.or_else(|| weeks_between(m.start, m.end)),
+        objective: m.objective.clone(),
+        tasks: m.tasks.clone(),
+        working_language: m.language.clone(),
+        validation_responsible: sending.as_ref().and_then(|s| s.contact.clone()),
+        learner,
+        sending,
+        host,
+        mentor,
+        intermediary,
+        qualification: index.qualification_of(m).map(|q| index.qualification(&q)),
+        learner_progress: record
+            .map(|a| a.learner_progress.clone())
+            .unwrap_or_default(),
+        enclosures: record.map(|a| a.enclosures.clone()).unwrap_or_default(),
+        units,
+        assessor: plan.assessor,
+        assessment_method: plan.method,
+        assessment_when_and_where: plan.when_and_where,
+        assessment_recording: plan.recording,
+        validation_and_recognition: record
+            .map(|a| a.validation_and_recognition.clone())
+            .unwrap_or_default(),
+        signatories,
+    }
+}
 
-    let learner_data = learner
-        .map(|l| {
-            let is_minor = match (l.date_of_birth, m.start) {
-                (Some(birth), Some(start)) => age_on(birth, start) < 18,
-                _ => l.guardian.is_some(),
-            };
-            LearnerData {
-                id: l.id.clone(),
-                given_names: l.given_names.clone(),
-                family_name: l.family_name.clone(),
-                date_of_birth: l.date_of_birth,
-                nationality: l.nationality.as_ref().map(|c| c.0.clone()),
-                email: l.email.clone(),
-                phone: l.phone.clone(),
-                address: l.address.clone(),
-                school_id: l.school_id.clone(),
-                is_minor,
-                guardian: l.guardian.as_ref().map(|g| PersonData {
-                    name: g.name.clone(),
-                    email: g.email.clone(),
-                    phone: g.phone.clone(),
-                    ..PersonData::default()
-                }),
-            }
-        })
-        .unwrap_or_else(|| LearnerData {
+/// The organisations of a mobility, each with the person who acts for it,
+/// and the mentor at the host.
+struct Parties {
+    sending: Option<OrganisationData>,
+    host: Option<OrganisationData>,
+    intermediary: Option<OrganisationData>,
+    mentor: Option<PersonData>,
+}
+
+impl Parties {
+    fn of(index: &Index, m: &Mobility) -> Parties {
+        use ContactRole::{Contact, Coordinator, Signatory};
+        let mentor = m
+            .mentor
+            .as_deref()
+            .and_then(|id| index.ids.contact(id))
+            .or_else(|| {
+                m.host
+                    .as_deref()
+                    .and_then(|h| index.contact_of(h, &[ContactRole::Mentor]))
+                    .filter(|c| c.roles.contains(&ContactRole::Mentor))
+            });
+        Parties {
+            sending: index.organisation(m.sending.as_deref(), &[Coordinator, Signatory, Contact]),
+            host: index.organisation(m.host.as_deref(), &[Contact, Signatory, Coordinator]),
+            intermediary: index.organisation(
+                m.intermediary.as_deref(),
+                &[Contact, Signatory, Coordinator],
+            ),
+            mentor: mentor.map(|c| index.person(c)),
+        }
+    }
+}
+
+/// The learner of `m` as the agreement shows them; a minor on the first day
+/// of the mobility (or, without a date of birth, one with a guardian).
+fn learner_data(index: &Index, m: &Mobility) -> LearnerData {
+    let Some(l) = index.ids.learner(&m.learner) else {
+        return LearnerData {
             id: m.learner.clone(),
             ..LearnerData::default()
-        });
+        };
+    };
+    let is_minor = match (l.date_of_birth, m.start) {
+        (Some(birth), Some(start)) => age_on(birth, start) < 18,
+        _ => l.guardian.is_some(),
+    };
+    LearnerData {
+        id: l.id.clone(),
+        given_names: l.given_names.clone(),
+        family_name: l.family_name.clone(),
+        date_of_birth: l.date_of_birth,
+        nationality: l.nationality.as_ref().map(|c| c.0.clone()),
+        email: l.email.clone(),
+        phone: l.phone.clone(),
+        address: l.address.clone(),
+        school_id: l.school_id.clone(),
+        is_minor,
+        guardian: l.guardian.as_ref().map(|g| PersonData {
+            name: g.name.clone(),
+            email: g.email.clone(),
+            phone: g.phone.clone(),
+            ..PersonData::default()
+        }),
+    }
+}
 
+/// A unit the agreement targets: its id, the outcomes targeted (none: all),
+/// the ECVET points agreed and the activities abroad.
+type Targeted = (String, Vec<String>, Option<f64>, MultilingualText);
+
+/// The units `m` targets: the agreement's own unit list wins; otherwise the
+/// mobility's targeted units; each with its result's method, date and assessor.
+fn targeted_units(
+    index: &Index,
+    m: &Mobility,
+    record: Option<&LearningAgreement>,
+) -> Vec<UnitData> {
     let results: Vec<&AssessmentResult> = index
         .ids
         .results_of(&m.learner)
@@ -657,20 +697,20 @@ fn learning_agreement(index: &Index, m: &Mobility, file: String) -> LearningAgre
         .filter(|r| r.mobility.as_deref().is_none_or(|id| id == m.id))
         .copied()
         .collect();
-
-    // The agreement's own unit list wins; otherwise the mobility's targeted units.
-    let targeted: Vec<(String, Vec<String>, Option<f64>, MultilingualText)> = match record {
+    let targeted: Vec<Targeted> = match record {
         Some(a) if !a.units.is_empty() => a
             .units
             .iter()
             .map(|u| {
+                let points = u
+                    .credit_points
+                    .as_ref()
+                    .filter(|p| p.system == CreditSystem::Ecvet)
+                    .map(|p| p.value);
                 (
                     u.unit.clone(),
                     u.outcomes.clone(),
-                    u.credit_points
-                        .as_ref()
-                        .filter(|p| p.system == CreditSystem::Ecvet)
-                        .map(|p| p.value),
+                    points,
                     u.activities.clone(),
                 )
             })
@@ -681,56 +721,80 @@ fn learning_agreement(index: &Index, m: &Mobility, file: String) -> LearningAgre
             .map(|u| (u.clone(), Vec::new(), None, MultilingualText::new()))
             .collect(),
     };
-    let units: Vec<UnitData> = targeted
+    targeted
         .into_iter()
         .enumerate()
-        .map(|(i, (unit_id, only, points, activities))| {
-            let unit = index.ids.unit(&unit_id);
-            let result = results.iter().find(|r| r.unit == unit_id);
-            let outcomes: Vec<OutcomeData> = unit
-                .map(|u| {
-                    u.learning_outcomes
-                        .iter()
-                        .filter(|o| only.is_empty() || only.contains(&o.id))
-                        .map(|o| OutcomeData {
-                            text: o.text.clone(),
-                            category: o.category,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            UnitData {
-                number: i + 1,
-                code: unit.and_then(|u| u.code.clone()),
-                title: unit
-                    .map(|u| u.title.clone())
-                    .unwrap_or_else(|| MultilingualText::single("und", unit_id.as_str())),
-                area_of_work: unit.map(|u| u.area_of_work.clone()).unwrap_or_default(),
-                description: unit.map(|u| u.description.clone()).unwrap_or_default(),
-                eqf_level: unit.and_then(|u| u.eqf_level).map(|l| l.get()),
-                nqf_level: unit
-                    .and_then(|u| u.nqf_level.as_ref())
-                    .map(|n| n.level.clone()),
-                ecvet_points: points.or_else(|| unit.and_then(|u| ecvet(&u.credit_points))),
-                partial: !only.is_empty()
-                    && unit.is_some_and(|u| only.len() < u.learning_outcomes.len()),
-                outcomes,
-                activities: if activities.is_empty() {
-                    m.tasks.clone()
-                } else {
-                    activities
-                },
-                assessment_method: result.map(|r| r.method.clone()).unwrap_or_default(),
-                assessment_date: result.and_then(|r| r.date),
-                assessor: result
-                    .and_then(|r| r.assessor.as_deref())
-                    .and_then(|id| index.ids.contact(id))
-                    .map(|c| index.person(c)),
-            }
+        .map(|(i, t)| {
+            let result = results.iter().copied().find(|r| r.unit == t.0);
+            targeted_unit(index, m, i + 1, t, result)
         })
-        .collect();
+        .collect()
+}
 
-    // Assessment plan: the agreement's record, else what the results say.
+fn targeted_unit(
+    index: &Index,
+    m: &Mobility,
+    number: usize,
+    (unit_id, only, points, activities): Targeted,
+    result: Option<&AssessmentResult>,
+) -> UnitData {
+    let unit = index.ids.unit(&unit_id);
+    let outcomes: Vec<OutcomeData> = unit
+        .map(|u| {
+            u.learning_outcomes
+                .iter()
+                .filter(|o| only.is_empty() || only.contains(&o.id))
+                .map(|o| OutcomeData {
+                    text: o.text.clone(),
+                    category: o.category,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    UnitData {
+        number,
+        code: unit.and_then(|u| u.code.clone()),
+        title: unit
+            .map(|u| u.title.clone())
+            .unwrap_or_else(|| MultilingualText::single("und", unit_id.as_str())),
+        area_of_work: unit.map(|u| u.area_of_work.clone()).unwrap_or_default(),
+        description: unit.map(|u| u.description.clone()).unwrap_or_default(),
+        eqf_level: unit.and_then(|u| u.eqf_level).map(|l| l.get()),
+        nqf_level: unit
+            .and_then(|u| u.nqf_level.as_ref())
+            .map(|n| n.level.clone()),
+        ecvet_points: points.or_else(|| unit.and_then(|u| ecvet(&u.credit_points))),
+        partial: !only.is_empty() && unit.is_some_and(|u| only.len() < u.learning_outcomes.len()),
+        outcomes,
+        activities: if activities.is_empty() {
+            m.tasks.clone()
+        } else {
+            activities
+        },
+        assessment_method: result.map(|r| r.method.clone()).unwrap_or_default(),
+        assessment_date: result.and_then(|r| r.date),
+        assessor: result
+            .and_then(|r| r.assessor.as_deref())
+            .and_then(|id| index.ids.contact(id))
+            .map(|c| index.person(c)),
+    }
+}
+
+/// How the learning abroad is assessed.
+struct AssessmentPlan {
+    assessor: Option<PersonData>,
+    method: MultilingualText,
+    when_and_where: MultilingualText,
+    recording: MultilingualText,
+}
+
+/// The agreement's assessment plan, else what the results say.
+fn assessment_plan(
+    index: &Index,
+    m: &Mobility,
+    record: Option<&LearningAgreement>,
+    units: &[UnitData],
+) -> AssessmentPlan {
     let plan = record.and_then(|a| a.assessment.as_ref());
     let assessor = plan
         .and_then(|p| p.assessor.as_deref())
@@ -744,7 +808,7 @@ fn learning_agreement(index: &Index, m: &Mobility, file: String) -> LearningAgre
                 .filter(|c| c.roles.contains(&ContactRole::Assessor))
                 .map(|c| index.person(c))
         });
-    let assessment_method = plan
+    let method = plan
         .map(|p| p.method.clone())
         .filter(|t| !t.is_empty())
         .or_else(|| {
@@ -755,97 +819,59 @@ fn learning_agreement(index: &Index, m: &Mobility, file: String) -> LearningAgre
                 .cloned()
         })
         .unwrap_or_default();
-    let assessment_when_and_where = plan.map(|p| p.when_and_where.clone()).unwrap_or_default();
-    let assessment_recording = plan.map(|p| p.recording.clone()).unwrap_or_default();
-
-    let qualification = index.qualification_of(m).map(|q| index.qualification(&q));
-
-    let signatories = match record {
-        Some(a) if !a.signatories.is_empty() => signatures_from_records(index, &a.signatories),
-        _ => {
-            let mut s = vec![signature(SignatureRole::Sending, sending.as_ref()), {
-                // The host signs through its contact person, else the mentor.
-                let mut host_sig = signature(SignatureRole::Host, host.as_ref());
-                if host_sig.name.is_empty()
-                    && let Some(mentor) = &mentor
-                {
-                    host_sig.name = mentor.name.clone();
-                    host_sig.position = mentor.position.clone();
-                }
-                host_sig
-            }];
-            if intermediary.is_some() {
-                s.push(signature(
-                    SignatureRole::Intermediary,
-                    intermediary.as_ref(),
-                ));
-            }
-            s.push(SignatureData {
-                role: SignatureRole::Learner,
-                name: learner_data.full_name(),
-                position: MultilingualText::new(),
-                organisation: MultilingualText::new(),
-                country: None,
-                place: None,
-                date: None,
-            });
-            if learner_data.is_minor {
-                s.push(SignatureData {
-                    role: SignatureRole::Guardian,
-                    name: learner_data
-                        .guardian
-                        .as_ref()
-                        .map(|g| g.name.clone())
-                        .unwrap_or_default(),
-                    position: MultilingualText::new(),
-                    organisation: MultilingualText::new(),
-                    country: None,
-                    place: None,
-                    date: None,
-                });
-            }
-            s
-        }
-    };
-
-    LearningAgreementData {
-        file,
-        mobility_id: m.id.clone(),
-        erasmus_id: m.erasmus_id.clone(),
-        project_code: m.project_code.clone(),
-        start: m.start,
-        end: m.end,
-        weeks: m.duration_weeks.or_else(|| weeks_between(m.start, m.end)),
-        objective: m.objective.clone(),
-        tasks: m.tasks.clone(),
-        working_language: m.language.clone(),
-        validation_responsible: sending.as_ref().and_then(|s| s.contact.clone()),
-        learner: learner_data,
-        sending,
-        host,
-        mentor,
-        intermediary,
-        qualification,
-        learner_progress: record
-            .map(|a| a.learner_progress.clone())
-            .unwrap_or_default(),
-        enclosures: record.map(|a| a.enclosures.clone()).unwrap_or_default(),
-        units,
+    AssessmentPlan {
         assessor,
-        assessment_method,
-        assessment_when_and_where,
-        assessment_recording,
-        validation_and_recognition: record
-            .map(|a| a.validation_and_recognition.clone())
-            .unwrap_or_default(),
-        signatories,
+        method,
+        when_and_where: plan.map(|p| p.when_and_where.clone()).unwrap_or_default(),
+        recording: plan.map(|p| p.recording.clone()).unwrap_or_default(),
     }
 }
 
+/// Who signs an agreement the round has no signatories for: sending, host
+/// (through its contact person, else the mentor), intermediary, the learner,
+/// and a minor's guardian.
+fn agreement_signatures(parties: &Parties, learner: &LearnerData) -> Vec<SignatureData> {
+    let person = |role: SignatureRole, name: String| SignatureData {
+        role,
+        name,
+        position: MultilingualText::new(),
+        organisation: MultilingualText::new(),
+        country: None,
+        place: None,
+        date: None,
+    };
+    let mut host = signature(SignatureRole::Host, parties.host.as_ref());
+    if host.name.is_empty()
+        && let Some(mentor) = &parties.mentor
+    {
+        host.name = mentor.name.clone();
+        host.position = mentor.position.clone();
+    }
+    let mut s = vec![
+        signature(SignatureRole::Sending, parties.sending.as_ref()),
+        host,
+    ];
+    if parties.intermediary.is_some() {
+        s.push(signature(
+            SignatureRole::Intermediary,
+            parties.intermediary.as_ref(),
+        ));
+    }
+    s.push(person(SignatureRole::Learner, learner.full_name()));
+    if learner.is_minor {
+        let guardian = learner.guardian.as_ref().map(|g| g.name.clone());
+        s.push(person(
+            SignatureRole::Guardian,
+            guardian.unwrap_or_default(),
+        ));
+    }
+    s
+}
+
 /// One Memorandum of Understanding per (sending, host) pair of the round's
-/// mobilities, in pair order; a memorandum record signed by both overrides
-/// what is derived.
-pub fn memoranda(round: &Round, languages: &[String]) -> Vec<MemorandumData> {
+/// mobilities, in pair order, each to the path `plan` gives it; a memorandum
+/// record signed by both overrides what is derived.
+pub fn memoranda(round: &Round, languages: &[String], plan: &OutputPlan) -> Vec<MemorandumData> {
     let index = Index::new(round, languages);
     let mut pairs: BTreeMap<(&str, &str), Vec<&Mobility>> = BTreeMap::new();
     for m in &round.mobilities {
@@ -853,58 +879,23 @@ pub fn memoranda(round: &Round, languages: &[String]) -> Vec<MemorandumData> {
             pairs.entry((s, h)).or_default().push(m);
         }
     }
-    let mut files = memorandum_files(round);
     pairs
         .into_iter()
         .map(|((sending, host), mobilities)| {
-            let file = files
-                .remove(&(sending.to_string(), host.to_string()))
-                .map(|f| f.file)
-                .unwrap_or_default();
+            let file = plan
+                .memorandum(sending, host)
+                .unwrap_or_default()
+                .to_string();
             let record = memorandum_record(round, sending, host);
             memorandum(&index, sending, host, &mobilities, record, file)
         })
         .collect()
 }
 
-/// Where the memorandum of a (sending, host) pair is written, and its file code.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MemorandumFile {
-    /// The output file (`memoranda/<sending>-<host>.docx`).
-    pub file: String,
-    /// The file code of the memorandum record, when the round has one.
-    pub code: Option<String>,
-}
-
-/// The memorandum file of every (sending id, host id) pair of the round's
-/// mobilities (other documents name it, e.g. the transcript).
-pub fn memorandum_files(round: &Round) -> BTreeMap<(String, String), MemorandumFile> {
-    let pairs: BTreeSet<(&str, &str)> = round
-        .mobilities
-        .iter()
-        .filter_map(|m| Some((m.sending.as_deref()?, m.host.as_deref()?)))
-        .collect();
-    let mut taken: BTreeSet<String> = BTreeSet::new();
-    pairs
-        .into_iter()
-        .map(|(sending, host)| {
-            let mut file = format!("memoranda/{}-{}.docx", safe_name(sending), safe_name(host));
-            let mut n = 2;
-            while !taken.insert(file.clone()) {
-                file = format!(
-                    "memoranda/{}-{}-{n}.docx",
-                    safe_name(sending),
-                    safe_name(host)
-                );
-                n += 1;
-            }
-            let code = memorandum_record(round, sending, host).map(|r| r.id.clone());
-            (
-                (sending.to_string(), host.to_string()),
-                MemorandumFile { file, code },
-            )
-        })
-        .collect()
+/// The file code of the memorandum of a (sending, host) pair, when the
+/// round records one (other documents name it, e.g. the transcript).
+pub fn memorandum_code(round: &Round, sending: &str, host: &str) -> Option<String> {
+    memorandum_record(round, sending, host).map(|r| r.id.clone())
 }
 
 /// The memorandum record both organisations sign, if the round has one.
@@ -923,147 +914,9 @@ fn memorandum(
     record: Option<&Memorandum>,
     file: String,
 ) -> MemorandumData {
-    let sending = index.organisation(
-        Some(sending_id),
-        &[
-            ContactRole::Signatory,
-            ContactRole::Coordinator,
-            ContactRole::Contact,
-        ],
-    );
-    let host = index.organisation(
-        Some(host_id),
-        &[
-            ContactRole::Signatory,
-            ContactRole::Contact,
-            ContactRole::Coordinator,
-        ],
-    );
-    let mut organisations: Vec<OrganisationData> =
-        sending.iter().chain(host.iter()).cloned().collect();
-    let mut other_organisations = Vec::new();
-    if let Some(r) = record {
-        for id in &r.organisations {
-            if id != sending_id
-                && id != host_id
-                && let Some(o) =
-                    index.organisation(Some(id), &[ContactRole::Signatory, ContactRole::Contact])
-            {
-                organisations.push(o);
-            }
-        }
-        for id in &r.other_organisations {
-            if let Some(o) =
-                index.organisation(Some(id), &[ContactRole::Contact, ContactRole::Signatory])
-            {
-                other_organisations.push(o);
-            }
-        }
-    }
-
-    // Qualifications with the units the mobilities target, in first-seen order.
-    let mut qualification_order: Vec<String> = Vec::new();
-    let mut units_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    fn add(
-        order: &mut Vec<String>,
-        units_of: &mut BTreeMap<String, Vec<String>>,
-        q: String,
-        unit: &str,
-    ) {
-        if !order.contains(&q) {
-            order.push(q.clone());
-        }
-        let list = units_of.entry(q).or_default();
-        if !list.iter().any(|u| u == unit) {
-            list.push(unit.to_string());
-        }
-    }
-    let record_units: Option<&Vec<String>> = record.map(|r| &r.units).filter(|u| !u.is_empty());
-    for m in mobilities {
-        let mobility_q = index.qualification_of(m);
-        for u in &m.units {
-            if record_units.is_some_and(|list| !list.contains(u)) {
-                continue;
-            }
-            let q = index
-                .ids
-                .unit(u)
-                .and_then(|unit| unit.qualification.clone())
-                .or_else(|| mobility_q.clone())
-                .unwrap_or_default();
-            add(&mut qualification_order, &mut units_of, q, u);
-        }
-        if m.units.is_empty()
-            && let Some(q) = mobility_q
-            && !qualification_order.contains(&q)
-        {
-            qualification_order.push(q);
-        }
-    }
-    if let Some(r) = record {
-        for q in &r.qualifications {
-            if !qualification_order.contains(q) {
-                qualification_order.push(q.clone());
-            }
-        }
-    }
-    let qualifications = qualification_order
-        .iter()
-        .map(|q| {
-            let mut data = if q.is_empty() {
-                QualificationData::default()
-            } else {
-                index.qualification(q)
-            };
-            if data.country.is_none() {
-                data.country = sending.as_ref().and_then(|s| s.country.clone());
-            }
-            data.units = units_of
-                .get(q)
-                .map(|units| {
-                    units
-                        .iter()
-                        .enumerate()
-                        .map(|(i, u)| {
-                            let unit = index.ids.unit(u.as_str());
-                            UnitData {
-                                number: i + 1,
-                                code: unit.and_then(|u| u.code.clone()),
-                                title: unit
-                                    .map(|u| u.title.clone())
-                                    .unwrap_or_else(|| MultilingualText::single("und", u.as_str())),
-                                area_of_work: unit
-                                    .map(|u| u.area_of_work.clone())
-                                    .unwrap_or_default(),
-                                description: unit
-                                    .map(|u| u.description.clone())
-                                    .unwrap_or_default(),
-                                eqf_level: unit.and_then(|u| u.eqf_level).map(|l| l.get()),
-                                nqf_level: unit
-                                    .and_then(|u| u.nqf_level.as_ref())
-                                    .map(|n| n.level.clone()),
-                                ecvet_points: unit.and_then(|u| ecvet(&u.credit_points)),
-                                outcomes: unit
-                                    .map(|u| {
-                                        u.learning_outcomes
-                                            .iter()
-                                            .map(|o| OutcomeData {
-                                                text: o.text.clone(),
-                                                category: o.category,
-                                            })
-                                            .collect()
-                                    })
-                                    .unwrap_or_default(),
-                                ..UnitData::default()
-                            }
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            data
-        })
-        .collect();
-
+    let signing = Signing::of(index, sending_id, host_id, record);
+    let qualifications =
+        covered_qualifications(index, mobilities, record, signing.sending.as_ref());
     let first_start = mobilities.iter().filter_map(|m| m.start).min();
     let last_end = mobilities.iter().filter_map(|m| m.end).max();
     let weeks: Vec<f64> = mobilities
@@ -1078,34 +931,19 @@ fn memorandum(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-
     let signatories = match record {
         Some(r) if !r.signatories.is_empty() => signatures_from_records(index, &r.signatories),
-        _ => organisations
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                let role = if i == 0 {
-                    SignatureRole::Sending
-                } else if o.id == host_id {
-                    SignatureRole::Host
-                } else {
-                    SignatureRole::Other
-                };
-                signature(role, Some(o))
-            })
-            .collect(),
+        _ => signing.signatures(host_id),
     };
-
     MemorandumData {
         file,
         code: record.map(|r| r.id.clone()),
         project_codes,
         other_objectives: record.map(|r| r.objectives.clone()).unwrap_or_default(),
-        sending,
-        host,
-        organisations,
-        other_organisations,
+        sending: signing.sending,
+        host: signing.host,
+        organisations: signing.organisations,
+        other_organisations: signing.other_organisations,
         qualifications,
         assessment_and_recognition: record
             .map(|r| r.assessment_and_recognition.clone())
@@ -1119,5 +957,161 @@ fn memorandum(
         mobility_count: mobilities.len(),
         evaluation: record.map(|r| r.evaluation.clone()).unwrap_or_default(),
         signatories,
+    }
+}
+
+/// The organisations of a memorandum: sending and host, every other one the
+/// record has sign, and those it covers without signing.
+struct Signing {
+    sending: Option<OrganisationData>,
+    host: Option<OrganisationData>,
+    organisations: Vec<OrganisationData>,
+    other_organisations: Vec<OrganisationData>,
+}
+
+impl Signing {
+    fn of(index: &Index, sending_id: &str, host_id: &str, record: Option<&Memorandum>) -> Signing {
+        use ContactRole::{Contact, Coordinator, Signatory};
+        let sending = index.organisation(Some(sending_id), &[Signatory, Coordinator, Contact]);
+        let host = index.organisation(Some(host_id), &[Signatory, Contact, Coordinator]);
+        let mut organisations: Vec<OrganisationData> =
+            sending.iter().chain(host.iter()).cloned().collect();
+        let mut other_organisations = Vec::new();
+        if let Some(r) = record {
+            for id in &r.organisations {
+                if id != sending_id
+                    && id != host_id
+                    && let Some(o) = index.organisation(Some(id), &[Signatory, Contact])
+                {
+                    organisations.push(o);
+                }
+            }
+            for id in &r.other_organisations {
+                if let Some(o) = index.organisation(Some(id), &[Contact, Signatory]) {
+                    other_organisations.push(o);
+                }
+            }
+        }
+        Signing {
+            sending,
+            host,
+            organisations,
+            other_organisations,
+        }
+    }
+
+    /// Every signing organisation signs: sending first, the host as host.
+    fn signatures(&self, host_id: &str) -> Vec<SignatureData> {
+        self.organisations
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let role = if i == 0 {
+                    SignatureRole::Sending
+                } else if o.id == host_id {
+                    SignatureRole::Host
+                } else {
+                    SignatureRole::Other
+                };
+                signature(role, Some(o))
+            })
+            .collect()
+    }
+}
+
+/// The qualifications the mobilities work towards, in first-seen order,
+/// each with the units they target (the record's units only, when it lists
+/// some), then those the record adds.
+fn covered_qualifications(
+    index: &Index,
+    mobilities: &[&Mobility],
+    record: Option<&Memorandum>,
+    sending: Option<&OrganisationData>,
+) -> Vec<QualificationData> {
+    let mut order: Vec<String> = Vec::new();
+    let mut units_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let record_units: Option<&Vec<String>> = record.map(|r| &r.units).filter(|u| !u.is_empty());
+    for m in mobilities {
+        let mobility_q = index.qualification_of(m);
+        for u in &m.units {
+            if record_units.is_some_and(|list| !list.contains(u)) {
+                continue;
+            }
+            let q = index
+                .ids
+                .unit(u)
+                .and_then(|unit| unit.qualification.clone())
+                .or_else(|| mobility_q.clone())
+                .unwrap_or_default();
+            if !order.contains(&q) {
+                order.push(q.clone());
+            }
+            let list = units_of.entry(q).or_default();
+            if !list.iter().any(|x| x == u) {
+                list.push(u.to_string());
+            }
+        }
+        if m.units.is_empty()
+            && let Some(q) = mobility_q
+            && !order.contains(&q)
+        {
+            order.push(q);
+        }
+    }
+    for q in record.iter().flat_map(|r| &r.qualifications) {
+        if !order.contains(q) {
+            order.push(q.clone());
+        }
+    }
+    order
+        .iter()
+        .map(|q| {
+            let mut data = if q.is_empty() {
+                QualificationData::default()
+            } else {
+                index.qualification(q)
+            };
+            if data.country.is_none() {
+                data.country = sending.and_then(|s| s.country.clone());
+            }
+            let units = units_of.get(q).map(Vec::as_slice).unwrap_or_default();
+            data.units = units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| covered_unit(index, i + 1, u))
+                .collect();
+            data
+        })
+        .collect()
+}
+
+/// A unit a memorandum covers, with all its outcomes.
+fn covered_unit(index: &Index, number: usize, id: &str) -> UnitData {
+    let unit = index.ids.unit(id);
+    UnitData {
+        number,
+        code: unit.and_then(|u| u.code.clone()),
+        title: unit
+            .map(|u| u.title.clone())
+            .unwrap_or_else(|| MultilingualText::single("und", id)),
+        area_of_work: unit.map(|u| u.area_of_work.clone()).unwrap_or_default(),
+        description: unit.map(|u| u.description.clone()).unwrap_or_default(),
+        eqf_level: unit.and_then(|u| u.eqf_level).map(|l| l.get()),
+        nqf_level: unit
+            .and_then(|u| u.nqf_level.as_ref())
+            .map(|n| n.level.clone()),
+        ecvet_points: unit.and_then(|u| ecvet(&u.credit_points)),
+        outcomes: unit
+            .map(|u| {
+                u.learning_outcomes
+                    .iter()
+                    .map(|o| OutcomeData {
+                        text: o.text.clone(),
+                        category: o.category,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        ..UnitData::default()
     }
 }

@@ -9,9 +9,9 @@
 use std::sync::LazyLock;
 
 /// DejaVu Sans 2.37, regular.
-static REGULAR_DATA: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static REGULAR_DATA: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 /// DejaVu Sans 2.37, bold.
-static BOLD_DATA: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+static BOLD_DATA: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// Code points below this are looked up once, when the face is loaded:
 /// Latin, Greek, Cyrillic, punctuation, arrows and the ballot boxes ☐ ☒.

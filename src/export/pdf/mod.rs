@@ -6,9 +6,10 @@
 //! fixed texts per language. The writer finishes each document as PDF/A-3b
 //! with the learner's Europass credential XML attached as an associated file,
 //! its metadata taken from the data (never the clock), so the same round
-//! gives the same bytes. The exporter is `export::pdf`; reading the
+//! gives the same bytes. `exporter` is the `--to pdf` exporter; reading the
 //! credential back out of a PDF is `import::pdf`.
 
+pub(crate) mod exporter;
 pub mod fonts;
 pub mod labels;
 pub mod layout;

@@ -21,7 +21,7 @@ use super::labels::Labels;
 use super::layout::{
     Cell, Colour, Flow, Frame, Item, PAGE_HEIGHT, PAGE_WIDTH, Page, Para, Style, Table, wrap,
 };
-use crate::credential::{Credential, UnitEntry};
+use crate::export::credential::{Credential, UnitEntry};
 use crate::model::{
     Achievement, AssessmentResult, ContactPerson, ContactRole, CreditPoints, CreditSystem,
     GradingScheme, LearningAgreement, MultilingualText, Organisation, OutcomeCategory,
@@ -498,6 +498,25 @@ impl Composer<'_> {
         }
     }
 
+    /// "Unit n: CODE Title", kept with the unit's facts and first outcomes.
+    fn unit_heading(&mut self, n: usize, unit: &crate::model::Unit) {
+        let mut heading = self.labels.fill("unit.heading", &[("n", &n.to_string())]);
+        if let Some(code) = &unit.code {
+            heading.push_str(": ");
+            heading.push_str(code);
+        }
+        if let Some(title) = self.best(&unit.title) {
+            heading.push_str(if unit.code.is_some() { " " } else { ": " });
+            heading.push_str(&title);
+        }
+        let heading = self.clean(&heading);
+        self.flow.space(10.0);
+        // Keep the heading with the unit's facts and the first outcomes.
+        self.flow.keep(UNIT_KEEP);
+        self.flow.paragraph(&heading, UNIT, 0.0);
+        self.flow.space(3.0);
+    }
+
     fn unit(
         &mut self,
         input: &TranscriptInput,
@@ -520,21 +539,7 @@ impl Composer<'_> {
             .map(|u| &u.outcomes)
             .filter(|o| !o.is_empty());
 
-        let mut heading = self.labels.fill("unit.heading", &[("n", &n.to_string())]);
-        if let Some(code) = &unit.code {
-            heading.push_str(": ");
-            heading.push_str(code);
-        }
-        if let Some(title) = self.best(&unit.title) {
-            heading.push_str(if unit.code.is_some() { " " } else { ": " });
-            heading.push_str(&title);
-        }
-        let heading = self.clean(&heading);
-        self.flow.space(10.0);
-        // Keep the heading with the unit's facts and the first outcomes.
-        self.flow.keep(UNIT_KEEP);
-        self.flow.paragraph(&heading, UNIT, 0.0);
-        self.flow.space(3.0);
+        self.unit_heading(n, unit);
 
         let levels = match (unit.eqf_level, &unit.nqf_level) {
             (None, None) => None,

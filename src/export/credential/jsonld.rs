@@ -8,16 +8,13 @@
 //! gives the same bytes. The credential is unsigned: it has no `proof`.
 //! The display image every EDC must carry is an SVG summary page per language.
 
-use super::credential_xml::{assessment_titles, decimal, describe_scale, export_credentials};
-use super::{ExportContext, ExportError, Exporter, OutputSink};
-use crate::check::Requirement;
-use crate::credential::{Credential, Format, Kind, UnitEntry, plan};
-use crate::diagnostics::Diagnostic;
+use super::xml::{assessment_titles, decimal, describe_scale};
+use super::{Credential, Format, Kind, UnitEntry};
 use crate::model::{
     Achievement, AssessmentResult, ContactPerson, CreditPoints, Gender, GradingScheme,
-    MultilingualText, Organisation, Qualification, RegistrationScheme, Round, Unit,
+    MultilingualText, Organisation, Qualification, RegistrationScheme, Unit,
 };
-use crate::provenance::SourceMap;
+use crate::outputs::OutputKind;
 use crate::vocab::{self, NoteTopic};
 
 mod display;
@@ -25,54 +22,14 @@ mod json;
 
 use json::J;
 
-/// Writes `europass-mobility.jsonld` per mobility.
-pub struct CredentialJsonLd;
-
 /// The JSON-LD format, as planning sees it.
 pub const FORMAT: Format = Format {
     name: "jsonld",
     document: "credential",
-    extension: "jsonld",
+    output: OutputKind::CredentialJsonld,
     needs_country: true,
-    languages: crate::credential::plan::iso_639_1,
+    languages: super::plan::iso_639_1,
 };
-
-impl Exporter for CredentialJsonLd {
-    fn name(&self) -> &'static str {
-        "jsonld"
-    }
-
-    fn description(&self) -> &'static str {
-        "Europass Mobility as a European Digital Credential (JSON-LD, ELM 3.2), one per mobility"
-    }
-
-    fn requirements(&self) -> &'static [Requirement] {
-        super::credential_xml::REQUIREMENTS
-    }
-
-    fn expected_files(&self, round: &Round) -> u64 {
-        super::one_per_mobility(round)
-    }
-
-    fn check(
-        &self,
-        round: &Round,
-        sources: &SourceMap,
-        context: &ExportContext,
-    ) -> Vec<Diagnostic> {
-        plan(round, sources, FORMAT, &context.languages).1
-    }
-
-    fn export_to(
-        &self,
-        round: &Round,
-        context: &ExportContext,
-        sink: &mut dyn OutputSink,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<(), ExportError> {
-        export_credentials(round, context, FORMAT, write, sink, diagnostics)
-    }
-}
 
 fn date_time(date: chrono::NaiveDate) -> J {
     J::s(date.format("%Y-%m-%dT00:00:00Z").to_string())
@@ -433,6 +390,44 @@ fn title_map(c: &Credential<'_>, t: &MultilingualText, fallback: &str) -> J {
     }
 }
 
+/// A learning outcome of a unit, with its type and ESCO skill.
+fn outcome(c: &Credential<'_>, o: &crate::model::LearningOutcome) -> J {
+    let mut lo = J::obj([
+        ("id", J::s(c.ids.urn(Kind::LearningOutcome, &o.id))),
+        ("type", J::st("LearningOutcome")),
+        (
+            "identifier",
+            identifier(vocab::SCHEME_RECORD, "europass record id", &o.id),
+        ),
+        ("title", title_map(c, &o.text, &o.id)),
+        (
+            "dcType",
+            concept(
+                &vocab::skill_type_uri(o.category),
+                vocab::SKILL_TYPE_SCHEME,
+                vocab::skill_type_label(o.category),
+                Some(vocab::skill_type_notation(o.category)),
+            ),
+        ),
+    ]);
+    if !o.details.is_empty() {
+        lo.push(
+            "additionalNote",
+            notes(o.details.iter().map(|d| note(c.texts(d), None))),
+        );
+    }
+    if let Some(uri) = o.esco_uri.as_deref().filter(|u| u.starts_with("http")) {
+        lo.push(
+            "relatedESCOSkill",
+            J::A(vec![J::obj([
+                ("id", J::s(uri)),
+                ("type", J::st("Concept")),
+            ])]),
+        );
+    }
+    lo
+}
+
 fn unit_spec(c: &Credential<'_>, u: &Unit, full: bool) -> J {
     let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::LearningSpecification, &u.id))),
@@ -466,46 +461,7 @@ fn unit_spec(c: &Credential<'_>, u: &Unit, full: bool) -> J {
         out.push("educationLevel", J::A(vec![eqf(level)]));
     }
     if !u.learning_outcomes.is_empty() {
-        let outcomes = u
-            .learning_outcomes
-            .iter()
-            .map(|o| {
-                let mut lo = J::obj([
-                    ("id", J::s(c.ids.urn(Kind::LearningOutcome, &o.id))),
-                    ("type", J::st("LearningOutcome")),
-                    (
-                        "identifier",
-                        identifier(vocab::SCHEME_RECORD, "europass record id", &o.id),
-                    ),
-                    ("title", title_map(c, &o.text, &o.id)),
-                    (
-                        "dcType",
-                        concept(
-                            &vocab::skill_type_uri(o.category),
-                            vocab::SKILL_TYPE_SCHEME,
-                            vocab::skill_type_label(o.category),
-                            Some(vocab::skill_type_notation(o.category)),
-                        ),
-                    ),
-                ]);
-                if !o.details.is_empty() {
-                    lo.push(
-                        "additionalNote",
-                        notes(o.details.iter().map(|d| note(c.texts(d), None))),
-                    );
-                }
-                if let Some(uri) = o.esco_uri.as_deref().filter(|u| u.starts_with("http")) {
-                    lo.push(
-                        "relatedESCOSkill",
-                        J::A(vec![J::obj([
-                            ("id", J::s(uri)),
-                            ("type", J::st("Concept")),
-                        ])]),
-                    );
-                }
-                lo
-            })
-            .collect();
+        let outcomes = u.learning_outcomes.iter().map(|o| outcome(c, o)).collect();
         out.push("learningOutcome", J::A(outcomes));
     }
     if let Some(q) = u
@@ -593,7 +549,7 @@ fn assessment(
         (Some(g), _) => (g.value.clone(), Some(g.scheme.as_str())),
         (None, Some(p)) => (
             if p { "pass" } else { "fail" }.to_string(),
-            Some(crate::credential::plan::PASS_FAIL),
+            Some(super::plan::PASS_FAIL),
         ),
         (None, None) => (String::new(), None),
     };
@@ -628,30 +584,39 @@ fn assessment(
             .criteria
             .iter()
             .enumerate()
-            .map(|(i, rating)| {
-                let key = format!("{}/criterion/{}", r.id, i + 1);
-                let title = title_map(c, &rating.criterion, &key);
-                let mut spec = J::obj([
-                    ("id", J::s(c.ids.urn(Kind::AssessmentSpecification, &key))),
-                    ("type", J::st("LearningAssessmentSpecification")),
-                    ("title", title.clone()),
-                ]);
-                if let Some(s) = c.scheme(&rating.value.scheme) {
-                    spec.push("gradingScheme", grading_scheme(c, s, seen));
-                }
-                J::obj([
-                    ("id", J::s(c.ids.urn(Kind::Assessment, &key))),
-                    ("type", J::st("LearningAssessment")),
-                    ("title", title),
-                    ("grade", grade_node(c, &rating.value.value)),
-                    ("awardedBy", awarded_by(c)),
-                    ("specifiedBy", J::A(vec![spec])),
-                ])
-            })
+            .map(|(i, rating)| criterion_assessment(c, r, i, rating, seen))
             .collect();
         out.push("hasPart", J::A(parts));
     }
     out
+}
+
+/// The `i`th criterion's rating of `r`, as a part of its assessment.
+fn criterion_assessment(
+    c: &Credential<'_>,
+    r: &AssessmentResult,
+    i: usize,
+    rating: &crate::model::CriterionRating,
+    seen: &mut Vec<String>,
+) -> J {
+    let key = format!("{}/criterion/{}", r.id, i + 1);
+    let title = title_map(c, &rating.criterion, &key);
+    let mut spec = J::obj([
+        ("id", J::s(c.ids.urn(Kind::AssessmentSpecification, &key))),
+        ("type", J::st("LearningAssessmentSpecification")),
+        ("title", title.clone()),
+    ]);
+    if let Some(s) = c.scheme(&rating.value.scheme) {
+        spec.push("gradingScheme", grading_scheme(c, s, seen));
+    }
+    J::obj([
+        ("id", J::s(c.ids.urn(Kind::Assessment, &key))),
+        ("type", J::st("LearningAssessment")),
+        ("title", title),
+        ("grade", grade_node(c, &rating.value.value)),
+        ("awardedBy", awarded_by(c)),
+        ("specifiedBy", J::A(vec![spec])),
+    ])
 }
 
 fn achievement(
@@ -701,6 +666,45 @@ fn achievement(
 fn activity(c: &Credential<'_>) -> J {
     let m = c.mobility;
     let labels = c.labels();
+    let mut out = J::obj([
+        ("id", J::s(c.ids.urn(Kind::Activity, &m.id))),
+        ("type", J::st("LearningActivity")),
+        ("identifier", J::A(activity_identifiers(m))),
+        (
+            "title",
+            lang_pairs(labels.iter().map(|(l, t)| (*l, t.activity))),
+        ),
+    ]);
+    if !m.tasks.is_empty() {
+        out.push("description", lang_map(c, &m.tasks));
+    }
+    let mut period = J::obj([("type", J::st("PeriodOfTime"))]);
+    if let Some(s) = m.start {
+        period.push("startDate", date_time(s));
+    }
+    if let Some(e) = m.end {
+        period.push("endDate", date_time(e));
+    }
+    out.push("temporal", J::A(vec![period]));
+    if let Some(location) = activity_location(c) {
+        out.push("location", J::A(vec![location]));
+    }
+    let mut directed = vec![if c.host.id == c.issuer.id {
+        reference(c.ids.urn(Kind::Organisation, &c.host.id))
+    } else {
+        organisation(c, c.host)
+    }];
+    if let Some(mentor) = c.mentor {
+        directed.push(contact(c, mentor));
+    }
+    out.push("directedBy", J::A(directed));
+    out.push("awardedBy", awarded_by(c));
+    out.push("specifiedBy", activity_specification(c));
+    out
+}
+
+/// The mobility's identifiers: its record id, Erasmus+ mobility id and project code.
+fn activity_identifiers(m: &crate::model::Mobility) -> Vec<J> {
     let mut ids = vec![identifier(
         vocab::SCHEME_RECORD,
         "europass record id",
@@ -720,56 +724,35 @@ fn activity(c: &Credential<'_>) -> J {
             code,
         ));
     }
-    let mut out = J::obj([
-        ("id", J::s(c.ids.urn(Kind::Activity, &m.id))),
-        ("type", J::st("LearningActivity")),
-        ("identifier", J::A(ids)),
-        (
-            "title",
-            lang_pairs(labels.iter().map(|(l, t)| (*l, t.activity))),
-        ),
-    ]);
-    if !m.tasks.is_empty() {
-        out.push("description", lang_map(c, &m.tasks));
-    }
-    let mut period = J::obj([("type", J::st("PeriodOfTime"))]);
-    if let Some(s) = m.start {
-        period.push("startDate", date_time(s));
-    }
-    if let Some(e) = m.end {
-        period.push("endDate", date_time(e));
-    }
-    out.push("temporal", J::A(vec![period]));
-    if let Some(country) = c.host.country.as_ref().and_then(|k| country(k.as_str())) {
-        let mut address = J::obj([("type", J::st("Address")), ("countryCode", country)]);
-        if let Some(a) = &c.host.address {
-            address.push(
-                "fullAddress",
-                note([(c.primary.as_str(), a.as_str())], None),
-            );
-        }
-        out.push(
-            "location",
-            J::A(vec![J::obj([
-                (
-                    "id",
-                    J::s(c.ids.urn(Kind::Location, &format!("{}/activity", m.id))),
-                ),
-                ("type", J::st("Location")),
-                ("address", J::A(vec![address])),
-            ])]),
+    ids
+}
+
+/// Where the mobility took place: the host's country and address.
+fn activity_location(c: &Credential<'_>) -> Option<J> {
+    let m = c.mobility;
+    let country = country(c.host.country.as_ref()?.as_str())?;
+    let mut address = J::obj([("type", J::st("Address")), ("countryCode", country)]);
+    if let Some(a) = &c.host.address {
+        address.push(
+            "fullAddress",
+            note([(c.primary.as_str(), a.as_str())], None),
         );
     }
-    let mut directed = vec![if c.host.id == c.issuer.id {
-        reference(c.ids.urn(Kind::Organisation, &c.host.id))
-    } else {
-        organisation(c, c.host)
-    }];
-    if let Some(mentor) = c.mentor {
-        directed.push(contact(c, mentor));
-    }
-    out.push("directedBy", J::A(directed));
-    out.push("awardedBy", awarded_by(c));
+    Some(J::obj([
+        (
+            "id",
+            J::s(c.ids.urn(Kind::Location, &format!("{}/activity", m.id))),
+        ),
+        ("type", J::st("Location")),
+        ("address", J::A(vec![address])),
+    ]))
+}
+
+/// What the mobility was for: its objective, language, and the units and
+/// qualification it influences.
+fn activity_specification(c: &Credential<'_>) -> J {
+    let m = c.mobility;
+    let labels = c.labels();
     let mut spec = J::obj([
         ("id", J::s(c.ids.urn(Kind::ActivitySpecification, &m.id))),
         ("type", J::st("LearningActivitySpecification")),
@@ -795,8 +778,7 @@ fn activity(c: &Credential<'_>) -> J {
     if !influences.is_empty() {
         spec.push("influences", J::A(influences));
     }
-    out.push("specifiedBy", spec);
-    out
+    spec
 }
 
 fn subject(c: &Credential<'_>) -> J {
@@ -847,21 +829,8 @@ fn subject(c: &Credential<'_>) -> J {
     if let Some(d) = l.date_of_birth {
         out.push("dateOfBirth", date_time(d));
     }
-    let sex = match l.gender {
-        Some(Gender::Female) => Some(("FEMALE", "female")),
-        Some(Gender::Male) => Some(("MALE", "male")),
-        _ => None,
-    };
-    if let Some((code, name)) = sex {
-        out.push(
-            "gender",
-            concept(
-                &format!("{}/{code}", vocab::HUMAN_SEX_SCHEME),
-                vocab::HUMAN_SEX_SCHEME,
-                name,
-                Some("human-sex"),
-            ),
-        );
+    if let Some(gender) = gender_concept(l.gender) {
+        out.push("gender", gender);
     }
     if let Some(n) = l.nationality.as_ref().and_then(|k| country(k.as_str())) {
         out.push("citizenshipCountry", J::A(vec![n]));
@@ -873,9 +842,30 @@ fn subject(c: &Credential<'_>) -> J {
     if let Some(cp) = contact_point(c, l.email.as_deref(), l.phone.as_deref(), address) {
         out.push("contactPoint", J::A(vec![cp]));
     }
+    out.push("hasClaim", J::A(claims(c)));
+    out
+}
+
+/// The human-sex concept of a gender the vocabulary has.
+fn gender_concept(gender: Option<Gender>) -> Option<J> {
+    let (code, name) = match gender {
+        Some(Gender::Female) => ("FEMALE", "female"),
+        Some(Gender::Male) => ("MALE", "male"),
+        _ => return None,
+    };
+    Some(concept(
+        &format!("{}/{code}", vocab::HUMAN_SEX_SCHEME),
+        vocab::HUMAN_SEX_SCHEME,
+        name,
+        Some("human-sex"),
+    ))
+}
+
+/// The activity, then an achievement per assessed unit. Each person is
+/// written in full once (the mentor in the activity), and referred to by id
+/// after that.
+fn claims(c: &Credential<'_>) -> Vec<J> {
     let mut claims = vec![activity(c)];
-    // Each person is written in full once (the mentor in the activity),
-    // and referred to by id after that.
     let mut written: Vec<&str> = c.mentor.iter().map(|m| m.id.as_str()).collect();
     let mut schemes = Vec::new();
     for (entry, r) in c.assessed() {
@@ -887,8 +877,7 @@ fn subject(c: &Credential<'_>) -> J {
         }
         claims.push(achievement(c, entry, r, in_full, &mut schemes));
     }
-    out.push("hasClaim", J::A(claims));
-    out
+    claims
 }
 
 /// Builds one credential document.

@@ -50,6 +50,46 @@ pub struct Package {
     pub is_dotx: bool,
 }
 
+/// The kind of text part a content type names, and whether it is the main
+/// part of a template (.dotx); none for parts without text.
+fn part_kind(ct: &str) -> Option<(PartKind, bool)> {
+    Some(
+        if ct.ends_with("wordprocessingml.document.main+xml")
+            || ct.ends_with("document.macroEnabled.main+xml")
+        {
+            (PartKind::Body, false)
+        } else if ct.ends_with("wordprocessingml.template.main+xml")
+            || ct.ends_with("template.macroEnabledTemplate.main+xml")
+        {
+            (PartKind::Body, true)
+        } else if ct.ends_with("wordprocessingml.header+xml") {
+            (PartKind::Header, false)
+        } else if ct.ends_with("wordprocessingml.footer+xml") {
+            (PartKind::Footer, false)
+        } else if ct.ends_with("wordprocessingml.footnotes+xml") {
+            (PartKind::Footnotes, false)
+        } else if ct.ends_with("wordprocessingml.endnotes+xml") {
+            (PartKind::Endnotes, false)
+        } else {
+            return None;
+        },
+    )
+}
+
+/// What an Office package without a Word document part is, by its content types.
+fn without_document(overrides: &[(String, String)]) -> PackageError {
+    if overrides.iter().any(|(_, ct)| ct.contains("spreadsheetml")) {
+        PackageError::NotWord("an Excel workbook")
+    } else if overrides
+        .iter()
+        .any(|(_, ct)| ct.contains("presentationml"))
+    {
+        PackageError::NotWord("a PowerPoint presentation")
+    } else {
+        PackageError::NotWord("an Office file without a Word document part")
+    }
+}
+
 impl Package {
     /// Opens the bytes of a .docx (or .dotx, .docm) file.
     pub fn open(bytes: Vec<u8>) -> Result<Package, PackageError> {
@@ -96,43 +136,15 @@ impl Package {
             else {
                 continue;
             };
-            let kind = if ct.ends_with("wordprocessingml.document.main+xml")
-                || ct.ends_with("document.macroEnabled.main+xml")
-            {
-                has_main = true;
-                PartKind::Body
-            } else if ct.ends_with("wordprocessingml.template.main+xml")
-                || ct.ends_with("template.macroEnabledTemplate.main+xml")
-            {
-                has_main = true;
-                is_dotx = true;
-                PartKind::Body
-            } else if ct.ends_with("wordprocessingml.header+xml") {
-                PartKind::Header
-            } else if ct.ends_with("wordprocessingml.footer+xml") {
-                PartKind::Footer
-            } else if ct.ends_with("wordprocessingml.footnotes+xml") {
-                PartKind::Footnotes
-            } else if ct.ends_with("wordprocessingml.endnotes+xml") {
-                PartKind::Endnotes
-            } else {
+            let Some((kind, template)) = part_kind(ct) else {
                 continue;
             };
+            has_main |= kind == PartKind::Body;
+            is_dotx |= template;
             text_parts.push((name.clone(), kind));
         }
         if !has_main {
-            return Err(
-                if overrides.iter().any(|(_, ct)| ct.contains("spreadsheetml")) {
-                    PackageError::NotWord("an Excel workbook")
-                } else if overrides
-                    .iter()
-                    .any(|(_, ct)| ct.contains("presentationml"))
-                {
-                    PackageError::NotWord("a PowerPoint presentation")
-                } else {
-                    PackageError::NotWord("an Office file without a Word document part")
-                },
-            );
+            return Err(without_document(&overrides));
         }
         Ok(Package {
             bytes,

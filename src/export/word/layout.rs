@@ -414,27 +414,48 @@ fn name_and_position(prefix: &str) -> Paragraph {
 }
 
 fn learning_agreement(w: &Writer) -> Docx {
-    let mut d = w.docx();
-    d = d
-        .header(w.header(format!(
-            "{} — {{{{learner.full_name}}}}",
-            w.joined("la.title")
-        )))
+    let d = opening(
+        w,
+        "la",
+        "{{learner.full_name}}",
+        vec![
+            w.row("field.project_code", value("mobility.project_code")),
+            w.row("field.mobility_id", value("mobility.id")),
+        ],
+    );
+    let d = la_participants(w, d);
+    let d = la_duration(w, d);
+    let d = la_qualification(w, d);
+    let d = la_units(w, d);
+    let d = la_assessment(w, d);
+    let d = la_validation(w, d);
+    la_signatures(w, d)
+}
+
+/// A document's start: the page header naming whom it is for (`who`), the
+/// title and subtitle of `kind` (`la`, `mou`) and a small table of `rows`.
+fn opening(w: &Writer, kind: &str, who: &str, rows: Vec<TableRow>) -> Docx {
+    let title = w.joined(&format!("{kind}.title"));
+    w.docx()
+        .header(w.header(format!("{title} — {who}")))
         .footer(w.footer())
         .add_paragraph(
             Paragraph::new()
                 .style("Title")
-                .add_run(Run::new().add_text(w.joined("la.title"))),
+                .add_run(Run::new().add_text(title)),
         )
         .add_paragraph(
-            Paragraph::new().add_run(Run::new().add_text(w.joined("la.subtitle")).italic()),
+            Paragraph::new().add_run(
+                Run::new()
+                    .add_text(w.joined(&format!("{kind}.subtitle")))
+                    .italic(),
+            ),
         )
-        .add_table(w.form(vec![
-            w.row("field.project_code", value("mobility.project_code")),
-            w.row("field.mobility_id", value("mobility.id")),
-        ]));
+        .add_table(w.form(rows))
+}
 
-    // 1 Participants.
+/// Section 1 of the document: Participants.
+fn la_participants(w: &Writer, mut d: Docx) -> Docx {
     d = d
         .add_paragraph(w.heading(1, Some("1."), "la.s1"))
         .add_paragraph(w.heading(2, None, "la.s1_sending"))
@@ -467,8 +488,11 @@ fn learning_agreement(w: &Writer) -> Docx {
         .add_paragraph(w.heading(2, None, "la.s1_intermediary"))
         .add_table(w.form(w.organisation_rows("intermediary", true)))
         .add_paragraph(w.tag("{{/if}}"));
+    d
+}
 
-    // 2 Duration.
+/// Section 2 of the document: Duration.
+fn la_duration(w: &Writer, mut d: Docx) -> Docx {
     d = d
         .add_paragraph(w.heading(1, Some("2."), "la.s2"))
         .add_table(w.form(vec![
@@ -477,8 +501,11 @@ fn learning_agreement(w: &Writer) -> Docx {
             w.row("field.weeks", value("mobility.weeks")),
             w.row("field.objective", value("mobility.objective")),
         ]));
+    d
+}
 
-    // 3 Qualification, its title in each language the round gives.
+/// Section 3 of the document: Qualification, its title in each language the round gives.
+fn la_qualification(w: &Writer, mut d: Docx) -> Docx {
     let mut title_label =
         Paragraph::new().add_run(Run::new().add_text("{{#qualification.titles}}"));
     for run in w
@@ -515,8 +542,11 @@ fn learning_agreement(w: &Writer) -> Docx {
                 .add_run(Run::new().add_text(": {{agreement.enclosures}}")),
             ),
         ]));
+    d
+}
 
-    // 4 Units, each with its outcomes grouped as knowledge, skills, competence.
+/// Section 4 of the document: Units, each with its outcomes grouped as knowledge, skills, competence.
+fn la_units(w: &Writer, mut d: Docx) -> Docx {
     d = d
         .add_paragraph(w.heading(1, Some("4."), "la.s4"))
         .add_paragraph(w.tag("{{#units}}"))
@@ -552,8 +582,11 @@ fn learning_agreement(w: &Writer) -> Docx {
             w.tall_row("la.s4_activities", Paragraph::new()),
         ]))
         .add_paragraph(w.tag("{{/unless}}"));
+    d
+}
 
-    // 5 Assessment and documentation.
+/// Section 5 of the document: Assessment and documentation.
+fn la_assessment(w: &Writer, mut d: Docx) -> Docx {
     d = d
         .add_paragraph(w.heading(1, Some("5."), "la.s5"))
         .add_table(w.form(vec![
@@ -570,8 +603,11 @@ fn learning_agreement(w: &Writer) -> Docx {
             w.row("la.s5_when", value("assessment.when_and_where")),
             w.tall_row("la.s5_recording", value("assessment.recording")),
         ]));
+    d
+}
 
-    // 6 Validation and recognition.
+/// Section 6 of the document: Validation and recognition.
+fn la_validation(w: &Writer, mut d: Docx) -> Docx {
     d = d
         .add_paragraph(w.heading(1, Some("6."), "la.s6"))
         .add_table(w.form(vec![
@@ -585,8 +621,11 @@ fn learning_agreement(w: &Writer) -> Docx {
             ),
             w.tall_row("la.s6_how", value("validation.procedure")),
         ]));
+    d
+}
 
-    // 7 Signatures.
+/// Section 7 of the document: Signatures.
+fn la_signatures(w: &Writer, mut d: Docx) -> Docx {
     d = d.add_paragraph(w.heading(1, Some("7."), "la.s7"));
     for p in w.prose("la.s7_intro") {
         d = d.add_paragraph(p);
@@ -595,27 +634,27 @@ fn learning_agreement(w: &Writer) -> Docx {
 }
 
 fn memorandum(w: &Writer) -> Docx {
-    let mut d = w
-        .docx()
-        .header(w.header(format!(
-            "{} — {{{{sending.name}}}} – {{{{host.name}}}}",
-            w.joined("mou.title")
-        )))
-        .footer(w.footer())
-        .add_paragraph(
-            Paragraph::new()
-                .style("Title")
-                .add_run(Run::new().add_text(w.joined("mou.title"))),
-        )
-        .add_paragraph(
-            Paragraph::new().add_run(Run::new().add_text(w.joined("mou.subtitle")).italic()),
-        )
-        .add_table(w.form(vec![
+    let d = opening(
+        w,
+        "mou",
+        "{{sending.name}} – {{host.name}}",
+        vec![
             w.row("mou.code", value("memorandum.code")),
             w.row("field.project_code", value("memorandum.project_code")),
-        ]));
+        ],
+    );
+    let d = mou_objectives(w, d);
+    let d = mou_signing_organisations(w, d);
+    let d = mou_other_organisations(w, d);
+    let d = mou_qualifications(w, d);
+    let d = mou_assessment(w, d);
+    let d = mou_validity(w, d);
+    let d = mou_evaluation(w, d);
+    mou_signatures(w, d)
+}
 
-    // 0 Objectives.
+/// Section 0 of the document: Objectives.
+fn mou_objectives(w: &Writer, mut d: Docx) -> Docx {
     d = d.add_paragraph(w.heading(1, Some("0."), "mou.s0"));
     for p in w.prose("mou.s0_text") {
         d = d.add_paragraph(p);
@@ -639,8 +678,11 @@ fn memorandum(w: &Writer) -> Docx {
             ),
             w.tall_row("mou.s0_these", value("memorandum.other_objectives")),
         ]));
+    d
+}
 
-    // 1 Organisations signing.
+/// Section 1 of the document: Organisations signing.
+fn mou_signing_organisations(w: &Writer, mut d: Docx) -> Docx {
     d = d
         .add_paragraph(w.heading(1, Some("1."), "mou.s1"))
         .add_paragraph(w.tag("{{#organisations}}"))
@@ -652,8 +694,11 @@ fn memorandum(w: &Writer) -> Docx {
         ))
         .add_table(w.form(w.organisation_rows("organisation", true)))
         .add_paragraph(w.tag("{{/organisations}}"));
+    d
+}
 
-    // 2 Other organisations: listed, or a blank table to fill in.
+/// Section 2 of the document: Other organisations: listed, or a blank table to fill in.
+fn mou_other_organisations(w: &Writer, mut d: Docx) -> Docx {
     d = d
         .add_paragraph(w.heading(1, Some("2."), "mou.s2"))
         .add_paragraph(w.tag("{{#if other_organisations}}"))
@@ -671,8 +716,11 @@ fn memorandum(w: &Writer) -> Docx {
             ["", "", ""],
         ))
         .add_paragraph(w.tag("{{/if}}"));
+    d
+}
 
-    // 3 Qualifications with their units and the enclosures to tick.
+/// Section 3 of the document: Qualifications with their units and the enclosures to tick.
+fn mou_qualifications(w: &Writer, mut d: Docx) -> Docx {
     let mut title_label =
         Paragraph::new().add_run(Run::new().add_text("{{#qualification.titles}}"));
     for run in w
@@ -726,8 +774,11 @@ fn memorandum(w: &Writer) -> Docx {
             ),
         ]))
         .add_paragraph(w.tag("{{/qualifications}}"));
+    d
+}
 
-    // 4 Assessment, documentation, validation and recognition.
+/// Section 4 of the document: Assessment, documentation, validation and recognition.
+fn mou_assessment(w: &Writer, mut d: Docx) -> Docx {
     d = d.add_paragraph(w.heading(1, Some("4."), "mou.s4"));
     for p in w.prose("mou.s4_text") {
         d = d.add_paragraph(p);
@@ -736,8 +787,11 @@ fn memorandum(w: &Writer) -> Docx {
         "mou.s4_procedures",
         value("memorandum.assessment_and_recognition"),
     )]));
+    d
+}
 
-    // 5 Validity, and the planned duration of the mobilities.
+/// Section 5 of the document: Validity, and the planned duration of the mobilities.
+fn mou_validity(w: &Writer, mut d: Docx) -> Docx {
     d = d
         .add_paragraph(w.heading(1, Some("5."), "mou.s5"))
         .add_table(w.form(vec![
@@ -755,15 +809,21 @@ fn memorandum(w: &Writer) -> Docx {
                 )),
             ),
         ]));
+    d
+}
 
-    // 6 Evaluation and review.
+/// Section 6 of the document: Evaluation and review.
+fn mou_evaluation(w: &Writer, mut d: Docx) -> Docx {
     d = d
         .add_paragraph(w.heading(1, Some("6."), "mou.s6"))
         .add_table(w.form(vec![
             w.tall_row("mou.s6_by", value("memorandum.evaluation")),
         ]));
+    d
+}
 
-    // 7 Signatures.
+/// Section 7 of the document: Signatures.
+fn mou_signatures(w: &Writer, d: Docx) -> Docx {
     d.add_paragraph(w.heading(1, Some("7."), "mou.s7"))
         .add_table(w.signature_table())
 }

@@ -525,105 +525,126 @@ fn qualification_table() -> Table<QualificationData> {
 }
 
 fn learning_agreement_table() -> Table<LearningAgreementData> {
+    let t = la_mobility_fields(Table::<LearningAgreementData>::new(None));
+    let t = la_learner_fields(t);
+    let t = la_party_fields(t);
+    let t = la_qualification_and_unit_fields(t);
+    la_assessment_fields(t)
+}
+
+/// The mobility's own values.
+fn la_mobility_fields(t: Table<LearningAgreementData>) -> Table<LearningAgreementData> {
+    t.field(
+        "mobility.id",
+        T,
+        "Erasmus+ mobility id, else the round's mobility id",
+        |d| Value::text(d.erasmus_id.as_deref().unwrap_or(&d.mobility_id)),
+    )
+    .field("mobility.project_code", T, "Erasmus+ project code", |d| {
+        Value::opt(&d.project_code)
+    })
+    .field("mobility.start", D, "first day of the mobility", |d| {
+        Value::date(d.start)
+    })
+    .field("mobility.end", D, "last day of the mobility", |d| {
+        Value::date(d.end)
+    })
+    .field("mobility.weeks", N, "duration in weeks", |d| {
+        Value::number(d.weeks)
+    })
+    .field("mobility.objective", M, "objective of the mobility", |d| {
+        Value::multi(&d.objective)
+    })
+    .field("mobility.tasks", M, "tasks and activities abroad", |d| {
+        Value::multi(&d.tasks)
+    })
+    .field(
+        "mobility.language",
+        M,
+        "working language, by its name",
+        |d| {
+            d.working_language
+                .clone()
+                .map_or(Value::Missing, Value::Language)
+        },
+    )
+}
+
+/// The learner's values.
+fn la_learner_fields(t: Table<LearningAgreementData>) -> Table<LearningAgreementData> {
+    t.field("learner.given_names", T, "the learner's given names", |d| {
+        Value::text(&d.learner.given_names)
+    })
+    .field("learner.family_name", T, "the learner's family name", |d| {
+        Value::text(&d.learner.family_name)
+    })
+    .field("learner.full_name", T, "given names and family name", |d| {
+        Value::text(&d.learner.full_name())
+    })
+    .field("learner.date_of_birth", D, "date of birth", |d| {
+        Value::date(d.learner.date_of_birth)
+    })
+    .field(
+        "learner.nationality",
+        M,
+        "nationality, by the country's name",
+        |d| {
+            d.learner
+                .nationality
+                .clone()
+                .map_or(Value::Missing, Value::Country)
+        },
+    )
+    .field("learner.email", T, "e-mail", |d| {
+        Value::opt(&d.learner.email)
+    })
+    .field("learner.phone", T, "telephone", |d| {
+        Value::opt(&d.learner.phone)
+    })
+    .field("learner.address", T, "postal address", |d| {
+        Value::opt(&d.learner.address)
+    })
+    .field("learner.id", T, "the school's learner number", |d| {
+        Value::opt(&d.learner.school_id)
+    })
+    .field(
+        "learner.is_minor",
+        F,
+        "under 18 on the first day of the mobility",
+        |d| Value::Flag(d.learner.is_minor),
+    )
+}
+
+/// The guardian, the organisations and the mentor.
+fn la_party_fields(t: Table<LearningAgreementData>) -> Table<LearningAgreementData> {
     let person = person_table();
     let organisation = organisation_table();
-    let unit = unit_table();
+    t.nest("guardian", "parent or guardian", &person, |d| {
+        d.learner.guardian.as_ref()
+    })
+    .nest("sending", "sending organisation", &organisation, |d| {
+        d.sending.as_ref()
+    })
+    .nest("host", "host organisation", &organisation, |d| {
+        d.host.as_ref()
+    })
+    .nest("host.mentor", "mentor at the host", &person, |d| {
+        d.mentor.as_ref()
+    })
+    .nest(
+        "intermediary",
+        "intermediary organisation",
+        &organisation,
+        |d| d.intermediary.as_ref(),
+    )
+}
+
+/// The qualification, the agreement's own texts and the targeted units.
+fn la_qualification_and_unit_fields(
+    t: Table<LearningAgreementData>,
+) -> Table<LearningAgreementData> {
     let title = title_table();
-    let signature = signature_table();
-    let t = Table::<LearningAgreementData>::new(None)
-        .field(
-            "mobility.id",
-            T,
-            "Erasmus+ mobility id, else the round's mobility id",
-            |d| Value::text(d.erasmus_id.as_deref().unwrap_or(&d.mobility_id)),
-        )
-        .field("mobility.project_code", T, "Erasmus+ project code", |d| {
-            Value::opt(&d.project_code)
-        })
-        .field("mobility.start", D, "first day of the mobility", |d| {
-            Value::date(d.start)
-        })
-        .field("mobility.end", D, "last day of the mobility", |d| {
-            Value::date(d.end)
-        })
-        .field("mobility.weeks", N, "duration in weeks", |d| {
-            Value::number(d.weeks)
-        })
-        .field("mobility.objective", M, "objective of the mobility", |d| {
-            Value::multi(&d.objective)
-        })
-        .field("mobility.tasks", M, "tasks and activities abroad", |d| {
-            Value::multi(&d.tasks)
-        })
-        .field(
-            "mobility.language",
-            M,
-            "working language, by its name",
-            |d| {
-                d.working_language
-                    .clone()
-                    .map_or(Value::Missing, Value::Language)
-            },
-        )
-        .field("learner.given_names", T, "the learner's given names", |d| {
-            Value::text(&d.learner.given_names)
-        })
-        .field("learner.family_name", T, "the learner's family name", |d| {
-            Value::text(&d.learner.family_name)
-        })
-        .field("learner.full_name", T, "given names and family name", |d| {
-            Value::text(&d.learner.full_name())
-        })
-        .field("learner.date_of_birth", D, "date of birth", |d| {
-            Value::date(d.learner.date_of_birth)
-        })
-        .field(
-            "learner.nationality",
-            M,
-            "nationality, by the country's name",
-            |d| {
-                d.learner
-                    .nationality
-                    .clone()
-                    .map_or(Value::Missing, Value::Country)
-            },
-        )
-        .field("learner.email", T, "e-mail", |d| {
-            Value::opt(&d.learner.email)
-        })
-        .field("learner.phone", T, "telephone", |d| {
-            Value::opt(&d.learner.phone)
-        })
-        .field("learner.address", T, "postal address", |d| {
-            Value::opt(&d.learner.address)
-        })
-        .field("learner.id", T, "the school's learner number", |d| {
-            Value::opt(&d.learner.school_id)
-        })
-        .field(
-            "learner.is_minor",
-            F,
-            "under 18 on the first day of the mobility",
-            |d| Value::Flag(d.learner.is_minor),
-        )
-        .nest("guardian", "parent or guardian", &person, |d| {
-            d.learner.guardian.as_ref()
-        })
-        .nest("sending", "sending organisation", &organisation, |d| {
-            d.sending.as_ref()
-        })
-        .nest("host", "host organisation", &organisation, |d| {
-            d.host.as_ref()
-        })
-        .nest("host.mentor", "mentor at the host", &person, |d| {
-            d.mentor.as_ref()
-        })
-        .nest(
-            "intermediary",
-            "intermediary organisation",
-            &organisation,
-            |d| d.intermediary.as_ref(),
-        );
+    let unit = unit_table();
     t.nest("qualification", "qualification", &qualification_table(), |d| {
         d.qualification.as_ref()
     })
@@ -661,39 +682,45 @@ fn learning_agreement_table() -> Table<LearningAgreementData> {
                 }
             },
         )
-        .nest("assessment.assessor", "assessor", &person, |d| {
-            d.assessor.as_ref()
-        })
-        .field("assessment.method", M, "method of assessment", |d| {
-            Value::multi(&d.assessment_method)
-        })
-        .field(
-            "assessment.when_and_where",
-            M,
-            "date and place of assessment",
-            |d| Value::multi(&d.assessment_when_and_where),
-        )
-        .field(
-            "assessment.recording",
-            M,
-            "how the results are recorded",
-            |d| Value::multi(&d.assessment_recording),
-        )
-        .nest(
-            "validation.responsible",
-            "person responsible for validation and recognition",
-            &person,
-            |d| d.validation_responsible.as_ref(),
-        )
-        .field(
-            "validation.procedure",
-            M,
-            "how validation and recognition are done",
-            |d| Value::multi(&d.validation_and_recognition),
-        )
-        .list("signatories", "the signature blocks", &signature, |d| {
-            d.signatories.iter().collect()
-        })
+}
+
+/// Assessment, validation and signatures.
+fn la_assessment_fields(t: Table<LearningAgreementData>) -> Table<LearningAgreementData> {
+    let person = person_table();
+    let signature = signature_table();
+    t.nest("assessment.assessor", "assessor", &person, |d| {
+        d.assessor.as_ref()
+    })
+    .field("assessment.method", M, "method of assessment", |d| {
+        Value::multi(&d.assessment_method)
+    })
+    .field(
+        "assessment.when_and_where",
+        M,
+        "date and place of assessment",
+        |d| Value::multi(&d.assessment_when_and_where),
+    )
+    .field(
+        "assessment.recording",
+        M,
+        "how the results are recorded",
+        |d| Value::multi(&d.assessment_recording),
+    )
+    .nest(
+        "validation.responsible",
+        "person responsible for validation and recognition",
+        &person,
+        |d| d.validation_responsible.as_ref(),
+    )
+    .field(
+        "validation.procedure",
+        M,
+        "how validation and recognition are done",
+        |d| Value::multi(&d.validation_and_recognition),
+    )
+    .list("signatories", "the signature blocks", &signature, |d| {
+        d.signatories.iter().collect()
+    })
 }
 
 fn join_lines(texts: &[MultilingualText]) -> Value {
@@ -711,8 +738,48 @@ fn join_lines(texts: &[MultilingualText]) -> Value {
 }
 
 fn memorandum_table() -> Table<MemorandumData> {
+    let t = mou_objective_fields(Table::<MemorandumData>::new(None));
+    let t = mou_party_fields(t);
+    mou_procedure_fields(t)
+}
+
+/// The memorandum's code, projects and objectives.
+fn mou_objective_fields(t: Table<MemorandumData>) -> Table<MemorandumData> {
+    t.field(
+        "memorandum.code",
+        T,
+        "file code (from a memorandum record)",
+        |d| Value::opt(&d.code),
+    )
+    .field(
+        "memorandum.project_code",
+        T,
+        "Erasmus+ project code(s) of the mobilities covered",
+        |d| Value::text(&d.project_codes.join(", ")),
+    )
+    .field(
+        "memorandum.other_objectives",
+        M,
+        "objectives agreed beyond the fixed text",
+        |d| Value::multi(&d.other_objectives),
+    )
+    .field(
+        "memorandum.has_other_objectives",
+        F,
+        "other objectives were agreed",
+        |d| Value::Flag(!d.other_objectives.is_empty()),
+    )
+    .field(
+        "memorandum.no_other_objectives",
+        F,
+        "no other objectives were agreed",
+        |d| Value::Flag(d.other_objectives.is_empty()),
+    )
+}
+
+/// The organisations and the qualifications (with their units) covered.
+fn mou_party_fields(t: Table<MemorandumData>) -> Table<MemorandumData> {
     let organisation = Arc::new(Table::item_from("organisation", organisation_table()));
-    let signature = signature_table();
     let title = title_table();
     let unit = unit_table();
     let qualification = Arc::new(
@@ -731,115 +798,89 @@ fn memorandum_table() -> Table<MemorandumData> {
             ),
     );
     let organisation_table = organisation_table();
-    Table::<MemorandumData>::new(None)
-        .field(
-            "memorandum.code",
-            T,
-            "file code (from a memorandum record)",
-            |d| Value::opt(&d.code),
-        )
-        .field(
-            "memorandum.project_code",
-            T,
-            "Erasmus+ project code(s) of the mobilities covered",
-            |d| Value::text(&d.project_codes.join(", ")),
-        )
-        .field(
-            "memorandum.other_objectives",
-            M,
-            "objectives agreed beyond the fixed text",
-            |d| Value::multi(&d.other_objectives),
-        )
-        .field(
-            "memorandum.has_other_objectives",
-            F,
-            "other objectives were agreed",
-            |d| Value::Flag(!d.other_objectives.is_empty()),
-        )
-        .field(
-            "memorandum.no_other_objectives",
-            F,
-            "no other objectives were agreed",
-            |d| Value::Flag(d.other_objectives.is_empty()),
-        )
-        .nest(
-            "sending",
-            "sending organisation",
-            &organisation_table,
-            |d| d.sending.as_ref(),
-        )
-        .nest("host", "host organisation", &organisation_table, |d| {
-            d.host.as_ref()
-        })
-        .list(
-            "organisations",
-            "the signing organisations, sending first",
-            &organisation,
-            |d| d.organisations.iter().collect(),
-        )
-        .list(
-            "other_organisations",
-            "other organisations covered",
-            &organisation,
-            |d| d.other_organisations.iter().collect(),
-        )
-        .list(
-            "qualifications",
-            "the qualifications covered, each with its units",
-            &qualification,
-            |d| d.qualifications.iter().collect(),
-        )
-        .field(
-            "memorandum.assessment_and_recognition",
-            M,
-            "agreed procedures for assessment, documentation, validation and recognition",
-            |d| Value::multi(&d.assessment_and_recognition),
-        )
-        .field(
-            "memorandum.valid_until",
-            D,
-            "valid until (the record's date, else the last day of the last mobility)",
-            |d| Value::date(d.valid_until),
-        )
-        .field(
-            "memorandum.first_start",
-            D,
-            "first day of the first mobility covered",
-            |d| Value::date(d.first_start),
-        )
-        .field(
-            "memorandum.last_end",
-            D,
-            "last day of the last mobility covered",
-            |d| Value::date(d.last_end),
-        )
-        .field(
-            "memorandum.min_weeks",
-            N,
-            "shortest mobility, in weeks",
-            |d| Value::number(d.min_weeks),
-        )
-        .field(
-            "memorandum.max_weeks",
-            N,
-            "longest mobility, in weeks",
-            |d| Value::number(d.max_weeks),
-        )
-        .field(
-            "memorandum.mobility_count",
-            N,
-            "number of mobilities covered",
-            |d| Value::Number(d.mobility_count as f64),
-        )
-        .field(
-            "memorandum.evaluation",
-            M,
-            "who evaluates and reviews the partnership",
-            |d| Value::multi(&d.evaluation),
-        )
-        .list("signatories", "the signature blocks", &signature, |d| {
-            d.signatories.iter().collect()
-        })
+    t.nest(
+        "sending",
+        "sending organisation",
+        &organisation_table,
+        |d| d.sending.as_ref(),
+    )
+    .nest("host", "host organisation", &organisation_table, |d| {
+        d.host.as_ref()
+    })
+    .list(
+        "organisations",
+        "the signing organisations, sending first",
+        &organisation,
+        |d| d.organisations.iter().collect(),
+    )
+    .list(
+        "other_organisations",
+        "other organisations covered",
+        &organisation,
+        |d| d.other_organisations.iter().collect(),
+    )
+    .list(
+        "qualifications",
+        "the qualifications covered, each with its units",
+        &qualification,
+        |d| d.qualifications.iter().collect(),
+    )
+}
+
+/// Procedures, validity, the mobilities' period, evaluation and signatures.
+fn mou_procedure_fields(t: Table<MemorandumData>) -> Table<MemorandumData> {
+    let signature = signature_table();
+    t.field(
+        "memorandum.assessment_and_recognition",
+        M,
+        "agreed procedures for assessment, documentation, validation and recognition",
+        |d| Value::multi(&d.assessment_and_recognition),
+    )
+    .field(
+        "memorandum.valid_until",
+        D,
+        "valid until (the record's date, else the last day of the last mobility)",
+        |d| Value::date(d.valid_until),
+    )
+    .field(
+        "memorandum.first_start",
+        D,
+        "first day of the first mobility covered",
+        |d| Value::date(d.first_start),
+    )
+    .field(
+        "memorandum.last_end",
+        D,
+        "last day of the last mobility covered",
+        |d| Value::date(d.last_end),
+    )
+    .field(
+        "memorandum.min_weeks",
+        N,
+        "shortest mobility, in weeks",
+        |d| Value::number(d.min_weeks),
+    )
+    .field(
+        "memorandum.max_weeks",
+        N,
+        "longest mobility, in weeks",
+        |d| Value::number(d.max_weeks),
+    )
+    .field(
+        "memorandum.mobility_count",
+        N,
+        "number of mobilities covered",
+        |d| Value::Number(d.mobility_count as f64),
+    )
+    .field(
+        "memorandum.evaluation",
+        M,
+        "who evaluates and reviews the partnership",
+        |d| Value::multi(&d.evaluation),
+    )
+    .list("signatories", "the signature blocks", &signature, |d| {
+        d.signatories.iter().collect()
+    })
 }
 
 static LEARNING_AGREEMENT: LazyLock<Table<LearningAgreementData>> =
@@ -890,7 +931,7 @@ pub fn placeholders_markdown() -> String {
     let mut out = String::new();
     out.push_str(
         "# Placeholders of the agreement templates\n\n\
-<!-- Generated from src/agreements/fields.rs by `europass template placeholders`; a test checks it is up to date. -->\n\n\
+<!-- Generated from src/export/word/fields.rs by `europass template placeholders`; a test checks it is up to date. -->\n\n\
 A school's own Word template (`europass convert --to docx --template FILE`) names values with \
 `{{name}}`. Loops repeat a part of the document per item: `{{#units}} … {{/units}}`; inside a loop \
 the item's names (`{{unit.title}}`) and every outer name can be used. `{{#if name}} … {{else}} … {{/if}}` \

@@ -3,106 +3,29 @@
 //! written to `DIR/<learner>/europass-mobility.xml`.
 //!
 //! Element order follows the XSD's sequences exactly; identifiers are UUID v5
-//! ([`crate::credential::ids`]), so the same round gives the same bytes.
+//! ([`super::ids`]), so the same round gives the same bytes.
 //! The document is unsigned: `<proof/>` is empty. See
 //! `docs/credential-mapping.md` for the field-by-field mapping.
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use super::{ExportContext, ExportError, Exporter, OutputFile, OutputSink, export_each};
-use crate::check::Requirement;
-use crate::credential::{Credential, Format, Kind, plan};
-use crate::diagnostics::Diagnostic;
+use super::{Credential, Format, Kind};
 use crate::model::{
     Achievement, ContactPerson, CreditPoints, CreditSystem, Gender, MultilingualText, Organisation,
-    RegistrationScheme, Round,
+    RegistrationScheme,
 };
-use crate::provenance::SourceMap;
+use crate::outputs::OutputKind;
 use crate::vocab::{self, NoteTopic};
-
-/// Writes `europass-mobility.xml` per mobility.
-pub struct CredentialXml;
 
 /// The XML format, as planning sees it.
 pub const FORMAT: Format = Format {
     name: "xml",
     document: "credential",
-    extension: "xml",
+    output: OutputKind::CredentialXml,
     needs_country: false,
     languages: vocab::xml_language,
 };
-
-/// What every credential needs (checked before writing, reported located).
-pub(super) const REQUIREMENTS: &[Requirement] = &[
-    Requirement::LearnerNames,
-    Requirement::MobilityDates,
-    Requirement::SendingOrganisation,
-    Requirement::HostOrganisation,
-    Requirement::UnitTitles,
-];
-
-impl Exporter for CredentialXml {
-    fn name(&self) -> &'static str {
-        "xml"
-    }
-
-    fn description(&self) -> &'static str {
-        "Europass Mobility as an EU credential XML (europassCredential, EDCI 1.2), one per mobility"
-    }
-
-    fn requirements(&self) -> &'static [Requirement] {
-        REQUIREMENTS
-    }
-
-    fn expected_files(&self, round: &Round) -> u64 {
-        super::one_per_mobility(round)
-    }
-
-    fn check(
-        &self,
-        round: &Round,
-        sources: &SourceMap,
-        context: &ExportContext,
-    ) -> Vec<Diagnostic> {
-        plan(round, sources, FORMAT, &context.languages).1
-    }
-
-    fn export_to(
-        &self,
-        round: &Round,
-        context: &ExportContext,
-        sink: &mut dyn OutputSink,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<(), ExportError> {
-        export_credentials(round, context, FORMAT, write, sink, diagnostics)
-    }
-}
-
-/// One file per credential planned for `format`, made by `write`.
-pub(super) fn export_credentials(
-    round: &Round,
-    context: &ExportContext,
-    format: Format,
-    write: fn(&Credential<'_>) -> Vec<u8>,
-    sink: &mut dyn OutputSink,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<(), ExportError> {
-    let (credentials, _) = plan(round, &SourceMap::default(), format, &context.languages);
-    export_each(
-        &credentials,
-        sink,
-        diagnostics,
-        |c| c.path.clone(),
-        |c| {
-            let file = OutputFile {
-                path: c.path.clone().into(),
-                bytes: write(c),
-            };
-            Ok((file, Vec::new()))
-        },
-    )
-}
 
 /// A quick-xml writer with the few shapes the credential schema repeats.
 struct Xml {
@@ -370,26 +293,7 @@ fn subject(x: &mut Xml, c: &Credential<'_>) {
         );
     }
     if let Some(email) = l.email.as_deref().filter(|e| plausible_email(e)) {
-        x.open("contactPoint", &[]);
-        if let (Some(address), Some(country)) = (
-            &l.address,
-            c.issuer
-                .country
-                .as_ref()
-                .and_then(|k| country_code(k.as_str())),
-        ) {
-            x.open("address", &[]);
-            x.note("fullAddress", [(lang, address.as_str())], None);
-            x.code("country", &country);
-            x.close("address");
-        }
-        if let Some(phone) = &l.phone {
-            x.open("phone", &[]);
-            x.leaf("phoneNumber", &[], phone);
-            x.close("phone");
-        }
-        x.empty("mailBox", &[("uri", &format!("mailto:{}", email.trim()))]);
-        x.close("contactPoint");
+        learner_contact_point(x, c, email);
     }
     if let (Some(id), Some(country)) = (&l.national_id, jurisdiction) {
         x.leaf("nationalId", &[("spatialID", country)], id);
@@ -400,22 +304,8 @@ fn subject(x: &mut Xml, c: &Credential<'_>) {
     if let Some(d) = l.date_of_birth {
         x.leaf("dateOfBirth", &[], &d.format("%Y-%m-%d").to_string());
     }
-    let sex = match l.gender {
-        Some(Gender::Female) => Some(("FEMALE", "female")),
-        Some(Gender::Male) => Some(("MALE", "male")),
-        _ => None,
-    };
-    if let Some((code, name)) = sex {
-        x.code(
-            "gender",
-            &Code {
-                uri: format!("{}/{code}", vocab::HUMAN_SEX_SCHEME),
-                framework: vocab::HUMAN_SEX_SCHEME,
-                notation: Some("human-sex"),
-                name,
-                framework_name: "Human sex",
-            },
-        );
+    if let Some(gender) = gender_code(l.gender) {
+        x.code("gender", &gender);
     }
     if let Some(country) = l
         .nationality
@@ -437,6 +327,52 @@ fn subject(x: &mut Xml, c: &Credential<'_>) {
     x.close("credentialSubject");
 }
 
+/// The learner's contact point: address (in the issuer's country), phone
+/// and e-mail.
+fn learner_contact_point(x: &mut Xml, c: &Credential<'_>, email: &str) {
+    let l = c.learner;
+    x.open("contactPoint", &[]);
+    if let (Some(address), Some(country)) = (
+        &l.address,
+        c.issuer
+            .country
+            .as_ref()
+            .and_then(|k| country_code(k.as_str())),
+    ) {
+        x.open("address", &[]);
+        x.note(
+            "fullAddress",
+            [(c.primary.as_str(), address.as_str())],
+            None,
+        );
+        x.code("country", &country);
+        x.close("address");
+    }
+    if let Some(phone) = &l.phone {
+        x.open("phone", &[]);
+        x.leaf("phoneNumber", &[], phone);
+        x.close("phone");
+    }
+    x.empty("mailBox", &[("uri", &format!("mailto:{}", email.trim()))]);
+    x.close("contactPoint");
+}
+
+/// The human-sex code of a gender the vocabulary has.
+fn gender_code(gender: Option<Gender>) -> Option<Code<'static>> {
+    let (code, name) = match gender {
+        Some(Gender::Female) => ("FEMALE", "female"),
+        Some(Gender::Male) => ("MALE", "male"),
+        _ => return None,
+    };
+    Some(Code {
+        uri: format!("{}/{code}", vocab::HUMAN_SEX_SCHEME),
+        framework: vocab::HUMAN_SEX_SCHEME,
+        notation: Some("human-sex"),
+        name,
+        framework_name: "Human sex",
+    })
+}
+
 fn plausible_email(e: &str) -> bool {
     let e = e.trim();
     e.contains('@') && !e.contains(char::is_whitespace) && !e.starts_with('@') && !e.ends_with('@')
@@ -445,7 +381,7 @@ fn plausible_email(e: &str) -> bool {
 fn achievement(
     x: &mut Xml,
     c: &Credential<'_>,
-    entry: &crate::credential::UnitEntry<'_>,
+    entry: &super::UnitEntry<'_>,
     r: &crate::model::AssessmentResult,
 ) {
     let unit = entry.unit;
@@ -470,11 +406,27 @@ fn achievement(
             Some(NoteTopic::Achievement),
         );
     }
+    assessment(x, c, entry, r);
+    x.idref(
+        "specifiedBy",
+        &c.ids.urn(Kind::LearningSpecification, &unit.id),
+    );
+    x.close("learningAchievement");
+}
+
+/// The assessment an achievement was derived from: its texts, assessor,
+/// grade, date, who assessed it and each criterion's rating.
+fn assessment(
+    x: &mut Xml,
+    c: &Credential<'_>,
+    entry: &super::UnitEntry<'_>,
+    r: &crate::model::AssessmentResult,
+) {
     x.open(
         "wasDerivedFrom",
         &[("id", &c.ids.urn(Kind::Assessment, &r.id))],
     );
-    let titles = assessment_titles(c, &unit.title);
+    let titles = assessment_titles(c, &entry.unit.title);
     x.texts("title", titles.iter().map(|(l, t)| (*l, t.as_str())));
     if !r.remarks.is_empty() {
         x.note("description", c.texts(&r.remarks), None);
@@ -519,11 +471,6 @@ fn achievement(
         x.close("hasPart");
     }
     x.close("wasDerivedFrom");
-    x.idref(
-        "specifiedBy",
-        &c.ids.urn(Kind::LearningSpecification, &unit.id),
-    );
-    x.close("learningAchievement");
 }
 
 /// "Assessment: <unit title>" in each of the credential's languages that has labels.
@@ -579,9 +526,7 @@ fn grade(
             x.leaf("grade", &[("schemeID", &scheme)], &g.value);
         }
         (None, Some(p)) => {
-            let scheme = c
-                .ids
-                .urn(Kind::GradingScheme, crate::credential::plan::PASS_FAIL);
+            let scheme = c.ids.urn(Kind::GradingScheme, super::plan::PASS_FAIL);
             x.leaf(
                 "grade",
                 &[("schemeID", &scheme)],
@@ -837,7 +782,7 @@ fn assessment_specifications(x: &mut Xml, c: &Credential<'_>) {
             .grade
             .as_ref()
             .map(|g| g.scheme.as_str())
-            .or(r.passed.map(|_| crate::credential::plan::PASS_FAIL));
+            .or(r.passed.map(|_| super::plan::PASS_FAIL));
         if let Some(s) = scheme.and_then(|s| c.scheme(s)) {
             x.idref("gradingScheme", &c.ids.urn(Kind::GradingScheme, &s.id));
         }

@@ -1,15 +1,15 @@
 //! Learning Agreements and Memoranda of Understanding as Word files
 //! (`--to docx`): built-in layouts, or a school's own templates.
 
-use super::{ExportContext, ExportError, Exporter, OutputFile, OutputSink, export_each};
-use crate::agreements::data::{self, LearningAgreementData, MemorandumData};
-use crate::agreements::template::DEFAULT_MARKER;
-use crate::agreements::{
-    FillOptions, Kind, Missing, Template, TemplateError, fields, labels, layout,
-};
+use super::data::{self, LearningAgreementData, MemorandumData};
+use super::template::DEFAULT_MARKER;
+use super::{FillOptions, Kind, Missing, Template, TemplateError, fields, labels, layout};
 use crate::check::Requirement;
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::export::{ExportContext, ExportError, Exporter, OutputFile, Prepared, export_each};
 use crate::model::Round;
+use crate::outputs::{OutputKind, OutputPlan};
+use crate::provenance::SourceMap;
 
 /// Writes `<learner>/learning-agreement.docx` per mobility and
 /// `memoranda/<sending>-<host>.docx` per partnership.
@@ -149,7 +149,7 @@ impl Exporter for Agreements {
             .iter()
             .map(|m| (&m.sending, &m.host))
             .collect();
-        super::one_per_mobility(round) + partnerships.len() as u64
+        crate::export::one_per_mobility(round) + partnerships.len() as u64
     }
 
     fn requirements(&self) -> &'static [Requirement] {
@@ -160,72 +160,92 @@ impl Exporter for Agreements {
         ]
     }
 
-    fn export_to(
+    fn outputs(&self, _: &ExportContext) -> Vec<OutputKind> {
+        vec![OutputKind::LearningAgreement, OutputKind::Memorandum]
+    }
+
+    fn prepare<'r>(
         &self,
-        round: &Round,
-        context: &ExportContext,
-        sink: &mut dyn OutputSink,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<(), ExportError> {
+        round: &'r Round,
+        _: &SourceMap,
+        context: &'r ExportContext,
+        plan: &'r OutputPlan,
+    ) -> Result<Prepared<'r>, ExportError> {
         let languages: Vec<String> = if context.languages.is_empty() {
             vec![labels::FALLBACK.to_string()]
         } else {
             context.languages.clone()
         };
-        for l in &languages {
-            if labels::Labels::new(l).is_none() {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        Code::TemplateWarning,
-                        Location::default(),
-                        format!(
-                            "no label file for language `{l}`: the agreements' labels fall back to English (values in `{l}` are still used)"
-                        ),
-                    )
-                    .with_hint(format!(
-                        "add assets/agreements/{l}.toml with the keys of en.toml; languages with labels: {}",
-                        labels::languages().join(", ")
-                    )),
-                );
-            }
-        }
-        let templates = self.templates(context, &languages, diagnostics)?;
-        for (kind, chosen) in &templates {
-            let options = FillOptions {
-                languages: languages.clone(),
-                missing: match &chosen.file {
-                    // The built-in layout is a form: what the data lacks stays blank to fill in.
-                    None => Missing::Blank,
-                    Some(_) => Missing::Marker(
-                        context
-                            .missing_marker
-                            .clone()
-                            .unwrap_or_else(|| DEFAULT_MARKER.to_string()),
-                    ),
-                },
-            };
-            let fill = |job: &Job| fill_job(job, chosen, &options);
-            match kind {
-                Kind::LearningAgreement => {
-                    let agreements = data::LearningAgreements::new(round, &languages);
-                    export_each(
-                        agreements.mobilities(),
-                        sink,
-                        diagnostics,
-                        |m| format!("the learning agreement of mobility {}", m.id),
-                        |m| fill(&la_job(&agreements.of(m))),
-                    )?;
-                }
-                Kind::Memorandum => {
-                    let jobs: Vec<Job> = data::memoranda(round, &languages)
-                        .iter()
-                        .map(mou_job)
-                        .collect();
-                    export_each(&jobs, sink, diagnostics, |j| j.file.clone(), fill)?;
+        let mut diagnostics = missing_labels(&languages);
+        let templates = self.templates(context, &languages, &mut diagnostics)?;
+        Ok(Prepared::new(diagnostics, move |sink, diagnostics| {
+            for (kind, chosen) in &templates {
+                let options = fill_options(chosen, context, &languages);
+                let fill = |job: &Job| fill_job(job, chosen, &options);
+                match kind {
+                    Kind::LearningAgreement => {
+                        let agreements = data::LearningAgreements::new(round, &languages, plan);
+                        let all: Vec<usize> = (0..agreements.len()).collect();
+                        export_each(
+                            &all,
+                            sink,
+                            diagnostics,
+                            |i| {
+                                let id = &agreements.mobility(*i).id;
+                                format!("the learning agreement of mobility {id}")
+                            },
+                            |i| fill(&la_job(&agreements.of(*i))),
+                        )?;
+                    }
+                    Kind::Memorandum => {
+                        let jobs: Vec<Job> = data::memoranda(round, &languages, plan)
+                            .iter()
+                            .map(mou_job)
+                            .collect();
+                        export_each(&jobs, sink, diagnostics, |j| j.file.clone(), fill)?;
+                    }
                 }
             }
-        }
-        Ok(())
+            Ok(())
+        }))
+    }
+}
+
+/// A warning for each document language without a label file.
+fn missing_labels(languages: &[String]) -> Vec<Diagnostic> {
+    languages
+        .iter()
+        .filter(|l| labels::Labels::new(l).is_none())
+        .map(|l| {
+            Diagnostic::warning(
+                Code::TemplateWarning,
+                Location::default(),
+                format!(
+                    "no label file for language `{l}`: the agreements' labels fall back to English (values in `{l}` are still used)"
+                ),
+            )
+            .with_hint(format!(
+                "add assets/agreements/{l}.toml with the keys of en.toml; languages with labels: {}",
+                labels::languages().join(", ")
+            ))
+        })
+        .collect()
+}
+
+/// How `chosen` is filled: the built-in layout is a form, so what the data
+/// lacks stays blank to fill in; a school's template shows a marker.
+fn fill_options(chosen: &Chosen, context: &ExportContext, languages: &[String]) -> FillOptions {
+    FillOptions {
+        languages: languages.to_vec(),
+        missing: match &chosen.file {
+            None => Missing::Blank,
+            Some(_) => Missing::Marker(
+                context
+                    .missing_marker
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_MARKER.to_string()),
+            ),
+        },
     }
 }
 

@@ -5,8 +5,10 @@
 //! [`template`] fills a Word template's placeholders; [`layout`] builds the
 //! built-in layouts, which are themselves templates filled by the same code,
 //! so the built-in documents and a school's own template print the same values.
+//! `exporter` is the `--to docx` exporter that puts them together.
 
 pub mod data;
+pub(crate) mod exporter;
 pub mod fields;
 pub mod labels;
 pub mod layout;

@@ -13,13 +13,19 @@ use rust_xlsxwriter::{
 };
 use serde::Deserialize;
 
+pub(super) mod rows;
+
+use self::rows::{
+    self as workbook_rows, Cell, ColumnKey, Row, Words, cut_for_excel, excel_can_date,
+};
 use super::ExportError;
-use super::workbook_rows::{self, Cell, ColumnKey, Row, Words, cut_for_excel, excel_can_date};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::mapping::{Mapping, SheetRole};
 use crate::model::Field;
 use crate::model::Round;
 use crate::model::fields::Kind;
+use crate::outputs::{OutputKind, OutputPlan, ROUND_XLSX};
+use crate::provenance::SourceMap;
 
 const TEXT_TOML: &str = include_str!("../../assets/template-text.toml");
 
@@ -274,9 +280,6 @@ fn build(
             .set_creation_datetime(&created)
             .set_author("europass"),
     );
-    let title = Format::new().set_bold().set_font_size(16);
-    let bold = Format::new().set_bold();
-    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let formats = Formats {
         header: Format::new()
             .set_bold()
@@ -284,86 +287,110 @@ fn build(
             .set_align(FormatAlign::Top)
             .set_background_color(Color::RGB(0xDDEBF7))
             .set_border(FormatBorder::Thin),
-        wrap: wrap.clone(),
+        wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
         date: Format::new().set_num_format(if mapping.language == "lv" {
             "dd.mm.yyyy"
         } else {
             "yyyy-mm-dd"
         }),
     };
-
     // Instructions first, so a school sees them when it opens the file.
-    let sheet_name = |role: SheetRole| {
-        mapping
-            .sheet_name(role)
-            .unwrap_or(role.as_str())
-            .to_string()
-    };
-    {
-        let ws = wb.add_worksheet();
-        ws.set_name(if mapping.language == "lv" {
-            "Norādījumi"
-        } else {
-            "Instructions"
-        })?;
-        ws.set_column_width(0, 34)?;
-        ws.set_column_width(1, 100)?;
-        ws.write_string_with_format(0, 0, &text.title, &title)?;
-        let mut row = 2;
-        for p in &text.intro {
-            ws.write_string_with_format(row, 0, p, &wrap)?;
-            ws.merge_range(row, 0, row, 1, p, &wrap)?;
-            ws.set_row_height(row, 32)?;
-            row += 1;
-        }
-        row += 1;
-        ws.write_string_with_format(row, 0, &text.sheets_heading, &bold)?;
-        row += 1;
-        for (role, _) in LAYOUT {
-            ws.write_string_with_format(row, 0, sheet_name(*role), &bold)?;
-            let help = text
-                .sheet_help
-                .get(role.as_str())
-                .map(String::as_str)
-                .unwrap_or("");
-            ws.write_string_with_format(row, 1, help, &wrap)?;
-            row += 1;
-        }
-        row += 1;
-        ws.write_string_with_format(row, 0, &text.columns_heading, &bold)?;
-        row += 1;
-        ws.write_string_with_format(
-            row,
-            0,
-            format!("{} › {}", text.sheet, text.column),
-            &formats.header,
-        )?;
-        ws.write_string_with_format(row, 1, &text.meaning, &formats.header)?;
-        row += 1;
-        for (role, columns) in LAYOUT {
-            for (field, lang) in columns.iter() {
-                let Some(h) = mapping.canonical_header(*field, *lang) else {
-                    continue;
-                };
-                let key = match lang {
-                    Some(l) => format!("{}@{l}", field.path()),
-                    None => field.path(),
-                };
-                let meaning = text
-                    .fields
-                    .get(&key)
-                    .map(String::as_str)
-                    .unwrap_or(field.doc());
-                ws.write_string(row, 0, format!("{} › {h}", sheet_name(*role)))?;
-                ws.write_string_with_format(row, 1, meaning, &wrap)?;
-                row += 1;
-            }
-        }
-        ws.set_active(true);
-    }
+    instructions_sheet(wb.add_worksheet(), mapping, text, &formats)?;
+    data_sheets(&mut wb, mapping, text, round, &formats, cuts)?;
+    lists_sheet(wb.add_worksheet(), mapping, text)?;
+    wb.save_to_buffer()
+}
 
-    // The data sheets: the layout's columns, and a "Header [xx]" column for
-    // each further language the round's texts have.
+/// The name of `role`'s sheet in `mapping`'s language.
+fn sheet_name(mapping: &Mapping, role: SheetRole) -> String {
+    mapping
+        .sheet_name(role)
+        .unwrap_or(role.as_str())
+        .to_string()
+}
+
+/// The instructions: what each sheet is for and what each column means.
+fn instructions_sheet(
+    ws: &mut Worksheet,
+    mapping: &Mapping,
+    text: &Texts,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    let title = Format::new().set_bold().set_font_size(16);
+    let bold = Format::new().set_bold();
+    let wrap = &formats.wrap;
+    ws.set_name(if mapping.language == "lv" {
+        "Norādījumi"
+    } else {
+        "Instructions"
+    })?;
+    ws.set_column_width(0, 34)?;
+    ws.set_column_width(1, 100)?;
+    ws.write_string_with_format(0, 0, &text.title, &title)?;
+    let mut row = 2;
+    for p in &text.intro {
+        ws.write_string_with_format(row, 0, p, wrap)?;
+        ws.merge_range(row, 0, row, 1, p, wrap)?;
+        ws.set_row_height(row, 32)?;
+        row += 1;
+    }
+    row += 1;
+    ws.write_string_with_format(row, 0, &text.sheets_heading, &bold)?;
+    row += 1;
+    for (role, _) in LAYOUT {
+        ws.write_string_with_format(row, 0, sheet_name(mapping, *role), &bold)?;
+        let help = text
+            .sheet_help
+            .get(role.as_str())
+            .map(String::as_str)
+            .unwrap_or("");
+        ws.write_string_with_format(row, 1, help, wrap)?;
+        row += 1;
+    }
+    row += 1;
+    ws.write_string_with_format(row, 0, &text.columns_heading, &bold)?;
+    row += 1;
+    ws.write_string_with_format(
+        row,
+        0,
+        format!("{} › {}", text.sheet, text.column),
+        &formats.header,
+    )?;
+    ws.write_string_with_format(row, 1, &text.meaning, &formats.header)?;
+    row += 1;
+    for (role, columns) in LAYOUT {
+        for (field, lang) in columns.iter() {
+            let Some(h) = mapping.canonical_header(*field, *lang) else {
+                continue;
+            };
+            let key = match lang {
+                Some(l) => format!("{}@{l}", field.path()),
+                None => field.path(),
+            };
+            let meaning = text
+                .fields
+                .get(&key)
+                .map(String::as_str)
+                .unwrap_or(field.doc());
+            ws.write_string(row, 0, format!("{} › {h}", sheet_name(mapping, *role)))?;
+            ws.write_string_with_format(row, 1, meaning, wrap)?;
+            row += 1;
+        }
+    }
+    ws.set_active(true);
+    Ok(())
+}
+
+/// The data sheets: the layout's columns, and a "Header [xx]" column for
+/// each further language the round's texts have.
+fn data_sheets(
+    wb: &mut Workbook,
+    mapping: &Mapping,
+    text: &Texts,
+    round: &Round,
+    formats: &Formats,
+    cuts: &mut Vec<CutText>,
+) -> Result<(), XlsxError> {
     let words = Words {
         language: &mapping.language,
         yes: &text.yes,
@@ -381,113 +408,139 @@ fn build(
         languages: "=Lists!$G$2:$G$13".into(),
         organisations: format!(
             "='{}'!$A$2:$A${}",
-            sheet_name(SheetRole::Organisations),
+            sheet_name(mapping, SheetRole::Organisations),
             PREPARED_ROWS + 1
         ),
     };
     for (role, columns) in LAYOUT {
         let mut rows = workbook_rows::rows(*role, round, &words);
-        let mut cols: Vec<HeaderedColumn> = Vec::new();
-        for (field, lang) in columns.iter() {
-            let Some(h) = mapping.canonical_header(*field, *lang) else {
-                continue;
-            };
-            cols.push((
-                ColumnKey::Field(*field, lang.map(str::to_string)),
-                h.to_string(),
-            ));
-            if lang.is_some() || !field.kind().is_multilingual() {
-                continue;
-            }
-            let extra: BTreeSet<&str> = rows
-                .iter()
-                .flat_map(|r| r.keys())
-                .filter_map(|k| match k {
-                    ColumnKey::Field(f, Some(l)) if f == field => Some(l.as_str()),
-                    _ => None,
-                })
-                .filter(|l| !columns.contains(&(*field, Some(*l))))
-                .collect();
-            for l in extra {
-                cols.push((
-                    ColumnKey::Field(*field, Some(l.to_string())),
-                    format!("{h} [{l}]"),
-                ));
-            }
-        }
-        let mut unmapped: BTreeSet<String> = rows
-            .iter()
-            .flat_map(|r| r.keys())
-            .filter_map(|k| match k {
-                ColumnKey::Unmapped(h) => Some(h.clone()),
-                ColumnKey::Field(..) => None,
-            })
-            .collect();
-        if unmapped.len() > MAX_UNMAPPED_COLUMNS {
-            // Past this, one column holds the rest as "header: value" lines:
-            // a sheet has at most 16,384 columns, and nobody reads thousands.
-            let rest: BTreeSet<String> = unmapped
-                .iter()
-                .skip(MAX_UNMAPPED_COLUMNS - 1)
-                .cloned()
-                .collect();
-            for row in &mut rows {
-                fold_unmapped(row, &rest);
-            }
-            unmapped.retain(|h| !rest.contains(h));
-            unmapped.insert(OTHER_VALUES.to_string());
-        }
-        for h in unmapped {
-            cols.push((ColumnKey::Unmapped(h.clone()), h));
-        }
+        let cols = sheet_columns(mapping, columns, &mut rows);
         // Each sheet is written as soon as its rows are made, one row at a
         // time (low-memory mode keeps one row in memory, not the sheet): a
         // round of 10,000 learners has over 100,000 rows.
         let ws = wb.add_worksheet_with_low_memory()?;
-        ws.set_name(sheet_name(*role))?;
-        write_header(ws, &cols, rows.len(), text, &lists, &formats)?;
+        let name = sheet_name(mapping, *role);
+        ws.set_name(&name)?;
+        write_header(ws, &cols, rows.len(), text, &lists, formats)?;
         for (r, row) in rows.iter().enumerate() {
-            let r = 1 + r as u32;
-            for (c, (key, _)) in cols.iter().enumerate() {
-                let c = c as u16;
-                match row.get(key) {
-                    None => {}
-                    Some(Cell::Text(t)) => match cut_for_excel(t, workbook_rows::EXCEL_CELL_TEXT) {
-                        None => {
-                            ws.write_string(r, c, t)?;
-                        }
-                        Some(cut) => {
-                            cuts.push(CutText {
-                                sheet: sheet_name(*role),
-                                row: r + 1,
-                                header: cols[c as usize].1.clone(),
-                                chars: t.chars().count(),
-                            });
-                            ws.write_string(r, c, cut)?;
-                        }
-                    },
-                    Some(Cell::Number(n)) => {
-                        ws.write_number(r, c, *n)?;
-                    }
-                    // Excel has no dates before 1900 or after 9999.
-                    Some(Cell::Date(d)) if !excel_can_date(*d) => {
-                        ws.write_string(r, c, d.format("%Y-%m-%d").to_string())?;
-                    }
-                    Some(Cell::Date(d)) => {
-                        let excel = ExcelDateTime::from_ymd(
-                            d.year() as u16,
-                            d.month() as u8,
-                            d.day() as u8,
-                        )?;
-                        ws.write_datetime_with_format(r, c, &excel, &formats.date)?;
-                    }
+            write_row(ws, 1 + r as u32, row, &cols, &name, formats, cuts)?;
+        }
+    }
+    Ok(())
+}
+
+/// The columns of one sheet: the layout's, a column per further language of
+/// a multilingual one, and the unmapped values' (past a limit folded into
+/// one column of "header: value" lines, in `rows` too).
+fn sheet_columns(
+    mapping: &Mapping,
+    columns: &[(Field, Option<&str>)],
+    rows: &mut [Row],
+) -> Vec<HeaderedColumn> {
+    let mut cols: Vec<HeaderedColumn> = Vec::new();
+    for (field, lang) in columns.iter() {
+        let Some(h) = mapping.canonical_header(*field, *lang) else {
+            continue;
+        };
+        cols.push((
+            ColumnKey::Field(*field, lang.map(str::to_string)),
+            h.to_string(),
+        ));
+        if lang.is_some() || !field.kind().is_multilingual() {
+            continue;
+        }
+        let extra: BTreeSet<&str> = rows
+            .iter()
+            .flat_map(|r| r.keys())
+            .filter_map(|k| match k {
+                ColumnKey::Field(f, Some(l)) if f == field => Some(l.as_str()),
+                _ => None,
+            })
+            .filter(|l| !columns.contains(&(*field, Some(*l))))
+            .collect();
+        for l in extra {
+            cols.push((
+                ColumnKey::Field(*field, Some(l.to_string())),
+                format!("{h} [{l}]"),
+            ));
+        }
+    }
+    let mut unmapped: BTreeSet<String> = rows
+        .iter()
+        .flat_map(|r| r.keys())
+        .filter_map(|k| match k {
+            ColumnKey::Unmapped(h) => Some(h.clone()),
+            ColumnKey::Field(..) => None,
+        })
+        .collect();
+    if unmapped.len() > MAX_UNMAPPED_COLUMNS {
+        // Past this, one column holds the rest as "header: value" lines:
+        // a sheet has at most 16,384 columns, and nobody reads thousands.
+        let rest: BTreeSet<String> = unmapped
+            .iter()
+            .skip(MAX_UNMAPPED_COLUMNS - 1)
+            .cloned()
+            .collect();
+        for row in rows.iter_mut() {
+            fold_unmapped(row, &rest);
+        }
+        unmapped.retain(|h| !rest.contains(h));
+        unmapped.insert(OTHER_VALUES.to_string());
+    }
+    for h in unmapped {
+        cols.push((ColumnKey::Unmapped(h.clone()), h));
+    }
+    cols
+}
+
+/// One data row (`r`, 0-based) of sheet `sheet`; a text longer than a cell
+/// holds is cut and noted in `cuts`.
+fn write_row(
+    ws: &mut Worksheet,
+    r: u32,
+    row: &Row,
+    cols: &[HeaderedColumn],
+    sheet: &str,
+    formats: &Formats,
+    cuts: &mut Vec<CutText>,
+) -> Result<(), XlsxError> {
+    for (c, (key, _)) in cols.iter().enumerate() {
+        let c = c as u16;
+        match row.get(key) {
+            None => {}
+            Some(Cell::Text(t)) => match cut_for_excel(t, workbook_rows::EXCEL_CELL_TEXT) {
+                None => {
+                    ws.write_string(r, c, t)?;
                 }
+                Some(cut) => {
+                    cuts.push(CutText {
+                        sheet: sheet.to_string(),
+                        row: r + 1,
+                        header: cols[c as usize].1.clone(),
+                        chars: t.chars().count(),
+                    });
+                    ws.write_string(r, c, cut)?;
+                }
+            },
+            Some(Cell::Number(n)) => {
+                ws.write_number(r, c, *n)?;
+            }
+            // Excel has no dates before 1900 or after 9999.
+            Some(Cell::Date(d)) if !excel_can_date(*d) => {
+                ws.write_string(r, c, d.format("%Y-%m-%d").to_string())?;
+            }
+            Some(Cell::Date(d)) => {
+                let excel =
+                    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                ws.write_datetime_with_format(r, c, &excel, &formats.date)?;
             }
         }
     }
+    Ok(())
+}
 
-    // The lists behind the drop-downs, hidden.
-    let ws = wb.add_worksheet();
+/// The lists behind the drop-downs, hidden.
+fn lists_sheet(ws: &mut Worksheet, mapping: &Mapping, text: &Texts) -> Result<(), XlsxError> {
     ws.set_name("Lists")?;
     write_list(ws, 0, "EQF", (1..=8).map(|n| n.to_string()))?;
     write_list(
@@ -510,8 +563,7 @@ fn build(
         .map(String::from),
     )?;
     ws.set_hidden(true);
-    let _ = bold;
-    wb.save_to_buffer()
+    Ok(())
 }
 
 /// A data sheet's header row, column widths and formats, and the drop-down
@@ -634,48 +686,66 @@ impl super::Exporter for CanonicalWorkbook {
         "the round in the canonical workbook layout (round.xlsx)"
     }
 
-    fn export_to(
-        &self,
-        round: &Round,
-        context: &super::ExportContext,
-        sink: &mut dyn super::OutputSink,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Result<(), ExportError> {
-        // The first requested language the template knows, else the
-        // language most of the round's texts are in, else English.
-        let known = template_languages();
-        let main = main_language(round);
-        let lang = context
-            .languages
-            .iter()
-            .map(String::as_str)
-            .chain(main.as_deref())
-            .find(|l| known.contains(l))
-            .unwrap_or("en");
-        let mut cuts = Vec::new();
-        let bytes = canonical_workbook_cutting(round, lang, &mut cuts)?;
-        for cut in cuts {
-            let mut location = Location::file("round.xlsx");
-            location.sheet = Some(cut.sheet);
-            location.row = Some(cut.row);
-            diagnostics.push(
-                Diagnostic::warning(
-                    Code::TextCut,
-                    location,
-                    format!(
-                        "the text of \"{}\" has {} characters, more than an Excel cell holds (32,767): round.xlsx has it cut, the other outputs whole",
-                        cut.header, cut.chars
-                    ),
-                )
-                .with_hint("shorten the text at its source if round.xlsx is to be read back; round.json keeps it whole"),
-            );
-        }
-        sink.put(vec![super::OutputFile {
-            path: "round.xlsx".into(),
-            bytes,
-        }])?;
-        Ok(())
+    fn outputs(&self, _: &super::ExportContext) -> Vec<OutputKind> {
+        vec![OutputKind::Workbook]
     }
+
+    fn prepare<'r>(
+        &self,
+        round: &'r Round,
+        _: &SourceMap,
+        context: &'r super::ExportContext,
+        _: &'r OutputPlan,
+    ) -> Result<super::Prepared<'r>, ExportError> {
+        Ok(super::Prepared::new(
+            Vec::new(),
+            move |sink, diagnostics| write_workbook(round, context, sink, diagnostics),
+        ))
+    }
+}
+
+/// Writes `round.xlsx` in the language of `context` (or of the round), and
+/// a warning for each text cut to fit a cell.
+fn write_workbook(
+    round: &Round,
+    context: &super::ExportContext,
+    sink: &mut dyn super::OutputSink,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(), ExportError> {
+    // The first requested language the template knows, else the
+    // language most of the round's texts are in, else English.
+    let known = template_languages();
+    let main = main_language(round);
+    let lang = context
+        .languages
+        .iter()
+        .map(String::as_str)
+        .chain(main.as_deref())
+        .find(|l| known.contains(l))
+        .unwrap_or("en");
+    let mut cuts = Vec::new();
+    let bytes = canonical_workbook_cutting(round, lang, &mut cuts)?;
+    for cut in cuts {
+        let mut location = Location::file(ROUND_XLSX);
+        location.sheet = Some(cut.sheet);
+        location.row = Some(cut.row);
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::TextCut,
+                location,
+                format!(
+                    "the text of \"{}\" has {} characters, more than an Excel cell holds (32,767): round.xlsx has it cut, the other outputs whole",
+                    cut.header, cut.chars
+                ),
+            )
+            .with_hint("shorten the text at its source if round.xlsx is to be read back; round.json keeps it whole"),
+        );
+    }
+    sink.put(vec![super::OutputFile {
+        path: ROUND_XLSX.into(),
+        bytes,
+    }])?;
+    Ok(())
 }
 
 /// The language most titles and names of the round are written in.

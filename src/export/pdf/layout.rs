@@ -3,7 +3,7 @@
 //!
 //! Layout and drawing are two passes. [`Flow`] places everything on pages
 //! first — so the page count is known before anything is drawn and every
-//! footer can say "Page X of Y" — and [`super::render`] then draws the
+//! footer can say "Page X of Y" — and `render` then draws the
 //! display lists. Nothing is ever clipped: a word wider than its column is
 //! broken between letters, a table row is moved to the next page whole when
 //! it fits there, and a row taller than a page is split between its lines,

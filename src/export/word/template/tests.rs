@@ -1,0 +1,299 @@
+//! The template engine's parts, each on a small document made here:
+//! placeholders split across runs, loops in one paragraph, over table rows
+//! and over whole paragraphs, nested loops, conditions, missing values,
+//! escaping, and the problems reported for templates that cannot work.
+
+use std::io::Read;
+
+use super::super::data::{LearnerData, LearningAgreementData, OutcomeData, UnitData};
+use super::super::fields::learning_agreement_record;
+use super::super::package::PackageWriter;
+use super::*;
+use crate::model::{MultilingualText, OutcomeCategory};
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
+
+/// A Word document whose body is `body`.
+fn docx(body: &str) -> Vec<u8> {
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    let mut w = PackageWriter::new();
+    w.add("[Content_Types].xml", CONTENT_TYPES.as_bytes())
+        .unwrap();
+    w.add("word/document.xml", document.as_bytes()).unwrap();
+    w.finish().unwrap()
+}
+
+/// A paragraph of one run per piece of text.
+fn para(runs: &[&str]) -> String {
+    let runs: String = runs
+        .iter()
+        .map(|t| format!("<w:r><w:t>{t}</w:t></w:r>"))
+        .collect();
+    format!("<w:p>{runs}</w:p>")
+}
+
+/// A table of one cell per row, each holding `rows[i]`.
+fn table(rows: &[&str]) -> String {
+    let rows: String = rows
+        .iter()
+        .map(|r| format!("<w:tr><w:tc>{}</w:tc></w:tr>", para(&[r])))
+        .collect();
+    format!("<w:tbl>{rows}</w:tbl>")
+}
+
+fn text(s: &str) -> MultilingualText {
+    MultilingualText::single("en", s)
+}
+
+fn unit(title: &str, outcomes: &[&str]) -> UnitData {
+    UnitData {
+        title: text(title),
+        outcomes: outcomes
+            .iter()
+            .map(|o| OutcomeData {
+                text: text(o),
+                category: OutcomeCategory::Skill,
+            })
+            .collect(),
+        ..UnitData::default()
+    }
+}
+
+/// Anna Ozola's agreement: two units, the first with two outcomes.
+fn agreement() -> LearningAgreementData {
+    LearningAgreementData {
+        learner: LearnerData {
+            given_names: "Anna".into(),
+            family_name: "Ozola".into(),
+            ..LearnerData::default()
+        },
+        units: vec![
+            unit("Brakes", &["fits pads", "bleeds lines"]),
+            unit("Tyres", &[]),
+        ],
+        ..LearningAgreementData::default()
+    }
+}
+
+/// The text of `body` filled with `data`, a line per paragraph.
+fn fill_with(body: &str, data: &LearningAgreementData, missing: Missing) -> (String, Filled) {
+    let template = Template::compile(docx(body), Kind::LearningAgreement).unwrap();
+    let options = FillOptions {
+        languages: vec!["en".into()],
+        missing,
+    };
+    let filled = template
+        .fill(&learning_agreement_record(data), &options)
+        .unwrap();
+    let mut archive = zip::ZipArchive::new(Cursor::new(filled.bytes.clone())).unwrap();
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    (xml, filled)
+}
+
+fn fill(body: &str) -> String {
+    plain(&fill_with(body, &agreement(), Missing::default()).0)
+}
+
+/// The text of a document's XML: paragraphs as lines, tags removed.
+fn plain(xml: &str) -> String {
+    let lines = xml.replace("</w:p>", "\n").replace("<w:p/>", "\n");
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in lines.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The errors found in a Learning Agreement template of `body`.
+fn errors(body: &str) -> Vec<TemplateProblem> {
+    Template::analyse(docx(body), Kind::LearningAgreement)
+        .unwrap()
+        .problems
+        .into_iter()
+        .filter(|p| p.severity == Severity::Error)
+        .collect()
+}
+
+#[test]
+fn a_tag_parses_into_its_kind_and_name() {
+    assert_eq!(
+        TagKind::parse(" learner.given_names "),
+        Ok(TagKind::Value {
+            name: "learner.given_names".into()
+        })
+    );
+    assert_eq!(TagKind::parse("#units"), Ok(TagKind::Loop("units".into())));
+    assert_eq!(TagKind::parse("#if\u{a0}x"), Ok(TagKind::If("x".into())));
+    assert_eq!(TagKind::parse("#unless x"), Ok(TagKind::Unless("x".into())));
+    assert_eq!(
+        TagKind::parse("/units"),
+        Ok(TagKind::EndLoop("units".into()))
+    );
+    assert_eq!(TagKind::parse("/if"), Ok(TagKind::EndIf));
+    assert_eq!(TagKind::parse("else"), Ok(TagKind::Else));
+    assert!(TagKind::parse("#if").unwrap_err().contains("needs a name"));
+    assert!(
+        TagKind::parse("a b")
+            .unwrap_err()
+            .contains("not a placeholder name")
+    );
+}
+
+#[test]
+fn a_placeholder_split_across_runs_is_found_and_takes_the_first_runs_place() {
+    let body = para(&[
+        "Name: {{learner.",
+        "given",
+        "_names}} {{learner.family_name}}!",
+    ]);
+    assert_eq!(fill(&body), "Name: Anna Ozola!");
+}
+
+#[test]
+fn a_loop_within_one_paragraph_repeats_the_text_between_its_tags() {
+    let body = para(&["Units: {{#units}}[{{unit.title}}]{{/units}}."]);
+    assert_eq!(fill(&body), "Units: [Brakes][Tyres].");
+}
+
+#[test]
+fn a_loop_over_table_rows_repeats_the_rows_between_its_tags() {
+    let body = table(&["Head", "{{#units}}", "{{unit.title}}", "{{/units}}", "Foot"]);
+    assert_eq!(fill(&body), "Head\nBrakes\nTyres\nFoot");
+}
+
+#[test]
+fn a_loop_over_paragraphs_repeats_them_and_drops_the_paragraphs_of_its_tags() {
+    let body = [
+        para(&["Before"]),
+        para(&["{{#units}}"]),
+        para(&["Unit: {{unit.title}}"]),
+        para(&["{{/units}}"]),
+        para(&["After"]),
+    ]
+    .concat();
+    assert_eq!(fill(&body), "Before\nUnit: Brakes\nUnit: Tyres\nAfter");
+}
+
+#[test]
+fn nested_loops_see_their_own_items_and_the_outer_ones() {
+    let body = [
+        para(&["{{#units}}"]),
+        para(&["{{unit.title}}: {{#outcomes}}({{outcome.text}} for {{learner.given_names}}){{/outcomes}}"]),
+        para(&["{{/units}}"]),
+    ]
+    .concat();
+    assert_eq!(
+        fill(&body),
+        "Brakes: (fits pads for Anna)(bleeds lines for Anna)\nTyres:"
+    );
+}
+
+#[test]
+fn if_else_and_unless_keep_a_part_by_a_value_or_a_lists_emptiness() {
+    let body = para(&[
+        "{{#if learner.email}}mail{{else}}no mail{{/if}}; ",
+        "{{#unless units}}no units{{/unless}}{{#if units}}units{{/if}}",
+    ]);
+    assert_eq!(fill(&body), "no mail; units");
+}
+
+#[test]
+fn a_missing_value_prints_the_marker_and_each_placeholder_is_reported_once() {
+    let body = para(&["Mail: {{#units}}{{learner.email}};{{/units}}"]);
+    let (xml, filled) = fill_with(&body, &agreement(), Missing::default());
+    assert_eq!(
+        plain(&xml),
+        "Mail: [missing: learner.email];[missing: learner.email];"
+    );
+    let names: Vec<&str> = filled.missing.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["learner.email"],
+        "repeated by the loop, reported once"
+    );
+    let (xml, filled) = fill_with(&body, &agreement(), Missing::Blank);
+    assert_eq!(plain(&xml), "Mail: ;;");
+    assert!(filled.missing.is_empty());
+}
+
+#[test]
+fn values_are_escaped_and_line_breaks_become_word_breaks() {
+    let mut data = agreement();
+    data.learner.given_names = "A<b> & \"c\"\nline two\u{1}".into();
+    let (xml, _) = fill_with(&para(&["{{learner.given_names}}"]), &data, Missing::Blank);
+    assert!(xml.contains("A&lt;b&gt; &amp; \"c\""), "{xml}");
+    assert!(xml.contains("<w:br/>"), "{xml}");
+    assert!(
+        !xml.contains('\u{1}'),
+        "characters XML cannot hold are dropped"
+    );
+}
+
+#[test]
+fn an_unknown_name_is_reported_with_the_nearest_one() {
+    let problems = errors(&para(&["{{learner.given_name}}"]));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].message.contains("unknown placeholder"));
+    assert!(
+        problems[0]
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("did you mean `learner.given_names`?")
+    );
+    assert!(problems[0].place.contains("body, paragraph 1"));
+}
+
+#[test]
+fn a_loop_name_used_as_a_value_and_an_item_name_outside_its_loop_are_reported() {
+    let list = errors(&para(&["{{units}}"]));
+    assert!(list[0].message.contains("is a list"), "{list:?}");
+    let outside = errors(&para(&["{{unit.title}}"]));
+    assert!(
+        outside[0].message.contains("can only be used inside"),
+        "{outside:?}"
+    );
+}
+
+#[test]
+fn unbalanced_and_crossed_blocks_are_reported() {
+    let never = errors(&para(&["{{#units}}{{unit.title}}"]));
+    assert!(never[0].message.contains("is never closed"), "{never:?}");
+    let nothing = errors(&para(&["{{/units}}"]));
+    assert!(nothing[0].message.contains("closes nothing"), "{nothing:?}");
+    let crossed = errors(&para(&["{{#units}}{{#if learner.email}}{{/units}}{{/if}}"]));
+    assert!(
+        crossed.iter().any(|p| p.message.contains("comes before")),
+        "{crossed:?}"
+    );
+    let unclosed = errors(&para(&["{{learner.given_names"]));
+    assert!(unclosed[0].message.contains("no closing"), "{unclosed:?}");
+}
+
+#[test]
+fn an_else_outside_a_condition_is_reported() {
+    let alone = errors(&para(&["{{else}}"]));
+    assert!(alone[0].message.contains("outside any"), "{alone:?}");
+    let in_loop = errors(&para(&["{{#units}}{{else}}{{/units}}"]));
+    assert!(
+        in_loop[0].message.contains("inside the loop"),
+        "{in_loop:?}"
+    );
+}
