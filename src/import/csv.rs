@@ -7,8 +7,8 @@
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1251, WINDOWS_1252, WINDOWS_1257};
 
+use super::cells::{Cells, Sheet, Visibility};
 use super::text_cells::{TextCells, TooLarge};
-use super::workbook::{Cells, Sheet, Visibility};
 use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
 use crate::diagnostics::{Code, Diagnostic, Location};
 

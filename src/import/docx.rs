@@ -34,8 +34,8 @@ use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 
+use super::cells::{Cells, MergedRange, Sheet, Visibility};
 use super::text_cells::TextCells;
-use super::workbook::{Cells, MergedRange, Sheet, Visibility};
 use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
 
 /// Reads `.docx` (and macro-enabled or template variants).

@@ -7,6 +7,7 @@
 //! identified by its content ([`sniff`]), never by its name alone.
 
 mod calamine_sheets;
+mod cells;
 mod credential;
 mod credential_jsonld;
 mod credential_xml;
@@ -19,7 +20,6 @@ mod ods;
 mod pdf;
 mod sniff;
 mod text_cells;
-mod workbook;
 mod xls;
 mod xlsb;
 mod xlsx;
@@ -28,12 +28,10 @@ mod xml_tree;
 use crate::guard::guard;
 
 pub use self::csv::{decode as decode_text, encoding_for_label};
+pub use cells::{CellValue, InputFormat, MergedRange, Sheet, Visibility, Workbook, format_number};
 pub use error::ImportError;
 pub use limits::{LIMIT_NAMES, Limits};
 pub use sniff::{format_from_extension, sniff};
-pub use workbook::{
-    CellValue, InputFormat, MergedRange, Sheet, Visibility, Workbook, format_number,
-};
 
 use crate::diagnostics::{Code, Diagnostic, Location};
 

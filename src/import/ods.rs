@@ -11,7 +11,7 @@ use calamine::{Ods, OdsError};
 use quick_xml::events::{BytesStart, Event};
 
 use super::calamine_sheets::read_sheets;
-use super::workbook::MergedRange;
+use super::cells::MergedRange;
 use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
 
 /// Reads `.ods`.

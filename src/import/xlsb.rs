@@ -5,7 +5,7 @@ use std::io::Cursor;
 use calamine::{Reader, SheetType, Xlsb};
 
 use super::calamine_sheets::{collect_cells, visibility};
-use super::workbook::{Cells, Sheet};
+use super::cells::{Cells, Sheet};
 use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
 
 /// Reads `.xlsb`. calamine does not expose merged ranges for this format, so

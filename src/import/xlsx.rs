@@ -10,7 +10,7 @@ use calamine::{Cell, DataRef, Reader, SheetType, Xlsx, XlsxFormulaMetadata};
 use quick_xml::events::Event;
 
 use super::calamine_sheets::{collect_cells, visibility};
-use super::workbook::{Cells, MergedRange, Sheet};
+use super::cells::{Cells, MergedRange, Sheet};
 use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
 use crate::diagnostics::{Code, Diagnostic, Location};
 
