@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use super::credential::{self as shared, Records, first_text};
 use super::xml_tree::{self, Element, TreeError};
-use super::{ImportError, ReadOptions, RoundReader};
+use super::{ImportError, ReadOptions};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::model::{
     AssessmentResult, CountryCode, CreditPoints, CreditSystem, CriterionRating, EqfLevel, Gender,
@@ -20,56 +20,51 @@ use crate::model::{
 use crate::vocab::{self, NoteTopic};
 
 /// Reads `europassCredential` XML.
-pub struct CredentialXmlReader;
-
-impl RoundReader for CredentialXmlReader {
-    fn read(
-        &self,
-        file: &str,
-        bytes: &[u8],
-        options: &ReadOptions,
-    ) -> Result<(Round, Vec<Diagnostic>), ImportError> {
-        let text = std::str::from_utf8(
-            bytes
-                .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-                .unwrap_or(bytes),
-        )
-        .map_err(|e| ImportError::Corrupt {
-            detail: format!("an XML file that is not UTF-8 text ({e})"),
-        })?;
-        let root = xml_tree::parse(text, options.limits.depth).map_err(|e| match e {
-            TreeError::TooDeep(max) => ImportError::LimitExceeded {
-                limit: "depth",
-                detail: format!("an XML document whose elements nest more than {max} deep"),
+pub(crate) fn read(
+    file: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<(Round, Vec<Diagnostic>), ImportError> {
+    let text = std::str::from_utf8(
+        bytes
+            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+            .unwrap_or(bytes),
+    )
+    .map_err(|e| ImportError::Corrupt {
+        detail: format!("an XML file that is not UTF-8 text ({e})"),
+    })?;
+    let root = xml_tree::parse(text, options.limits.depth).map_err(|e| match e {
+        TreeError::TooDeep(max) => ImportError::LimitExceeded {
+            limit: "depth",
+            detail: format!("an XML document whose elements nest more than {max} deep"),
+        },
+        TreeError::DocType => ImportError::Unsupported {
+            what: "an XML document with a DOCTYPE declaration".into(),
+            hint: "a Europass credential never has one, and europass does not read DTDs or external entities; remove the <!DOCTYPE …> line or ask the sender for the credential as issued".into(),
+        },
+        TreeError::Entity(name) => ImportError::Corrupt {
+            detail: format!("an XML document that uses the entity &{name}; which it does not define (europass resolves no DTD or external entity)"),
+        },
+        TreeError::Malformed(m) => ImportError::Corrupt {
+            detail: format!("an XML document that is not well-formed: {m}"),
+        },
+    })?;
+    if root.name != "europassCredential" || root.ns.as_deref() != Some(vocab::SNB_NS) {
+        let ns = root.ns.as_deref().unwrap_or("no namespace");
+        return Err(ImportError::WrongType {
+            found: if root.name == "europassCredential" {
+                format!("a europassCredential in the wrong namespace ({ns})")
+            } else {
+                format!("an XML document whose root element is <{}> ({ns})", root.name)
             },
-            TreeError::DocType => ImportError::Unsupported {
-                what: "an XML document with a DOCTYPE declaration".into(),
-                hint: "a Europass credential never has one, and europass does not read DTDs or external entities; remove the <!DOCTYPE …> line or ask the sender for the credential as issued".into(),
-            },
-            TreeError::Entity(name) => ImportError::Corrupt {
-                detail: format!("an XML document that uses the entity &{name}; which it does not define (europass resolves no DTD or external entity)"),
-            },
-            TreeError::Malformed(m) => ImportError::Corrupt {
-                detail: format!("an XML document that is not well-formed: {m}"),
-            },
-        })?;
-        if root.name != "europassCredential" || root.ns.as_deref() != Some(vocab::SNB_NS) {
-            let ns = root.ns.as_deref().unwrap_or("no namespace");
-            return Err(ImportError::WrongType {
-                found: if root.name == "europassCredential" {
-                    format!("a europassCredential in the wrong namespace ({ns})")
-                } else {
-                    format!("an XML document whose root element is <{}> ({ns})", root.name)
-                },
-                expected: format!(
-                    "a Europass credential (<europassCredential> in namespace {})",
-                    vocab::SNB_NS
-                ),
-                hint: "give a Europass credential XML file (europass convert --to xml writes them), or a spreadsheet".into(),
-            });
-        }
-        Ok(Reader::new(file, &root).read())
+            expected: format!(
+                "a Europass credential (<europassCredential> in namespace {})",
+                vocab::SNB_NS
+            ),
+            hint: "give a Europass credential XML file (europass convert --to xml writes them), or a spreadsheet".into(),
+        });
     }
+    Ok(Reader::new(file, &root).read())
 }
 
 /// Record ids, codes and other identifiers of an element, by scheme.

@@ -36,19 +36,27 @@ use quick_xml::name::ResolveResult;
 
 use super::cells::{Cells, MergedRange, Sheet, Visibility};
 use super::text_cells::TextCells;
-use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
+use super::{ImportError, InputFormat, ReadOptions, Workbook};
 
 /// Reads `.docx` (and macro-enabled or template variants).
-pub struct DocxReader;
+pub(crate) fn read(
+    file: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<Workbook, ImportError> {
+    read_docx_within(file, bytes, &options.limits)
+}
 
-impl TableReader for DocxReader {
-    fn read(
-        &self,
-        file: &str,
-        bytes: &[u8],
-        options: &ReadOptions,
-    ) -> Result<Workbook, ImportError> {
-        read_docx_within(file, bytes, &options.limits)
+/// A file named as a Word document must be one: reading a spreadsheet given
+/// in its place would mix its rows in under the wrong name.
+pub(crate) fn misnamed(found: InputFormat) -> ImportError {
+    ImportError::WrongType {
+        found: format!("{} named .docx", found.describe()),
+        expected: "a Word document".into(),
+        hint: format!(
+            "give the Word document itself, or rename the file to .{} if it is the spreadsheet you meant",
+            found.extension()
+        ),
     }
 }
 

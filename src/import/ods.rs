@@ -12,52 +12,47 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::calamine_sheets::read_sheets;
 use super::cells::MergedRange;
-use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
+use super::{ImportError, InputFormat, ReadOptions, Workbook};
 
 /// Reads `.ods`.
-pub struct OdsReader;
-
-impl TableReader for OdsReader {
-    fn read(
-        &self,
-        file: &str,
-        bytes: &[u8],
-        options: &ReadOptions,
-    ) -> Result<Workbook, ImportError> {
-        let format = InputFormat::Ods;
-        let fail = |e: OdsError| match e {
-            OdsError::Password => ImportError::Encrypted,
-            e => ImportError::corrupt(format, e),
-        };
-        // Scanned first: calamine stores a sheet densely, so its extent
-        // (not its filled cells) must be within the limit before it reads it.
-        let scan = scan_content(bytes).unwrap_or_default();
-        for (sheet, (rows, cols)) in &scan.extents {
-            if u64::from(*rows) * u64::from(*cols) > options.limits.cells {
-                return Err(ImportError::LimitExceeded {
-                    limit: "cells",
-                    detail: format!(
-                        "sheet \"{sheet}\" spans {rows} rows × {cols} columns, more than {} cells",
-                        options.limits.cells
-                    ),
-                });
-            }
+pub(crate) fn read(
+    file: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<Workbook, ImportError> {
+    let format = InputFormat::Ods;
+    let fail = |e: OdsError| match e {
+        OdsError::Password => ImportError::Encrypted,
+        e => ImportError::corrupt(format, e),
+    };
+    // Scanned first: calamine stores a sheet densely, so its extent
+    // (not its filled cells) must be within the limit before it reads it.
+    let scan = scan_content(bytes).unwrap_or_default();
+    for (sheet, (rows, cols)) in &scan.extents {
+        if u64::from(*rows) * u64::from(*cols) > options.limits.cells {
+            return Err(ImportError::LimitExceeded {
+                limit: "cells",
+                detail: format!(
+                    "sheet \"{sheet}\" spans {rows} rows × {cols} columns, more than {} cells",
+                    options.limits.cells
+                ),
+            });
         }
-        let mut wb: Ods<_> = calamine::Reader::new(Cursor::new(bytes)).map_err(fail)?;
-        let mut spans = scan.merges;
-        let sheets = read_sheets(&mut wb, |_: &mut Ods<_>, name| {
-            spans.remove(name).unwrap_or_default()
-        })
-        .map_err(fail)?;
-        Ok(Workbook {
-            file: file.to_string(),
-            format,
-            sheets,
-            encoding: None,
-            delimiter: None,
-            notes: Vec::new(),
-        })
     }
+    let mut wb: Ods<_> = calamine::Reader::new(Cursor::new(bytes)).map_err(fail)?;
+    let mut spans = scan.merges;
+    let sheets = read_sheets(&mut wb, |_: &mut Ods<_>, name| {
+        spans.remove(name).unwrap_or_default()
+    })
+    .map_err(fail)?;
+    Ok(Workbook {
+        file: file.to_string(),
+        format,
+        sheets,
+        encoding: None,
+        delimiter: None,
+        notes: Vec::new(),
+    })
 }
 
 /// The most repetitions of one spanning cell or row that are expanded; a real

@@ -5,41 +5,36 @@ use std::io::{Cursor, Read};
 use calamine::{Xls, XlsError};
 
 use super::calamine_sheets::{read_sheets, to_merged};
-use super::{ImportError, InputFormat, Limits, ReadOptions, TableReader, Workbook};
+use super::{ImportError, InputFormat, Limits, ReadOptions, Workbook};
 
 /// Reads `.xls` (BIFF8).
-pub struct XlsReader;
-
-impl TableReader for XlsReader {
-    fn read(
-        &self,
-        file: &str,
-        bytes: &[u8],
-        options: &ReadOptions,
-    ) -> Result<Workbook, ImportError> {
-        let format = InputFormat::Xls;
-        let fail = |e: XlsError| match e {
-            XlsError::Password => ImportError::Encrypted,
-            e => ImportError::corrupt(format, e),
-        };
-        // calamine parses every sheet at once, each into a dense range as
-        // large as its extent: a few bytes naming cell XFD65536 would
-        // allocate gigabytes before a single sheet is returned.
-        check_workbook_stream(&workbook_stream(bytes)?, &options.limits)?;
-        let mut wb: Xls<_> = calamine::Reader::new(Cursor::new(bytes)).map_err(fail)?;
-        let sheets = read_sheets(&mut wb, |wb: &mut Xls<_>, name| {
-            to_merged(wb.merge_cells_by_sheet_name(name).unwrap_or_default())
-        })
-        .map_err(fail)?;
-        Ok(Workbook {
-            file: file.to_string(),
-            format,
-            sheets,
-            encoding: None,
-            delimiter: None,
-            notes: Vec::new(),
-        })
-    }
+pub(crate) fn read(
+    file: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<Workbook, ImportError> {
+    let format = InputFormat::Xls;
+    let fail = |e: XlsError| match e {
+        XlsError::Password => ImportError::Encrypted,
+        e => ImportError::corrupt(format, e),
+    };
+    // calamine parses every sheet at once, each into a dense range as
+    // large as its extent: a few bytes naming cell XFD65536 would
+    // allocate gigabytes before a single sheet is returned.
+    check_workbook_stream(&workbook_stream(bytes)?, &options.limits)?;
+    let mut wb: Xls<_> = calamine::Reader::new(Cursor::new(bytes)).map_err(fail)?;
+    let sheets = read_sheets(&mut wb, |wb: &mut Xls<_>, name| {
+        to_merged(wb.merge_cells_by_sheet_name(name).unwrap_or_default())
+    })
+    .map_err(fail)?;
+    Ok(Workbook {
+        file: file.to_string(),
+        format,
+        sheets,
+        encoding: None,
+        delimiter: None,
+        notes: Vec::new(),
+    })
 }
 
 /// The `Workbook` (or, before Excel 97, `Book`) stream of a compound file.
@@ -210,9 +205,9 @@ mod tests {
     fn a_sheet_spanning_more_cells_than_the_limit_is_refused_by_name() {
         let bytes = std::fs::read("fixtures/variants/flat.xls").unwrap();
         let mut options = ReadOptions::default();
-        assert!(XlsReader.read("flat.xls", &bytes, &options).is_ok());
+        assert!(super::read("flat.xls", &bytes, &options).is_ok());
         options.limits.cells = 100;
-        let err = XlsReader.read("flat.xls", &bytes, &options).unwrap_err();
+        let err = super::read("flat.xls", &bytes, &options).unwrap_err();
         assert!(
             matches!(&err, ImportError::LimitExceeded { limit: "cells", detail } if detail.contains("more than 100")),
             "{err:?}"
@@ -269,7 +264,7 @@ mod tests {
     fn read(bytes: &[u8], cells: u64) -> Result<Workbook, ImportError> {
         let mut options = ReadOptions::default();
         options.limits.cells = cells;
-        XlsReader.read("t.xls", bytes, &options)
+        super::read("t.xls", bytes, &options)
     }
 
     #[test]
