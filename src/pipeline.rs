@@ -139,7 +139,7 @@ enum Readable<'m> {
     Table(import::Workbook, &'m Mapping),
     Round(Box<Round>),
     /// A Word document: its tables are recognised by their labels, not headers.
-    Document(import::Workbook),
+    Document(import::Document),
 }
 
 /// One file read (and its mapping chosen), or why it could not be.
@@ -184,9 +184,9 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
                             let prepared = mapping::prepare_workbook(workbook, mapping);
                             builder.add_workbook(prepared, &mut diags)
                         }
-                        Readable::Document(workbook) => mapping::document::add_document(
+                        Readable::Document(document) => mapping::document::add_document(
                             &mut builder,
-                            workbook,
+                            document,
                             options.mapping.as_ref(),
                             &mut diags,
                         ),
@@ -260,15 +260,16 @@ fn read_file<'m>(path: &Path, options: &'m Options) -> ReadFile<'m> {
                 diagnostics: notes,
             };
         }
+        import::Content::Document(document) => {
+            input.format = Some(document.format);
+            return ReadFile {
+                input,
+                content: Some(Readable::Document(document)),
+                diagnostics: notes,
+            };
+        }
     };
     input.format = Some(workbook.format);
-    if workbook.format == InputFormat::Docx {
-        return ReadFile {
-            input,
-            content: Some(Readable::Document(workbook)),
-            diagnostics: notes,
-        };
-    }
     input.encoding = workbook.encoding.map(str::to_string);
     input.delimiter = workbook.delimiter.map(|d| d.to_string());
     let mut diagnostics = notes;
@@ -484,10 +485,10 @@ fn feedback(report: &Report, read: &Options) -> Result<Vec<u8>, ExportError> {
         let Ok(bytes) = std::fs::read(&input.file) else {
             continue;
         };
-        if let Ok((import::Content::Table(wb), _)) =
-            import::read_file(&input.file, &bytes, &read.read)
-        {
-            workbooks.push((input, wb));
+        match import::read_file(&input.file, &bytes, &read.read) {
+            Ok((import::Content::Table(wb), _)) => workbooks.push((input, wb)),
+            Ok((import::Content::Document(doc), _)) => workbooks.push((input, doc.into_workbook())),
+            _ => {}
         }
     }
     let inputs: Vec<FeedbackInput> = workbooks

@@ -6,7 +6,7 @@
 
 use std::sync::LazyLock;
 
-use europass::import::{self, Content, ReadOptions, Workbook};
+use europass::import::{self, Content, Document, ReadOptions, Workbook};
 use europass::mapping::{self, Mapping, MappingOrigin, RoundBuilder};
 use libfuzzer_sys::fuzz_target;
 
@@ -23,11 +23,12 @@ static TABLE: LazyLock<Workbook> = LazyLock::new(|| {
         include_bytes!("../../fixtures/demo/round.xlsx"),
     )
 });
-static DOCUMENT: LazyLock<Workbook> = LazyLock::new(|| {
-    workbook(
-        "unit.docx",
-        include_bytes!("../../fixtures/word/unit-latvian.docx"),
-    )
+static DOCUMENT: LazyLock<Document> = LazyLock::new(|| {
+    let bytes = include_bytes!("../../fixtures/word/unit-latvian.docx");
+    match import::read_file("unit.docx", bytes, &ReadOptions::default()) {
+        Ok((Content::Document(document), _)) => document,
+        _ => panic!("the fixture unit.docx reads as a document"),
+    }
 });
 
 fuzz_target!(|data: &[u8]| {

@@ -5,7 +5,7 @@
 
 use std::io::{Cursor, Read, Write};
 
-use europass::import::{self, Content, InputFormat, ReadOptions};
+use europass::import::{self, Content, ReadOptions};
 use europass::mapping::{self, Mapping, RoundBuilder};
 
 /// Reads `bytes` as a file called `file` and takes whatever it holds through
@@ -22,8 +22,8 @@ pub fn import_whole(file: &str, bytes: &[u8], user: Option<&Mapping>) {
     let mut diags = Vec::new();
     match content {
         Content::Round(round) => builder.add_round(file, *round),
-        Content::Table(workbook) if workbook.format == InputFormat::Docx => {
-            mapping::document::add_document(&mut builder, &workbook, user, &mut diags);
+        Content::Document(document) => {
+            mapping::document::add_document(&mut builder, &document, user, &mut diags);
         }
         Content::Table(workbook) => {
             if let Some(choice) = mapping::choose_mapping(&workbook, user) {

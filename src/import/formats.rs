@@ -6,7 +6,7 @@
 //! way `export::EXPORTERS` is the one table of outputs. Adding an input
 //! format is one reader module and one row here.
 
-use super::{ImportError, ReadOptions, Workbook};
+use super::{Document, ImportError, ReadOptions, Workbook};
 use crate::diagnostics::Diagnostic;
 use crate::model::Round;
 
@@ -108,6 +108,9 @@ impl Signature {
 /// Reads a file's bytes into sheets of cells; the file's name is for messages.
 pub type ReadTable = fn(&str, &[u8], &ReadOptions) -> Result<Workbook, ImportError>;
 
+/// Reads a file's bytes into a document's paragraphs and tables.
+pub type ReadDocument = fn(&str, &[u8], &ReadOptions) -> Result<Document, ImportError>;
+
 /// Reads a file's bytes into a round, with notes on the way.
 pub type ReadRound = fn(&str, &[u8], &ReadOptions) -> Result<(Round, Vec<Diagnostic>), ImportError>;
 
@@ -116,6 +119,8 @@ pub type ReadRound = fn(&str, &[u8], &ReadOptions) -> Result<(Round, Vec<Diagnos
 pub enum Reader {
     /// Sheets of cells, read through a mapping.
     Table(ReadTable),
+    /// Paragraphs and tables, recognised by their labels.
+    Document(ReadDocument),
     /// Records already in the canonical model, and notes on the way.
     Round(ReadRound),
     /// Nothing: a format europass recognises but does not read. The error
@@ -203,8 +208,8 @@ pub static FORMATS: &[Format] = &[
                 "ms-word.document.macroenabled.main+xml",
             ]),
         ],
-        reader: Reader::Table(super::docx::read),
-        misnamed: Some(super::docx::misnamed),
+        reader: Reader::Document(super::word::read),
+        misnamed: Some(super::word::misnamed),
     },
     Format {
         format: InputFormat::Odt,
@@ -325,7 +330,7 @@ impl InputFormat {
 
     /// True for the formats read as sheets of cells.
     pub fn is_tabular(self) -> bool {
-        matches!(self.row().reader, Reader::Table(_)) && self != InputFormat::Docx
+        matches!(self.row().reader, Reader::Table(_))
     }
 }
 

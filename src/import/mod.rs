@@ -13,7 +13,6 @@ mod credential;
 mod credential_jsonld;
 mod credential_xml;
 mod csv;
-pub mod docx;
 mod error;
 pub mod formats;
 mod json;
@@ -22,6 +21,7 @@ mod ods;
 mod pdf;
 mod sniff;
 mod text_cells;
+pub mod word;
 mod xls;
 mod xlsb;
 mod xlsx;
@@ -35,9 +35,10 @@ pub use error::ImportError;
 pub use formats::{FORMATS, InputFormat, format_from_extension};
 pub use limits::{LIMIT_NAMES, Limits};
 pub use sniff::sniff;
+pub use word::Document;
 
 use crate::diagnostics::{Code, Diagnostic, Location};
-use formats::{ReadTable, Reader};
+use formats::{ReadDocument, ReadTable, Reader};
 
 /// Options a user can give for reading.
 #[derive(Clone, Debug, Default)]
@@ -56,6 +57,8 @@ pub enum Content {
     Table(Workbook),
     /// Records already in the canonical model (a round read back).
     Round(Box<crate::model::Round>),
+    /// Paragraphs and tables of a Word document, to be recognised by their labels.
+    Document(Document),
 }
 
 /// Reads any file europass understands: identifies it by content, checks it
@@ -81,6 +84,10 @@ pub fn read_file(
         Reader::Table(read) => {
             let (workbook, notes) = read_workbook(file, bytes, format, read, options)?;
             Ok((Content::Table(workbook), notes))
+        }
+        Reader::Document(read) => {
+            let (document, notes) = read_document(file, bytes, format, read, options)?;
+            Ok((Content::Document(document), notes))
         }
         Reader::Refused(why) => Err(why(format_from_extension(file))),
     }
@@ -111,22 +118,9 @@ fn read_workbook(
     options: &ReadOptions,
 ) -> Result<(Workbook, Vec<Diagnostic>), ImportError> {
     let mut notes = name_notes(file, format)?;
-    if format_from_extension(file) == Some(InputFormat::Docx)
-        && format == InputFormat::Docx
-        && sniff::word_has_macros(bytes)
-    {
-        notes.push(
-            Diagnostic::warning(
-                Code::ExtensionMismatch,
-                Location::file(file),
-                "the file is named .docx but is a macro-enabled Word document (.docm); its tables were read, its macros never run",
-            )
-            .with_hint("rename it to .docm (Word refuses to open it as .docx), and open it only if you trust the sender"),
-        );
-    }
     let mut workbook = guard(|| read(file, bytes, options))
         .map_err(|detail| ImportError::Internal { detail })??;
-    if workbook.sheets.is_empty() && format != InputFormat::Docx {
+    if workbook.sheets.is_empty() {
         return Err(ImportError::NoContent {
             what: format!("{} without a single worksheet", format.describe()),
         });
@@ -139,6 +133,30 @@ fn read_workbook(
         notes.push(encoding_note(file, encoding, options));
     }
     Ok((workbook, notes))
+}
+
+/// Reads a Word document: reports a name that lies about the content, reads
+/// it, and cuts texts beyond the `cell-chars` limit.
+fn read_document(
+    file: &str,
+    bytes: &[u8],
+    format: InputFormat,
+    read: ReadDocument,
+    options: &ReadOptions,
+) -> Result<(Document, Vec<Diagnostic>), ImportError> {
+    let mut notes = name_notes(file, format)?;
+    let mut document = guard(|| read(file, bytes, options))
+        .map_err(|detail| ImportError::Internal { detail })??;
+    notes.append(&mut document.notes);
+    let max = options.limits.cell_chars;
+    for (part, row, col, chars) in document.cut_long_texts(max) {
+        notes.push(cut_note(
+            Location::cell(file, &part, row + 1, col),
+            chars,
+            max,
+        ));
+    }
+    Ok((document, notes))
 }
 
 /// What the file's name says against its content: an error when a name
@@ -173,16 +191,21 @@ fn cut_long_texts(file: &str, sheet: &mut Sheet, max: usize) -> Vec<Diagnostic> 
     let cut = sheet.cut_long_texts(max);
     cut.into_iter()
         .map(|(row, col, chars)| {
-            Diagnostic::warning(
-                Code::LimitExceeded,
-                Location::cell(file, &sheet.name, row + 1, col),
-                format!("the cell holds {chars} characters; only the first {max} were read"),
-            )
-            .with_hint(format!(
-                "shorten the text, or raise the limit with --limit cell-chars={chars}"
-            ))
+            cut_note(Location::cell(file, &sheet.name, row + 1, col), chars, max)
         })
         .collect()
+}
+
+/// A text cut at the `cell-chars` limit.
+fn cut_note(location: Location, chars: usize, max: usize) -> Diagnostic {
+    Diagnostic::warning(
+        Code::LimitExceeded,
+        location,
+        format!("the cell holds {chars} characters; only the first {max} were read"),
+    )
+    .with_hint(format!(
+        "shorten the text, or raise the limit with --limit cell-chars={chars}"
+    ))
 }
 
 /// Which encoding a text file was read with, and how it was chosen.

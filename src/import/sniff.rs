@@ -245,26 +245,6 @@ pub fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding>
     }
 }
 
-/// Whether a Word document carries macros (a `.docm` by content: a VBA
-/// project part, or a macro-enabled main part).
-pub fn word_has_macros(bytes: &[u8]) -> bool {
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return false;
-    };
-    if archive
-        .file_names()
-        .any(|n| n.is_ok_and(|n| n.ends_with("vbaProject.bin")))
-    {
-        return true;
-    }
-    let Ok(entry) = archive.by_name("[Content_Types].xml") else {
-        return false;
-    };
-    let mut text = String::new();
-    let _ = entry.take(1 << 20).read_to_string(&mut text);
-    text.to_ascii_lowercase().contains("macroenabled")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

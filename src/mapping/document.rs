@@ -32,8 +32,8 @@ use super::rows::{RowCounts, set_field};
 use super::spec::{Mapping, SheetRole};
 use super::{ReadGrade, SheetReport};
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::import::docx::{DocumentPart, document_part};
-use crate::import::{CellValue, Sheet, Visibility, Workbook};
+use crate::import::word::{Document, Part};
+use crate::import::{CellValue, Sheet, Visibility};
 use crate::model::fields::{Entity, Field, Kind};
 use crate::model::{CriterionRating, Grade, GradingScheme, MultilingualText};
 use crate::provenance::{Origin, SheetInfo};
@@ -129,7 +129,7 @@ pub struct DocumentTableReport {
 /// understood of each table.
 pub fn add_document(
     builder: &mut RoundBuilder,
-    workbook: &Workbook,
+    document: &Document,
     user: Option<&Mapping>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<SheetReport> {
@@ -143,12 +143,12 @@ pub fn add_document(
             .filter(|m| user.is_none_or(|u| u.id != m.id)),
     );
     let words = Words::new(&mappings);
-    let file = workbook.file.as_str();
-    let mut segments: Vec<Segment> = workbook
-        .sheets
+    let file = document.file.as_str();
+    let mut segments: Vec<Segment> = document
+        .parts
         .iter()
         .enumerate()
-        .map(|(i, sheet)| words.read_sheet(file, i, sheet))
+        .map(|(i, part)| words.read_part(file, i, part))
         .collect();
     // A table without words of its own (a grid of criteria and ratings)
     // is in the language of the rest of the document.
@@ -171,7 +171,7 @@ pub fn add_document(
             }
         }
     }
-    let drafts = join_segments(file, workbook, &mut segments, diags);
+    let drafts = join_segments(file, document, &mut segments, diags);
 
     let mut counts: Vec<RowCounts> = vec![RowCounts::default(); segments.len()];
     for s in &segments {
@@ -184,7 +184,7 @@ pub fn add_document(
     for draft in drafts {
         let sheet = draft.sheet;
         counts[sheet].read += 1;
-        let (record, scheme) = words.to_record(file, workbook, &draft, diags);
+        let (record, scheme) = words.to_record(file, document, &draft, diags);
         if let Some(g) = segments[sheet].report.grid.as_mut()
             && scheme.is_some()
         {
@@ -196,7 +196,7 @@ pub fn add_document(
                 builder.add_schemes(mapping.schemes.all());
                 let index = builder.add_sheet(SheetInfo {
                     file: file.to_string(),
-                    sheet: workbook.sheets[sheet].name.clone(),
+                    sheet: document.parts[sheet].name(),
                     columns: HashMap::new(),
                     language: draft.language.clone(),
                     country: mapping.country.clone(),
@@ -214,41 +214,36 @@ pub fn add_document(
         }
     }
     if added == 0 {
-        diags.push(nothing_recognised(file, workbook, &segments));
+        diags.push(nothing_recognised(file, document, &segments));
     }
     segments
         .into_iter()
-        .map(|s| {
-            let sheet = &workbook.sheets[s.sheet];
-            SheetReport {
-                name: sheet.name.clone(),
-                visibility: Visibility::Visible,
-                role: match s.report.recognised_as {
-                    Recognised::UnitDescription => Some(SheetRole::Units),
-                    Recognised::AssessmentGrid => Some(SheetRole::Ratings),
-                    _ => None,
-                },
-                role_from_name: false,
-                header_row: s.report.grid.as_ref().map(|g| g.header_row),
-                columns: Vec::new(),
-                rows: counts[s.sheet],
-                document: Some(s.report),
-            }
+        .map(|s| SheetReport {
+            name: document.parts[s.sheet].name(),
+            visibility: Visibility::Visible,
+            role: match s.report.recognised_as {
+                Recognised::UnitDescription => Some(SheetRole::Units),
+                Recognised::AssessmentGrid => Some(SheetRole::Ratings),
+                _ => None,
+            },
+            role_from_name: false,
+            header_row: s.report.grid.as_ref().map(|g| g.header_row),
+            columns: Vec::new(),
+            rows: counts[s.sheet],
+            document: Some(s.report),
         })
         .collect()
 }
 
-fn nothing_recognised(file: &str, workbook: &Workbook, segments: &[Segment]) -> Diagnostic {
-    let tables = workbook
-        .sheets
+fn nothing_recognised(file: &str, document: &Document, segments: &[Segment]) -> Diagnostic {
+    let tables = document.parts.iter().filter(|p| !p.is_text()).count();
+    let paragraphs: u32 = document
+        .parts
         .iter()
-        .filter(|s| document_part(&s.name) == DocumentPart::Table)
-        .count();
-    let paragraphs: u32 = workbook
-        .sheets
-        .iter()
-        .filter(|s| document_part(&s.name) == DocumentPart::Text)
-        .map(Sheet::row_end)
+        .map(|p| match p {
+            Part::Paragraphs(p) => p.lines.len() as u32,
+            Part::Table(_) => 0,
+        })
         .sum();
     let labels: usize = segments.iter().map(|s| s.report.labels.len()).sum();
     Diagnostic::error(
@@ -519,6 +514,36 @@ struct Table {
 }
 
 impl Table {
+    /// A part's cells: a table's, or one per line of paragraphs.
+    fn of(part: &Part) -> Self {
+        match part {
+            Part::Table(t) => Self::new(&t.cells),
+            Part::Paragraphs(p) => Self::lines(&p.lines),
+        }
+    }
+
+    /// Lines of paragraphs, one cell each in a column.
+    fn lines(lines: &[String]) -> Self {
+        let cells: Vec<Cell> = lines
+            .iter()
+            .enumerate()
+            .map(|(r, text)| Cell {
+                r0: r as u32,
+                c0: 0,
+                r1: r as u32,
+                c1: 0,
+                text: text.clone(),
+            })
+            .collect();
+        let at = (0..cells.len()).map(|i| vec![i]).collect();
+        Self {
+            rows: cells.len() as u32,
+            cols: u32::from(!cells.is_empty()),
+            cells,
+            at,
+        }
+    }
+
     fn new(sheet: &Sheet) -> Self {
         let rows = sheet.row_end();
         let cols = sheet.col_end().min(1000);
@@ -801,9 +826,9 @@ struct GridLayout {
 }
 
 impl<'m> Words<'m> {
-    fn read_sheet(&self, file: &str, index: usize, sheet: &Sheet) -> Segment {
-        let table = Table::new(sheet);
-        let part = document_part(&sheet.name);
+    fn read_part(&self, file: &str, index: usize, part: &Part) -> Segment {
+        let table = Table::of(part);
+        let sheet_name = part.name();
         let (best, hits) = self.best_mapping(&table);
         let counts = hits[best];
         let language = self.mappings[best].language.clone();
@@ -824,15 +849,15 @@ impl<'m> Words<'m> {
         };
         let ctx = Ctx {
             file,
-            sheet_name: &sheet.name,
+            sheet_name: &sheet_name,
             sheet: index,
             best,
             language: &language,
-            text_part: part == DocumentPart::Text,
+            text_part: part.is_text(),
         };
         let mut mask = vec![true; table.cells.len()];
         let mut grid_draft = None;
-        if part == DocumentPart::Table
+        if !part.is_text()
             && let Some(layout) = self.grid_layout(&table)
         {
             grid_draft = Some(self.read_grid(&ctx, &table, &layout, &mut mask, &mut seg));
@@ -869,9 +894,7 @@ impl<'m> Words<'m> {
                     }
                     fields.row = fields.values.first().map_or(0, |v| v.at.0);
                     seg.drafts.push(fields);
-                } else if part == DocumentPart::Text
-                    || table.cells.iter().all(|c| c.text.trim().is_empty())
-                {
+                } else if part.is_text() || table.cells.iter().all(|c| c.text.trim().is_empty()) {
                     seg.report.recognised_as = Recognised::Text;
                 } else {
                     let first = table
@@ -883,7 +906,7 @@ impl<'m> Words<'m> {
                     seg.diagnostics.push(
                         Diagnostic::warning(
                             Code::TableNotRecognised,
-                            Location::sheet(file, &sheet.name),
+                            Location::sheet(file, &sheet_name),
                             format!(
                                 "the table ({} row{} × {} column{}, starting \"{}\") is neither a unit description nor an assessment grid; it was not read",
                                 table.rows,
@@ -908,7 +931,7 @@ impl<'m> Words<'m> {
                 .collect();
             seg.diagnostics.push(Diagnostic::info(
                 Code::TableRecognised,
-                Location::sheet(file, &sheet.name),
+                Location::sheet(file, &sheet_name),
                 format!(
                     "read as {what} with the labels of mapping \"{}\" (texts in {language}){}",
                     self.mappings[best].id,
@@ -1586,7 +1609,7 @@ fn current<'d>(drafts: &'d mut Vec<Draft>, ctx: &Ctx, row: u32) -> &'d mut Draft
 /// the next one).
 fn join_segments(
     file: &str,
-    workbook: &Workbook,
+    document: &Document,
     segments: &mut [Segment],
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Draft> {
@@ -1607,9 +1630,7 @@ fn join_segments(
                 && !prev.has_outcomes()
                 && prev.sheet != d.sheet
             {
-                s.report
-                    .attached_to
-                    .push(workbook.sheets[prev.sheet].name.clone());
+                s.report.attached_to.push(document.parts[prev.sheet].name());
                 if let Some(i) = s.report.units.iter().position(|t| *t == UNTITLED) {
                     s.report.units.remove(i);
                 }
@@ -1654,7 +1675,7 @@ fn join_segments(
             diags.push(
                 Diagnostic::warning(
                     Code::LabelsNotAttached,
-                    Location::sheet(file, &workbook.sheets[f.sheet].name),
+                    Location::sheet(file, &document.parts[f.sheet].name()),
                     format!(
                         "labelled values with no unit description or assessment grid to belong to: {}",
                         labels.join("; ")
@@ -1664,14 +1685,14 @@ fn join_segments(
             );
             continue;
         };
-        donate(file, workbook, segments, &mut out, p, target, true, diags);
+        donate(file, document, segments, &mut out, p, target, true, diags);
         if records.first().is_some_and(|&first| p < first) || next.is_none() {
             broadcast.push(p);
         }
     }
     for p in broadcast {
         for &g in &grids {
-            donate(file, workbook, segments, &mut out, p, g, false, diags);
+            donate(file, document, segments, &mut out, p, g, false, diags);
         }
     }
     out.retain(|d| d.kind != DraftKind::Fields);
@@ -1684,7 +1705,7 @@ fn join_segments(
 #[allow(clippy::too_many_arguments)]
 fn donate(
     file: &str,
-    workbook: &Workbook,
+    document: &Document,
     segments: &mut [Segment],
     out: &mut [Draft],
     from: usize,
@@ -1707,12 +1728,11 @@ fn donate(
             }
             Some(x) if fold(&x.text) == fold(&v.text) || !report => {}
             Some(x) => {
-                let sheet = &workbook.sheets[v.sheet].name;
-                let other = &workbook.sheets[x.sheet].name;
+                let other = document.parts[x.sheet].name();
                 diags.push(
                     Diagnostic::warning(
                         Code::ConflictingValues,
-                        doc_loc(file, sheet, v.at),
+                        doc_loc(file, &document.parts[v.sheet], v.at),
                         format!(
                             "\"{}\" is \"{}\" here but \"{}\" in {other}; the value in {other} is kept",
                             v.label,
@@ -1729,7 +1749,7 @@ fn donate(
         out[to].unmapped.extend(f.unmapped.iter().cloned());
     }
     if gave || report {
-        let name = workbook.sheets[out[to].sheet].name.clone();
+        let name = document.parts[out[to].sheet].name();
         let attached = &mut segments[f.sheet].report.attached_to;
         if !attached.contains(&name) {
             attached.push(name);
@@ -1749,11 +1769,12 @@ fn unreadable(p: super::normalise::Problem, location: Location, v: &Found) -> Di
 }
 
 /// The place of a value: a cell of a table, or a line of paragraphs.
-fn doc_loc(file: &str, sheet: &str, (row, col): (u32, u32)) -> Location {
-    if document_part(sheet) == DocumentPart::Text {
-        Location::row(file, sheet, row + 1)
+fn doc_loc(file: &str, part: &Part, (row, col): (u32, u32)) -> Location {
+    let sheet = part.name();
+    if part.is_text() {
+        Location::row(file, &sheet, row + 1)
     } else {
-        Location::cell(file, sheet, row + 1, col)
+        Location::cell(file, &sheet, row + 1, col)
     }
 }
 
@@ -1763,17 +1784,18 @@ impl<'m> Words<'m> {
     fn to_record(
         &self,
         file: &str,
-        workbook: &Workbook,
+        document: &Document,
         draft: &Draft,
         diags: &mut Vec<Diagnostic>,
     ) -> (Option<RowRecord>, Option<String>) {
         let mapping = self.mappings[draft.mapping];
-        let sheet = workbook.sheets[draft.sheet].name.as_str();
+        let part = &document.parts[draft.sheet];
+        let sheet = part.name();
         let mut rec = RowRecord::default();
         let mut grades: Vec<&Found> = Vec::new();
         let mut scheme_label: Option<&Found> = None;
         for v in &draft.values {
-            let loc = doc_loc(file, &workbook.sheets[v.sheet].name, v.at);
+            let loc = doc_loc(file, &document.parts[v.sheet], v.at);
             let text = match v.field {
                 Field::ResultGrade => {
                     grades.push(v);
@@ -1798,7 +1820,7 @@ impl<'m> Words<'m> {
             }
         }
         rec.unmapped.extend(draft.unmapped.iter().cloned());
-        let row_loc = Location::row(file, sheet, draft.row + 1);
+        let row_loc = Location::row(file, &sheet, draft.row + 1);
         let has_unit = rec.unit.code.is_some() || !rec.unit.title.is_empty();
         if draft.kind == DraftKind::Unit {
             if !has_unit {
@@ -1846,7 +1868,7 @@ impl<'m> Words<'m> {
             );
             return (None, None);
         }
-        let scheme = self.grid_scheme(file, sheet, draft, scheme_label, diags);
+        let scheme = self.grid_scheme(file, part, draft, scheme_label, diags);
         match &scheme {
             Some(id) => {
                 for c in &draft.criteria {
@@ -1866,7 +1888,7 @@ impl<'m> Words<'m> {
             }
         }
         for g in grades {
-            let loc = doc_loc(file, &workbook.sheets[g.sheet].name, g.at);
+            let loc = doc_loc(file, &document.parts[g.sheet], g.at);
             let id = mapping
                 .grading
                 .scheme
@@ -1906,7 +1928,7 @@ impl<'m> Words<'m> {
     fn grid_scheme(
         &self,
         file: &str,
-        sheet: &str,
+        part: &Part,
         draft: &Draft,
         label: Option<&Found>,
         diags: &mut Vec<Diagnostic>,
@@ -1922,7 +1944,7 @@ impl<'m> Words<'m> {
                 .unwrap_or_else(|| id.to_string())
         };
         let columns = draft.columns.join(", ");
-        let loc = Location::row(file, sheet, draft.row + 1);
+        let loc = Location::row(file, &part.name(), draft.row + 1);
         let mut chosen: Option<(String, String)> = None;
         if let Some(v) = label {
             let found = schemes
@@ -1936,7 +1958,7 @@ impl<'m> Words<'m> {
                 Some(id) => diags.push(
                     Diagnostic::warning(
                         Code::ConflictingValues,
-                        doc_loc(file, sheet, v.at),
+                        doc_loc(file, part, v.at),
                         format!(
                             "the label \"{}\" names {} but the rating columns are headed {columns}, the values of {}; the columns decide",
                             v.label,
@@ -1949,7 +1971,7 @@ impl<'m> Words<'m> {
                 None => diags.push(
                     Diagnostic::warning(
                         Code::UnknownGradingScheme,
-                        doc_loc(file, sheet, v.at),
+                        doc_loc(file, part, v.at),
                         format!("\"{}\" ({}) is not a known grading scheme", v.text.trim(), v.label),
                     )
                     .with_hint("name a scheme europass knows (see mappings/grading-schemes.toml) or define it in a mapping file"),
