@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::assemble::RoundBuilder;
 use crate::check;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::export::{
@@ -13,7 +14,7 @@ use crate::export::{
     WriteError, WriteOptions,
 };
 use crate::import::{self, ImportError, InputFormat, ReadOptions};
-use crate::mapping::{self, Mapping, MappingChoice, RoundBuilder};
+use crate::mapping::{self, Mapping, MappingChoice};
 use crate::model::Round;
 use crate::provenance::SourceMap;
 use crate::report::{InputReport, MappingReport, Report};
@@ -184,12 +185,9 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
                             let prepared = mapping::prepare_workbook(workbook, mapping);
                             builder.add_workbook(prepared, &mut diags)
                         }
-                        Readable::Document(document) => mapping::document::add_document(
-                            &mut builder,
-                            document,
-                            options.mapping.as_ref(),
-                            &mut diags,
-                        ),
+                        Readable::Document(document) => {
+                            builder.add_document(document, options.mapping.as_ref(), &mut diags)
+                        }
                         Readable::Round(_) => Vec::new(),
                     };
                     (sheets, diags)

@@ -7,7 +7,8 @@
 use std::sync::LazyLock;
 
 use europass::import::{self, Content, Document, ReadOptions, Workbook};
-use europass::mapping::{self, Mapping, MappingOrigin, RoundBuilder};
+use europass::assemble::RoundBuilder;
+use europass::mapping::{self, Mapping, MappingOrigin};
 use libfuzzer_sys::fuzz_target;
 
 fn workbook(name: &str, bytes: &[u8]) -> Workbook {
@@ -44,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
         let prepared = mapping::prepare_workbook(&TABLE, choice.mapping);
         builder.add_workbook(prepared, &mut diags);
     }
-    mapping::document::add_document(&mut builder, &DOCUMENT, Some(&mapping), &mut diags);
+    builder.add_document(&DOCUMENT, Some(&mapping), &mut diags);
     let (round, sources, _) = builder.finish();
     let _ = europass::check::check_round(&round, &sources);
 });

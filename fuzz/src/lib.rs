@@ -6,7 +6,8 @@
 use std::io::{Cursor, Read, Write};
 
 use europass::import::{self, Content, ReadOptions};
-use europass::mapping::{self, Mapping, RoundBuilder};
+use europass::assemble::RoundBuilder;
+use europass::mapping::{self, Mapping};
 
 /// Reads `bytes` as a file called `file` and takes whatever it holds through
 /// the mapping stage and the checks, as `pipeline::load` does for one file
@@ -23,7 +24,7 @@ pub fn import_whole(file: &str, bytes: &[u8], user: Option<&Mapping>) {
     match content {
         Content::Round(round) => builder.add_round(file, *round),
         Content::Document(document) => {
-            mapping::document::add_document(&mut builder, &document, user, &mut diags);
+            builder.add_document(&document, user, &mut diags);
         }
         Content::Table(workbook) => {
             if let Some(choice) = mapping::choose_mapping(&workbook, user) {

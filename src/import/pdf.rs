@@ -91,7 +91,7 @@ pub(crate) fn read(
                 other => other,
             })?;
         notes.extend(more);
-        crate::mapping::merge_round(&mut round, one, &inner, &mut notes);
+        crate::assemble::merge_round(&mut round, one, &inner, &mut notes);
     }
     round.sort();
     Ok((round, notes))

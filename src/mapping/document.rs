@@ -1,8 +1,8 @@
 //! Word documents in the mapping stage: what each table of a `.docx` is, and
 //! the records it gives.
 //!
-//! The Word reader ([`crate::import::docx`]) gives one sheet per table and per
-//! run of paragraphs between tables. Here each is recognised, with the label
+//! The Word reader ([`crate::import::word`]) gives the tables and the runs of
+//! paragraphs between them. Here each is recognised, with the label
 //! words of the mapping files (their `[labels]` and their column headers, which
 //! are labels too), as
 //! - a **unit description**: label cells ("Name of the Unit:", "EQF-level: 4",
@@ -17,16 +17,15 @@
 //!   a grid or unit), whose values go to the unit or grid they belong to;
 //! - or nothing europass knows, reported.
 //!
-//! Every unit or grid becomes a [`RowRecord`] joined by the
-//! [`RoundBuilder`] like a spreadsheet row, so a unit described in Word and
-//! assessed in a workbook is one unit. A grid only refers to its learner and
+//! Every unit or grid becomes a row record, joined by the assembly stage
+//! like a spreadsheet row, so a unit described in Word and assessed in a
+//! workbook is one unit. A grid only refers to its learner and
 //! unit: one that no other input describes is reported.
 
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::assemble::RoundBuilder;
 use super::records::RowRecord;
 use super::rows::{RowCounts, set_field};
 use super::spec::{Mapping, SheetRole};
@@ -36,7 +35,7 @@ use crate::import::word::{Document, Part};
 use crate::import::{CellValue, Sheet, Visibility};
 use crate::model::fields::{Entity, Field, Kind};
 use crate::model::{CriterionRating, Grade, GradingScheme, MultilingualText};
-use crate::provenance::{Origin, SheetInfo};
+use crate::provenance::SheetInfo;
 use crate::schemes::SchemeRegistry;
 use crate::text::{fold, word_key};
 
@@ -122,18 +121,30 @@ pub struct DocumentTableReport {
     pub attached_to: Vec<String>,
 }
 
-/// Reads every table of a Word document and joins its units and grids into
-/// the round. `user` is the mapping given with `--mapping`, whose labels are
-/// tried first; the shipped mappings' labels are always known too, so an
-/// English template filled in by a Latvian school is read. Returns what was
-/// understood of each table.
-pub fn add_document(
-    builder: &mut RoundBuilder,
+/// A unit or grid of a Word document read into a row record, to be joined
+/// like a sheet's row.
+pub(crate) struct WordRecord<'m> {
+    /// The mapping whose labels read it: its grading schemes grade it.
+    pub mapping: &'m Mapping,
+    /// The part it was read from, as a sheet of its own.
+    pub sheet: SheetInfo,
+    /// Its 1-based row in the part.
+    pub row: u32,
+    /// What it says.
+    pub record: RowRecord,
+}
+
+/// Recognises every table and run of paragraphs of a Word document and
+/// reads its units and grids into records. `user` is the mapping given with
+/// `--mapping`, whose labels are tried first; the shipped mappings' labels
+/// are always known too, so an English template filled in by a Latvian
+/// school is read. Returns the records and what was understood of each part.
+pub(crate) fn recognise<'m>(
     document: &Document,
-    user: Option<&Mapping>,
+    user: Option<&'m Mapping>,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<SheetReport> {
-    let mut mappings: Vec<&Mapping> = Vec::new();
+) -> (Vec<WordRecord<'m>>, Vec<SheetReport>) {
+    let mut mappings: Vec<&'m Mapping> = Vec::new();
     if let Some(m) = user {
         mappings.push(m);
     }
@@ -180,7 +191,7 @@ pub fn add_document(
             counts[s.sheet].reported += 1;
         }
     }
-    let mut added = 0;
+    let mut records = Vec::new();
     for draft in drafts {
         let sheet = draft.sheet;
         counts[sheet].read += 1;
@@ -191,32 +202,30 @@ pub fn add_document(
             g.scheme = scheme;
         }
         match record {
-            Some(mut record) => {
+            Some(record) => {
                 let mapping = words.mappings[draft.mapping];
-                builder.add_schemes(mapping.schemes.all());
-                let index = builder.add_sheet(SheetInfo {
-                    file: file.to_string(),
-                    sheet: document.parts[sheet].name(),
-                    columns: HashMap::new(),
-                    language: draft.language.clone(),
-                    country: mapping.country.clone(),
-                    references: draft.kind == DraftKind::Grid,
-                });
-                record.origin = Some(Origin {
-                    sheet: index,
+                records.push(WordRecord {
+                    mapping,
+                    sheet: SheetInfo {
+                        file: file.to_string(),
+                        sheet: document.parts[sheet].name(),
+                        columns: HashMap::new(),
+                        language: draft.language.clone(),
+                        country: mapping.country.clone(),
+                        references: draft.kind == DraftKind::Grid,
+                    },
                     row: draft.row + 1,
+                    record,
                 });
-                builder.add_row(&mut record);
                 counts[sheet].records += 1;
-                added += 1;
             }
             None => counts[sheet].reported += 1,
         }
     }
-    if added == 0 {
+    if records.is_empty() {
         diags.push(nothing_recognised(file, document, &segments));
     }
-    segments
+    let reports = segments
         .into_iter()
         .map(|s| SheetReport {
             name: document.parts[s.sheet].name(),
@@ -232,7 +241,8 @@ pub fn add_document(
             rows: counts[s.sheet],
             document: Some(s.report),
         })
-        .collect()
+        .collect();
+    (records, reports)
 }
 
 fn nothing_recognised(file: &str, document: &Document, segments: &[Segment]) -> Diagnostic {

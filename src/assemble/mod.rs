@@ -16,12 +16,18 @@ use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 
-use super::normalise::OutcomeLine;
-use super::records::{
+mod document;
+mod merge;
+mod workbook;
+
+pub(crate) use merge::merge_round;
+
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::mapping::normalise::OutcomeLine;
+use crate::mapping::records::{
     ContactPart, LearnerPart, MobilityPart, OrganisationPart, OutcomeLists, QualificationPart,
     ResultPart, RowRecord, UnitPart,
 };
-use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::model::Field;
 use crate::model::{
     AssessmentResult, ContactPerson, ContactRole, CreditPoints, CreditSystem, GradingScheme,
@@ -1698,7 +1704,7 @@ impl RoundBuilder {
             .cloned()
             .collect();
         for (file, whole) in std::mem::take(&mut self.whole_rounds) {
-            super::merge::merge_round(&mut round, whole, &file, &mut self.diags);
+            merge::merge_round(&mut round, whole, &file, &mut self.diags);
         }
         round.sort();
         origins.set_sheets(self.sheets);
