@@ -139,6 +139,8 @@ const FILE_WINDOW: usize = 32;
 enum Readable<'m> {
     Table(import::Workbook, &'m Mapping),
     Round(Box<Round>),
+    /// Several rounds read whole from one file.
+    Rounds(Vec<import::RoundPart>),
     /// A Word document: its tables are recognised by their labels, not headers.
     Document(import::Document),
 }
@@ -177,6 +179,8 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
             diagnostics.append(&mut file.diagnostics);
             if let Some(Readable::Round(round)) = file.content {
                 builder.add_round(&file.input.file, *round);
+            } else if let Some(Readable::Rounds(parts)) = file.content {
+                diagnostics.extend(builder.add_rounds(&file.input.file, parts));
             } else if let Some(content) = &file.content {
                 let joined = crate::guard::guard(|| {
                     let mut diags = Vec::new();
@@ -188,7 +192,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
                         Readable::Document(document) => {
                             builder.add_document(document, options.mapping.as_ref(), &mut diags)
                         }
-                        Readable::Round(_) => Vec::new(),
+                        Readable::Round(_) | Readable::Rounds(_) => Vec::new(),
                     };
                     (sheets, diags)
                 });
@@ -255,6 +259,14 @@ fn read_file<'m>(path: &Path, options: &'m Options) -> ReadFile<'m> {
             return ReadFile {
                 input,
                 content: Some(Readable::Round(round)),
+                diagnostics: notes,
+            };
+        }
+        import::Content::Rounds(parts) => {
+            input.format = import::sniff(&bytes).ok();
+            return ReadFile {
+                input,
+                content: Some(Readable::Rounds(parts)),
                 diagnostics: notes,
             };
         }

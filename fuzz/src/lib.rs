@@ -23,6 +23,7 @@ pub fn import_whole(file: &str, bytes: &[u8], user: Option<&Mapping>) {
     let mut diags = Vec::new();
     match content {
         Content::Round(round) => builder.add_round(file, *round),
+        Content::Rounds(parts) => diags.extend(builder.add_rounds(file, parts)),
         Content::Document(document) => {
             builder.add_document(&document, user, &mut diags);
         }

@@ -6,8 +6,34 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::RoundBuilder;
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::import::RoundPart;
 use crate::model::Round;
+
+impl RoundBuilder {
+    /// Adds a round read whole from `file` (a `round.json`, a credential).
+    /// Its records join the round as they are; ids already present are kept once.
+    pub fn add_round(&mut self, file: &str, round: Round) {
+        self.whole_rounds.push((file.to_string(), round));
+    }
+
+    /// Adds the rounds of one file (the credentials attached to a transcript
+    /// bundle): they are merged into one round first, each part's notes
+    /// followed by what merging it found, then added as the file's round.
+    /// Returns those diagnostics.
+    pub fn add_rounds(&mut self, file: &str, parts: Vec<RoundPart>) -> Vec<Diagnostic> {
+        let mut round = Round::default();
+        let mut diags = Vec::new();
+        for part in parts {
+            diags.extend(part.notes);
+            merge_round(&mut round, part.round, &part.source, &mut diags);
+        }
+        round.sort();
+        self.add_round(file, round);
+        diags
+    }
+}
 
 /// Adds every record of `other` (read from `file`) to `round`.
 pub(crate) fn merge_round(

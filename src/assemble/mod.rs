@@ -20,8 +20,6 @@ mod document;
 mod merge;
 mod workbook;
 
-pub(crate) use merge::merge_round;
-
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::mapping::normalise::OutcomeLine;
 use crate::mapping::records::{
@@ -327,12 +325,6 @@ impl RoundBuilder {
                 .entry(s.id.clone())
                 .or_insert_with(|| s.clone());
         }
-    }
-
-    /// Adds a round read whole from `file` (a `round.json`, a credential).
-    /// Its records join the round as they are; ids already present are kept once.
-    pub fn add_round(&mut self, file: &str, round: Round) {
-        self.whole_rounds.push((file.to_string(), round));
     }
 
     /// Adds a diagnostic found outside rows (e.g. by a Word reader).

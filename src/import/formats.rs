@@ -6,7 +6,7 @@
 //! way `export::EXPORTERS` is the one table of outputs. Adding an input
 //! format is one reader module and one row here.
 
-use super::{Document, ImportError, ReadOptions, Workbook};
+use super::{Document, ImportError, ReadOptions, RoundPart, Workbook};
 use crate::diagnostics::Diagnostic;
 use crate::model::Round;
 
@@ -114,6 +114,9 @@ pub type ReadDocument = fn(&str, &[u8], &ReadOptions) -> Result<Document, Import
 /// Reads a file's bytes into a round, with notes on the way.
 pub type ReadRound = fn(&str, &[u8], &ReadOptions) -> Result<(Round, Vec<Diagnostic>), ImportError>;
 
+/// Reads a file's bytes into the rounds it holds, each with where it came from.
+pub type ReadRounds = fn(&str, &[u8], &ReadOptions) -> Result<Vec<RoundPart>, ImportError>;
+
 /// What a format's reader gives.
 #[derive(Clone, Copy)]
 pub enum Reader {
@@ -123,6 +126,8 @@ pub enum Reader {
     Document(ReadDocument),
     /// Records already in the canonical model, and notes on the way.
     Round(ReadRound),
+    /// Several rounds, each read whole (the credentials a PDF carries).
+    Rounds(ReadRounds),
     /// Nothing: a format europass recognises but does not read. The error
     /// says why and what to give instead; it is told which format the
     /// file's name claimed.
@@ -243,7 +248,7 @@ pub static FORMATS: &[Format] = &[
         extensions: &["pdf"],
         also_named: &[],
         signatures: &[Signature::Magic(b"%PDF-")],
-        reader: Reader::Round(super::pdf::read),
+        reader: Reader::Rounds(super::credential::pdf::read),
         misnamed: None,
     },
     // Text formats: tried in this order, plain delimited text last.
@@ -262,7 +267,7 @@ pub static FORMATS: &[Format] = &[
         extensions: &["xml"],
         also_named: &[],
         signatures: &[Signature::Text(|h| h.is_xml())],
-        reader: Reader::Round(super::credential_xml::read),
+        reader: Reader::Round(super::credential::xml::read),
         misnamed: None,
     },
     Format {

@@ -47,7 +47,7 @@ pub(crate) fn read(
             detail: format!("a JSON document that cannot be parsed ({e})"),
         })?;
     if is_credential(&value) {
-        return super::credential_jsonld::read(file, &value);
+        return super::credential::jsonld::read(file, &value);
     }
     if is_report(&value) {
         // `convert` leaves report.json beside its outputs; a folder of
@@ -62,7 +62,7 @@ pub(crate) fn read(
         ));
     }
     if let Some(inner) = signed_payload(&value)? {
-        let (round, mut notes) = super::credential_jsonld::read(file, &inner)?;
+        let (round, mut notes) = super::credential::jsonld::read(file, &inner)?;
         notes.push(
             Diagnostic::info(
                 Code::SignatureNotVerified,

@@ -10,22 +10,18 @@
 mod calamine_sheets;
 mod cells;
 mod credential;
-mod credential_jsonld;
-mod credential_xml;
 mod csv;
 mod error;
 pub mod formats;
 mod json;
 mod limits;
 mod ods;
-mod pdf;
 mod sniff;
 mod text_cells;
 pub mod word;
 mod xls;
 mod xlsb;
 mod xlsx;
-mod xml_tree;
 
 use crate::guard::guard;
 
@@ -59,6 +55,21 @@ pub enum Content {
     Round(Box<crate::model::Round>),
     /// Paragraphs and tables of a Word document, to be recognised by their labels.
     Document(Document),
+    /// Several rounds of one file (the credentials attached to a transcript
+    /// bundle), in order, each with where it came from.
+    Rounds(Vec<RoundPart>),
+}
+
+/// One of the rounds a file holds, read whole.
+#[derive(Debug)]
+pub struct RoundPart {
+    /// Where it came from: the file and the part of it
+    /// (`transcripts.pdf › ozola-anna_europass-mobility.xml`).
+    pub source: String,
+    /// Its records.
+    pub round: crate::model::Round,
+    /// What its reader noted.
+    pub notes: Vec<Diagnostic>,
 }
 
 /// Reads any file europass understands: identifies it by content, checks it
@@ -84,6 +95,11 @@ pub fn read_file(
         Reader::Table(read) => {
             let (workbook, notes) = read_workbook(file, bytes, format, read, options)?;
             Ok((Content::Table(workbook), notes))
+        }
+        Reader::Rounds(read) => {
+            let parts = guard(|| read(file, bytes, options))
+                .map_err(|detail| ImportError::Internal { detail })??;
+            Ok((Content::Rounds(parts), Vec::new()))
         }
         Reader::Document(read) => {
             let (document, notes) = read_document(file, bytes, format, read, options)?;

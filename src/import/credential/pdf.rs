@@ -1,7 +1,8 @@
 //! PDF transcripts read back: the Europass credential XML a transcript
 //! carries as an attachment (`europass convert --to pdf` embeds
 //! `europass-mobility.xml`; the bundle one per learner) is taken out and read
-//! by the credential XML reader. The printed pages themselves are never
+//! by the credential XML reader, one round per attachment (joined into the
+//! round by the assembly stage, like rounds from separate files). The printed pages themselves are never
 //! parsed: the attachment is the machine-readable record.
 //!
 //! Attachments are looked up in the document's `EmbeddedFiles` name tree and
@@ -12,9 +13,7 @@ use std::collections::BTreeSet;
 
 use lopdf::{Dictionary, Document, LoadOptions, Object};
 
-use super::{ImportError, ReadOptions};
-use crate::diagnostics::Diagnostic;
-use crate::model::Round;
+use crate::import::{ImportError, ReadOptions, RoundPart};
 
 /// Name trees nest; a document deeper than this is not one europass wrote
 /// and is refused rather than followed for ever.
@@ -26,12 +25,13 @@ struct Attached {
     bytes: Vec<u8>,
 }
 
-/// Reads the credentials attached to a PDF.
+/// Reads the credentials attached to a PDF: a round for each, in the
+/// order they are attached.
 pub(crate) fn read(
     file: &str,
     bytes: &[u8],
     options: &ReadOptions,
-) -> Result<(Round, Vec<Diagnostic>), ImportError> {
+) -> Result<Vec<RoundPart>, ImportError> {
     let limit = usize::try_from(options.limits.unpacked_mb.saturating_mul(1024 * 1024))
         .unwrap_or(usize::MAX);
     let load = LoadOptions {
@@ -74,27 +74,27 @@ pub(crate) fn read(
             hint: "give the transcript europass wrote (europass convert --to pdf), or the learner's europass-mobility.xml itself; a scanned or re-printed PDF loses the attachment".into(),
         });
     }
-    let mut round = Round::default();
-    let mut notes = Vec::new();
+    let mut rounds = Vec::with_capacity(credentials.len());
     for a in credentials {
-        let inner = format!("{file} › {}", a.name);
-        let (one, more) =
-            super::credential_xml::read(&inner, &a.bytes, options).map_err(|e| match e {
-                ImportError::WrongType { found, hint, .. } => ImportError::WrongType {
-                    found: format!("a PDF whose attachment {} is {found}", a.name),
-                    expected: "a transcript carrying its Europass credential".into(),
-                    hint,
-                },
-                ImportError::Corrupt { detail } => ImportError::Corrupt {
-                    detail: format!("its attachment {} is {detail}", a.name),
-                },
-                other => other,
-            })?;
-        notes.extend(more);
-        crate::assemble::merge_round(&mut round, one, &inner, &mut notes);
+        let source = format!("{file} › {}", a.name);
+        let (round, notes) = super::xml::read(&source, &a.bytes, options).map_err(|e| match e {
+            ImportError::WrongType { found, hint, .. } => ImportError::WrongType {
+                found: format!("a PDF whose attachment {} is {found}", a.name),
+                expected: "a transcript carrying its Europass credential".into(),
+                hint,
+            },
+            ImportError::Corrupt { detail } => ImportError::Corrupt {
+                detail: format!("its attachment {} is {detail}", a.name),
+            },
+            other => other,
+        })?;
+        rounds.push(RoundPart {
+            source,
+            round,
+            notes,
+        });
     }
-    round.sort();
-    Ok((round, notes))
+    Ok(rounds)
 }
 
 /// Whether the file ends as every PDF does, with `%%EOF` (and perhaps a line break or padding).
