@@ -27,13 +27,14 @@ use crate::mapping::records::{
     ResultPart, RowRecord, UnitPart,
 };
 use crate::model::Field;
+use crate::model::ids;
 use crate::model::{
     AssessmentResult, ContactPerson, ContactRole, CreditPoints, CreditSystem, GradingScheme,
     Guardian, Learner, LearningOutcome, Mobility, MultilingualText, Organisation, OrganisationRole,
     OutcomeCategory, Qualification, RegistrationId, RegistrationScheme, Round, Unit, Unmapped,
 };
 use crate::provenance::{Origin, RecordRef, SheetInfo, SourceMap};
-use crate::text::{fold, slug};
+use crate::text::fold;
 
 /// An index entry for a title several units share.
 const AMBIGUOUS: usize = usize::MAX;
@@ -1349,11 +1350,7 @@ impl RoundBuilder {
         for entry in std::mem::take(&mut self.orgs) {
             let lang = self.language_of(entry.origin);
             let p = entry.part;
-            let base = p.name.best(&[lang]).map(slug);
-            let id = org_ids.claim(
-                base.or_else(|| p.key.as_deref().map(slug))
-                    .unwrap_or_else(|| "organisation".into()),
-            );
+            let id = org_ids.claim(ids::organisation_id(&p.name, p.key.as_deref(), lang));
             if p.name.is_empty() {
                 let loc = self.locate_or_record(entry.origin, Field::OrganisationKey, || {
                     format!("organisation {id}")
@@ -1404,10 +1401,7 @@ impl RoundBuilder {
         let mut contact_ids = Ids::default();
         for c in std::mem::take(&mut self.contacts) {
             let name = c.part.name.unwrap_or_default();
-            let base = match c.organisation {
-                Some(o) => format!("{}/{}", org_ids[o], slug(&name)),
-                None => slug(&name),
-            };
+            let base = ids::contact_id(c.organisation.map(|o| org_ids[o].as_str()), &name);
             round.contacts.push(ContactPerson {
                 id: contact_ids.claim(base),
                 name,
@@ -1424,11 +1418,7 @@ impl RoundBuilder {
         for q in std::mem::take(&mut self.quals) {
             let lang = self.language_of(q.origin);
             let p = q.part;
-            let base = p
-                .code
-                .clone()
-                .or_else(|| p.title.best(&[lang]).map(slug))
-                .unwrap_or_else(|| "qualification".into());
+            let base = ids::qualification_id(p.code.as_deref(), &p.title, lang);
             round.qualifications.push(Qualification {
                 id: qual_ids.claim(base),
                 code: p.code,
@@ -1450,11 +1440,7 @@ impl RoundBuilder {
         for entry in std::mem::take(&mut self.units) {
             let lang = self.language_of(entry.origin);
             let p = entry.part;
-            let base = p
-                .code
-                .clone()
-                .or_else(|| p.title.best(&[lang]).map(slug))
-                .unwrap_or_else(|| "unit".into());
+            let base = ids::unit_id(p.code.as_deref(), &p.title, lang);
             let id = unit_ids.claim(base);
             if !entry.defined {
                 let loc =
@@ -1481,12 +1467,12 @@ impl RoundBuilder {
                 });
             }
             let mut outcomes = Vec::new();
-            for (category, lists, letter) in [
-                (OutcomeCategory::Knowledge, &p.knowledge, 'k'),
-                (OutcomeCategory::Skill, &p.skills, 's'),
-                (OutcomeCategory::Competence, &p.competence, 'c'),
+            for (category, lists) in [
+                (OutcomeCategory::Knowledge, &p.knowledge),
+                (OutcomeCategory::Skill, &p.skills),
+                (OutcomeCategory::Competence, &p.competence),
             ] {
-                if let Some(m) = build_outcomes(&id, category, letter, lists, &mut outcomes) {
+                if let Some(m) = build_outcomes(&id, category, lists, &mut outcomes) {
                     let loc = self
                         .locate_or_record(entry.origin, Field::UnitTitle, || format!("unit {id}"));
                     self.diags.push(
@@ -1588,7 +1574,7 @@ impl RoundBuilder {
         let ids: Vec<String> = entries
             .par_iter()
             .map(|m| {
-                Mobility::derive_id(
+                ids::mobility_id(
                     &learner_ids[m.learner],
                     m.host.map(|h| org_ids[h].as_str()),
                     m.part.start,
@@ -1648,7 +1634,7 @@ impl RoundBuilder {
                         self.schemes.get(&g.scheme)?.passes(&g.value)
                     });
                     let result = AssessmentResult {
-                        id: [learner.as_str(), unit.as_str()].join("/"),
+                        id: ids::result_id(learner, unit),
                         learner: learner.clone(),
                         unit: unit.clone(),
                         mobility: r.mobility.map(|m| mobility_ids[m].clone()),
@@ -1784,28 +1770,19 @@ impl RoundBuilder {
     }
 }
 
-/// The values of an organisation part that names no organisation, as
-/// `host.country`-style keys, so they can be kept among unmapped values.
-/// The id a learner is given before suffixes part equal ones: their school
-/// id, else their names and birth date, else their national id.
+/// The id a learner is given before suffixes part equal ones.
 fn learner_id_base(p: &LearnerPart) -> String {
-    p.school_id.clone().unwrap_or_else(|| {
-        let mut s = format!(
-            "{}-{}",
-            slug(p.family_name.as_deref().unwrap_or("")),
-            slug(p.given_names.as_deref().unwrap_or(""))
-        );
-        if let Some(d) = p.date_of_birth {
-            use std::fmt::Write;
-            let _ = write!(s, "-{d}");
-        }
-        if s == "-" {
-            s = p.national_id.clone().unwrap_or_else(|| "learner".into());
-        }
-        s
-    })
+    ids::learner_id(
+        p.school_id.as_deref(),
+        p.given_names.as_deref().unwrap_or(""),
+        p.family_name.as_deref().unwrap_or(""),
+        p.date_of_birth,
+        p.national_id.as_deref(),
+    )
 }
 
+/// The values of an organisation part that names no organisation, as
+/// `host.country`-style keys, so they can be kept among unmapped values.
 fn orphan_values(what: &str, part: &OrganisationPart) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut push = |name: &str, value: Option<&str>| {
@@ -1881,7 +1858,6 @@ fn merge_outcomes(
 fn build_outcomes(
     unit: &str,
     category: OutcomeCategory,
-    letter: char,
     lists: &OutcomeLists,
     out: &mut Vec<LearningOutcome>,
 ) -> Option<String> {
@@ -1901,7 +1877,7 @@ fn build_outcomes(
             }
         }
         out.push(LearningOutcome {
-            id: format!("{unit}/{letter}{}", i + 1),
+            id: ids::outcome_id(unit, category, i + 1),
             text,
             category,
             esco_uri: None,

@@ -66,8 +66,8 @@ pub(crate) fn read(file: &str, doc: &Value) -> Result<(Round, Vec<Diagnostic>), 
     Ok(Reader {
         file,
         index,
+        records: Records::new(&primary),
         primary,
-        records: Records::default(),
     }
     .read(doc))
 }

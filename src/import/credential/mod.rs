@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::model::ids;
 use crate::model::{
     Achievement, AssessmentResult, ContactPerson, ContactRole, CountryCode, CreditPoints,
     CriterionRating, EqfLevel, Gender, Grade, GradingScheme, Learner, LearningOutcome, Mobility,
@@ -31,75 +32,6 @@ use crate::model::{
 use crate::schemes::SchemeRegistry;
 use crate::text::slug;
 use crate::vocab;
-
-/// A learner's id: the record id, else the school's number, else
-/// `family-given[-birth date]`, else the national id.
-fn learner_id(
-    record: Option<&str>,
-    school_id: Option<&str>,
-    given: &str,
-    family: &str,
-    birth: Option<NaiveDate>,
-    national: Option<&str>,
-) -> String {
-    if let Some(id) = record.or(school_id) {
-        return id.to_string();
-    }
-    let mut s = format!("{}-{}", slug(family), slug(given));
-    if let Some(d) = birth {
-        s.push_str(&d.format("-%Y-%m-%d").to_string());
-    }
-    if s == "-" {
-        s = national.unwrap_or("learner").to_string();
-    }
-    s
-}
-
-/// An organisation's id: the record id, else its name as a slug.
-fn organisation_id(record: Option<&str>, name: &MultilingualText) -> String {
-    record
-        .map(str::to_string)
-        .or_else(|| name.texts().next().map(slug))
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "organisation".into())
-}
-
-/// A unit's or qualification's id: the record id, else its code, else its title as a slug.
-fn spec_id(record: Option<&str>, code: Option<&str>, title: &MultilingualText) -> String {
-    record
-        .or(code)
-        .map(str::to_string)
-        .or_else(|| title.texts().next().map(slug))
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "unit".into())
-}
-
-/// A contact's id: the record id, else `organisation/name`.
-fn contact_id(record: Option<&str>, organisation: Option<&str>, name: &str) -> String {
-    match (record, organisation) {
-        (Some(id), _) => id.to_string(),
-        (None, Some(org)) => format!("{org}/{}", slug(name)),
-        (None, None) => slug(name),
-    }
-}
-
-/// Learning outcome ids as the mapping stage numbers them: `unit/k1`, `unit/s2`, …
-fn number_outcomes(unit: &mut Unit, records: &[Option<String>]) {
-    let mut counts = [0usize; 3];
-    for (i, o) in unit.learning_outcomes.iter_mut().enumerate() {
-        let (n, letter) = match o.category {
-            OutcomeCategory::Knowledge => (0, 'k'),
-            OutcomeCategory::Skill => (1, 's'),
-            OutcomeCategory::Competence => (2, 'c'),
-        };
-        counts[n] += 1;
-        o.id = records
-            .get(i)
-            .cloned()
-            .flatten()
-            .unwrap_or_else(|| format!("{}/{letter}{}", unit.id, counts[n]));
-    }
-}
 
 /// An organisation as a credential describes it.
 #[derive(Default)]
@@ -197,9 +129,12 @@ pub(crate) struct UnitNode {
 }
 
 impl UnitNode {
-    /// The unit's id: the record id, else its code, else its title.
-    pub fn id(&self) -> String {
-        spec_id(self.record.as_deref(), self.code.as_deref(), &self.title)
+    /// The unit's id: the record id it carries, else the one its data gives
+    /// (its title named in the credential's primary `language`).
+    pub fn id(&self, language: &str) -> String {
+        self.record
+            .clone()
+            .unwrap_or_else(|| ids::unit_id(self.code.as_deref(), &self.title, language))
     }
 }
 
@@ -272,8 +207,9 @@ pub(crate) fn grading_scheme(
 
 /// The records of one credential, collected by id (a unit or organisation
 /// named several times in a credential is one record).
-#[derive(Default)]
 pub(crate) struct Records {
+    /// The credential's primary language: names and titles in it give ids.
+    language: String,
     organisations: BTreeMap<String, Organisation>,
     contacts: BTreeMap<String, ContactPerson>,
     qualifications: BTreeMap<String, Qualification>,
@@ -289,11 +225,31 @@ pub(crate) struct Records {
 }
 
 impl Records {
+    /// No records yet, of a credential whose primary language is `language`.
+    pub fn new(language: &str) -> Self {
+        Self {
+            language: language.to_string(),
+            organisations: BTreeMap::new(),
+            contacts: BTreeMap::new(),
+            qualifications: BTreeMap::new(),
+            units: BTreeMap::new(),
+            learners: Vec::new(),
+            mobilities: Vec::new(),
+            assessments: Vec::new(),
+            schemes: BTreeMap::new(),
+            unknown_schemes: BTreeMap::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
     /// Adds an organisation; a second description of the same one adds its
     /// roles. Returns its id.
     pub fn organisation(&mut self, n: OrganisationNode) -> String {
+        let id = n
+            .record
+            .unwrap_or_else(|| ids::organisation_id(&n.name, None, &self.language));
         let org = Organisation {
-            id: organisation_id(n.record.as_deref(), &n.name),
+            id,
             roles: n.role.into_iter().collect(),
             country: n.country,
             address: n.address,
@@ -316,8 +272,11 @@ impl Records {
 
     /// Adds a contact; a second mention adds its roles. Returns its id.
     pub fn contact(&mut self, n: ContactNode) -> String {
+        let id = n
+            .record
+            .unwrap_or_else(|| ids::contact_id(n.organisation.as_deref(), &n.name));
         let c = ContactPerson {
-            id: contact_id(n.record.as_deref(), n.organisation.as_deref(), &n.name),
+            id,
             name: n.name,
             position: MultilingualText::new(),
             email: n.email,
@@ -337,15 +296,17 @@ impl Records {
 
     /// Adds the credential's learner. Returns their id.
     pub fn learner(&mut self, n: LearnerNode) -> String {
-        let learner = Learner {
-            id: learner_id(
-                n.record.as_deref(),
+        let id = n.record.unwrap_or_else(|| {
+            ids::learner_id(
                 n.school_id.as_deref(),
                 &n.given_names,
                 &n.family_name,
                 n.date_of_birth,
                 n.national_id.as_deref(),
-            ),
+            )
+        });
+        let learner = Learner {
+            id,
             given_names: n.given_names,
             family_name: n.family_name,
             date_of_birth: n.date_of_birth,
@@ -369,7 +330,7 @@ impl Records {
         let mobility = Mobility {
             id: n
                 .record
-                .unwrap_or_else(|| Mobility::derive_id(learner, n.host.as_deref(), n.start)),
+                .unwrap_or_else(|| ids::mobility_id(learner, n.host.as_deref(), n.start)),
             erasmus_id: n.erasmus_id,
             project_code: n.project_code,
             learner: learner.to_string(),
@@ -395,7 +356,7 @@ impl Records {
     /// Adds a unit, keeping the fuller description of one named twice.
     /// Returns its id.
     pub fn unit(&mut self, n: UnitNode) -> String {
-        let id = n.id();
+        let id = n.id(&self.language);
         let mut records = Vec::with_capacity(n.outcomes.len());
         let outcomes = n
             .outcomes
@@ -438,8 +399,11 @@ impl Records {
 
     /// Adds a qualification. Returns its id.
     pub fn qualification(&mut self, n: QualificationNode) -> String {
+        let id = n
+            .record
+            .unwrap_or_else(|| ids::qualification_id(n.code.as_deref(), &n.title, &self.language));
         let q = Qualification {
-            id: spec_id(n.record.as_deref(), n.code.as_deref(), &n.title),
+            id,
             code: n.code,
             title: n.title,
             country: None,
@@ -464,7 +428,7 @@ impl Records {
         mobility: Option<&str>,
     ) -> Result<(), String> {
         let result = AssessmentResult {
-            id: n.record.unwrap_or_else(|| format!("{learner}/{unit}")),
+            id: n.record.unwrap_or_else(|| ids::result_id(learner, &unit)),
             learner: learner.to_string(),
             unit,
             mobility: mobility.map(str::to_string),
@@ -535,6 +499,25 @@ impl Records {
         };
         round.sort();
         (round, self.diagnostics)
+    }
+}
+
+/// Learning outcome ids: the record ids they carry, else numbered per
+/// category as every reader numbers them (`unit/k1`, `unit/s2`, …).
+fn number_outcomes(unit: &mut Unit, records: &[Option<String>]) {
+    let mut counts = [0usize; 3];
+    for (i, o) in unit.learning_outcomes.iter_mut().enumerate() {
+        let n = match o.category {
+            OutcomeCategory::Knowledge => 0,
+            OutcomeCategory::Skill => 1,
+            OutcomeCategory::Competence => 2,
+        };
+        counts[n] += 1;
+        o.id = records
+            .get(i)
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| ids::outcome_id(&unit.id, o.category, counts[n]));
     }
 }
 

@@ -177,20 +177,21 @@ fn index<'a>(root: &'a Element, section: &str) -> HashMap<&'a str, &'a Element> 
 
 impl<'a> Reader<'a> {
     fn new(file: &'a str, root: &'a Element) -> Self {
+        let primary = root
+            .child("primaryLanguage")
+            .map(|p| p.value().to_string())
+            .unwrap_or_else(|| "en".into());
         Self {
             file,
             root,
-            primary: root
-                .child("primaryLanguage")
-                .map(|p| p.value().to_string())
-                .unwrap_or_else(|| "en".into()),
+            records: Records::new(&primary),
+            primary,
             orgs: index(root, "agentReferences"),
             specs: index(root, "learningSpecificationReferences"),
             outcomes: index(root, "learningOutcomeReferences"),
             activity_specs: index(root, "learningActivitySpecificationReferences"),
             assessment_specs: index(root, "assessmentSpecificationReferences"),
             schemes: index(root, "scoringSchemeReferences"),
-            records: Records::default(),
         }
     }
 
@@ -428,7 +429,7 @@ impl<'a> Reader<'a> {
             .unwrap_or_default();
         for r in refs {
             let Some(o) = self.outcomes.get(r).copied() else {
-                let id = unit.id();
+                let id = unit.id(&self.primary);
                 self.skip(format!("unit {id} refers to learning outcome {r}, which the credential does not describe"));
                 continue;
             };
