@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use super::conflicts::{show, show_date};
+use super::conflicts::{Conflicts, show, show_date};
 use super::{Ids, RoundBuilder};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::mapping::records::LearnerPart;
@@ -126,47 +126,12 @@ impl RoundBuilder {
         if keys.is_empty() {
             return None;
         }
-        // The strongest key that is known and not ambiguous. A weaker key
-        // (a name, a name and birth date) never joins two learners whose ids
-        // differ: two learners may share a name, never an id.
-        let found = keys.iter().find_map(|k| {
-            let i = self.learner_index.get(k).copied().flatten()?;
-            let other = &self.learners[i].part;
-            let differ = |a: &Option<String>, b: &Option<String>| {
-                matches!((a, b), (Some(a), Some(b)) if a != b)
-            };
-            let school = differ(&part.school_id, &other.school_id);
-            let national = differ(&part.national_id, &other.national_id);
-            match k {
-                LearnerKey::School(_) => Some(i),
-                LearnerKey::National(_) if school => None,
-                LearnerKey::NameBirth(..) | LearnerKey::Name(_) if school || national => None,
-                _ => Some(i),
-            }
+        let found = self.find_learner(part, &keys);
+        let index = found.unwrap_or_else(|| {
+            self.learners.push(LearnerEntry::default());
+            self.learners.len() - 1
         });
-        let index = match found {
-            Some(i) => i,
-            None => {
-                self.learners.push(LearnerEntry::default());
-                self.learners.len() - 1
-            }
-        };
-        for k in keys {
-            match self.learner_index.get(&k) {
-                None => {
-                    self.learner_index.insert(k, Some(index));
-                }
-                // Two learners share a name (and perhaps a birth date): it no
-                // longer identifies either.
-                Some(Some(other))
-                    if *other != index
-                        && matches!(k, LearnerKey::Name(_) | LearnerKey::NameBirth(..)) =>
-                {
-                    self.learner_index.insert(k, None);
-                }
-                _ => {}
-            }
-        }
+        self.index_learner(keys, index);
         let name = || {
             format!(
                 "learner {} {}",
@@ -191,76 +156,11 @@ impl RoundBuilder {
             entry.part = Arc::clone(shared);
         } else {
             let mut c = self.conflicts(origin, entry_origin, &name);
-            let p = Arc::make_mut(&mut entry.part);
-            let u = &mut entry.unmapped;
-            c.merge(&mut p.school_id, &part.school_id, Field::LearnerId, u, show);
-            c.merge(
-                &mut p.given_names,
-                &part.given_names,
-                Field::LearnerGivenNames,
-                u,
-                show,
-            );
-            c.merge(
-                &mut p.family_name,
-                &part.family_name,
-                Field::LearnerFamilyName,
-                u,
-                show,
-            );
-            c.merge(
-                &mut p.date_of_birth,
-                &part.date_of_birth,
-                Field::LearnerDateOfBirth,
-                u,
-                show_date,
-            );
-            c.merge(
-                &mut p.nationality,
-                &part.nationality,
-                Field::LearnerNationality,
-                u,
-                show,
-            );
-            c.merge(&mut p.email, &part.email, Field::LearnerEmail, u, show);
-            c.merge(&mut p.phone, &part.phone, Field::LearnerPhone, u, show);
-            c.merge(
-                &mut p.address,
-                &part.address,
-                Field::LearnerAddress,
-                u,
-                show,
-            );
-            c.merge(
-                &mut p.national_id,
-                &part.national_id,
-                Field::LearnerNationalId,
-                u,
-                show,
-            );
-            c.merge(&mut p.gender, &part.gender, Field::LearnerGender, u, |g| {
-                format!("{g:?}").to_lowercase()
-            });
-            c.merge(
-                &mut p.guardian_name,
-                &part.guardian_name,
-                Field::LearnerGuardianName,
-                u,
-                show,
-            );
-            c.merge(
-                &mut p.guardian_email,
-                &part.guardian_email,
-                Field::LearnerGuardianEmail,
-                u,
-                show,
-            );
-            c.merge(
-                &mut p.guardian_phone,
-                &part.guardian_phone,
-                Field::LearnerGuardianPhone,
-                u,
-                show,
+            merge_learner_fields(
+                &mut c,
+                Arc::make_mut(&mut entry.part),
+                part,
+                &mut entry.unmapped,
             );
         }
         if entry.origin.is_none() || (!entry.defined && detail) {
@@ -269,6 +169,47 @@ impl RoundBuilder {
         entry.defined |= detail;
         self.learners[index] = entry;
         Some(index)
+    }
+
+    /// The learner the strongest of `keys` finds, when it is known and not
+    /// ambiguous. A weaker key (a name, a name and birth date) never joins
+    /// two learners whose ids differ: two learners may share a name, never
+    /// an id.
+    fn find_learner(&self, part: &LearnerPart, keys: &[LearnerKey]) -> Option<usize> {
+        keys.iter().find_map(|k| {
+            let i = self.learner_index.get(k).copied().flatten()?;
+            let other = &self.learners[i].part;
+            let differ = |a: &Option<String>, b: &Option<String>| {
+                matches!((a, b), (Some(a), Some(b)) if a != b)
+            };
+            let school = differ(&part.school_id, &other.school_id);
+            let national = differ(&part.national_id, &other.national_id);
+            match k {
+                LearnerKey::School(_) => Some(i),
+                LearnerKey::National(_) if school => None,
+                LearnerKey::NameBirth(..) | LearnerKey::Name(_) if school || national => None,
+                _ => Some(i),
+            }
+        })
+    }
+
+    /// Makes `keys` find the learner at `index`; a name two learners share
+    /// (perhaps with a birth date) no longer identifies either.
+    fn index_learner(&mut self, keys: Vec<LearnerKey>, index: usize) {
+        for k in keys {
+            match self.learner_index.get(&k) {
+                None => {
+                    self.learner_index.insert(k, Some(index));
+                }
+                Some(Some(other))
+                    if *other != index
+                        && matches!(k, LearnerKey::Name(_) | LearnerKey::NameBirth(..)) =>
+                {
+                    self.learner_index.insert(k, None);
+                }
+                _ => {}
+            }
+        }
     }
 
     /// Learners: ids claimed one after the other in builder order (a taken
@@ -349,4 +290,83 @@ fn learner_id_base(p: &LearnerPart) -> String {
         p.date_of_birth,
         p.national_id.as_deref(),
     )
+}
+
+/// Fills the learner's empty fields from `part`; a different value is a
+/// conflict, reported.
+fn merge_learner_fields(
+    c: &mut Conflicts<'_>,
+    p: &mut LearnerPart,
+    part: &LearnerPart,
+    u: &mut Unmapped,
+) {
+    c.merge(&mut p.school_id, &part.school_id, Field::LearnerId, u, show);
+    c.merge(
+        &mut p.given_names,
+        &part.given_names,
+        Field::LearnerGivenNames,
+        u,
+        show,
+    );
+    c.merge(
+        &mut p.family_name,
+        &part.family_name,
+        Field::LearnerFamilyName,
+        u,
+        show,
+    );
+    c.merge(
+        &mut p.date_of_birth,
+        &part.date_of_birth,
+        Field::LearnerDateOfBirth,
+        u,
+        show_date,
+    );
+    c.merge(
+        &mut p.nationality,
+        &part.nationality,
+        Field::LearnerNationality,
+        u,
+        show,
+    );
+    c.merge(&mut p.email, &part.email, Field::LearnerEmail, u, show);
+    c.merge(&mut p.phone, &part.phone, Field::LearnerPhone, u, show);
+    c.merge(
+        &mut p.address,
+        &part.address,
+        Field::LearnerAddress,
+        u,
+        show,
+    );
+    c.merge(
+        &mut p.national_id,
+        &part.national_id,
+        Field::LearnerNationalId,
+        u,
+        show,
+    );
+    c.merge(&mut p.gender, &part.gender, Field::LearnerGender, u, |g| {
+        format!("{g:?}").to_lowercase()
+    });
+    c.merge(
+        &mut p.guardian_name,
+        &part.guardian_name,
+        Field::LearnerGuardianName,
+        u,
+        show,
+    );
+    c.merge(
+        &mut p.guardian_email,
+        &part.guardian_email,
+        Field::LearnerGuardianEmail,
+        u,
+        show,
+    );
+    c.merge(
+        &mut p.guardian_phone,
+        &part.guardian_phone,
+        Field::LearnerGuardianPhone,
+        u,
+        show,
+    );
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::conflicts::{show, show_date};
+use super::conflicts::{Conflicts, show, show_date};
 use super::{Ids, RoundBuilder, Settled};
 use crate::mapping::records::MobilityPart;
 use crate::model::Mobility;
@@ -31,120 +31,86 @@ pub(super) struct MobilityEntry {
     pub(super) provisional: bool,
 }
 
+/// The records a row ties a mobility to, by their index in the builder.
+#[derive(Clone, Copy)]
+pub(super) struct MobilityLinks {
+    pub(super) host: Option<usize>,
+    pub(super) sending: Option<usize>,
+    pub(super) intermediary: Option<usize>,
+    pub(super) mentor: Option<usize>,
+    pub(super) qualification: Option<usize>,
+}
+
 impl RoundBuilder {
-    #[allow(clippy::too_many_arguments)]
+    /// The mobility of `learner` a row describes, found or added, its part
+    /// merged and its links filled in. Returns its index.
     pub(super) fn upsert_mobility(
         &mut self,
         learner: usize,
-        host: Option<usize>,
-        sending: Option<usize>,
-        intermediary: Option<usize>,
+        links: MobilityLinks,
         shared: &Arc<MobilityPart>,
-        mentor: Option<usize>,
-        qualification: Option<usize>,
         origin: Origin,
     ) -> usize {
-        let part: &MobilityPart = shared;
-        let key = (learner, host, part.start);
-        let reference = self.sheets[origin.sheet as usize].references;
-        let index = match self.mobility_index.get(&key) {
-            Some(&i) => i,
-            None => match self.mobility_at_host.get(&(learner, host)).copied() {
-                // A grid names the host, not the mobility: the learner's
-                // mobility there, whatever its dates.
-                Some(i) if reference => i,
-                // A mobility first seen in a grid takes the dates of the
-                // sheet that has them.
-                Some(i) if self.mobilities[i].provisional => {
-                    self.mobilities[i].provisional = false;
-                    self.mobilities[i].origin = Some(origin);
-                    self.mobility_index.insert(key, i);
-                    i
-                }
-                _ => {
-                    // A new mobility: the row's part as it is, nothing to merge.
-                    self.mobilities.push(MobilityEntry {
-                        learner,
-                        host,
-                        part: Arc::clone(shared),
-                        origin: Some(origin),
-                        provisional: reference,
-                        ..MobilityEntry::default()
-                    });
-                    let i = self.mobilities.len() - 1;
-                    self.mobility_index.insert(key, i);
-                    self.mobility_at_host.entry((learner, host)).or_insert(i);
-                    i
-                }
-            },
-        };
+        let index = self.find_mobility(learner, links.host, shared, origin);
         // The same part as a row already merged (rows of one learner share
         // it) has nothing to add.
-        if Arc::ptr_eq(&self.mobilities[index].part, shared) {
-            let entry = &mut self.mobilities[index];
-            entry.sending = entry.sending.or(sending);
-            entry.intermediary = entry.intermediary.or(intermediary);
-            entry.mentor = entry.mentor.or(mentor);
-            entry.qualification = entry.qualification.or(qualification);
-            return index;
-        }
-        let mut entry = std::mem::take(&mut self.mobilities[index]);
-        {
-            let first = entry.origin;
+        if !Arc::ptr_eq(&self.mobilities[index].part, shared) {
+            let mut entry = std::mem::take(&mut self.mobilities[index]);
             let record = || "mobility".to_string();
-            let mut c = self.conflicts(origin, first, &record);
+            let mut c = self.conflicts(origin, entry.origin, &record);
             let p = Arc::make_mut(&mut entry.part);
-            let u = &mut entry.unmapped;
-            c.merge(
-                &mut p.erasmus_id,
-                &part.erasmus_id,
-                Field::MobilityId,
-                u,
-                show,
-            );
-            c.merge(
-                &mut p.project_code,
-                &part.project_code,
-                Field::MobilityProjectCode,
-                u,
-                show,
-            );
-            c.merge(
-                &mut p.start,
-                &part.start,
-                Field::MobilityStart,
-                u,
-                show_date,
-            );
-            c.merge(&mut p.end, &part.end, Field::MobilityEnd, u, show_date);
-            c.merge(
-                &mut p.duration_weeks,
-                &part.duration_weeks,
-                Field::MobilityDurationWeeks,
-                u,
-                show,
-            );
-            c.merge_text(
-                &mut p.objective,
-                &part.objective,
-                Field::MobilityObjective,
-                u,
-            );
-            c.merge_text(&mut p.tasks, &part.tasks, Field::MobilityTasks, u);
-            c.merge(
-                &mut p.language,
-                &part.language,
-                Field::MobilityLanguage,
-                u,
-                show,
-            );
+            merge_mobility_fields(&mut c, p, shared, &mut entry.unmapped);
+            self.mobilities[index] = entry;
         }
-        entry.sending = entry.sending.or(sending);
-        entry.intermediary = entry.intermediary.or(intermediary);
-        entry.mentor = entry.mentor.or(mentor);
-        entry.qualification = entry.qualification.or(qualification);
-        self.mobilities[index] = entry;
+        let entry = &mut self.mobilities[index];
+        entry.sending = entry.sending.or(links.sending);
+        entry.intermediary = entry.intermediary.or(links.intermediary);
+        entry.mentor = entry.mentor.or(links.mentor);
+        entry.qualification = entry.qualification.or(links.qualification);
         index
+    }
+
+    /// The learner's mobility at `host` from the part's start date; a new
+    /// one (the row's part as it is) when there is none yet.
+    fn find_mobility(
+        &mut self,
+        learner: usize,
+        host: Option<usize>,
+        shared: &Arc<MobilityPart>,
+        origin: Origin,
+    ) -> usize {
+        let key = (learner, host, shared.start);
+        let reference = self.sheets[origin.sheet as usize].references;
+        if let Some(&i) = self.mobility_index.get(&key) {
+            return i;
+        }
+        match self.mobility_at_host.get(&(learner, host)).copied() {
+            // A grid names the host, not the mobility: the learner's
+            // mobility there, whatever its dates.
+            Some(i) if reference => i,
+            // A mobility first seen in a grid takes the dates of the
+            // sheet that has them.
+            Some(i) if self.mobilities[i].provisional => {
+                self.mobilities[i].provisional = false;
+                self.mobilities[i].origin = Some(origin);
+                self.mobility_index.insert(key, i);
+                i
+            }
+            _ => {
+                self.mobilities.push(MobilityEntry {
+                    learner,
+                    host,
+                    part: Arc::clone(shared),
+                    origin: Some(origin),
+                    provisional: reference,
+                    ..MobilityEntry::default()
+                });
+                let i = self.mobilities.len() - 1;
+                self.mobility_index.insert(key, i);
+                self.mobility_at_host.entry((learner, host)).or_insert(i);
+                i
+            }
+        }
     }
 
     /// Mobilities: ids claimed one after the other in builder order (a taken
@@ -207,4 +173,57 @@ impl RoundBuilder {
         round.mobilities.extend(mobilities);
         claimed
     }
+}
+
+/// Fills the mobility's empty fields from `part`; a different value is a
+/// conflict, reported.
+fn merge_mobility_fields(
+    c: &mut Conflicts<'_>,
+    p: &mut MobilityPart,
+    part: &MobilityPart,
+    u: &mut Unmapped,
+) {
+    c.merge(
+        &mut p.erasmus_id,
+        &part.erasmus_id,
+        Field::MobilityId,
+        u,
+        show,
+    );
+    c.merge(
+        &mut p.project_code,
+        &part.project_code,
+        Field::MobilityProjectCode,
+        u,
+        show,
+    );
+    c.merge(
+        &mut p.start,
+        &part.start,
+        Field::MobilityStart,
+        u,
+        show_date,
+    );
+    c.merge(&mut p.end, &part.end, Field::MobilityEnd, u, show_date);
+    c.merge(
+        &mut p.duration_weeks,
+        &part.duration_weeks,
+        Field::MobilityDurationWeeks,
+        u,
+        show,
+    );
+    c.merge_text(
+        &mut p.objective,
+        &part.objective,
+        Field::MobilityObjective,
+        u,
+    );
+    c.merge_text(&mut p.tasks, &part.tasks, Field::MobilityTasks, u);
+    c.merge(
+        &mut p.language,
+        &part.language,
+        Field::MobilityLanguage,
+        u,
+        show,
+    );
 }

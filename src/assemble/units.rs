@@ -62,39 +62,14 @@ impl RoundBuilder {
         if code_key.is_none() && title_keys.is_empty() {
             return None;
         }
-        // A code identifies a unit; a title only when no code says
-        // otherwise: two units may share a title ("Practical training"). So a
-        // coded row finds a unit by its code, or else by title a unit that
-        // has no code yet (described in Word without one).
-        let by_title = || {
-            title_keys
-                .iter()
-                .find_map(|k| self.unit_index.get(k).copied())
-                .filter(|i| *i != AMBIGUOUS)
-                .filter(|i| code_key.is_none() || self.units[*i].part.code.is_none())
-        };
-        let found = match &code_key {
-            Some(k) => self.unit_index.get(k).copied().or_else(by_title),
-            None => by_title(),
-        };
+        let found = self.find_unit(code_key.as_deref(), &title_keys);
         if found.is_none()
             && code_key.is_none()
             && title_keys
                 .iter()
                 .any(|k| self.unit_index.get(k) == Some(&AMBIGUOUS))
         {
-            let loc = self.locate(origin, Field::UnitTitle);
-            self.diags.push(
-                Diagnostic::warning(
-                    Code::ConflictingValues,
-                    loc,
-                    format!(
-                        "the unit \"{}\" is named by a title that several units with different codes share",
-                        part.title.texts().next().unwrap_or("")
-                    ),
-                )
-                .with_hint("give the unit's code so the row joins the right unit"),
-            );
+            self.report_shared_title(part, origin);
         }
         let reference = self.sheets[origin.sheet as usize].references;
         if reference && found.is_some() {
@@ -106,100 +81,21 @@ impl RoundBuilder {
             self.units.push(UnitEntry::default());
             self.units.len() - 1
         });
-        if let Some(k) = code_key {
-            self.unit_index.entry(k).or_insert(index);
-        }
-        for k in title_keys {
-            let entry = self.unit_index.entry(k).or_insert(index);
-            if *entry != index {
-                // Two units share this title: it no longer names either.
-                *entry = AMBIGUOUS;
-            }
-        }
+        self.index_unit(code_key, title_keys, index);
         let defined = !reference && !part.title.is_empty();
         let national_system = self.sheets[origin.sheet as usize].country.clone();
         let mut entry = std::mem::take(&mut self.units[index]);
-        {
-            let record = || {
-                format!(
-                    "unit {}",
-                    part.code
-                        .as_deref()
-                        .or(part.title.texts().next())
-                        .unwrap_or("")
-                )
-            };
-            let first = entry.origin;
-            let mut c = self.conflicts(origin, first, &record);
-            let p = &mut entry.part;
-            let u = &mut entry.unmapped;
-            c.merge(&mut p.code, &part.code, Field::UnitCode, u, show);
-            c.merge_text(&mut p.title, &part.title, Field::UnitTitle, u);
-            c.merge_text(
-                &mut p.area_of_work,
-                &part.area_of_work,
-                Field::UnitAreaOfWork,
-                u,
-            );
-            c.merge_text(
-                &mut p.description,
-                &part.description,
-                Field::UnitDescription,
-                u,
-            );
-            c.merge(
-                &mut p.eqf_level,
-                &part.eqf_level,
-                Field::UnitEqfLevel,
-                u,
-                |l| l.get().to_string(),
-            );
-            // A level read without its framework (a mapping without a
-            // country) agrees with the same level named with one.
-            match (&mut p.nqf_level, &part.nqf_level) {
-                (Some(old), Some(new)) if old.level == new.level => {
-                    if old.framework.is_none() {
-                        old.framework.clone_from(&new.framework);
-                    }
-                }
-                _ => c.merge(
-                    &mut p.nqf_level,
-                    &part.nqf_level,
-                    Field::UnitNqfLevel,
-                    u,
-                    |l| l.level.clone(),
-                ),
-            }
-            c.merge(
-                &mut p.ecvet_points,
-                &part.ecvet_points,
-                Field::UnitEcvetPoints,
-                u,
-                show,
-            );
-            c.merge(
-                &mut p.national_points,
-                &part.national_points,
-                Field::UnitNationalPoints,
-                u,
-                show,
-            );
-            merge_outcomes(
-                &mut c,
-                &mut p.knowledge,
-                &part.knowledge,
-                Field::UnitKnowledge,
-                u,
-            );
-            merge_outcomes(&mut c, &mut p.skills, &part.skills, Field::UnitSkills, u);
-            merge_outcomes(
-                &mut c,
-                &mut p.competence,
-                &part.competence,
-                Field::UnitCompetence,
-                u,
-            );
-        }
+        let record = || {
+            format!(
+                "unit {}",
+                part.code
+                    .as_deref()
+                    .or(part.title.texts().next())
+                    .unwrap_or("")
+            )
+        };
+        let mut c = self.conflicts(origin, entry.origin, &record);
+        merge_unit_fields(&mut c, &mut entry.part, part, &mut entry.unmapped);
         if entry.qualification.is_none() {
             entry.qualification = qualification;
         }
@@ -212,6 +108,54 @@ impl RoundBuilder {
         entry.defined |= defined;
         self.units[index] = entry;
         Some(index)
+    }
+
+    /// The unit a row names. A code identifies a unit; a title only when no
+    /// code says otherwise: two units may share a title ("Practical
+    /// training"). So a coded row finds a unit by its code, or else by title
+    /// a unit that has no code yet (described in Word without one).
+    fn find_unit(&self, code_key: Option<&str>, title_keys: &[String]) -> Option<usize> {
+        let by_title = || {
+            title_keys
+                .iter()
+                .find_map(|k| self.unit_index.get(k).copied())
+                .filter(|i| *i != AMBIGUOUS)
+                .filter(|i| code_key.is_none() || self.units[*i].part.code.is_none())
+        };
+        match code_key {
+            Some(k) => self.unit_index.get(k).copied().or_else(by_title),
+            None => by_title(),
+        }
+    }
+
+    /// A row naming a unit only by a title several coded units share.
+    fn report_shared_title(&mut self, part: &UnitPart, origin: Origin) {
+        let loc = self.locate(origin, Field::UnitTitle);
+        self.diags.push(
+            Diagnostic::warning(
+                Code::ConflictingValues,
+                loc,
+                format!(
+                    "the unit \"{}\" is named by a title that several units with different codes share",
+                    part.title.texts().next().unwrap_or("")
+                ),
+            )
+            .with_hint("give the unit's code so the row joins the right unit"),
+        );
+    }
+
+    /// Makes the code and titles find the unit at `index`; a title two units
+    /// share no longer names either.
+    fn index_unit(&mut self, code_key: Option<String>, title_keys: Vec<String>, index: usize) {
+        if let Some(k) = code_key {
+            self.unit_index.entry(k).or_insert(index);
+        }
+        for k in title_keys {
+            let entry = self.unit_index.entry(k).or_insert(index);
+            if *entry != index {
+                *entry = AMBIGUOUS;
+            }
+        }
     }
 
     /// Units: reported when only referred to, their learning outcomes paired
@@ -365,4 +309,75 @@ fn build_outcomes(
             per.join(", ")
         )
     })
+}
+
+/// Fills the unit's empty fields from `part`; a different value is a
+/// conflict, reported.
+fn merge_unit_fields(c: &mut Conflicts<'_>, p: &mut UnitPart, part: &UnitPart, u: &mut Unmapped) {
+    c.merge(&mut p.code, &part.code, Field::UnitCode, u, show);
+    c.merge_text(&mut p.title, &part.title, Field::UnitTitle, u);
+    c.merge_text(
+        &mut p.area_of_work,
+        &part.area_of_work,
+        Field::UnitAreaOfWork,
+        u,
+    );
+    c.merge_text(
+        &mut p.description,
+        &part.description,
+        Field::UnitDescription,
+        u,
+    );
+    c.merge(
+        &mut p.eqf_level,
+        &part.eqf_level,
+        Field::UnitEqfLevel,
+        u,
+        |l| l.get().to_string(),
+    );
+    // A level read without its framework (a mapping without a
+    // country) agrees with the same level named with one.
+    match (&mut p.nqf_level, &part.nqf_level) {
+        (Some(old), Some(new)) if old.level == new.level => {
+            if old.framework.is_none() {
+                old.framework.clone_from(&new.framework);
+            }
+        }
+        _ => c.merge(
+            &mut p.nqf_level,
+            &part.nqf_level,
+            Field::UnitNqfLevel,
+            u,
+            |l| l.level.clone(),
+        ),
+    }
+    c.merge(
+        &mut p.ecvet_points,
+        &part.ecvet_points,
+        Field::UnitEcvetPoints,
+        u,
+        show,
+    );
+    c.merge(
+        &mut p.national_points,
+        &part.national_points,
+        Field::UnitNationalPoints,
+        u,
+        show,
+    );
+    merge_outcomes(
+        c,
+        &mut p.knowledge,
+        &part.knowledge,
+        Field::UnitKnowledge,
+        u,
+    );
+    merge_outcomes(c, &mut p.skills, &part.skills, Field::UnitSkills, u);
+    merge_outcomes(
+        c,
+        &mut p.competence,
+        &part.competence,
+        Field::UnitCompetence,
+        u,
+    );
 }
