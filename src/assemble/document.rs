@@ -4,7 +4,7 @@
 use super::RoundBuilder;
 use crate::diagnostics::Diagnostic;
 use crate::import::Document;
-use crate::mapping::document::{WordRecord, recognise};
+use crate::mapping::word::{WordRecord, recognise};
 use crate::mapping::{Mapping, SheetReport};
 use crate::provenance::Origin;
 

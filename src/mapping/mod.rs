@@ -9,13 +9,13 @@
 //! of Word documents ([`document`]). Joining the records of all sheets and
 //! files into one round is the next stage's job ([`crate::assemble`]).
 
-pub mod document;
 pub mod grading;
 pub mod headers;
 pub mod normalise;
 pub(crate) mod records;
 pub(crate) mod rows;
 pub mod spec;
+pub mod word;
 
 use serde::Serialize;
 
@@ -165,7 +165,7 @@ pub struct SheetReport {
     /// For a table of a Word document: what it was recognised as and which
     /// labels matched.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub document: Option<document::DocumentTableReport>,
+    pub document: Option<word::DocumentTableReport>,
 }
 
 /// A workbook whose sheets are recognised and ready to be read: header rows
