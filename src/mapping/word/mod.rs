@@ -29,6 +29,8 @@ mod labels;
 mod part;
 mod record;
 mod table;
+#[cfg(test)]
+mod tests;
 mod words;
 
 use std::collections::HashMap;
