@@ -77,6 +77,13 @@ impl Draft {
         self.values.iter().any(|v| f(v.field))
     }
 
+    /// Whether the draft has a value for `field` in `language`.
+    pub(super) fn has_value(&self, field: Field, language: &str) -> bool {
+        self.values
+            .iter()
+            .any(|v| v.field == field && v.language == language)
+    }
+
     pub(super) fn names_unit(&self) -> bool {
         self.has(|f| matches!(f, Field::UnitTitle | Field::UnitCode))
     }

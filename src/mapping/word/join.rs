@@ -19,6 +19,46 @@ pub(super) fn join_segments(
     segments: &mut [Segment],
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Draft> {
+    let mut out = gather(document, segments);
+    let records: Vec<usize> = (0..out.len())
+        .filter(|&i| out[i].kind != DraftKind::Fields)
+        .collect();
+    let grids: Vec<usize> = records
+        .iter()
+        .copied()
+        .filter(|&i| out[i].kind == DraftKind::Grid)
+        .collect();
+    // First each set of values goes to its nearest record (the next one; the
+    // last one for values after every record); then values above the first
+    // record or below the last fill what the other grids still lack.
+    let mut broadcast: Vec<usize> = Vec::new();
+    let fields: Vec<usize> = (0..out.len())
+        .filter(|&i| out[i].kind == DraftKind::Fields)
+        .collect();
+    for p in fields {
+        let next = records.iter().copied().find(|&i| i > p);
+        let Some(target) = next.or_else(|| records.last().copied()) else {
+            diags.push(labels_without_record(file, document, &out[p]));
+            continue;
+        };
+        donate(file, document, segments, &mut out, p, target, true, diags);
+        if records.first().is_some_and(|&first| p < first) || next.is_none() {
+            broadcast.push(p);
+        }
+    }
+    for p in broadcast {
+        for &g in &grids {
+            donate(file, document, segments, &mut out, p, g, false, diags);
+        }
+    }
+    out.retain(|d| d.kind != DraftKind::Fields);
+    out
+}
+
+/// Every part's drafts in document order: a draft that describes no unit is
+/// loose values, and a unit without title or code in the part after a unit
+/// without statements is that unit's continuation, joined to it.
+fn gather(document: &Document, segments: &mut [Segment]) -> Vec<Draft> {
     let mut out: Vec<Draft> = Vec::new();
     for s in segments.iter_mut() {
         for mut d in std::mem::take(&mut s.drafts) {
@@ -47,62 +87,31 @@ pub(super) fn join_segments(
             out.push(d);
         }
     }
-    let records: Vec<usize> = (0..out.len())
-        .filter(|&i| out[i].kind != DraftKind::Fields)
-        .collect();
-    let grids: Vec<usize> = records
-        .iter()
-        .copied()
-        .filter(|&i| out[i].kind == DraftKind::Grid)
-        .collect();
-    // First each set of values goes to its nearest record (the next one; the
-    // last one for values after every record); then values above the first
-    // record or below the last fill what the other grids still lack.
-    let mut broadcast: Vec<usize> = Vec::new();
-    let fields: Vec<usize> = (0..out.len())
-        .filter(|&i| out[i].kind == DraftKind::Fields)
-        .collect();
-    for p in fields {
-        let next = records.iter().copied().find(|&i| i > p);
-        let target = next.or_else(|| records.last().copied());
-        let Some(target) = target else {
-            let f = &out[p];
-            let labels: Vec<String> = f
-                .values
-                .iter()
-                .map(|v| {
-                    format!(
-                        "{}: {}",
-                        v.label,
-                        shorten(v.text.lines().next().unwrap_or(""), 40)
-                    )
-                })
-                .collect();
-            diags.push(
-                Diagnostic::warning(
-                    Code::LabelsNotAttached,
-                    Location::sheet(file, &document.parts[f.sheet].name()),
-                    format!(
-                        "labelled values with no unit description or assessment grid to belong to: {}",
-                        labels.join("; ")
-                    ),
-                )
-                .with_hint("a unit needs Knowledge / Skills / Competence statements, a grid rating columns (1 2 3) with criteria; see `europass inspect`"),
-            );
-            continue;
-        };
-        donate(file, document, segments, &mut out, p, target, true, diags);
-        if records.first().is_some_and(|&first| p < first) || next.is_none() {
-            broadcast.push(p);
-        }
-    }
-    for p in broadcast {
-        for &g in &grids {
-            donate(file, document, segments, &mut out, p, g, false, diags);
-        }
-    }
-    out.retain(|d| d.kind != DraftKind::Fields);
     out
+}
+
+/// Labelled values in a document without a unit or grid to give them to.
+fn labels_without_record(file: &str, document: &Document, f: &Draft) -> Diagnostic {
+    let labels: Vec<String> = f
+        .values
+        .iter()
+        .map(|v| {
+            format!(
+                "{}: {}",
+                v.label,
+                shorten(v.text.lines().next().unwrap_or(""), 40)
+            )
+        })
+        .collect();
+    Diagnostic::warning(
+        Code::LabelsNotAttached,
+        Location::sheet(file, &document.parts[f.sheet].name()),
+        format!(
+            "labelled values with no unit description or assessment grid to belong to: {}",
+            labels.join("; ")
+        ),
+    )
+    .with_hint("a unit needs Knowledge / Skills / Competence statements, a grid rating columns (1 2 3) with criteria; see `europass inspect`")
 }
 
 /// Gives the labelled values of `out[from]` to the record `out[to]`: the

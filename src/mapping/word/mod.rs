@@ -171,29 +171,8 @@ pub(crate) fn recognise<'m>(
         .enumerate()
         .map(|(i, part)| words.read_part(file, i, part))
         .collect();
-    // A table without words of its own (a grid of criteria and ratings)
-    // is in the language of the rest of the document.
-    let mut totals = vec![0usize; mappings.len()];
-    for s in &segments {
-        for (t, h) in totals.iter_mut().zip(&s.hits) {
-            *t += h;
-        }
-    }
-    let document_best = best_of(&totals);
-    for s in &mut segments {
-        diags.append(&mut s.diagnostics);
-        if s.hits.iter().all(|h| *h == 0) {
-            for d in &mut s.drafts {
-                d.mapping = document_best;
-                d.language = mappings[document_best].language.clone();
-            }
-            if s.report.recognised_as == Recognised::AssessmentGrid {
-                s.report.language = Some(mappings[document_best].language.clone());
-            }
-        }
-    }
+    in_document_language(&words, &mut segments, diags);
     let drafts = join_segments(file, document, &mut segments, diags);
-
     let mut counts: Vec<RowCounts> = vec![RowCounts::default(); segments.len()];
     for s in &segments {
         if s.report.recognised_as == Recognised::NotRecognised {
@@ -213,20 +192,7 @@ pub(crate) fn recognise<'m>(
         }
         match record {
             Some(record) => {
-                let mapping = words.mappings[draft.mapping];
-                records.push(WordRecord {
-                    mapping,
-                    sheet: SheetInfo {
-                        file: file.to_string(),
-                        sheet: document.parts[sheet].name(),
-                        columns: HashMap::new(),
-                        language: draft.language.clone(),
-                        country: mapping.country.clone(),
-                        references: draft.kind == DraftKind::Grid,
-                    },
-                    row: draft.row + 1,
-                    record,
-                });
+                records.push(word_record(&words, document, &draft, record));
                 counts[sheet].records += 1;
             }
             None => counts[sheet].reported += 1,
@@ -237,22 +203,79 @@ pub(crate) fn recognise<'m>(
     }
     let reports = segments
         .into_iter()
-        .map(|s| SheetReport {
-            name: document.parts[s.sheet].name(),
-            visibility: Visibility::Visible,
-            role: match s.report.recognised_as {
-                Recognised::UnitDescription => Some(SheetRole::Units),
-                Recognised::AssessmentGrid => Some(SheetRole::Ratings),
-                _ => None,
-            },
-            role_from_name: false,
-            header_row: s.report.grid.as_ref().map(|g| g.header_row),
-            columns: Vec::new(),
-            rows: counts[s.sheet],
-            document: Some(s.report),
+        .map(|s| {
+            let rows = counts[s.sheet];
+            sheet_report(document, s, rows)
         })
         .collect();
     (records, reports)
+}
+
+/// Moves each part's diagnostics to `diags`; a part without words of its
+/// own (a grid of criteria and ratings) is in the language of the rest of
+/// the document.
+fn in_document_language(words: &Words<'_>, segments: &mut [Segment], diags: &mut Vec<Diagnostic>) {
+    let mut totals = vec![0usize; words.mappings.len()];
+    for s in segments.iter() {
+        for (t, h) in totals.iter_mut().zip(&s.hits) {
+            *t += h;
+        }
+    }
+    let document_best = best_of(&totals);
+    let language = &words.mappings[document_best].language;
+    for s in segments.iter_mut() {
+        diags.append(&mut s.diagnostics);
+        if s.hits.iter().all(|h| *h == 0) {
+            for d in &mut s.drafts {
+                d.mapping = document_best;
+                d.language = language.clone();
+            }
+            if s.report.recognised_as == Recognised::AssessmentGrid {
+                s.report.language = Some(language.clone());
+            }
+        }
+    }
+}
+
+/// A draft's record, with the part it came from as a sheet of its own.
+fn word_record<'m>(
+    words: &Words<'m>,
+    document: &Document,
+    draft: &draft::Draft,
+    record: RowRecord,
+) -> WordRecord<'m> {
+    let mapping = words.mappings[draft.mapping];
+    WordRecord {
+        mapping,
+        sheet: SheetInfo {
+            file: document.file.clone(),
+            sheet: document.parts[draft.sheet].name(),
+            columns: HashMap::new(),
+            language: draft.language.clone(),
+            country: mapping.country.clone(),
+            references: draft.kind == DraftKind::Grid,
+        },
+        row: draft.row + 1,
+        record,
+    }
+}
+
+/// What was understood of one part, as the report of a sheet.
+fn sheet_report(document: &Document, s: Segment, rows: RowCounts) -> SheetReport {
+    SheetReport {
+        name: document.parts[s.sheet].name(),
+        visibility: Visibility::Visible,
+        role: match s.report.recognised_as {
+            Recognised::UnitDescription => Some(SheetRole::Units),
+            Recognised::AssessmentGrid => Some(SheetRole::Ratings),
+            _ => None,
+        },
+        role_from_name: false,
+        header_row: s.report.grid.as_ref().map(|g| g.header_row),
+        columns: Vec::new(),
+        rows,
+        document: Some(s.report),
+    }
 }
 
 fn nothing_recognised(file: &str, document: &Document, segments: &[Segment]) -> Diagnostic {

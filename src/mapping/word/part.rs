@@ -13,6 +13,8 @@ use crate::import::word::Part;
 use crate::text::fold;
 
 impl<'m> Words<'m> {
+    /// Recognises one part of a document (the `index`th) and reads the
+    /// units, grid or labelled values it holds.
     pub(super) fn read_part(&self, file: &str, index: usize, part: &Part) -> Segment {
         let table = Table::of(part);
         let sheet_name = part.name();
@@ -60,77 +62,37 @@ impl<'m> Words<'m> {
                 seg.report.recognised_as = Recognised::AssessmentGrid;
                 seg.drafts.push(grid);
             }
-            None => {
-                let units: Vec<Draft> = drafts.iter().filter(|d| d.is_unit()).cloned().collect();
-                if !units.is_empty() {
-                    seg.report.recognised_as = Recognised::UnitDescription;
-                    // Values before the first unit's title belong to it.
-                    let mut units = units;
-                    for d in drafts.into_iter().filter(|d| !d.is_unit()) {
-                        units[0].values.extend(d.values);
-                        units[0].unmapped.extend(d.unmapped);
-                    }
-                    seg.report.units = units.iter().map(Draft::title).collect();
-                    seg.drafts = units;
-                } else if drafts.iter().any(|d| !d.values.is_empty()) {
-                    seg.report.recognised_as = Recognised::Labels;
-                    let mut fields = Draft::new(DraftKind::Fields, index, 0, best, &language);
-                    for d in drafts {
-                        fields.values.extend(d.values);
-                        fields.unmapped.extend(d.unmapped);
-                    }
-                    fields.row = fields.values.first().map_or(0, |v| v.at.0);
-                    seg.drafts.push(fields);
-                } else if part.is_text() || table.cells.iter().all(|c| c.text.trim().is_empty()) {
-                    seg.report.recognised_as = Recognised::Text;
-                } else {
-                    let first = table
-                        .cells
-                        .iter()
-                        .find(|c| !c.text.trim().is_empty())
-                        .map(|c| c.text.lines().next().unwrap_or("").trim().to_string())
-                        .unwrap_or_default();
-                    seg.diagnostics.push(
-                        Diagnostic::warning(
-                            Code::TableNotRecognised,
-                            Location::sheet(file, &sheet_name),
-                            format!(
-                                "the table ({} row{} × {} column{}, starting \"{}\") is neither a unit description nor an assessment grid; it was not read",
-                                table.rows,
-                                plural(table.rows as usize),
-                                table.cols,
-                                plural(table.cols as usize),
-                                shorten(&first, 60)
-                            ),
-                        )
-                        .with_hint("if it holds a unit or a grid, see `europass inspect` for the labels europass knows, and add your template's words under [labels] in a mapping file"),
-                    );
-                }
-            }
+            None => sort_drafts(&ctx, part, &table, drafts, &mut seg),
         }
         if !seg.report.labels.is_empty() || seg.report.recognised_as == Recognised::AssessmentGrid {
-            let what = seg.report.recognised_as.describe();
-            let labels: Vec<String> = seg
-                .report
-                .labels
-                .iter()
-                .map(|l| format!("\"{}\" → {}", l.label, l.field))
-                .collect();
-            seg.diagnostics.push(Diagnostic::info(
-                Code::TableRecognised,
-                Location::sheet(file, &sheet_name),
-                format!(
-                    "read as {what} with the labels of mapping \"{}\" (texts in {language}){}",
-                    self.mappings[best].id,
-                    if labels.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", labels.join(", "))
-                    }
-                ),
-            ));
+            let note = self.recognised_note(&ctx, &seg.report);
+            seg.diagnostics.push(note);
         }
         seg
+    }
+
+    /// Says what a part was read as, and with which labels.
+    fn recognised_note(&self, ctx: &Ctx, report: &DocumentTableReport) -> Diagnostic {
+        let what = report.recognised_as.describe();
+        let labels: Vec<String> = report
+            .labels
+            .iter()
+            .map(|l| format!("\"{}\" → {}", l.label, l.field))
+            .collect();
+        Diagnostic::info(
+            Code::TableRecognised,
+            Location::sheet(ctx.file, ctx.sheet_name),
+            format!(
+                "read as {what} with the labels of mapping \"{}\" (texts in {}){}",
+                self.mappings[ctx.best].id,
+                ctx.language,
+                if labels.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", labels.join(", "))
+                }
+            ),
+        )
     }
 
     /// The mapping whose labels match most cells of the table (the user's
@@ -164,4 +126,57 @@ impl<'m> Words<'m> {
         }
         (best_of(&counts), counts)
     }
+}
+
+/// What the drafts of a part that is not a grid make it: unit descriptions
+/// (values before the first unit's title belong to it), labelled values for
+/// a record elsewhere, prose, or a table europass does not know (reported).
+fn sort_drafts(ctx: &Ctx, part: &Part, table: &Table, drafts: Vec<Draft>, seg: &mut Segment) {
+    let units: Vec<Draft> = drafts.iter().filter(|d| d.is_unit()).cloned().collect();
+    if !units.is_empty() {
+        seg.report.recognised_as = Recognised::UnitDescription;
+        let mut units = units;
+        for d in drafts.into_iter().filter(|d| !d.is_unit()) {
+            units[0].values.extend(d.values);
+            units[0].unmapped.extend(d.unmapped);
+        }
+        seg.report.units = units.iter().map(Draft::title).collect();
+        seg.drafts = units;
+    } else if drafts.iter().any(|d| !d.values.is_empty()) {
+        seg.report.recognised_as = Recognised::Labels;
+        let mut fields = Draft::new(DraftKind::Fields, ctx.sheet, 0, ctx.best, ctx.language);
+        for d in drafts {
+            fields.values.extend(d.values);
+            fields.unmapped.extend(d.unmapped);
+        }
+        fields.row = fields.values.first().map_or(0, |v| v.at.0);
+        seg.drafts.push(fields);
+    } else if part.is_text() || table.cells.iter().all(|c| c.text.trim().is_empty()) {
+        seg.report.recognised_as = Recognised::Text;
+    } else {
+        seg.diagnostics.push(not_recognised(ctx, table));
+    }
+}
+
+/// A table that is neither a unit description nor a grid.
+fn not_recognised(ctx: &Ctx, table: &Table) -> Diagnostic {
+    let first = table
+        .cells
+        .iter()
+        .find(|c| !c.text.trim().is_empty())
+        .map(|c| c.text.lines().next().unwrap_or("").trim().to_string())
+        .unwrap_or_default();
+    Diagnostic::warning(
+        Code::TableNotRecognised,
+        Location::sheet(ctx.file, ctx.sheet_name),
+        format!(
+            "the table ({} row{} × {} column{}, starting \"{}\") is neither a unit description nor an assessment grid; it was not read",
+            table.rows,
+            plural(table.rows as usize),
+            table.cols,
+            plural(table.cols as usize),
+            shorten(&first, 60)
+        ),
+    )
+    .with_hint("if it holds a unit or a grid, see `europass inspect` for the labels europass knows, and add your template's words under [labels] in a mapping file")
 }
