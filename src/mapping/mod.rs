@@ -9,6 +9,7 @@
 //! of Word documents ([`document`]). Joining the records of all sheets and
 //! files into one round is the next stage's job ([`crate::assemble`]).
 
+pub(crate) mod fill;
 pub mod grading;
 pub mod headers;
 pub mod normalise;
@@ -25,7 +26,7 @@ pub use rows::RowCounts;
 pub use spec::{Mapping, MappingError, MappingOrigin, SheetRole};
 
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::import::{Visibility, Workbook};
+use crate::import::{Sheet, Visibility, Workbook};
 
 /// How well one mapping fits a workbook.
 #[derive(Clone, Debug, Serialize)]
@@ -199,55 +200,7 @@ pub fn prepare_workbook<'w>(workbook: &'w Workbook, mapping: &'w Mapping) -> Pre
             rows: RowCounts::default(),
             document: None,
         };
-        let hidden = sheet.visibility != Visibility::Visible;
-        if mapping.ignores_sheet(&sheet.name) {
-            diags.push(Diagnostic::info(
-                Code::SheetNotRecognised,
-                Location::sheet(file, &sheet.name),
-                format!(
-                    "not read: mapping \"{}\" names this an instructions or lists sheet",
-                    mapping.id
-                ),
-            ));
-            reports.push(unread);
-            continue;
-        }
-        let layout = detect_layout(sheet, &matcher);
-        if hidden {
-            diags.push(
-                Diagnostic::warning(
-                    Code::HiddenSheet,
-                    Location::sheet(file, &sheet.name),
-                    if layout.is_some() {
-                        "the sheet is hidden; it was read like the others".to_string()
-                    } else {
-                        "the sheet is hidden and holds no table europass recognises; it was not read".to_string()
-                    },
-                )
-                .with_hint("unhide it to check what it holds, or delete it if it is not needed"),
-            );
-        }
-        let Some(layout) = layout else {
-            let cells = count_values(sheet);
-            if cells > 0 && !hidden {
-                diags.push(
-                    Diagnostic::warning(
-                        Code::SheetNotRecognised,
-                        Location::sheet(file, &sheet.name),
-                        format!(
-                            "no header row matching mapping \"{}\" was found; the sheet's {cells} filled cells were not read",
-                            mapping.id
-                        ),
-                    )
-                    .with_hint("if the sheet holds data, give its columns headers the mapping knows (see `europass inspect`), or pass your own --mapping"),
-                );
-            } else if cells == 0 && !hidden {
-                diags.push(Diagnostic::info(
-                    Code::EmptySheet,
-                    Location::sheet(file, &sheet.name),
-                    "the sheet is empty",
-                ));
-            }
+        let Some(layout) = recognise_sheet(file, sheet, &matcher, &mut diags) else {
             reports.push(unread);
             continue;
         };
@@ -270,7 +223,65 @@ pub fn prepare_workbook<'w>(workbook: &'w Workbook, mapping: &'w Mapping) -> Pre
     }
 }
 
-fn count_values(sheet: &crate::import::Sheet) -> usize {
+/// A sheet's layout, when it is one to read: not one the mapping ignores,
+/// and with a header row it recognises. A hidden sheet is reported, and so
+/// is a visible one with cells but no header row, or none at all.
+fn recognise_sheet(
+    file: &str,
+    sheet: &Sheet,
+    matcher: &Matcher,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<SheetLayout> {
+    let mapping = matcher.mapping();
+    let location = || Location::sheet(file, &sheet.name);
+    if mapping.ignores_sheet(&sheet.name) {
+        diags.push(Diagnostic::info(
+            Code::SheetNotRecognised,
+            location(),
+            format!(
+                "not read: mapping \"{}\" names this an instructions or lists sheet",
+                mapping.id
+            ),
+        ));
+        return None;
+    }
+    let layout = detect_layout(sheet, matcher);
+    let hidden = sheet.visibility != Visibility::Visible;
+    if hidden {
+        diags.push(
+            Diagnostic::warning(
+                Code::HiddenSheet,
+                location(),
+                if layout.is_some() {
+                    "the sheet is hidden; it was read like the others".to_string()
+                } else {
+                    "the sheet is hidden and holds no table europass recognises; it was not read"
+                        .to_string()
+                },
+            )
+            .with_hint("unhide it to check what it holds, or delete it if it is not needed"),
+        );
+    }
+    if layout.is_none() && !hidden {
+        let cells = count_values(sheet);
+        diags.push(if cells > 0 {
+            Diagnostic::warning(
+                Code::SheetNotRecognised,
+                location(),
+                format!(
+                    "no header row matching mapping \"{}\" was found; the sheet's {cells} filled cells were not read",
+                    mapping.id
+                ),
+            )
+            .with_hint("if the sheet holds data, give its columns headers the mapping knows (see `europass inspect`), or pass your own --mapping")
+        } else {
+            Diagnostic::info(Code::EmptySheet, location(), "the sheet is empty")
+        });
+    }
+    layout
+}
+
+fn count_values(sheet: &Sheet) -> usize {
     let mut n = 0;
     for r in sheet.row_start()..sheet.row_end() {
         for c in 0..sheet.col_end() {

@@ -9,8 +9,8 @@ use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::import::CellValue;
 use crate::import::word::Document;
 use crate::mapping::ReadGrade;
+use crate::mapping::fill::set_field;
 use crate::mapping::records::RowRecord;
-use crate::mapping::rows::set_field;
 use crate::model::fields::{Field, Kind};
 use crate::model::{CriterionRating, Grade, MultilingualText};
 
