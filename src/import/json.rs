@@ -73,6 +73,11 @@ pub(crate) fn read(
         );
         return Ok((round, notes));
     }
+    Ok((read_round(value)?, Vec::new()))
+}
+
+/// A europass round (`round.json`) of a version this europass reads.
+fn read_round(value: serde_json::Value) -> Result<Round, ImportError> {
     let format = value.get("format").and_then(|f| f.as_str()).unwrap_or("");
     if format != crate::model::ROUND_FORMAT {
         return Err(ImportError::WrongType {
@@ -112,7 +117,7 @@ pub(crate) fn read(
         });
     }
     let _ = doc.format;
-    Ok((doc.round, Vec::new()))
+    Ok(doc.round)
 }
 
 /// Where (the byte offset) a JSON text's arrays and objects first nest more
