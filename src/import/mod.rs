@@ -3,9 +3,11 @@
 //!
 //! Every format is a row of [`formats::FORMATS`]: its extensions, how its
 //! bytes are recognised and its reader. Tabular formats (xlsx, xlsm, xlsb,
-//! xls, ods, csv) all produce a [`Workbook`] of [`Sheet`]s, which the
-//! [`mapping`](crate::mapping) stage turns into model records. A file is
-//! identified by its content ([`sniff`]), never by its name alone.
+//! xls, ods, csv) all produce a [`Workbook`] of [`Sheet`]s, Word documents a
+//! [`Document`] of typed parts, credentials and `round.json` records of the
+//! model itself ([`Content`]); the mapping stage reads the sheets and parts
+//! into records. A file is identified by its content ([`sniff`]), never by
+//! its name alone.
 
 mod calamine_sheets;
 mod cells;

@@ -6,8 +6,8 @@
 //! a workbook ([`choose_mapping`]), finds each sheet's header row and columns
 //! ([`headers`]), reads and normalises every cell ([`normalise`]) into one
 //! record per row, and recognises the unit descriptions and assessment grids
-//! of Word documents ([`document`]). Joining the records of all sheets and
-//! files into one round is the next stage's job ([`crate::assemble`]).
+//! of Word documents ([`word`]). Joining the records of all sheets and files
+//! into one round is the next stage's job (`assemble`).
 
 pub(crate) mod fill;
 pub mod grading;
