@@ -365,6 +365,14 @@ mod tests {
 
     #[test]
     fn every_format_has_one_row_and_extensions_name_one_format() {
+        use InputFormat::*;
+        let all = [
+            Xlsx, Xlsm, Xlsb, Xls, Ods, Csv, Docx, Odt, Doc, Xml, Json, Pdf, Html,
+        ];
+        assert_eq!(FORMATS.len(), all.len());
+        for format in all {
+            assert_eq!(format.row().format, format);
+        }
         for f in FORMATS {
             assert_eq!(f.format.row().describe, f.describe);
             assert!(!f.extensions.is_empty(), "{:?}", f.format);
