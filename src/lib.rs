@@ -4,9 +4,9 @@
 //! Europass documents.
 //!
 //! The pipeline runs one way: [`import`] reads files into sheets of cells,
-//! [`mapping`] recognises a school's headers and normalises values into the
-//! canonical [`model`], [`check`] applies the rules, and [`export`] writes
-//! the outputs. Every problem on the way is a located [`Diagnostic`].
+//! [`mapping`] recognises a school's headers and normalises values into
+//! records, [`assemble`] joins them into the canonical [`model`], [`check`]
+//! applies the rules, and [`export`] writes the outputs. Every problem on the way is a located [`Diagnostic`].
 //!
 //! ```
 //! use europass::pipeline::{load, Options};
@@ -26,6 +26,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod assemble;
 pub mod check;
 pub mod diagnostics;
 pub mod export;

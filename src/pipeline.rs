@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::assemble::RoundBuilder;
 use crate::check;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::export::{
@@ -13,7 +14,7 @@ use crate::export::{
     OutputWriter, WriteError, WriteOptions,
 };
 use crate::import::{self, ImportError, InputFormat, ReadOptions};
-use crate::mapping::{self, Mapping, MappingChoice, RoundBuilder};
+use crate::mapping::{self, Mapping, MappingChoice};
 use crate::model::Round;
 use crate::outputs::{FEEDBACK, OutputKind, OutputPlan, REPORT};
 use crate::provenance::SourceMap;
@@ -139,8 +140,10 @@ const FILE_WINDOW: usize = 32;
 enum Readable<'m> {
     Table(import::Workbook, &'m Mapping),
     Round(Box<Round>),
+    /// Several rounds read whole from one file.
+    Rounds(Vec<import::RoundPart>),
     /// A Word document: its tables are recognised by their labels, not headers.
-    Document(import::Workbook),
+    Document(import::Document),
 }
 
 /// One file read (and its mapping chosen), or why it could not be.
@@ -175,42 +178,14 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
         let read: Vec<ReadFile> = read;
         for mut file in read {
             diagnostics.append(&mut file.diagnostics);
-            if let Some(Readable::Round(round)) = file.content {
-                builder.add_round(&file.input.file, *round);
-            } else if let Some(content) = &file.content {
-                let joined = crate::guard::guard(|| {
-                    let mut diags = Vec::new();
-                    let sheets = match content {
-                        Readable::Table(workbook, mapping) => {
-                            let prepared = mapping::prepare_workbook(workbook, mapping);
-                            builder.add_workbook(prepared, &mut diags)
-                        }
-                        Readable::Document(workbook) => mapping::document::add_document(
-                            &mut builder,
-                            workbook,
-                            options.mapping.as_ref(),
-                            &mut diags,
-                        ),
-                        Readable::Round(_) => Vec::new(),
-                    };
-                    (sheets, diags)
-                });
-                match joined {
-                    Ok((sheets, diags)) => {
-                        diagnostics.extend(diags);
-                        for s in &sheets {
-                            file.input.rows.read += s.rows.read;
-                            file.input.rows.records += s.rows.records;
-                            file.input.rows.reported += s.rows.reported;
-                        }
-                        file.input.sheets = sheets;
-                    }
-                    Err(detail) => {
-                        let e = ImportError::Internal { detail };
-                        diagnostics.push(e.to_diagnostic(&file.input.file));
-                        file.input.unreadable = true;
-                    }
-                }
+            if let Some(content) = file.content.take() {
+                join(
+                    &mut builder,
+                    &mut file.input,
+                    content,
+                    options,
+                    &mut diagnostics,
+                );
             }
             if let Some(p) = progress {
                 p.step(&file.input.file);
@@ -232,44 +207,101 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
     }
 }
 
+/// Joins what one file gave into the round: a round read whole as it is,
+/// a table's rows and a Word document's units and grids once recognised.
+/// A panic while recognising or joining is an error for this file; the
+/// others go on.
+fn join(
+    builder: &mut RoundBuilder,
+    input: &mut InputReport,
+    content: Readable<'_>,
+    options: &Options,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let joined = match content {
+        Readable::Round(round) => return builder.add_round(&input.file, *round),
+        Readable::Rounds(parts) => {
+            return diagnostics.extend(builder.add_rounds(&input.file, parts));
+        }
+        Readable::Table(workbook, mapping) => crate::guard::guard(|| {
+            let mut diags = Vec::new();
+            let prepared = mapping::prepare_workbook(&workbook, mapping);
+            (builder.add_workbook(prepared, &mut diags), diags)
+        }),
+        Readable::Document(document) => crate::guard::guard(|| {
+            let mut diags = Vec::new();
+            let user = options.mapping.as_ref();
+            (builder.add_document(&document, user, &mut diags), diags)
+        }),
+    };
+    match joined {
+        Ok((sheets, diags)) => {
+            diagnostics.extend(diags);
+            for s in &sheets {
+                input.rows.read += s.rows.read;
+                input.rows.records += s.rows.records;
+                input.rows.reported += s.rows.reported;
+            }
+            input.sheets = sheets;
+        }
+        Err(detail) => {
+            let e = ImportError::Internal { detail };
+            diagnostics.push(e.to_diagnostic(&input.file));
+            input.unreadable = true;
+        }
+    }
+}
+
+/// Reads one file, and chooses the mapping of a table.
 fn read_file<'m>(path: &Path, options: &'m Options) -> ReadFile<'m> {
     let file = path.display().to_string();
     let mut input = InputReport::new(&file);
-    let fail = |input: InputReport, e: ImportError| ReadFile {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return unreadable(input, ImportError::Io(e)),
+    };
+    let (content, notes) = match import::read_file(&file, &bytes, &options.read) {
+        Ok(v) => v,
+        Err(e) => return unreadable(input, e),
+    };
+    let (format, content) = match content {
+        import::Content::Table(workbook) => return read_table(input, workbook, notes, options),
+        import::Content::Round(round) => (import::sniff(&bytes).ok(), Readable::Round(round)),
+        import::Content::Rounds(parts) => (import::sniff(&bytes).ok(), Readable::Rounds(parts)),
+        import::Content::Document(document) => {
+            (Some(document.format), Readable::Document(document))
+        }
+    };
+    input.format = format;
+    ReadFile {
+        input,
+        content: Some(content),
+        diagnostics: notes,
+    }
+}
+
+/// A file nothing could be read from, and why.
+fn unreadable<'m>(input: InputReport, e: ImportError) -> ReadFile<'m> {
+    ReadFile {
         diagnostics: vec![e.to_diagnostic(&input.file)],
         input: InputReport {
             unreadable: true,
             ..input
         },
         content: None,
-    };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return fail(input, ImportError::Io(e)),
-    };
-    let (content, notes) = match import::read_file(&file, &bytes, &options.read) {
-        Ok(v) => v,
-        Err(e) => return fail(input, e),
-    };
-    let workbook = match content {
-        import::Content::Table(workbook) => workbook,
-        import::Content::Round(round) => {
-            input.format = import::sniff(&bytes).ok();
-            return ReadFile {
-                input,
-                content: Some(Readable::Round(round)),
-                diagnostics: notes,
-            };
-        }
-    };
-    input.format = Some(workbook.format);
-    if workbook.format == InputFormat::Docx {
-        return ReadFile {
-            input,
-            content: Some(Readable::Document(workbook)),
-            diagnostics: notes,
-        };
     }
+}
+
+/// A table read, and the mapping chosen for it (the user's, or the shipped
+/// one its headers match best); a table no mapping recognises is reported.
+fn read_table<'m>(
+    mut input: InputReport,
+    workbook: import::Workbook,
+    notes: Vec<Diagnostic>,
+    options: &'m Options,
+) -> ReadFile<'m> {
+    let file = input.file.clone();
+    input.format = Some(workbook.format);
     input.encoding = workbook.encoding.map(str::to_string);
     input.delimiter = workbook.delimiter.map(|d| d.to_string());
     let mut diagnostics = notes;
@@ -277,7 +309,7 @@ fn read_file<'m>(path: &Path, options: &'m Options) -> ReadFile<'m> {
         crate::guard::guard(|| mapping::choose_mapping(&workbook, options.mapping.as_ref()));
     let choice = match choice {
         Ok(c) => c,
-        Err(detail) => return fail(input, ImportError::Internal { detail }),
+        Err(detail) => return unreadable(input, ImportError::Internal { detail }),
     };
     let Some(choice) = choice else {
         diagnostics.push(no_mapping(&file, &workbook));
@@ -520,10 +552,10 @@ fn feedback(report: &Report, read: &Options) -> Result<Vec<u8>, ExportError> {
         let Ok(bytes) = std::fs::read(&input.file) else {
             continue;
         };
-        if let Ok((import::Content::Table(wb), _)) =
-            import::read_file(&input.file, &bytes, &read.read)
-        {
-            workbooks.push((input, wb));
+        match import::read_file(&input.file, &bytes, &read.read) {
+            Ok((import::Content::Table(wb), _)) => workbooks.push((input, wb)),
+            Ok((import::Content::Document(doc), _)) => workbooks.push((input, doc.into_workbook())),
+            _ => {}
         }
     }
     let inputs: Vec<FeedbackInput> = workbooks

@@ -380,9 +380,9 @@ impl Report {
 fn write_document_table(
     out: &mut String,
     name: &str,
-    doc: &crate::mapping::document::DocumentTableReport,
+    doc: &crate::mapping::word::DocumentTableReport,
 ) {
-    use crate::mapping::document::Recognised;
+    use crate::mapping::word::Recognised;
     let mut line = format!("  {name}: {}", doc.recognised_as.describe());
     if let (Some(m), Some(l)) = (&doc.mapping, &doc.language) {
         let _ = write!(line, " — labels of mapping \"{m}\", texts read as {l}");

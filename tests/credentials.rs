@@ -517,6 +517,8 @@ fn read(name: &str, bytes: &[u8]) -> Result<Round, europass::import::ImportError
     match europass::import::read_file(name, bytes, &Default::default())? {
         (europass::import::Content::Round(r), _) => Ok(*r),
         (europass::import::Content::Table(_), _) => panic!("{name} was read as a table"),
+        (europass::import::Content::Document(_), _) => panic!("{name} was read as a document"),
+        (europass::import::Content::Rounds(_), _) => panic!("{name} was read as several rounds"),
     }
 }
 

@@ -585,7 +585,7 @@ fn an_xlsx_renamed_to_docx_is_an_error_at_once() {
     std::fs::copy("fixtures/demo/round.xlsx", &renamed).unwrap();
     // The library's Word reader refuses it…
     let bytes = std::fs::read(&renamed).unwrap();
-    let err = europass::import::docx::read_docx("units.docx", &bytes).unwrap_err();
+    let err = europass::import::word::read_docx("units.docx", &bytes).unwrap_err();
     assert_eq!(err.code(), Code::WrongFileType, "{err}");
     // …and so does the command, well within its time guard.
     let output = europass()

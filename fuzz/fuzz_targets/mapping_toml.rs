@@ -6,8 +6,9 @@
 
 use std::sync::LazyLock;
 
-use europass::import::{self, Content, ReadOptions, Workbook};
-use europass::mapping::{self, Mapping, MappingOrigin, RoundBuilder};
+use europass::import::{self, Content, Document, ReadOptions, Workbook};
+use europass::assemble::RoundBuilder;
+use europass::mapping::{self, Mapping, MappingOrigin};
 use libfuzzer_sys::fuzz_target;
 
 fn workbook(name: &str, bytes: &[u8]) -> Workbook {
@@ -23,11 +24,12 @@ static TABLE: LazyLock<Workbook> = LazyLock::new(|| {
         include_bytes!("../../fixtures/demo/round.xlsx"),
     )
 });
-static DOCUMENT: LazyLock<Workbook> = LazyLock::new(|| {
-    workbook(
-        "unit.docx",
-        include_bytes!("../../fixtures/word/unit-latvian.docx"),
-    )
+static DOCUMENT: LazyLock<Document> = LazyLock::new(|| {
+    let bytes = include_bytes!("../../fixtures/word/unit-latvian.docx");
+    match import::read_file("unit.docx", bytes, &ReadOptions::default()) {
+        Ok((Content::Document(document), _)) => document,
+        _ => panic!("the fixture unit.docx reads as a document"),
+    }
 });
 
 fuzz_target!(|data: &[u8]| {
@@ -43,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
         let prepared = mapping::prepare_workbook(&TABLE, choice.mapping);
         builder.add_workbook(prepared, &mut diags);
     }
-    mapping::document::add_document(&mut builder, &DOCUMENT, Some(&mapping), &mut diags);
+    builder.add_document(&DOCUMENT, Some(&mapping), &mut diags);
     let (round, sources, _) = builder.finish();
     let _ = europass::check::check_round(&round, &sources);
 });

@@ -5,8 +5,9 @@
 
 use std::io::{Cursor, Read, Write};
 
-use europass::import::{self, Content, InputFormat, ReadOptions};
-use europass::mapping::{self, Mapping, RoundBuilder};
+use europass::import::{self, Content, ReadOptions};
+use europass::assemble::RoundBuilder;
+use europass::mapping::{self, Mapping};
 
 /// Reads `bytes` as a file called `file` and takes whatever it holds through
 /// the mapping stage and the checks, as `pipeline::load` does for one file
@@ -22,8 +23,9 @@ pub fn import_whole(file: &str, bytes: &[u8], user: Option<&Mapping>) {
     let mut diags = Vec::new();
     match content {
         Content::Round(round) => builder.add_round(file, *round),
-        Content::Table(workbook) if workbook.format == InputFormat::Docx => {
-            mapping::document::add_document(&mut builder, &workbook, user, &mut diags);
+        Content::Rounds(parts) => diags.extend(builder.add_rounds(file, parts)),
+        Content::Document(document) => {
+            builder.add_document(&document, user, &mut diags);
         }
         Content::Table(workbook) => {
             if let Some(choice) = mapping::choose_mapping(&workbook, user) {

@@ -3,7 +3,7 @@
 
 use calamine::{Cell, Data, DataRef, Dimensions, Range, Reader, SheetType, SheetVisible};
 
-use super::workbook::{Cells, MergedRange, Sheet, SparseCells, Visibility};
+use super::cells::{Cells, MergedRange, Sheet, SparseCells, Visibility};
 use super::{ImportError, Limits};
 
 /// Reads every worksheet of a calamine workbook. `merges` gives the merged

@@ -7,78 +7,73 @@
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1251, WINDOWS_1252, WINDOWS_1257};
 
+use super::cells::{Cells, Sheet, Visibility};
 use super::text_cells::{TextCells, TooLarge};
-use super::workbook::{Cells, Sheet, Visibility};
-use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
+use super::{ImportError, InputFormat, ReadOptions, Workbook};
 use crate::diagnostics::{Code, Diagnostic, Location};
 
 /// Reads CSV text.
-pub struct CsvReader;
-
-impl TableReader for CsvReader {
-    fn read(
-        &self,
-        file: &str,
-        bytes: &[u8],
-        options: &ReadOptions,
-    ) -> Result<Workbook, ImportError> {
-        let (text, encoding) = decode(bytes, options.encoding);
-        let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&text));
-        let name = std::path::Path::new(file)
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("csv")
-            .to_string();
-        let mut notes = Vec::new();
-        // Most files quote nothing: then there is no stray quote to look for,
-        // and every line break ends a row.
-        let has_quote = memchr::memchr(b'"', text.as_bytes()).is_some();
-        let (text, stray) = if has_quote {
-            mend_stray_quotes(&text, delimiter)
-        } else {
-            (std::borrow::Cow::Borrowed(&*text), Vec::new())
-        };
-        for q in &stray {
-            notes.push(
-                Diagnostic::error(
-                    Code::UnbalancedQuote,
-                    Location::cell(file, &name, q.row, q.column),
-                    "the cell opens a quote (\") that is not closed where the cell ends, so the rows below it would have been read as this one cell's text; it was read without that quote",
-                )
-                .with_hint("delete the stray quote (or close it where the cell's text ends) and save the file again"),
-            );
-        }
-        let (rows, starts) = split(&text, delimiter, options.limits.cells, has_quote)?;
-        let (rows, resplit) = resplit_rows(&text, &starts, rows, delimiter)?;
-        for (row, other) in resplit {
-            notes.push(
-                Diagnostic::warning(
-                    Code::MixedDelimiters,
-                    Location::row(file, &name, row as u32 + 1),
-                    format!(
-                        "the row is separated by `{}` while the rest of the file is separated by `{}`; it was read with `{}`",
-                        show(other),
-                        show(delimiter),
-                        show(other)
-                    ),
-                )
-                .with_hint("the row was probably pasted from another program: check its cells, and save the file again with one delimiter"),
-            );
-        }
-        Ok(Workbook {
-            file: file.to_string(),
-            format: InputFormat::Csv,
-            sheets: vec![Sheet::new(
-                name,
-                Visibility::Visible,
-                Cells::Text(rows),
-                Vec::new(),
-            )],
-            encoding: Some(encoding.name()),
-            delimiter: Some(delimiter as char),
-            notes,
-        })
+pub(crate) fn read(
+    file: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<Workbook, ImportError> {
+    let (text, encoding) = decode(bytes, options.encoding);
+    let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&text));
+    let name = std::path::Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("csv")
+        .to_string();
+    let mut notes = Vec::new();
+    // Most files quote nothing: then there is no stray quote to look for,
+    // and every line break ends a row.
+    let has_quote = memchr::memchr(b'"', text.as_bytes()).is_some();
+    let (text, stray) = if has_quote {
+        mend_stray_quotes(&text, delimiter)
+    } else {
+        (std::borrow::Cow::Borrowed(&*text), Vec::new())
+    };
+    for q in &stray {
+        notes.push(
+            Diagnostic::error(
+                Code::UnbalancedQuote,
+                Location::cell(file, &name, q.row, q.column),
+                "the cell opens a quote (\") that is not closed where the cell ends, so the rows below it would have been read as this one cell's text; it was read without that quote",
+            )
+            .with_hint("delete the stray quote (or close it where the cell's text ends) and save the file again"),
+        );
     }
+    let (rows, starts) = split(&text, delimiter, options.limits.cells, has_quote)?;
+    let (rows, resplit) = resplit_rows(&text, &starts, rows, delimiter)?;
+    for (row, other) in resplit {
+        notes.push(
+            Diagnostic::warning(
+                Code::MixedDelimiters,
+                Location::row(file, &name, row as u32 + 1),
+                format!(
+                    "the row is separated by `{}` while the rest of the file is separated by `{}`; it was read with `{}`",
+                    show(other),
+                    show(delimiter),
+                    show(other)
+                ),
+            )
+            .with_hint("the row was probably pasted from another program: check its cells, and save the file again with one delimiter"),
+        );
+    }
+    Ok(Workbook {
+        file: file.to_string(),
+        format: InputFormat::Csv,
+        sheets: vec![Sheet::new(
+            name,
+            Visibility::Visible,
+            Cells::Text(rows),
+            Vec::new(),
+        )],
+        encoding: Some(encoding.name()),
+        delimiter: Some(delimiter as char),
+        notes,
+    })
 }
 
 /// A delimiter as a user reads it.

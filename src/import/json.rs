@@ -7,10 +7,7 @@
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::model::Round;
 
-use super::{ImportError, ReadOptions, RoundReader};
-
-/// Reads `round.json` (format `europass-round`) and JSON-LD credentials.
-pub struct JsonReader;
+use super::{ImportError, ReadOptions};
 
 /// Whether a JSON document is a verifiable credential (JSON-LD).
 fn is_credential(value: &serde_json::Value) -> bool {
@@ -30,92 +27,97 @@ struct Document {
     round: Round,
 }
 
-impl RoundReader for JsonReader {
-    fn read(
-        &self,
-        file: &str,
-        bytes: &[u8],
-        options: &ReadOptions,
-    ) -> Result<(Round, Vec<Diagnostic>), ImportError> {
-        if let Some(at) = nested_deeper_than(bytes, options.limits.depth) {
-            return Err(ImportError::LimitExceeded {
-                limit: "depth",
-                detail: format!(
-                    "a JSON document whose arrays and objects nest more than {} deep (at byte {at})",
-                    options.limits.depth
-                ),
-            });
-        }
-        let value: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(|e| ImportError::Corrupt {
-                detail: format!("a JSON document that cannot be parsed ({e})"),
-            })?;
-        if is_credential(&value) {
-            return super::credential_jsonld::read(file, &value);
-        }
-        if is_report(&value) {
-            // `convert` leaves report.json beside its outputs; a folder of
-            // credentials converted back often still holds it.
-            return Ok((
-                Round::default(),
-                vec![Diagnostic::info(
-                    Code::FileSkipped,
-                    Location::file(file),
-                    "skipped: a europass report (report.json), not an input",
-                )],
-            ));
-        }
-        if let Some(inner) = signed_payload(&value)? {
-            let (round, mut notes) = super::credential_jsonld::read(file, &inner)?;
-            notes.push(
-                Diagnostic::info(
-                    Code::SignatureNotVerified,
-                    Location::file(file),
-                    "a signed credential (JWS): its content was read, its signature was not checked",
-                )
-                .with_hint("verify the signature with the Europass Digital Credentials viewer if the credential's origin matters"),
-            );
-            return Ok((round, notes));
-        }
-        let format = value.get("format").and_then(|f| f.as_str()).unwrap_or("");
-        if format != crate::model::ROUND_FORMAT {
-            return Err(ImportError::WrongType {
-                found: if format.is_empty() {
-                    "a JSON document without a \"format\" member".into()
-                } else {
-                    format!("a JSON document of format \"{format}\"")
-                },
-                expected: "a europass round (round.json) or a Europass credential (JSON-LD)".into(),
-                hint: "give a round.json written by `europass convert --to json`, or a .jsonld credential".into(),
-            });
-        }
-        let doc: Document = match serde_json::from_value(value.clone()) {
-            Ok(doc) => doc,
-            Err(e) => {
-                let detail = match misfit(&value) {
-                    Some((path, found, why)) => format!(
-                        "a europass round whose {path} ({found}) does not fit the model: {why}"
-                    ),
-                    None => format!("a europass round whose content does not fit the model ({e})"),
-                };
-                return Err(ImportError::Invalid {
-                    detail,
-                    hint: "correct that value (dates are written 2025-03-14, texts as {\"lv\": \"…\"}; `europass schema` prints the whole format), or write the file again with europass convert --to json".into(),
-                });
-            }
-        };
-        if doc
-            .version
-            .is_some_and(|v| v > crate::model::ROUND_FORMAT_VERSION)
-        {
-            return Err(ImportError::Unsupported {
-                what: format!("a europass round of version {}", doc.version.unwrap_or(0)),
-                hint: "update europass to read rounds written by a newer version".into(),
-            });
-        }
-        let _ = doc.format;
-        Ok((doc.round, Vec::new()))
+/// Reads `round.json` (format `europass-round`) and JSON-LD credentials.
+pub(crate) fn read(
+    file: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<(Round, Vec<Diagnostic>), ImportError> {
+    if let Some(at) = nested_deeper_than(bytes, options.limits.depth) {
+        return Err(ImportError::LimitExceeded {
+            limit: "depth",
+            detail: format!(
+                "a JSON document whose arrays and objects nest more than {} deep (at byte {at})",
+                options.limits.depth
+            ),
+        });
     }
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| ImportError::Corrupt {
+            detail: format!("a JSON document that cannot be parsed ({e})"),
+        })?;
+    if is_credential(&value) {
+        return super::credential::jsonld::read(file, &value);
+    }
+    if is_report(&value) {
+        // `convert` leaves report.json beside its outputs; a folder of
+        // credentials converted back often still holds it.
+        return Ok((
+            Round::default(),
+            vec![Diagnostic::info(
+                Code::FileSkipped,
+                Location::file(file),
+                "skipped: a europass report (report.json), not an input",
+            )],
+        ));
+    }
+    if let Some(inner) = signed_payload(&value)? {
+        let (round, mut notes) = super::credential::jsonld::read(file, &inner)?;
+        notes.push(
+            Diagnostic::info(
+                Code::SignatureNotVerified,
+                Location::file(file),
+                "a signed credential (JWS): its content was read, its signature was not checked",
+            )
+            .with_hint("verify the signature with the Europass Digital Credentials viewer if the credential's origin matters"),
+        );
+        return Ok((round, notes));
+    }
+    Ok((read_round(value)?, Vec::new()))
+}
+
+/// A europass round (`round.json`) of a version this europass reads.
+fn read_round(value: serde_json::Value) -> Result<Round, ImportError> {
+    let format = value.get("format").and_then(|f| f.as_str()).unwrap_or("");
+    if format != crate::model::ROUND_FORMAT {
+        return Err(ImportError::WrongType {
+            found: if format.is_empty() {
+                "a JSON document without a \"format\" member".into()
+            } else {
+                format!("a JSON document of format \"{format}\"")
+            },
+            expected: "a europass round (round.json) or a Europass credential (JSON-LD)".into(),
+            hint:
+                "give a round.json written by `europass convert --to json`, or a .jsonld credential"
+                    .into(),
+        });
+    }
+    let doc: Document = match serde_json::from_value(value.clone()) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let detail = match misfit(&value) {
+                Some((path, found, why)) => {
+                    format!("a europass round whose {path} ({found}) does not fit the model: {why}")
+                }
+                None => format!("a europass round whose content does not fit the model ({e})"),
+            };
+            return Err(ImportError::Invalid {
+                detail,
+                hint: "correct that value (dates are written 2025-03-14, texts as {\"lv\": \"…\"}; `europass schema` prints the whole format), or write the file again with europass convert --to json".into(),
+            });
+        }
+    };
+    if doc
+        .version
+        .is_some_and(|v| v > crate::model::ROUND_FORMAT_VERSION)
+    {
+        return Err(ImportError::Unsupported {
+            what: format!("a europass round of version {}", doc.version.unwrap_or(0)),
+            hint: "update europass to read rounds written by a newer version".into(),
+        });
+    }
+    let _ = doc.format;
+    Ok(doc.round)
 }
 
 /// Where (the byte offset) a JSON text's arrays and objects first nest more
@@ -266,8 +268,7 @@ mod tests {
     #[test]
     fn a_round_that_does_not_fit_the_model_is_refused_naming_the_field() {
         let read = |text: &str| {
-            JsonReader
-                .read("r.json", text.as_bytes(), &ReadOptions::default())
+            super::read("r.json", text.as_bytes(), &ReadOptions::default())
                 .map(|_| ())
                 .unwrap_err()
                 .to_string()

@@ -1,41 +1,42 @@
 //! Readers: one module per input format, each turning a file's bytes into the
 //! shape the next stage understands.
 //!
-//! Tabular formats (xlsx, xlsm, xlsb, xls, ods, csv) all produce a
-//! [`Workbook`] of [`Sheet`]s behind the [`TableReader`] trait; the
-//! [`mapping`](crate::mapping) stage turns those into model records. A file is
-//! identified by its content ([`sniff`]), never by its name alone.
+//! Every format is a row of [`formats::FORMATS`]: its extensions, how its
+//! bytes are recognised and its reader. Tabular formats (xlsx, xlsm, xlsb,
+//! xls, ods, csv) all produce a [`Workbook`] of [`Sheet`]s, Word documents a
+//! [`Document`] of typed parts, credentials and `round.json` records of the
+//! model itself ([`Content`]); the mapping stage reads the sheets and parts
+//! into records. A file is identified by its content ([`sniff`]), never by
+//! its name alone.
 
 mod calamine_sheets;
+mod cells;
 mod credential;
-mod credential_jsonld;
-mod credential_xml;
 mod csv;
-pub mod docx;
 mod error;
+pub mod formats;
 mod json;
 mod limits;
 mod ods;
-mod pdf;
 mod sniff;
 mod text_cells;
-mod workbook;
+pub mod word;
 mod xls;
 mod xlsb;
 mod xlsx;
-mod xml_tree;
 
 use crate::guard::guard;
 
 pub use self::csv::{decode as decode_text, encoding_for_label};
+pub use cells::{CellValue, MergedRange, Sheet, Visibility, Workbook, format_number};
 pub use error::ImportError;
+pub use formats::{FORMATS, InputFormat, format_from_extension};
 pub use limits::{LIMIT_NAMES, Limits};
-pub use sniff::{format_from_extension, sniff};
-pub use workbook::{
-    CellValue, InputFormat, MergedRange, Sheet, Visibility, Workbook, format_number,
-};
+pub use sniff::sniff;
+pub use word::Document;
 
 use crate::diagnostics::{Code, Diagnostic, Location};
+use formats::{ReadDocument, ReadTable, Reader};
 
 /// Options a user can give for reading.
 #[derive(Clone, Debug, Default)]
@@ -48,51 +49,70 @@ pub struct ReadOptions {
     pub limits: Limits,
 }
 
-/// A reader of one tabular format.
-pub trait TableReader: Sync {
-    /// Reads a whole file. `file` is the name used in messages.
-    fn read(
-        &self,
-        file: &str,
-        bytes: &[u8],
-        options: &ReadOptions,
-    ) -> Result<Workbook, ImportError>;
-}
-
 /// What a file holds, once read.
 pub enum Content {
     /// Sheets of cells, to be read through a mapping.
     Table(Workbook),
     /// Records already in the canonical model (a round read back).
     Round(Box<crate::model::Round>),
+    /// Paragraphs and tables of a Word document, to be recognised by their labels.
+    Document(Document),
+    /// Several rounds of one file (the credentials attached to a transcript
+    /// bundle), in order, each with where it came from.
+    Rounds(Vec<RoundPart>),
 }
 
-/// A reader of a format that already holds canonical records.
-pub trait RoundReader: Sync {
-    /// Reads a whole file into a round. `file` is the name used in messages.
-    fn read(
-        &self,
-        file: &str,
-        bytes: &[u8],
-        options: &ReadOptions,
-    ) -> Result<(crate::model::Round, Vec<Diagnostic>), ImportError>;
+/// One of the rounds a file holds, read whole.
+#[derive(Debug)]
+pub struct RoundPart {
+    /// Where it came from: the file and the part of it
+    /// (`transcripts.pdf › ozola-anna_europass-mobility.xml`).
+    pub source: String,
+    /// Its records.
+    pub round: crate::model::Round,
+    /// What its reader noted.
+    pub notes: Vec<Diagnostic>,
 }
 
-/// Each format read straight into the model, and its reader.
-static ROUND_READERS: &[(InputFormat, &dyn RoundReader)] = &[
-    (InputFormat::Json, &json::JsonReader),
-    (InputFormat::Xml, &credential_xml::CredentialXmlReader),
-    (InputFormat::Pdf, &pdf::PdfReader),
-];
-
-/// Reads any file europass understands: a table for the mapping stage, or
-/// records already in the model.
+/// Reads any file europass understands: identifies it by content, checks it
+/// against the limits and hands it to its format's reader (see
+/// [`formats::FORMATS`]). A panic in a parser becomes an error for this file.
 pub fn read_file(
     file: &str,
     bytes: &[u8],
     options: &ReadOptions,
 ) -> Result<(Content, Vec<Diagnostic>), ImportError> {
-    let limits = &options.limits;
+    check_size(bytes, &options.limits)?;
+    let format = sniff(bytes)?;
+    let row = format.row();
+    if row.is_zip() {
+        check_zip(bytes, &options.limits)?;
+    }
+    match row.reader {
+        Reader::Round(read) => {
+            let (round, notes) = guard(|| read(file, bytes, options))
+                .map_err(|detail| ImportError::Internal { detail })??;
+            Ok((Content::Round(Box::new(round)), notes))
+        }
+        Reader::Table(read) => {
+            let (workbook, notes) = read_workbook(file, bytes, format, read, options)?;
+            Ok((Content::Table(workbook), notes))
+        }
+        Reader::Rounds(read) => {
+            let parts = guard(|| read(file, bytes, options))
+                .map_err(|detail| ImportError::Internal { detail })??;
+            Ok((Content::Rounds(parts), Vec::new()))
+        }
+        Reader::Document(read) => {
+            let (document, notes) = read_document(file, bytes, format, read, options)?;
+            Ok((Content::Document(document), notes))
+        }
+        Reader::Refused(why) => Err(why(format_from_extension(file))),
+    }
+}
+
+/// Refuses a file larger than the `file-mb` limit.
+fn check_size(bytes: &[u8], limits: &Limits) -> Result<(), ImportError> {
     if bytes.len() as u64 > limits.file_mb * 1024 * 1024 {
         return Err(ImportError::LimitExceeded {
             limit: "file-mb",
@@ -103,164 +123,119 @@ pub fn read_file(
             ),
         });
     }
-    let format = sniff(bytes)?;
-    if matches!(
-        format,
-        InputFormat::Xlsx
-            | InputFormat::Xlsm
-            | InputFormat::Xlsb
-            | InputFormat::Ods
-            | InputFormat::Docx
-            | InputFormat::Odt
-    ) {
-        check_zip(bytes, limits)?;
-    }
-    if let Some((_, reader)) = ROUND_READERS.iter().find(|(f, _)| *f == format) {
-        let (round, notes) = guard(|| reader.read(file, bytes, options))
-            .map_err(|detail| ImportError::Internal { detail })??;
-        return Ok((Content::Round(Box::new(round)), notes));
-    }
-    let (workbook, notes) = read_workbook(file, bytes, options)?;
-    Ok((Content::Table(workbook), notes))
+    Ok(())
 }
 
-/// Each tabular format and its reader: adding a format is one module and one line.
-static TABLE_READERS: &[(InputFormat, &dyn TableReader)] = &[
-    (InputFormat::Xlsx, &xlsx::XlsxReader),
-    (InputFormat::Xlsm, &xlsx::XlsxReader),
-    (InputFormat::Xlsb, &xlsb::XlsbReader),
-    (InputFormat::Xls, &xls::XlsReader),
-    (InputFormat::Ods, &ods::OdsReader),
-    (InputFormat::Csv, &csv::CsvReader),
-    (InputFormat::Docx, &docx::DocxReader),
-];
-
-/// The reader for a tabular format.
-pub fn table_reader(format: InputFormat) -> Option<&'static dyn TableReader> {
-    TABLE_READERS
-        .iter()
-        .find(|(f, _)| *f == format)
-        .map(|(_, r)| *r)
-}
-
-/// Reads a tabular file: identifies it by content, reports a name that lies
-/// about the content, and turns a panic in a parser into an error for this file.
+/// Reads a tabular file: reports a name that lies about the content, reads
+/// it, and cuts texts beyond the `cell-chars` limit.
 fn read_workbook(
     file: &str,
     bytes: &[u8],
+    format: InputFormat,
+    read: ReadTable,
     options: &ReadOptions,
 ) -> Result<(Workbook, Vec<Diagnostic>), ImportError> {
-    let format = sniff(bytes)?;
-    let mut notes = Vec::new();
-    let claimed = format_from_extension(file);
-    let Some(reader) = table_reader(format) else {
-        return Err(not_a_table(format, claimed));
-    };
-    // A file named as a Word document must be one: reading a spreadsheet
-    // given in its place would mix its rows in under the wrong name.
-    if claimed == Some(InputFormat::Docx) && format != InputFormat::Docx {
-        return Err(ImportError::WrongType {
-            found: format!("{} named .docx", format.describe()),
-            expected: "a Word document".into(),
-            hint: format!(
-                "give the Word document itself, or rename the file to .{} if it is the spreadsheet you meant",
-                format.extension()
-            ),
-        });
-    }
-    if let Some(claimed) = claimed
-        && claimed != format
-        && !(claimed == InputFormat::Xlsx && format == InputFormat::Xlsm)
-    {
-        notes.push(
-            Diagnostic::warning(
-                Code::ExtensionMismatch,
-                Location::file(file),
-                format!(
-                    "the file is named .{} but is really {}; it was read as such",
-                    claimed.extension(),
-                    format.describe()
-                ),
-            )
-            .with_hint(format!("rename it to .{}", format.extension())),
-        );
-    }
-    if claimed == Some(InputFormat::Docx)
-        && format == InputFormat::Docx
-        && sniff::word_has_macros(bytes)
-    {
-        notes.push(
-            Diagnostic::warning(
-                Code::ExtensionMismatch,
-                Location::file(file),
-                "the file is named .docx but is a macro-enabled Word document (.docm); its tables were read, its macros never run",
-            )
-            .with_hint("rename it to .docm (Word refuses to open it as .docx), and open it only if you trust the sender"),
-        );
-    }
-    let mut workbook = guard(|| reader.read(file, bytes, options))
+    let mut notes = name_notes(file, format)?;
+    let mut workbook = guard(|| read(file, bytes, options))
         .map_err(|detail| ImportError::Internal { detail })??;
-    if workbook.sheets.is_empty() && format != InputFormat::Docx {
+    if workbook.sheets.is_empty() {
         return Err(ImportError::NoContent {
             what: format!("{} without a single worksheet", format.describe()),
         });
     }
     notes.append(&mut workbook.notes);
-    let max = options.limits.cell_chars;
     for sheet in &mut workbook.sheets {
-        for (row, col, chars) in sheet.cut_long_texts(max) {
-            notes.push(
-                Diagnostic::warning(
-                    Code::LimitExceeded,
-                    Location::cell(file, &sheet.name, row + 1, col),
-                    format!("the cell holds {chars} characters; only the first {max} were read"),
-                )
-                .with_hint(format!(
-                    "shorten the text, or raise the limit with --limit cell-chars={chars}"
-                )),
-            );
-        }
+        notes.extend(cut_long_texts(file, sheet, options.limits.cell_chars));
     }
     if let Some(encoding) = workbook.encoding {
-        notes.push(Diagnostic::info(
-            Code::EncodingDetected,
-            Location::file(file),
-            format!(
-                "read as {encoding}{}",
-                if options.encoding.is_some() { " (as given)" } else { " (detected)" }
-            ),
-        ).with_hint("if letters look wrong, give the encoding with --encoding windows-1257, windows-1252, windows-1251, utf-16le or utf-8"));
+        notes.push(encoding_note(file, encoding, options));
     }
     Ok((workbook, notes))
 }
 
-fn not_a_table(format: InputFormat, claimed: Option<InputFormat>) -> ImportError {
-    let expected =
-        "a spreadsheet (.xlsx, .xls, .ods or .csv) or a Word document (.docx)".to_string();
-    match format {
-        InputFormat::Html => ImportError::WrongType {
-            found: if claimed.is_some_and(InputFormat::is_tabular) {
-                "an HTML web page saved with a spreadsheet's name".into()
-            } else {
-                "an HTML web page".into()
-            },
-            expected,
-            hint: "open it in Excel or LibreOffice and use Save As › Excel Workbook (.xlsx)".into(),
-        },
-        InputFormat::Doc => ImportError::Unsupported {
-            what: "a Word 97–2003 document (.doc)".into(),
-            hint: "open it in Word or LibreOffice and save it as .docx".into(),
-        },
-        InputFormat::Odt => ImportError::Unsupported {
-            what: "an OpenDocument text document (.odt)".into(),
-            hint: "open it in LibreOffice and save it as Word (.docx)".into(),
-        },
-        other => ImportError::WrongType {
-            found: other.describe().into(),
-            expected,
-            hint: "give the spreadsheet itself".into(),
-        },
+/// Reads a Word document: reports a name that lies about the content, reads
+/// it, and cuts texts beyond the `cell-chars` limit.
+fn read_document(
+    file: &str,
+    bytes: &[u8],
+    format: InputFormat,
+    read: ReadDocument,
+    options: &ReadOptions,
+) -> Result<(Document, Vec<Diagnostic>), ImportError> {
+    let mut notes = name_notes(file, format)?;
+    let mut document = guard(|| read(file, bytes, options))
+        .map_err(|detail| ImportError::Internal { detail })??;
+    notes.append(&mut document.notes);
+    let max = options.limits.cell_chars;
+    for (part, row, col, chars) in document.cut_long_texts(max) {
+        notes.push(cut_note(
+            Location::cell(file, &part, row + 1, col),
+            chars,
+            max,
+        ));
     }
+    Ok((document, notes))
+}
+
+/// What the file's name says against its content: an error when a name
+/// binds the content to its format (see [`formats::Format::misnamed`]), a
+/// warning when the name only misleads.
+fn name_notes(file: &str, format: InputFormat) -> Result<Vec<Diagnostic>, ImportError> {
+    let Some(claimed) = format_from_extension(file) else {
+        return Ok(Vec::new());
+    };
+    if claimed == format || format.row().also_named.contains(&claimed) {
+        return Ok(Vec::new());
+    }
+    if let Some(misnamed) = claimed.row().misnamed {
+        return Err(misnamed(format));
+    }
+    Ok(vec![
+        Diagnostic::warning(
+            Code::ExtensionMismatch,
+            Location::file(file),
+            format!(
+                "the file is named .{} but is really {}; it was read as such",
+                claimed.extension(),
+                format.describe()
+            ),
+        )
+        .with_hint(format!("rename it to .{}", format.extension())),
+    ])
+}
+
+/// Cuts a sheet's texts longer than `max` characters, reporting each cut.
+fn cut_long_texts(file: &str, sheet: &mut Sheet, max: usize) -> Vec<Diagnostic> {
+    let cut = sheet.cut_long_texts(max);
+    cut.into_iter()
+        .map(|(row, col, chars)| {
+            cut_note(Location::cell(file, &sheet.name, row + 1, col), chars, max)
+        })
+        .collect()
+}
+
+/// A text cut at the `cell-chars` limit.
+fn cut_note(location: Location, chars: usize, max: usize) -> Diagnostic {
+    Diagnostic::warning(
+        Code::LimitExceeded,
+        location,
+        format!("the cell holds {chars} characters; only the first {max} were read"),
+    )
+    .with_hint(format!(
+        "shorten the text, or raise the limit with --limit cell-chars={chars}"
+    ))
+}
+
+/// Which encoding a text file was read with, and how it was chosen.
+fn encoding_note(file: &str, encoding: &str, options: &ReadOptions) -> Diagnostic {
+    Diagnostic::info(
+        Code::EncodingDetected,
+        Location::file(file),
+        format!(
+            "read as {encoding}{}",
+            if options.encoding.is_some() { " (as given)" } else { " (detected)" }
+        ),
+    ).with_hint("if letters look wrong, give the encoding with --encoding windows-1257, windows-1252, windows-1251, utf-16le or utf-8")
 }
 
 /// Refuses a zip-based file whose parts would unpack beyond the limits (a

@@ -11,53 +11,48 @@ use calamine::{Ods, OdsError};
 use quick_xml::events::{BytesStart, Event};
 
 use super::calamine_sheets::read_sheets;
-use super::workbook::MergedRange;
-use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
+use super::cells::MergedRange;
+use super::{ImportError, InputFormat, ReadOptions, Workbook};
 
 /// Reads `.ods`.
-pub struct OdsReader;
-
-impl TableReader for OdsReader {
-    fn read(
-        &self,
-        file: &str,
-        bytes: &[u8],
-        options: &ReadOptions,
-    ) -> Result<Workbook, ImportError> {
-        let format = InputFormat::Ods;
-        let fail = |e: OdsError| match e {
-            OdsError::Password => ImportError::Encrypted,
-            e => ImportError::corrupt(format, e),
-        };
-        // Scanned first: calamine stores a sheet densely, so its extent
-        // (not its filled cells) must be within the limit before it reads it.
-        let scan = scan_content(bytes).unwrap_or_default();
-        for (sheet, (rows, cols)) in &scan.extents {
-            if u64::from(*rows) * u64::from(*cols) > options.limits.cells {
-                return Err(ImportError::LimitExceeded {
-                    limit: "cells",
-                    detail: format!(
-                        "sheet \"{sheet}\" spans {rows} rows × {cols} columns, more than {} cells",
-                        options.limits.cells
-                    ),
-                });
-            }
+pub(crate) fn read(
+    file: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<Workbook, ImportError> {
+    let format = InputFormat::Ods;
+    let fail = |e: OdsError| match e {
+        OdsError::Password => ImportError::Encrypted,
+        e => ImportError::corrupt(format, e),
+    };
+    // Scanned first: calamine stores a sheet densely, so its extent
+    // (not its filled cells) must be within the limit before it reads it.
+    let scan = scan_content(bytes).unwrap_or_default();
+    for (sheet, (rows, cols)) in &scan.extents {
+        if u64::from(*rows) * u64::from(*cols) > options.limits.cells {
+            return Err(ImportError::LimitExceeded {
+                limit: "cells",
+                detail: format!(
+                    "sheet \"{sheet}\" spans {rows} rows × {cols} columns, more than {} cells",
+                    options.limits.cells
+                ),
+            });
         }
-        let mut wb: Ods<_> = calamine::Reader::new(Cursor::new(bytes)).map_err(fail)?;
-        let mut spans = scan.merges;
-        let sheets = read_sheets(&mut wb, |_: &mut Ods<_>, name| {
-            spans.remove(name).unwrap_or_default()
-        })
-        .map_err(fail)?;
-        Ok(Workbook {
-            file: file.to_string(),
-            format,
-            sheets,
-            encoding: None,
-            delimiter: None,
-            notes: Vec::new(),
-        })
     }
+    let mut wb: Ods<_> = calamine::Reader::new(Cursor::new(bytes)).map_err(fail)?;
+    let mut spans = scan.merges;
+    let sheets = read_sheets(&mut wb, |_: &mut Ods<_>, name| {
+        spans.remove(name).unwrap_or_default()
+    })
+    .map_err(fail)?;
+    Ok(Workbook {
+        file: file.to_string(),
+        format,
+        sheets,
+        encoding: None,
+        delimiter: None,
+        notes: Vec::new(),
+    })
 }
 
 /// The most repetitions of one spanning cell or row that are expanded; a real
@@ -82,100 +77,120 @@ fn scan_content(bytes: &[u8]) -> Option<ContentScan> {
         .ok()?
         .read_to_end(&mut xml)
         .ok()?;
-
     let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
     let mut buf = Vec::new();
-    let mut out: HashMap<String, Vec<MergedRange>> = HashMap::new();
-    let mut extents: HashMap<String, (u32, u32)> = HashMap::new();
-    let mut sheet: Option<String> = None;
-    let mut table_depth = 0u32;
-    let (mut row, mut col, mut row_repeat) = (0u32, 0u32, 1u32);
-    // The last column with content in the current row, if any.
-    let mut row_filled_to: Option<u32> = None;
+    let mut scan = Scan {
+        row_repeat: 1,
+        ..Scan::default()
+    };
     loop {
         let event = reader.read_event_into(&mut buf).ok()?;
         match &event {
-            Event::Start(e) | Event::Empty(e) => {
-                let empty = matches!(event, Event::Empty(_));
-                match e.local_name().as_ref() {
-                    "table" => {
-                        if !empty {
-                            table_depth += 1;
-                        }
-                        if table_depth == 1 {
-                            sheet = attr(e, "table:name");
-                            row = 0;
-                        }
-                    }
-                    "table-row" if table_depth == 1 => {
-                        col = 0;
-                        row_filled_to = None;
-                        row_repeat = attr_u32(e, "table:number-rows-repeated").unwrap_or(1);
-                        if empty {
-                            row = row.saturating_add(row_repeat);
-                        }
-                    }
-                    name @ ("table-cell" | "covered-table-cell") if table_depth == 1 => {
-                        let repeat = attr_u32(e, "table:number-columns-repeated").unwrap_or(1);
-                        let filled = !empty
-                            || e.try_get_attribute("office:value-type")
-                                .ok()
-                                .flatten()
-                                .is_some();
-                        if filled && name == "table-cell" {
-                            row_filled_to = Some(col.saturating_add(repeat));
-                        }
-                        if name == "table-cell" {
-                            let cols = attr_u32(e, "table:number-columns-spanned").unwrap_or(1);
-                            let rows = attr_u32(e, "table:number-rows-spanned").unwrap_or(1);
-                            if (cols > 1 || rows > 1)
-                                && let Some(name) = &sheet
-                            {
-                                let list = out.entry(name.clone()).or_default();
-                                for r in 0..row_repeat.min(MAX_SPAN_REPEAT) {
-                                    for k in 0..repeat.min(MAX_SPAN_REPEAT) {
-                                        let first_row = row + r;
-                                        let first_col = col + k;
-                                        list.push(MergedRange {
-                                            first_row,
-                                            first_col,
-                                            last_row: first_row + rows - 1,
-                                            last_col: first_col + cols - 1,
-                                        });
-                                    }
-                                }
-                            }
-                        }
-                        col = col.saturating_add(repeat);
-                    }
-                    _ => {}
-                }
-            }
-            Event::End(e) => match e.local_name().as_ref() {
-                "table" => {
-                    table_depth = table_depth.saturating_sub(1);
-                    if table_depth == 0 {
-                        sheet = None;
-                    }
-                }
-                "table-row" if table_depth == 1 => {
-                    row = row.saturating_add(row_repeat);
-                    if let (Some(cols), Some(name)) = (row_filled_to, &sheet) {
-                        let extent = extents.entry(name.clone()).or_default();
-                        *extent = (extent.0.max(row), extent.1.max(cols));
-                    }
-                }
-                _ => {}
-            },
+            Event::Start(e) => scan.start(e, false),
+            Event::Empty(e) => scan.start(e, true),
+            Event::End(e) => scan.end(e.local_name().as_ref()),
             Event::Eof => break,
             _ => {}
         }
         buf.clear();
     }
-    Some(ContentScan {
-        merges: out,
-        extents,
-    })
+    Some(scan.found)
+}
+
+/// Where a pass over `content.xml` is.
+#[derive(Default)]
+struct Scan {
+    found: ContentScan,
+    /// The sheet (top-level table) being read.
+    sheet: Option<String>,
+    table_depth: u32,
+    row: u32,
+    col: u32,
+    row_repeat: u32,
+    /// The last column with content in the current row, if any.
+    row_filled_to: Option<u32>,
+}
+
+impl Scan {
+    fn start(&mut self, e: &BytesStart, empty: bool) {
+        match e.local_name().as_ref() {
+            "table" => {
+                if !empty {
+                    self.table_depth += 1;
+                }
+                if self.table_depth == 1 {
+                    self.sheet = attr(e, "table:name");
+                    self.row = 0;
+                }
+            }
+            "table-row" if self.table_depth == 1 => {
+                self.col = 0;
+                self.row_filled_to = None;
+                self.row_repeat = attr_u32(e, "table:number-rows-repeated").unwrap_or(1);
+                if empty {
+                    self.row = self.row.saturating_add(self.row_repeat);
+                }
+            }
+            name @ ("table-cell" | "covered-table-cell") if self.table_depth == 1 => {
+                self.cell(e, empty, name == "table-cell")
+            }
+            _ => {}
+        }
+    }
+
+    /// A cell (or a cell covered by a merge), repeated across columns.
+    fn cell(&mut self, e: &BytesStart, empty: bool, own: bool) {
+        let repeat = attr_u32(e, "table:number-columns-repeated").unwrap_or(1);
+        let filled = !empty
+            || e.try_get_attribute("office:value-type")
+                .ok()
+                .flatten()
+                .is_some();
+        if filled && own {
+            self.row_filled_to = Some(self.col.saturating_add(repeat));
+        }
+        if own {
+            let cols = attr_u32(e, "table:number-columns-spanned").unwrap_or(1);
+            let rows = attr_u32(e, "table:number-rows-spanned").unwrap_or(1);
+            if (cols > 1 || rows > 1)
+                && let Some(name) = &self.sheet
+            {
+                let list = self.found.merges.entry(name.clone()).or_default();
+                for r in 0..self.row_repeat.min(MAX_SPAN_REPEAT) {
+                    for k in 0..repeat.min(MAX_SPAN_REPEAT) {
+                        let first_row = self.row + r;
+                        let first_col = self.col + k;
+                        list.push(MergedRange {
+                            first_row,
+                            first_col,
+                            last_row: first_row + rows - 1,
+                            last_col: first_col + cols - 1,
+                        });
+                    }
+                }
+            }
+        }
+        self.col = self.col.saturating_add(repeat);
+    }
+
+    fn end(&mut self, name: &str) {
+        match name {
+            "table" => {
+                self.table_depth = self.table_depth.saturating_sub(1);
+                if self.table_depth == 0 {
+                    self.sheet = None;
+                }
+            }
+            "table-row" if self.table_depth == 1 => {
+                self.row = self.row.saturating_add(self.row_repeat);
+                if let (Some(cols), Some(name)) = (self.row_filled_to, &self.sheet) {
+                    let extent = self.found.extents.entry(name.clone()).or_default();
+                    *extent = (extent.0.max(self.row), extent.1.max(cols));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn attr(e: &BytesStart, name: &str) -> Option<String> {

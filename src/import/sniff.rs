@@ -6,13 +6,17 @@
 
 use std::io::{Cursor, Read};
 
+use super::formats::{Signature, first_matching};
 use super::{ImportError, InputFormat};
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const ZIP_EMPTY_MAGIC: &[u8] = b"PK\x05\x06";
 const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Identifies the format of a file's content.
+/// Identifies the format of a file's content: the container it is (a zip
+/// package, an Office 97–2003 compound file, other bytes, text) is told
+/// first, then the evidence inside it is weighed against the signatures of
+/// [`FORMATS`](super::formats::FORMATS).
 pub fn sniff(bytes: &[u8]) -> Result<InputFormat, ImportError> {
     if bytes.is_empty() {
         return Err(ImportError::Empty);
@@ -23,8 +27,10 @@ pub fn sniff(bytes: &[u8]) -> Result<InputFormat, ImportError> {
     if bytes.starts_with(CFB_MAGIC) {
         return sniff_cfb(bytes);
     }
-    if bytes.starts_with(b"%PDF-") {
-        return Ok(InputFormat::Pdf);
+    if let Some(format) =
+        first_matching(|s| matches!(s, Signature::Magic(m) if bytes.starts_with(m)))
+    {
+        return Ok(format);
     }
     sniff_text(bytes)
 }
@@ -35,18 +41,15 @@ fn sniff_zip(bytes: &[u8]) -> Result<InputFormat, ImportError> {
             "it starts like a zip-based office file but its table of contents cannot be read ({e}); it may be truncated"
         ),
     })?;
-    let has = |name: &str| archive.index_for_name(name).is_some();
-    if has("xl/workbook.xml") {
-        if has("xl/vbaProject.bin") {
-            return Ok(InputFormat::Xlsm);
+    let has = |archive: &zip::ZipArchive<_>, name: &str| archive.index_for_name(name).is_some();
+    let named = first_matching(|s| match s {
+        Signature::ZipParts { all, none } => {
+            all.iter().all(|p| has(&archive, p)) && !none.iter().any(|p| has(&archive, p))
         }
-        return Ok(InputFormat::Xlsx);
-    }
-    if has("xl/workbook.bin") {
-        return Ok(InputFormat::Xlsb);
-    }
-    if has("word/document.xml") {
-        return Ok(InputFormat::Docx);
+        _ => false,
+    });
+    if let Some(format) = named {
+        return Ok(format);
     }
     if let Some(i) = archive.index_for_name("mimetype") {
         let mut mime = String::new();
@@ -54,43 +57,41 @@ fn sniff_zip(bytes: &[u8]) -> Result<InputFormat, ImportError> {
             let _ = entry.take(200).read_to_string(&mut mime);
         }
         let mime = mime.trim();
-        if mime == "application/vnd.oasis.opendocument.spreadsheet" {
-            return Ok(InputFormat::Ods);
-        }
-        if mime == "application/vnd.oasis.opendocument.text" {
-            return Ok(InputFormat::Odt);
-        }
-        return Err(ImportError::Unsupported {
-            what: format!("an OpenDocument file of type `{mime}`"),
-            hint: "save it as a spreadsheet (.ods or .xlsx) or a Word document (.docx)".into(),
-        });
+        return first_matching(|s| matches!(s, Signature::ZipMimetype(m) if *m == mime))
+            .ok_or_else(|| ImportError::Unsupported {
+                what: format!("an OpenDocument file of type `{mime}`"),
+                hint: "save it as a spreadsheet (.ods or .xlsx) or a Word document (.docx)".into(),
+            });
     }
-    if has("content.xml") && has("META-INF/manifest.xml") {
-        return Ok(InputFormat::Ods);
+    let unlabelled = first_matching(|s| match s {
+        Signature::ZipPartsWithoutMimetype(all) => all.iter().all(|p| has(&archive, p)),
+        _ => false,
+    });
+    if let Some(format) = unlabelled {
+        return Ok(format);
     }
-    if names_word_main_part(&mut archive) {
-        return Ok(InputFormat::Docx);
-    }
-    Err(ImportError::Unsupported {
+    let declared = content_types(&mut archive);
+    let typed = first_matching(|s| match s {
+        Signature::ZipContentType(types) => types.iter().any(|t| declared.contains(t)),
+        _ => false,
+    });
+    typed.ok_or_else(|| ImportError::Unsupported {
         what: "a zip archive that is not an office document".into(),
         hint: "unpack it and give the spreadsheets or Word files inside".into(),
     })
 }
 
-/// Whether `[Content_Types].xml` declares a Word main part (some writers
-/// name it other than `word/document.xml`).
-fn names_word_main_part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> bool {
+/// `[Content_Types].xml` in lowercase (empty when the package has none):
+/// the content types of its parts.
+fn content_types(archive: &mut zip::ZipArchive<Cursor<&[u8]>>) -> String {
     let Ok(entry) = archive.by_name("[Content_Types].xml") else {
-        return false;
+        return String::new();
     };
     let mut text = String::new();
     if entry.take(1 << 20).read_to_string(&mut text).is_err() {
-        return false;
+        return String::new();
     }
-    let text = text.to_ascii_lowercase();
-    text.contains("wordprocessingml.document.main+xml")
-        || text.contains("wordprocessingml.template.main+xml")
-        || text.contains("ms-word.document.macroenabled.main+xml")
+    text.to_ascii_lowercase()
 }
 
 fn sniff_cfb(bytes: &[u8]) -> Result<InputFormat, ImportError> {
@@ -105,16 +106,11 @@ fn sniff_cfb(bytes: &[u8]) -> Result<InputFormat, ImportError> {
     if has("EncryptedPackage") || has("EncryptionInfo") {
         return Err(ImportError::Encrypted);
     }
-    if has("Workbook") || has("Book") {
-        return Ok(InputFormat::Xls);
-    }
-    if has("WordDocument") {
-        return Ok(InputFormat::Doc);
-    }
-    Err(ImportError::Unsupported {
-        what: "an Office 97–2003 file that is neither a workbook nor a document".into(),
-        hint: "open it in its program and save it as .xlsx or .docx".into(),
-    })
+    first_matching(|s| matches!(s, Signature::Compound(streams) if streams.iter().any(|n| has(n))))
+        .ok_or_else(|| ImportError::Unsupported {
+            what: "an Office 97–2003 file that is neither a workbook nor a document".into(),
+            hint: "open it in its program and save it as .xlsx or .docx".into(),
+        })
 }
 
 fn sniff_text(bytes: &[u8]) -> Result<InputFormat, ImportError> {
@@ -136,45 +132,91 @@ fn sniff_text(bytes: &[u8]) -> Result<InputFormat, ImportError> {
     }
     if bom.is_some_and(|e| e != encoding_rs::UTF_8) || utf16_without_bom(bytes).is_some() {
         // UTF-16 text: Excel's "Unicode Text" export is tab-separated UTF-16.
-        return Ok(InputFormat::Csv);
+        if let Some(format) = first_matching(|s| matches!(s, Signature::Utf16Text)) {
+            return Ok(format);
+        }
     }
-    let head = &rest[..rest.len().min(8192)];
-    let start = head
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(head.len());
-    let body = &head[start..];
-    let lower: Vec<u8> = body.iter().take(1024).map(u8::to_ascii_lowercase).collect();
-    let starts = |p: &[u8]| lower.starts_with(p);
-    let contains = |p: &[u8]| lower.windows(p.len()).any(|w| w == p);
-    if starts(b"<!doctype html") || starts(b"<html") || starts(b"<table") || starts(b"<meta") {
-        return Ok(InputFormat::Html);
+    let head = TextHead::new(rest);
+    first_matching(|s| matches!(s, Signature::Text(test) if test(&head)))
+        .ok_or_else(|| head.refusal())
+}
+
+/// The start of a text file, as the text formats' signatures look at it.
+pub struct TextHead<'a> {
+    /// Up to 8 KiB from the first character that is not a space.
+    body: &'a [u8],
+    /// Its first KiB in lowercase.
+    lower: Vec<u8>,
+}
+
+impl<'a> TextHead<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        let head = &text[..text.len().min(8192)];
+        let start = head
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(head.len());
+        let body = &head[start..];
+        let lower = body.iter().take(1024).map(u8::to_ascii_lowercase).collect();
+        Self { body, lower }
     }
-    if starts(b"mime-version:") && contains(b"text/html") {
-        return Ok(InputFormat::Html);
+
+    fn starts(&self, prefix: &[u8]) -> bool {
+        self.lower.starts_with(prefix)
     }
-    if starts(b"<?xml") || starts(b"<") {
-        if contains(b"urn:schemas-microsoft-com:office:spreadsheet") {
-            return Err(ImportError::Unsupported {
+
+    fn contains(&self, part: &[u8]) -> bool {
+        self.lower.windows(part.len()).any(|w| w == part)
+    }
+
+    /// An Excel 2003 XML spreadsheet, which europass does not read.
+    fn is_excel_2003_xml(&self) -> bool {
+        self.starts(b"<") && self.contains(b"urn:schemas-microsoft-com:office:spreadsheet")
+    }
+
+    fn starts_with_html_tag(&self) -> bool {
+        self.starts(b"<!doctype html")
+            || self.starts(b"<html")
+            || self.starts(b"<table")
+            || self.starts(b"<meta")
+    }
+
+    /// An HTML page: an HTML start, a web archive (MHTML) of one, or markup
+    /// holding an `<html>` element.
+    pub fn is_html(&self) -> bool {
+        self.starts_with_html_tag()
+            || (self.starts(b"mime-version:") && self.contains(b"text/html"))
+            || (self.starts(b"<") && !self.is_excel_2003_xml() && self.contains(b"<html"))
+    }
+
+    /// Markup that is not a page or an Excel 2003 spreadsheet.
+    pub fn is_xml(&self) -> bool {
+        self.starts(b"<") && !self.is_excel_2003_xml()
+    }
+
+    /// A JSON object or array.
+    pub fn is_json(&self) -> bool {
+        self.starts(b"{") || self.starts(b"[")
+    }
+
+    /// Text that is not markup and holds no zero byte: delimited values.
+    pub fn is_delimited_text(&self) -> bool {
+        !self.starts(b"<") && !self.body.contains(&0)
+    }
+
+    /// Why text that no format's signature took is refused.
+    fn refusal(&self) -> ImportError {
+        if self.is_excel_2003_xml() {
+            return ImportError::Unsupported {
                 what: "an Excel 2003 XML spreadsheet".into(),
                 hint: "open it in Excel or LibreOffice and save it as .xlsx".into(),
-            });
+            };
         }
-        if contains(b"<html") {
-            return Ok(InputFormat::Html);
-        }
-        return Ok(InputFormat::Xml);
-    }
-    if starts(b"{") || starts(b"[") {
-        return Ok(InputFormat::Json);
-    }
-    if body.contains(&0) {
-        return Err(ImportError::Unsupported {
+        ImportError::Unsupported {
             what: "a binary file of unknown type".into(),
             hint: "give an .xlsx, .xls, .ods, .csv or .docx file".into(),
-        });
+        }
     }
-    Ok(InputFormat::Csv)
 }
 
 /// UTF-16 text without a byte-order mark, told by its zero bytes: text that
@@ -201,50 +243,6 @@ pub fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding>
     } else {
         None
     }
-}
-
-/// Whether a Word document carries macros (a `.docm` by content: a VBA
-/// project part, or a macro-enabled main part).
-pub fn word_has_macros(bytes: &[u8]) -> bool {
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return false;
-    };
-    if archive
-        .file_names()
-        .any(|n| n.is_ok_and(|n| n.ends_with("vbaProject.bin")))
-    {
-        return true;
-    }
-    let Ok(entry) = archive.by_name("[Content_Types].xml") else {
-        return false;
-    };
-    let mut text = String::new();
-    let _ = entry.take(1 << 20).read_to_string(&mut text);
-    text.to_ascii_lowercase().contains("macroenabled")
-}
-
-/// The format a file name's extension promises, if it is one the tool knows.
-pub fn format_from_extension(name: &str) -> Option<InputFormat> {
-    let ext = std::path::Path::new(name)
-        .extension()?
-        .to_str()?
-        .to_ascii_lowercase();
-    Some(match ext.as_str() {
-        "xlsx" => InputFormat::Xlsx,
-        "xlsm" => InputFormat::Xlsm,
-        "xlsb" => InputFormat::Xlsb,
-        "xls" => InputFormat::Xls,
-        "ods" => InputFormat::Ods,
-        "csv" | "tsv" | "txt" => InputFormat::Csv,
-        "docx" => InputFormat::Docx,
-        "odt" => InputFormat::Odt,
-        "doc" => InputFormat::Doc,
-        "xml" => InputFormat::Xml,
-        "json" | "jsonld" => InputFormat::Json,
-        "pdf" => InputFormat::Pdf,
-        "html" | "htm" => InputFormat::Html,
-        _ => return None,
-    })
 }
 
 #[cfg(test)]
@@ -290,6 +288,23 @@ mod tests {
         assert_eq!(utf16_without_bom(text.as_bytes()), None);
         // A binary file with zeros here and there is not text.
         assert!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01").is_err());
+    }
+
+    #[test]
+    fn markup_is_a_page_a_credential_or_an_excel_2003_spreadsheet() {
+        assert_eq!(
+            sniff(b"<?xml version=\"1.0\"?><x/>").unwrap(),
+            InputFormat::Xml
+        );
+        assert_eq!(
+            sniff(b"<?xml?><html><body/></html>").unwrap(),
+            InputFormat::Html
+        );
+        let excel = b"<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"/>";
+        assert!(
+            matches!(sniff(excel), Err(ImportError::Unsupported { what, .. }) if what.contains("Excel 2003"))
+        );
+        assert_eq!(sniff(b"  {\"format\": 1}").unwrap(), InputFormat::Json);
     }
 
     #[test]

@@ -5,41 +5,36 @@ use std::io::{Cursor, Read};
 use calamine::{Xls, XlsError};
 
 use super::calamine_sheets::{read_sheets, to_merged};
-use super::{ImportError, InputFormat, Limits, ReadOptions, TableReader, Workbook};
+use super::{ImportError, InputFormat, Limits, ReadOptions, Workbook};
 
 /// Reads `.xls` (BIFF8).
-pub struct XlsReader;
-
-impl TableReader for XlsReader {
-    fn read(
-        &self,
-        file: &str,
-        bytes: &[u8],
-        options: &ReadOptions,
-    ) -> Result<Workbook, ImportError> {
-        let format = InputFormat::Xls;
-        let fail = |e: XlsError| match e {
-            XlsError::Password => ImportError::Encrypted,
-            e => ImportError::corrupt(format, e),
-        };
-        // calamine parses every sheet at once, each into a dense range as
-        // large as its extent: a few bytes naming cell XFD65536 would
-        // allocate gigabytes before a single sheet is returned.
-        check_workbook_stream(&workbook_stream(bytes)?, &options.limits)?;
-        let mut wb: Xls<_> = calamine::Reader::new(Cursor::new(bytes)).map_err(fail)?;
-        let sheets = read_sheets(&mut wb, |wb: &mut Xls<_>, name| {
-            to_merged(wb.merge_cells_by_sheet_name(name).unwrap_or_default())
-        })
-        .map_err(fail)?;
-        Ok(Workbook {
-            file: file.to_string(),
-            format,
-            sheets,
-            encoding: None,
-            delimiter: None,
-            notes: Vec::new(),
-        })
-    }
+pub(crate) fn read(
+    file: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<Workbook, ImportError> {
+    let format = InputFormat::Xls;
+    let fail = |e: XlsError| match e {
+        XlsError::Password => ImportError::Encrypted,
+        e => ImportError::corrupt(format, e),
+    };
+    // calamine parses every sheet at once, each into a dense range as
+    // large as its extent: a few bytes naming cell XFD65536 would
+    // allocate gigabytes before a single sheet is returned.
+    check_workbook_stream(&workbook_stream(bytes)?, &options.limits)?;
+    let mut wb: Xls<_> = calamine::Reader::new(Cursor::new(bytes)).map_err(fail)?;
+    let sheets = read_sheets(&mut wb, |wb: &mut Xls<_>, name| {
+        to_merged(wb.merge_cells_by_sheet_name(name).unwrap_or_default())
+    })
+    .map_err(fail)?;
+    Ok(Workbook {
+        file: file.to_string(),
+        format,
+        sheets,
+        encoding: None,
+        delimiter: None,
+        notes: Vec::new(),
+    })
 }
 
 /// The `Workbook` (or, before Excel 97, `Book`) stream of a compound file.
@@ -92,11 +87,27 @@ fn u32_at(d: &[u8], at: usize) -> Option<u32> {
 /// must be whole and point inside the stream (calamine indexes both
 /// without checking, and panics).
 fn check_workbook_stream(stream: &[u8], limits: &Limits) -> Result<(), ImportError> {
+    let Some(sheets) = sheet_positions(stream)? else {
+        return Ok(());
+    };
+    for (index, &pos) in sheets.iter().enumerate() {
+        if let Some(span) = sheet_span(&stream[pos..], limits)
+            && span > limits.cells
+        {
+            return Err(too_many_cells(index, span, limits));
+        }
+    }
+    Ok(())
+}
+
+/// Where each sheet's records start, from the workbook globals; `None` for
+/// an encrypted workbook (calamine refuses it itself).
+fn sheet_positions(stream: &[u8]) -> Result<Option<Vec<usize>>, ImportError> {
     let mut sheets = Vec::new();
     for (typ, data) in records(stream) {
         match typ {
-            // FilePass: calamine refuses an encrypted workbook itself.
-            0x002F if u16_at(data, 0) != Some(0) => return Ok(()),
+            // FilePass.
+            0x002F if u16_at(data, 0) != Some(0) => return Ok(None),
             // BoundSheet8: where a sheet's records start.
             0x0085 => {
                 let pos = u32_at(data, 0).filter(|_| data.len() >= 6);
@@ -117,66 +128,66 @@ fn check_workbook_stream(stream: &[u8], limits: &Limits) -> Result<(), ImportErr
             _ => {}
         }
     }
-    for (index, &pos) in sheets.iter().enumerate() {
-        let too_large = |span: u64| ImportError::LimitExceeded {
-            limit: "cells",
-            detail: format!(
-                "sheet {} spans {span} cells, more than {}",
-                index + 1,
-                limits.cells
-            ),
-        };
-        // Row and column bounds of every cell calamine keeps.
-        let mut bounds: Option<(u32, u32, u32, u32)> = None;
-        let mut cell = |row: u32, first: u32, last: u32| {
-            let (r0, r1, c0, c1) = bounds.unwrap_or((row, row, first, last));
-            bounds = Some((r0.min(row), r1.max(row), c0.min(first), c1.max(last)));
-        };
-        let mut seen_bof = false;
-        let mut depth = 0usize;
-        for (typ, data) in records(&stream[pos..]) {
-            if depth > 0 {
-                match typ {
-                    0x0809 => depth += 1,
-                    0x000A => depth -= 1,
-                    _ => {}
-                }
-                continue;
-            }
-            let at = (u16_at(data, 0), u16_at(data, 2));
-            match (typ, at) {
-                (0x0809, _) if seen_bof => depth += 1,
-                (0x0809, _) => seen_bof = true,
-                (0x000A, _) => break,
-                // Dimensions: calamine reserves rows × columns cells from it.
-                (0x0200, _) => {
-                    if let Some(span) = dimensions_span(data)
-                        && span > limits.cells
-                    {
-                        return Err(too_large(span));
-                    }
-                }
-                // MulRk: one row, columns first..=last.
-                (0x00BD, (Some(row), Some(first))) => {
-                    let last = u16_at(data, data.len().saturating_sub(2)).unwrap_or(first);
-                    cell(row, first, last.max(first));
-                }
-                // Number, Label, RString, BoolErr, Rk, LabelSst, Formula.
-                (
-                    0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006,
-                    (Some(r), Some(c)),
-                ) => cell(r, c, c),
+    Ok(Some(sheets))
+}
+
+fn too_many_cells(index: usize, span: u64, limits: &Limits) -> ImportError {
+    ImportError::LimitExceeded {
+        limit: "cells",
+        detail: format!(
+            "sheet {} spans {span} cells, more than {}",
+            index + 1,
+            limits.cells
+        ),
+    }
+}
+
+/// The cells a sheet (its records from its start) spans, from the first to
+/// the last row and column of the cells calamine keeps; or, at once, the
+/// cells a `Dimensions` record reserves when they are beyond the limit.
+fn sheet_span(sheet: &[u8], limits: &Limits) -> Option<u64> {
+    let mut bounds: Option<(u32, u32, u32, u32)> = None;
+    let mut cell = |row: u32, first: u32, last: u32| {
+        let (r0, r1, c0, c1) = bounds.unwrap_or((row, row, first, last));
+        bounds = Some((r0.min(row), r1.max(row), c0.min(first), c1.max(last)));
+    };
+    let mut seen_bof = false;
+    let mut depth = 0usize;
+    for (typ, data) in records(sheet) {
+        if depth > 0 {
+            match typ {
+                0x0809 => depth += 1,
+                0x000A => depth -= 1,
                 _ => {}
             }
+            continue;
         }
-        if let Some((r0, r1, c0, c1)) = bounds {
-            let span = u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
-            if span > limits.cells {
-                return Err(too_large(span));
+        let at = (u16_at(data, 0), u16_at(data, 2));
+        match (typ, at) {
+            (0x0809, _) if seen_bof => depth += 1,
+            (0x0809, _) => seen_bof = true,
+            (0x000A, _) => break,
+            // Dimensions: calamine reserves rows × columns cells from it.
+            (0x0200, _) => {
+                if let Some(span) = dimensions_span(data)
+                    && span > limits.cells
+                {
+                    return Some(span);
+                }
             }
+            // MulRk: one row, columns first..=last.
+            (0x00BD, (Some(row), Some(first))) => {
+                let last = u16_at(data, data.len().saturating_sub(2)).unwrap_or(first);
+                cell(row, first, last.max(first));
+            }
+            // Number, Label, RString, BoolErr, Rk, LabelSst, Formula.
+            (0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006, (Some(r), Some(c))) => {
+                cell(r, c, c)
+            }
+            _ => {}
         }
     }
-    Ok(())
+    bounds.map(|(r0, r1, c0, c1)| u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1))
 }
 
 /// The number of cells calamine reserves for a `Dimensions` record, computed
@@ -210,9 +221,9 @@ mod tests {
     fn a_sheet_spanning_more_cells_than_the_limit_is_refused_by_name() {
         let bytes = std::fs::read("fixtures/variants/flat.xls").unwrap();
         let mut options = ReadOptions::default();
-        assert!(XlsReader.read("flat.xls", &bytes, &options).is_ok());
+        assert!(super::read("flat.xls", &bytes, &options).is_ok());
         options.limits.cells = 100;
-        let err = XlsReader.read("flat.xls", &bytes, &options).unwrap_err();
+        let err = super::read("flat.xls", &bytes, &options).unwrap_err();
         assert!(
             matches!(&err, ImportError::LimitExceeded { limit: "cells", detail } if detail.contains("more than 100")),
             "{err:?}"
@@ -269,7 +280,7 @@ mod tests {
     fn read(bytes: &[u8], cells: u64) -> Result<Workbook, ImportError> {
         let mut options = ReadOptions::default();
         options.limits.cells = cells;
-        XlsReader.read("t.xls", bytes, &options)
+        super::read("t.xls", bytes, &options)
     }
 
     #[test]

@@ -10,97 +10,92 @@ use calamine::{Cell, DataRef, Reader, SheetType, Xlsx, XlsxFormulaMetadata};
 use quick_xml::events::Event;
 
 use super::calamine_sheets::{collect_cells, visibility};
-use super::workbook::{Cells, MergedRange, Sheet};
-use super::{ImportError, InputFormat, ReadOptions, TableReader, Workbook};
+use super::cells::{Cells, MergedRange, Sheet};
+use super::{ImportError, InputFormat, ReadOptions, Workbook};
 use crate::diagnostics::{Code, Diagnostic, Location};
 
 /// Formula cells without a value reported one by one per sheet; the rest are counted.
 const MAX_FORMULA_NOTES: usize = 20;
 
 /// Reads `.xlsx` and `.xlsm` (macros are never run, only cells are read).
-pub struct XlsxReader;
-
-impl TableReader for XlsxReader {
-    fn read(
-        &self,
-        file: &str,
-        bytes: &[u8],
-        options: &ReadOptions,
-    ) -> Result<Workbook, ImportError> {
-        let format = InputFormat::Xlsx;
-        let fail = |e: calamine::XlsxError| ImportError::corrupt(format, e);
-        let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(fail)?;
-        let metadata: Vec<_> = wb.sheets_metadata().to_vec();
-        let mut sheets = Vec::with_capacity(metadata.len());
-        let mut notes = Vec::new();
-        let mut merges = read_merges(bytes);
-        let parts = sheet_parts(bytes);
-        for meta in metadata {
-            if meta.typ != SheetType::WorkSheet {
-                continue;
-            }
-            // Formulas whose value was never computed (files written by
-            // scripts, or saved by programs that do not calculate).
-            let mut uncomputed: Vec<((u32, u32), Option<String>)> = Vec::new();
-            let cells = {
-                let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(fail)?;
-                let mut next = || {
-                    let Some(record) = reader.next_cell_with_formula_metadata()? else {
-                        return Ok(None);
-                    };
-                    if record.value == DataRef::Empty
-                        && let Some(formula) = record.formula
-                    {
-                        uncomputed.push((
-                            record.pos,
-                            match formula {
-                                XlsxFormulaMetadata::Normal { formula }
-                                | XlsxFormulaMetadata::Shared { formula, .. } => Some(formula),
-                                _ => None,
-                            },
-                        ));
-                    }
-                    Ok(Some(Cell::new(record.pos, record.value)))
-                };
-                collect_cells(&meta.name, &options.limits, &mut next, fail)?
-            };
-            report_uncomputed(file, &meta.name, &uncomputed, &mut notes);
-            let part = parts.get(&meta.name);
-            let sheet_merges = part
-                .and_then(|p| merges.by_part.remove(p))
-                .unwrap_or_default();
-            for reference in part
-                .and_then(|p| merges.ignored.remove(p))
-                .unwrap_or_default()
-            {
-                notes.push(
-                    Diagnostic::warning(
-                        Code::CorruptFile,
-                        Location::sheet(file, &meta.name),
-                        format!(
-                            "the sheet declares the merged range \"{reference}\", which is not a range of cells within a sheet; it was ignored"
-                        ),
-                    )
-                    .with_hint("the file is damaged or was written by a faulty program: open it in Excel or LibreOffice and save it again"),
-                );
-            }
-            let shown = visibility(meta.visible);
-            sheets.push(Sheet::new(
-                meta.name,
-                shown,
-                Cells::Sparse(cells),
-                sheet_merges,
-            ));
+pub(crate) fn read(
+    file: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<Workbook, ImportError> {
+    let format = InputFormat::Xlsx;
+    let fail = |e: calamine::XlsxError| ImportError::corrupt(format, e);
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(fail)?;
+    let metadata: Vec<_> = wb.sheets_metadata().to_vec();
+    let mut sheets = Vec::with_capacity(metadata.len());
+    let mut notes = Vec::new();
+    let mut merges = read_merges(bytes);
+    let parts = sheet_parts(bytes);
+    for meta in metadata {
+        if meta.typ != SheetType::WorkSheet {
+            continue;
         }
-        Ok(Workbook {
-            file: file.to_string(),
-            format,
-            sheets,
-            encoding: None,
-            delimiter: None,
-            notes,
-        })
+        // Formulas whose value was never computed (files written by
+        // scripts, or saved by programs that do not calculate).
+        let mut uncomputed: Vec<((u32, u32), Option<String>)> = Vec::new();
+        let cells = {
+            let mut reader = wb.worksheet_cells_reader(&meta.name).map_err(fail)?;
+            let mut next = || {
+                let Some(record) = reader.next_cell_with_formula_metadata()? else {
+                    return Ok(None);
+                };
+                if record.value == DataRef::Empty
+                    && let Some(formula) = record.formula
+                {
+                    uncomputed.push((
+                        record.pos,
+                        match formula {
+                            XlsxFormulaMetadata::Normal { formula }
+                            | XlsxFormulaMetadata::Shared { formula, .. } => Some(formula),
+                            _ => None,
+                        },
+                    ));
+                }
+                Ok(Some(Cell::new(record.pos, record.value)))
+            };
+            collect_cells(&meta.name, &options.limits, &mut next, fail)?
+        };
+        report_uncomputed(file, &meta.name, &uncomputed, &mut notes);
+        let part = parts.get(&meta.name);
+        let sheet_merges = part
+            .and_then(|p| merges.by_part.remove(p))
+            .unwrap_or_default();
+        for reference in part
+            .and_then(|p| merges.ignored.remove(p))
+            .unwrap_or_default()
+        {
+            notes.push(
+                Diagnostic::warning(
+                    Code::CorruptFile,
+                    Location::sheet(file, &meta.name),
+                    format!(
+                        "the sheet declares the merged range \"{reference}\", which is not a range of cells within a sheet; it was ignored"
+                    ),
+                )
+                .with_hint("the file is damaged or was written by a faulty program: open it in Excel or LibreOffice and save it again"),
+            );
+        }
+        let shown = visibility(meta.visible);
+        sheets.push(Sheet::new(
+            meta.name,
+            shown,
+            Cells::Sparse(cells),
+            sheet_merges,
+        ));
     }
+    Ok(Workbook {
+        file: file.to_string(),
+        format,
+        sheets,
+        encoding: None,
+        delimiter: None,
+        notes,
+    })
 }
 
 /// The most merged ranges kept of one sheet (Excel's own files stay far below).

@@ -184,29 +184,7 @@ impl<'m> Matcher<'m> {
             MatchKind::WithoutDiacritics,
             0.95,
         );
-        // "Unit title [fi]": a text field in the language the brackets name.
-        if let Some((base, language)) = language_suffix(header)
-            && self.mapping.vocabulary.language_tag(&language).as_deref() == Some(language.as_str())
-        {
-            let hits = self
-                .exact
-                .get(&exact_key(base))
-                .or_else(|| self.folded.get(&fold(base)));
-            for &(ri, ai) in hits.into_iter().flatten() {
-                let rule = &self.mapping.columns[ri];
-                if rule.language.is_none() && rule.field.kind().is_multilingual() {
-                    out.push(HeaderMatch {
-                        target: Target::Field {
-                            field: rule.field,
-                            language: Some(language.clone()),
-                        },
-                        kind: MatchKind::Exact,
-                        score: 0.97,
-                        alias: format!("{} [{language}]", rule.aliases[ai].text),
-                    });
-                }
-            }
-        }
+        self.push_language_suffixed(&mut out, header);
         if let Some(stripped) = without_brackets(header) {
             self.push_hits(
                 &mut out,
@@ -221,8 +199,46 @@ impl<'m> Matcher<'m> {
                 0.88,
             );
         }
+        self.push_criteria(&mut out, header, &f);
+        if similar && out.is_empty() && (5..=80).contains(&f.chars().count()) {
+            self.push_similar(&mut out, &f);
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score));
+        out
+    }
+
+    /// "Unit title [fi]": a text field in the language the brackets name.
+    fn push_language_suffixed(&self, out: &mut Vec<HeaderMatch>, header: &str) {
+        let Some((base, language)) = language_suffix(header) else {
+            return;
+        };
+        if self.mapping.vocabulary.language_tag(&language).as_deref() != Some(language.as_str()) {
+            return;
+        }
+        let hits = self
+            .exact
+            .get(&exact_key(base))
+            .or_else(|| self.folded.get(&fold(base)));
+        for &(ri, ai) in hits.into_iter().flatten() {
+            let rule = &self.mapping.columns[ri];
+            if rule.language.is_none() && rule.field.kind().is_multilingual() {
+                out.push(HeaderMatch {
+                    target: Target::Field {
+                        field: rule.field,
+                        language: Some(language.clone()),
+                    },
+                    kind: MatchKind::Exact,
+                    score: 0.97,
+                    alias: format!("{} [{language}]", rule.aliases[ai].text),
+                });
+            }
+        }
+    }
+
+    /// "Kritērijs: Teamwork": a criterion column, named after its prefix.
+    fn push_criteria(&self, out: &mut Vec<HeaderMatch>, header: &str, folded: &str) {
         for prefix in &self.mapping.criteria_prefixes {
-            if let Some(rest) = f.strip_prefix(prefix.as_str())
+            if let Some(rest) = folded.strip_prefix(prefix.as_str())
                 && rest.starts_with(' ')
             {
                 let name = criterion_name(header, prefix);
@@ -236,29 +252,29 @@ impl<'m> Matcher<'m> {
                 }
             }
         }
-        if similar && out.is_empty() && (5..=80).contains(&f.chars().count()) {
-            for rule in &self.mapping.columns {
-                for alias in &rule.aliases {
-                    if alias.folded.chars().count() < 5 {
-                        continue;
-                    }
-                    let sim = strsim::normalized_damerau_levenshtein(&f, &alias.folded) as f32;
-                    if sim >= 0.85 {
-                        out.push(HeaderMatch {
-                            target: Target::Field {
-                                field: rule.field,
-                                language: rule.language.clone(),
-                            },
-                            kind: MatchKind::Similar,
-                            score: 0.7 * sim,
-                            alias: alias.text.clone(),
-                        });
-                    }
+    }
+
+    /// Headers spelt nearly like a known one (a typo), scored lower.
+    fn push_similar(&self, out: &mut Vec<HeaderMatch>, folded: &str) {
+        for rule in &self.mapping.columns {
+            for alias in &rule.aliases {
+                if alias.folded.chars().count() < 5 {
+                    continue;
+                }
+                let sim = strsim::normalized_damerau_levenshtein(folded, &alias.folded) as f32;
+                if sim >= 0.85 {
+                    out.push(HeaderMatch {
+                        target: Target::Field {
+                            field: rule.field,
+                            language: rule.language.clone(),
+                        },
+                        kind: MatchKind::Similar,
+                        score: 0.7 * sim,
+                        alias: alias.text.clone(),
+                    });
                 }
             }
         }
-        out.sort_by(|a, b| b.score.total_cmp(&a.score));
-        out
     }
 
     fn push_hits(
@@ -562,27 +578,61 @@ pub fn detect_layout(sheet: &Sheet, matcher: &Matcher) -> Option<SheetLayout> {
         Some(role) => vec![Scope::for_role(role)],
         None => Scope::ALL.to_vec(),
     };
+    let HeaderRow {
+        row: header_row,
+        scope,
+        mut matches,
+        texts,
+        block_end,
+        ..
+    } = best_header_row(sheet, matcher, &scopes)?;
+    // Typos in the chosen header row: similar spellings, reported as such.
+    for (m, t) in matches.iter_mut().zip(&texts) {
+        if m.is_none() {
+            *m = best_in_scope(matcher, t, scope, true);
+        }
+    }
+    let mut columns = columns_of(texts, matches);
+    drop_columns_without_data(sheet, block_end, &mut columns);
+    let role = forced.unwrap_or_else(|| infer_role(scope, &columns));
+    Some(SheetLayout {
+        header_row,
+        data_start: block_end + 1,
+        role,
+        role_from_name: forced.is_some(),
+        scope,
+        columns,
+    })
+}
+
+/// A row read as a header row in one scope.
+struct HeaderRow {
+    /// Distinct targets matched exactly or nearly (not by similarity).
+    strong: usize,
+    score: f32,
+    row: u32,
+    scope: Scope,
+    /// Each column's match.
+    matches: Vec<Option<HeaderMatch>>,
+    texts: Vec<HeaderText>,
+    /// The last row of the header block (group headers over column headers).
+    block_end: u32,
+}
+
+/// The row among the first rows of the sheet, and the scope, whose headers
+/// match best: the most distinct targets, then the highest score; at least
+/// two, one of which names a record.
+fn best_header_row(sheet: &Sheet, matcher: &Matcher, scopes: &[Scope]) -> Option<HeaderRow> {
     let cols = sheet.col_end().min(MAX_COLUMNS);
     let first = sheet.row_start();
     let last = sheet.row_end().min(first + HEADER_SCAN_ROWS);
-
-    // (strong matches, score, row, scope, matches per column, texts, block end)
-    type Candidate = (
-        usize,
-        f32,
-        u32,
-        Scope,
-        Vec<Option<HeaderMatch>>,
-        Vec<HeaderText>,
-        u32,
-    );
-    let mut best: Option<Candidate> = None;
+    let mut best: Option<HeaderRow> = None;
     for row in first..last {
         let (texts, block_end) = header_texts(sheet, row, cols);
         if texts.iter().filter(|t| !t.is_empty()).count() < 2 {
             continue;
         }
-        for &scope in &scopes {
+        for &scope in scopes {
             let matches: Vec<Option<HeaderMatch>> = texts
                 .iter()
                 .map(|t| best_in_scope(matcher, t, scope, false))
@@ -602,22 +652,27 @@ pub fn detect_layout(sheet: &Sheet, matcher: &Matcher) -> Option<SheetLayout> {
             let score: f32 = matches.iter().flatten().map(|m| m.score).sum();
             let better = match &best {
                 None => true,
-                Some((s, sc, ..)) => (strong, score) > (*s, *sc),
+                Some(b) => (strong, score) > (b.strong, b.score),
             };
             if strong >= 2 && better {
-                best = Some((strong, score, row, scope, matches, texts.clone(), block_end));
+                best = Some(HeaderRow {
+                    strong,
+                    score,
+                    row,
+                    scope,
+                    matches,
+                    texts: texts.clone(),
+                    block_end,
+                });
             }
         }
     }
-    let (_, _, header_row, scope, mut matches, texts, block_end) = best?;
-    // Typos in the chosen header row: similar spellings, reported as such.
-    for (m, t) in matches.iter_mut().zip(&texts) {
-        if m.is_none() {
-            *m = best_in_scope(matcher, t, scope, true);
-        }
-    }
+    best
+}
 
-    // One column per target: the best-scoring one keeps it.
+/// The columns of a header row: one column per target, the best-scoring
+/// one keeps it and the others name it as the column they duplicate.
+fn columns_of(texts: Vec<HeaderText>, matches: Vec<Option<HeaderMatch>>) -> Vec<Column> {
     let mut owner: HashMap<Target, (u32, f32)> = HashMap::new();
     for (c, m) in matches.iter().enumerate() {
         if let Some(m) = m {
@@ -627,7 +682,7 @@ pub fn detect_layout(sheet: &Sheet, matcher: &Matcher) -> Option<SheetLayout> {
             }
         }
     }
-    let mut columns: Vec<Column> = texts
+    texts
         .into_iter()
         .zip(matches)
         .enumerate()
@@ -645,30 +700,23 @@ pub fn detect_layout(sheet: &Sheet, matcher: &Matcher) -> Option<SheetLayout> {
                 duplicate_of,
             }
         })
-        .collect();
-    // Columns with neither a header nor data below are not columns of the
-    // table (one pass over the filled cells finds the columns with data).
-    if columns
+        .collect()
+}
+
+/// Columns with neither a header nor data below are not columns of the
+/// table (one pass over the filled cells finds the columns with data).
+fn drop_columns_without_data(sheet: &Sheet, block_end: u32, columns: &mut Vec<Column>) {
+    if !columns
         .iter()
         .any(|c| c.header.is_empty() && c.group.is_none())
     {
-        let mut with_data = std::collections::HashSet::new();
-        for r in block_end + 1..sheet.row_end() {
-            with_data.extend(sheet.filled_in_row(r).map(|(c, _)| c));
-        }
-        columns
-            .retain(|c| !c.header.is_empty() || c.group.is_some() || with_data.contains(&c.index));
+        return;
     }
-
-    let role = forced.unwrap_or_else(|| infer_role(scope, &columns));
-    Some(SheetLayout {
-        header_row,
-        data_start: block_end + 1,
-        role,
-        role_from_name: forced.is_some(),
-        scope,
-        columns,
-    })
+    let mut with_data = std::collections::HashSet::new();
+    for r in block_end + 1..sheet.row_end() {
+        with_data.extend(sheet.filled_in_row(r).map(|(c, _)| c));
+    }
+    columns.retain(|c| !c.header.is_empty() || c.group.is_some() || with_data.contains(&c.index));
 }
 
 /// Fields that name a record: a sheet needs one of them to be a table of records.

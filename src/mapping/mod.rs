@@ -1,34 +1,32 @@
-//! Mapping: from a school's sheets to canonical records.
+//! Mapping: from a school's sheets and Word tables to row records.
 //!
 //! A [`Mapping`] (a TOML file in `mappings/`) says which headers mean which
 //! canonical field, in which language the texts are, how to read dates and
 //! which grading scheme grades use. This module chooses the best mapping for
 //! a workbook ([`choose_mapping`]), finds each sheet's header row and columns
-//! ([`headers`]), normalises every cell ([`normalise`]) and joins the rows of
-//! all sheets and files into one round ([`RoundBuilder`]).
+//! ([`headers`]), reads and normalises every cell ([`normalise`]) into one
+//! record per row, and recognises the unit descriptions and assessment grids
+//! of Word documents ([`word`]). Joining the records of all sheets and files
+//! into one round is the next stage's job (`assemble`).
 
-pub mod assemble;
-pub mod document;
+pub(crate) mod fill;
 pub mod grading;
 pub mod headers;
-mod merge;
 pub mod normalise;
-mod records;
-mod rows;
+pub(crate) mod records;
+pub(crate) mod rows;
 pub mod spec;
+pub mod word;
 
 use serde::Serialize;
 
-pub use assemble::RoundBuilder;
 pub use grading::ReadGrade;
 pub use headers::{MatchKind, Matcher, SheetLayout, Target, detect_layout};
-pub(crate) use merge::merge_round;
 pub use rows::RowCounts;
 pub use spec::{Mapping, MappingError, MappingOrigin, SheetRole};
 
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::import::{Visibility, Workbook};
-use crate::provenance::SheetInfo;
+use crate::import::{Sheet, Visibility, Workbook};
 
 /// How well one mapping fits a workbook.
 #[derive(Clone, Debug, Serialize)]
@@ -168,21 +166,16 @@ pub struct SheetReport {
     /// For a table of a Word document: what it was recognised as and which
     /// labels matched.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub document: Option<document::DocumentTableReport>,
+    pub document: Option<word::DocumentTableReport>,
 }
-
-/// How many rows one parallel task reads.
-const CHUNK_ROWS: u32 = 2048;
-/// How many chunks are read at once before joining: bounds the rows held in
-/// memory while keeping every core busy.
-const WINDOW_CHUNKS: usize = 4;
 
 /// A workbook whose sheets are recognised and ready to be read: header rows
 /// and columns found, not a data row read yet.
 pub struct PreparedWorkbook<'w> {
-    workbook: &'w Workbook,
-    mapping: &'w Mapping,
-    sheets: Vec<(usize, SheetLayout)>,
+    pub(crate) workbook: &'w Workbook,
+    pub(crate) mapping: &'w Mapping,
+    /// The recognised sheets (their index in the workbook) and their layouts.
+    pub(crate) sheets: Vec<(usize, SheetLayout)>,
     /// What was understood of each sheet (row counts filled in when read).
     pub reports: Vec<SheetReport>,
     /// Problems found with sheets and headers.
@@ -207,55 +200,7 @@ pub fn prepare_workbook<'w>(workbook: &'w Workbook, mapping: &'w Mapping) -> Pre
             rows: RowCounts::default(),
             document: None,
         };
-        let hidden = sheet.visibility != Visibility::Visible;
-        if mapping.ignores_sheet(&sheet.name) {
-            diags.push(Diagnostic::info(
-                Code::SheetNotRecognised,
-                Location::sheet(file, &sheet.name),
-                format!(
-                    "not read: mapping \"{}\" names this an instructions or lists sheet",
-                    mapping.id
-                ),
-            ));
-            reports.push(unread);
-            continue;
-        }
-        let layout = detect_layout(sheet, &matcher);
-        if hidden {
-            diags.push(
-                Diagnostic::warning(
-                    Code::HiddenSheet,
-                    Location::sheet(file, &sheet.name),
-                    if layout.is_some() {
-                        "the sheet is hidden; it was read like the others".to_string()
-                    } else {
-                        "the sheet is hidden and holds no table europass recognises; it was not read".to_string()
-                    },
-                )
-                .with_hint("unhide it to check what it holds, or delete it if it is not needed"),
-            );
-        }
-        let Some(layout) = layout else {
-            let cells = count_values(sheet);
-            if cells > 0 && !hidden {
-                diags.push(
-                    Diagnostic::warning(
-                        Code::SheetNotRecognised,
-                        Location::sheet(file, &sheet.name),
-                        format!(
-                            "no header row matching mapping \"{}\" was found; the sheet's {cells} filled cells were not read",
-                            mapping.id
-                        ),
-                    )
-                    .with_hint("if the sheet holds data, give its columns headers the mapping knows (see `europass inspect`), or pass your own --mapping"),
-                );
-            } else if cells == 0 && !hidden {
-                diags.push(Diagnostic::info(
-                    Code::EmptySheet,
-                    Location::sheet(file, &sheet.name),
-                    "the sheet is empty",
-                ));
-            }
+        let Some(layout) = recognise_sheet(file, sheet, &matcher, &mut diags) else {
             reports.push(unread);
             continue;
         };
@@ -278,157 +223,65 @@ pub fn prepare_workbook<'w>(workbook: &'w Workbook, mapping: &'w Mapping) -> Pre
     }
 }
 
-impl RoundBuilder {
-    /// Reads every recognised sheet of a prepared workbook and joins its rows.
-    /// Rows are read in parallel chunks and joined in row order, so the
-    /// result never depends on thread timing. Returns the sheet reports with
-    /// their row counts, and adds the diagnostics to `diags`.
-    pub fn add_workbook(
-        &mut self,
-        prepared: PreparedWorkbook<'_>,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Vec<SheetReport> {
-        use rayon::prelude::*;
-        let PreparedWorkbook {
-            workbook,
-            mapping,
-            sheets,
-            mut reports,
-            diagnostics,
-        } = prepared;
-        diags.extend(diagnostics);
-        self.add_schemes(mapping.schemes.all());
-        let file = workbook.file.as_str();
-        for (index, layout) in &sheets {
-            let sheet = &workbook.sheets[*index];
-            let mut columns = std::collections::HashMap::new();
-            for c in layout.matched() {
-                if let Some(headers::HeaderMatch {
-                    target: Target::Field { field, .. },
-                    ..
-                }) = &c.matched
-                {
-                    columns.entry(*field).or_insert(c.index);
-                }
-            }
-            let sheet_index = self.add_sheet(SheetInfo {
-                file: file.to_string(),
-                sheet: sheet.name.clone(),
-                columns,
-                language: mapping.language.clone(),
-                country: mapping.country.clone(),
-                references: false,
-            });
-            let rows = rows::SheetRows::new(file, sheet, layout, mapping, diags);
-            let all = rows.rows();
-            self.expect_rows(all.len());
-            let chunks: Vec<std::ops::Range<u32>> = (all.start..all.end)
-                .step_by(CHUNK_ROWS as usize)
-                .map(|start| start..(start + CHUNK_ROWS).min(all.end))
-                .collect();
-            let mut counts = RowCounts::default();
-            // Reading the next window overlaps joining the previous one, and
-            // the rows already joined are freed on the reading side, off the
-            // joining thread that every row has to pass through.
-            let mut pending: Vec<rows::RowChunk> = Vec::new();
-            #[allow(clippy::vec_box)]
-            let mut joined: Vec<Box<RecordRemains>> = Vec::new();
-            for window in chunks.chunks(WINDOW_CHUNKS) {
-                let done = std::mem::take(&mut joined);
-                let (read, remains) = rayon::join(
-                    || {
-                        drop(done);
-                        window
-                            .par_iter()
-                            .map(|r| rows.read(r.clone(), sheet_index))
-                            .collect()
-                    },
-                    || self.join_chunks(std::mem::take(&mut pending), diags, &mut counts),
-                );
-                pending = read;
-                joined = remains;
-            }
-            drop(self.join_chunks(pending, diags, &mut counts));
-            if let Some(report) = reports.iter_mut().find(|r| r.name == sheet.name) {
-                report.rows = counts;
-            }
-        }
-        // A header row with nothing below it: say so, so that an empty
-        // export is not taken for a file read in full.
-        let any_rows = reports.iter().any(|r| r.rows.read > 0);
-        for (index, layout) in &sheets {
-            let sheet = &workbook.sheets[*index];
-            if reports
-                .iter()
-                .any(|r| r.name == sheet.name && r.rows.read == 0)
-            {
-                let message = format!(
-                    "the sheet has a header row (row {}) but no data rows below it; nothing was read from it",
-                    layout.header_row + 1
-                );
-                let location = Location::sheet(file, &sheet.name);
-                diags.push(if any_rows {
-                    Diagnostic::info(Code::EmptySheet, location, message)
+/// A sheet's layout, when it is one to read: not one the mapping ignores,
+/// and with a header row it recognises. A hidden sheet is reported, and so
+/// is a visible one with cells but no header row, or none at all.
+fn recognise_sheet(
+    file: &str,
+    sheet: &Sheet,
+    matcher: &Matcher,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<SheetLayout> {
+    let mapping = matcher.mapping();
+    let location = || Location::sheet(file, &sheet.name);
+    if mapping.ignores_sheet(&sheet.name) {
+        diags.push(Diagnostic::info(
+            Code::SheetNotRecognised,
+            location(),
+            format!(
+                "not read: mapping \"{}\" names this an instructions or lists sheet",
+                mapping.id
+            ),
+        ));
+        return None;
+    }
+    let layout = detect_layout(sheet, matcher);
+    let hidden = sheet.visibility != Visibility::Visible;
+    if hidden {
+        diags.push(
+            Diagnostic::warning(
+                Code::HiddenSheet,
+                location(),
+                if layout.is_some() {
+                    "the sheet is hidden; it was read like the others".to_string()
                 } else {
-                    Diagnostic::warning(Code::EmptySheet, location, message).with_hint(
-                        "fill in the rows below the headers, or check that this is the file you meant to send",
-                    )
-                });
-            }
-        }
-        reports
+                    "the sheet is hidden and holds no table europass recognises; it was not read"
+                        .to_string()
+                },
+            )
+            .with_hint("unhide it to check what it holds, or delete it if it is not needed"),
+        );
     }
+    if layout.is_none() && !hidden {
+        let cells = count_values(sheet);
+        diags.push(if cells > 0 {
+            Diagnostic::warning(
+                Code::SheetNotRecognised,
+                location(),
+                format!(
+                    "no header row matching mapping \"{}\" was found; the sheet's {cells} filled cells were not read",
+                    mapping.id
+                ),
+            )
+            .with_hint("if the sheet holds data, give its columns headers the mapping knows (see `europass inspect`), or pass your own --mapping")
+        } else {
+            Diagnostic::info(Code::EmptySheet, location(), "the sheet is empty")
+        });
+    }
+    layout
 }
 
-/// What is left of a row once joined, waiting to be freed.
-type RecordRemains = records::RowRecord;
-
-impl RoundBuilder {
-    #[allow(clippy::vec_box)] // the boxes are the rows' own, freed elsewhere
-    fn join_chunks(
-        &mut self,
-        chunks: Vec<rows::RowChunk>,
-        diags: &mut Vec<Diagnostic>,
-        counts: &mut RowCounts,
-    ) -> Vec<Box<RecordRemains>> {
-        let mut remains = Vec::new();
-        for chunk in chunks {
-            for d in chunk.diagnostics {
-                push_merging_blank_runs(diags, d);
-            }
-            counts.read += chunk.counts.read;
-            counts.records += chunk.counts.records;
-            counts.reported += chunk.counts.reported;
-            for mut record in chunk.records {
-                self.add_row(&mut record);
-                remains.push(record);
-            }
-        }
-        remains
-    }
-}
-
-/// Adds a diagnostic, merging a run of blank rows with the run just before
-/// it (runs split where parallel chunks meet).
-fn push_merging_blank_runs(diags: &mut Vec<Diagnostic>, d: Diagnostic) {
-    if d.code == Code::BlankRowsSkipped
-        && let Some(last) = diags.last_mut()
-        && last.code == Code::BlankRowsSkipped
-        && last.location.file == d.location.file
-        && last.location.sheet == d.location.sheet
-        && last.location.last_row.or(last.location.row).map(|r| r + 1) == d.location.row
-    {
-        let first = last.location.row.unwrap_or(0);
-        let end = d.location.last_row.or(d.location.row).unwrap_or(first);
-        last.location.last_row = Some(end);
-        let n = end - first + 1;
-        last.message = format!("{n} blank rows skipped");
-        return;
-    }
-    diags.push(d);
-}
-
-fn count_values(sheet: &crate::import::Sheet) -> usize {
+fn count_values(sheet: &Sheet) -> usize {
     let mut n = 0;
     for r in sheet.row_start()..sheet.row_end() {
         for c in 0..sheet.col_end() {

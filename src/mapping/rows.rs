@@ -9,16 +9,15 @@
 use std::sync::Arc;
 
 use super::ReadGrade;
+use super::fill::set_field;
 use super::headers::{Column, HeaderMatch, SheetLayout, Target};
-use super::normalise::{self, Problem, clean_line, clean_text};
-use super::records::{ContactPart, OrganisationPart, RowRecord};
+use super::normalise::Problem;
+use super::records::RowRecord;
 use super::spec::Mapping;
-use crate::diagnostics::{Code, Diagnostic, Location, Severity};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::import::{CellValue, Sheet};
-use crate::model::fields::{Entity, Field, Kind};
-use crate::model::{
-    Achievement, CountryCode, CriterionRating, Gender, Grade, MultilingualText, OrganisationRole,
-};
+use crate::model::fields::{Entity, Field};
+use crate::model::{CriterionRating, MultilingualText};
 use crate::provenance::Origin;
 use crate::text::fold;
 
@@ -540,112 +539,111 @@ impl<'a> RowReader<'a> {
         cells: &mut Pending<'c>,
         diags: &mut Vec<Diagnostic>,
     ) {
-        let Pending {
-            grades: pending,
-            grade_scheme,
-            criteria_scheme,
-            rating_scheme,
-        } = cells;
-        {
-            if value.is_blank() {
-                return;
-            }
-            let value = match cleaned.get(index) {
-                Some(Some(text)) => CellValue::Text(text),
-                _ => value,
-            };
-            if value.is_blank() {
-                return;
-            }
-            if let CellValue::Error(e) = value {
-                let header = column.display_header();
-                diags.push(
-                    Diagnostic::error(
-                        Code::FormulaError,
-                        self.loc(row, column.index),
-                        format!("the cell shows the formula error {e} ({header})"),
-                    )
-                    .with_hint("fix the formula or type the value in"),
-                );
-                rec.unmapped.push((header, e.to_string()));
-                return;
-            }
-            let Some(HeaderMatch { target, .. }) = active_match(column) else {
-                rec.unmapped
-                    .push((column.display_header(), value.to_text()));
-                return;
-            };
-            match target {
-                Target::Criterion { name } => pending.push(PendingGrade {
+        if value.is_blank() {
+            return;
+        }
+        let value = match cleaned.get(index) {
+            Some(Some(text)) => CellValue::Text(text),
+            _ => value,
+        };
+        if value.is_blank() {
+            return;
+        }
+        if let CellValue::Error(e) = value {
+            let header = column.display_header();
+            diags.push(
+                Diagnostic::error(
+                    Code::FormulaError,
+                    self.loc(row, column.index),
+                    format!("the cell shows the formula error {e} ({header})"),
+                )
+                .with_hint("fix the formula or type the value in"),
+            );
+            rec.unmapped.push((header, e.to_string()));
+            return;
+        }
+        let Some(HeaderMatch { target, .. }) = active_match(column) else {
+            rec.unmapped
+                .push((column.display_header(), value.to_text()));
+            return;
+        };
+        let field = match target {
+            Target::Criterion { name } => {
+                let criterion = Some(name.clone());
+                return cells.grades.push(PendingGrade {
                     column,
                     value,
-                    criterion: Some(name.clone()),
-                }),
-                Target::Field { field, language } => match field {
-                    Field::ResultGrade => pending.push(PendingGrade {
-                        column,
-                        value,
-                        criterion: None,
-                    }),
-                    Field::RatingValue => pending.push(PendingGrade {
-                        column,
-                        value,
-                        criterion: Some(String::new()),
-                    }),
-                    Field::ResultGradingScheme
-                    | Field::ResultCriteriaScheme
-                    | Field::RatingScheme => {
-                        let slot = match field {
-                            Field::ResultGradingScheme => grade_scheme,
-                            Field::ResultCriteriaScheme => criteria_scheme,
-                            _ => rating_scheme,
-                        };
-                        match self.mapping.schemes.find(value.to_text().trim()) {
-                            Some(s) => *slot = Some(Some(s.id.clone())),
-                            None => {
-                                *slot = Some(None);
-                                let ids: Vec<&str> = self
-                                    .mapping
-                                    .schemes
-                                    .all()
-                                    .iter()
-                                    .map(|s| s.id.as_str())
-                                    .collect();
-                                diags.push(
-                                    Diagnostic::error(
-                                        Code::UnknownGradingScheme,
-                                        self.loc(row, column.index),
-                                        format!(
-                                            "\"{}\" is not a known grading scheme",
-                                            value.to_text().trim()
-                                        ),
-                                    )
-                                    .with_hint(format!(
-                                        "use one of {}, or define it in the mapping file",
-                                        ids.join(", ")
-                                    )),
-                                );
-                                rec.unmapped
-                                    .push((column.display_header(), value.to_text()));
-                            }
-                        }
-                    }
-                    _ => {
-                        let lang = language.as_deref().unwrap_or(&self.mapping.language);
-                        if let Err(p) = self.set(rec, *field, lang, &value) {
-                            diags.push(self.problem(
-                                p,
-                                row,
-                                column.index,
-                                &column.display_header(),
-                            ));
-                            rec.unmapped
-                                .push((column.display_header(), value.to_text()));
-                        }
-                    }
-                },
+                    criterion,
+                });
             }
+            Target::Field { field, .. } => *field,
+        };
+        let slot = match field {
+            Field::ResultGrade | Field::RatingValue => {
+                // A ratings sheet's criterion comes from its own column.
+                let criterion = (field == Field::RatingValue).then(String::new);
+                return cells.grades.push(PendingGrade {
+                    column,
+                    value,
+                    criterion,
+                });
+            }
+            Field::ResultGradingScheme => &mut cells.grade_scheme,
+            Field::ResultCriteriaScheme => &mut cells.criteria_scheme,
+            Field::RatingScheme => &mut cells.rating_scheme,
+            _ => {
+                let Target::Field { language, .. } = target else {
+                    unreachable!("a field's target")
+                };
+                let lang = language.as_deref().unwrap_or(&self.mapping.language);
+                if let Err(p) = self.set(rec, field, lang, &value) {
+                    diags.push(self.problem(p, row, column.index, &column.display_header()));
+                    rec.unmapped
+                        .push((column.display_header(), value.to_text()));
+                }
+                return;
+            }
+        };
+        *slot = Some(self.read_scheme(row, column, &value, rec, diags));
+    }
+
+    /// A cell naming a grading scheme: the scheme's id, or `None` (reported,
+    /// and the value kept unmapped) for a scheme the mapping does not know.
+    fn read_scheme(
+        &self,
+        row: u32,
+        column: &Column,
+        value: &CellValue<'_>,
+        rec: &mut RowRecord,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<String> {
+        if let Some(s) = self.mapping.schemes.find(value.to_text().trim()) {
+            return Some(s.id.clone());
         }
+        let ids: Vec<&str> = self
+            .mapping
+            .schemes
+            .all()
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
+        diags.push(
+            Diagnostic::error(
+                Code::UnknownGradingScheme,
+                self.loc(row, column.index),
+                format!(
+                    "\"{}\" is not a known grading scheme",
+                    value.to_text().trim()
+                ),
+            )
+            .with_hint(format!(
+                "use one of {}, or define it in the mapping file",
+                ids.join(", ")
+            )),
+        );
+        rec.unmapped
+            .push((column.display_header(), value.to_text()));
+        None
     }
 
     /// The row's texts that hold control characters (a NUL, an escape: in no
@@ -699,7 +697,6 @@ impl<'a> RowReader<'a> {
             .collect()
     }
 
-    /// Values the mapping gives for fields that no column (or an empty cell) gives.
     /// Values the mapping gives for fields that no column (or an empty cell)
     /// gives. A default that cannot be read is reported once per sheet, by
     /// [`RowReader::check_defaults`].
@@ -749,6 +746,8 @@ impl<'a> RowReader<'a> {
         }
     }
 
+    /// Reads the row's grades and ratings on their schemes: the scheme a
+    /// column of the row names, else the mapping's.
     fn resolve_grades(
         &self,
         rec: &mut RowRecord,
@@ -775,86 +774,103 @@ impl<'a> RowReader<'a> {
                 }
                 None => default.clone(),
             };
-            let Some(scheme) = scheme else {
-                diags.push(
-                    Diagnostic::error(
-                        Code::GradeWithoutScheme,
-                        self.loc(row, p.column.index),
-                        format!(
-                            "the {} \"{}\" has no grading scheme, so it cannot be read ({})",
-                            if is_rating { "rating" } else { "grade" },
-                            p.value.to_text().trim(),
-                            p.column.display_header()
-                        ),
-                    )
-                    .with_hint(if is_rating {
-                        "add a column naming the criteria scale (e.g. \"fi-1-3\"), or set [grading] criteria_scheme in the mapping file"
-                    } else {
-                        "add a column naming the scale (e.g. \"lv-1-10\"), or set [grading] scheme in the mapping file"
-                    }),
-                );
-                rec.unmapped
-                    .push((p.column.display_header(), p.value.to_text()));
-                continue;
-            };
-            match self.mapping.schemes.grade(&scheme, &p.value) {
-                Ok(grade) => match p.criterion {
-                    None => rec.result.grade = Some(grade),
-                    Some(name) if name.is_empty() => {
-                        // A ratings sheet: the criterion comes from its own column.
-                        let criterion = rec.rating.take().map(|r| r.criterion).unwrap_or_default();
-                        rec.rating = Some(CriterionRating {
-                            criterion,
-                            value: grade,
-                        });
-                    }
-                    Some(name) => rec.result.criteria.push(CriterionRating {
-                        criterion: MultilingualText::single(&self.mapping.language, name),
-                        value: grade,
-                    }),
-                },
-                Err(problem) => {
-                    diags.push(self.problem(
-                        problem,
-                        row,
-                        p.column.index,
-                        &p.column.display_header(),
-                    ));
+            match scheme {
+                Some(scheme) => self.read_grade(rec, row, p, &scheme, diags),
+                None => {
+                    diags.push(self.without_scheme(row, &p));
                     rec.unmapped
                         .push((p.column.display_header(), p.value.to_text()));
                 }
             }
         }
-        // A criterion without a rating is reported, and its text kept.
-        if rec
+        self.report_unrated_criterion(rec, row, diags);
+    }
+
+    /// A grade or rating without a scheme to read it on.
+    fn without_scheme(&self, row: u32, p: &PendingGrade) -> Diagnostic {
+        let is_rating = p.criterion.is_some();
+        Diagnostic::error(
+            Code::GradeWithoutScheme,
+            self.loc(row, p.column.index),
+            format!(
+                "the {} \"{}\" has no grading scheme, so it cannot be read ({})",
+                if is_rating { "rating" } else { "grade" },
+                p.value.to_text().trim(),
+                p.column.display_header()
+            ),
+        )
+        .with_hint(if is_rating {
+            "add a column naming the criteria scale (e.g. \"fi-1-3\"), or set [grading] criteria_scheme in the mapping file"
+        } else {
+            "add a column naming the scale (e.g. \"lv-1-10\"), or set [grading] scheme in the mapping file"
+        })
+    }
+
+    /// Reads a grade or rating on `scheme` into the record: the result's
+    /// grade, a ratings sheet's rating, or a criterion column's rating.
+    fn read_grade(
+        &self,
+        rec: &mut RowRecord,
+        row: u32,
+        p: PendingGrade,
+        scheme: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        match self.mapping.schemes.grade(scheme, &p.value) {
+            Ok(grade) => match p.criterion {
+                None => rec.result.grade = Some(grade),
+                Some(name) if name.is_empty() => {
+                    // A ratings sheet: the criterion comes from its own column.
+                    let criterion = rec.rating.take().map(|r| r.criterion).unwrap_or_default();
+                    rec.rating = Some(CriterionRating {
+                        criterion,
+                        value: grade,
+                    });
+                }
+                Some(name) => rec.result.criteria.push(CriterionRating {
+                    criterion: MultilingualText::single(&self.mapping.language, name),
+                    value: grade,
+                }),
+            },
+            Err(problem) => {
+                diags.push(self.problem(problem, row, p.column.index, &p.column.display_header()));
+                rec.unmapped
+                    .push((p.column.display_header(), p.value.to_text()));
+            }
+        }
+    }
+
+    /// A ratings sheet's criterion without a rating is reported, and its
+    /// text kept.
+    fn report_unrated_criterion(&self, rec: &mut RowRecord, row: u32, diags: &mut Vec<Diagnostic>) {
+        if !rec
             .rating
             .as_ref()
             .is_some_and(|r| r.value.value.is_empty())
-            && let Some(r) = rec.rating.take()
         {
-            let name = r
-                .criterion
-                .best(&[&self.mapping.language])
-                .unwrap_or("")
-                .to_string();
-            let col = self
-                .layout
-                .column_of(Field::RatingValue)
-                .or(self.layout.column_of(Field::RatingCriterion));
-            let mut loc = Location::row(self.file, &self.sheet.name, row + 1);
-            loc.column = col;
-            diags.push(
-                Diagnostic::warning(
-                    Code::MissingValue,
-                    loc,
-                    format!("the criterion \"{name}\" has no rating"),
-                )
-                .with_hint(
-                    "fill in the rating, or delete the row if the criterion was not assessed",
-                ),
-            );
-            rec.unmapped.push(("criterion without rating".into(), name));
+            return;
         }
+        let Some(r) = rec.rating.take() else { return };
+        let name = r
+            .criterion
+            .best(&[&self.mapping.language])
+            .unwrap_or("")
+            .to_string();
+        let col = self
+            .layout
+            .column_of(Field::RatingValue)
+            .or(self.layout.column_of(Field::RatingCriterion));
+        let mut loc = Location::row(self.file, &self.sheet.name, row + 1);
+        loc.column = col;
+        diags.push(
+            Diagnostic::warning(
+                Code::MissingValue,
+                loc,
+                format!("the criterion \"{name}\" has no rating"),
+            )
+            .with_hint("fill in the rating, or delete the row if the criterion was not assessed"),
+        );
+        rec.unmapped.push(("criterion without rating".into(), name));
     }
 
     /// Normalises one value into the record.
@@ -865,195 +881,8 @@ impl<'a> RowReader<'a> {
         lang: &str,
         v: &CellValue<'_>,
     ) -> Result<(), Problem> {
-        Self::set_with(self.mapping, rec, field, lang, v)
+        set_field(self.mapping, rec, field, lang, v)
     }
-
-    /// [`Self::set`] with any mapping (also used for Word labels' values).
-    fn set_with(
-        m: &Mapping,
-        rec: &mut RowRecord,
-        field: Field,
-        lang: &str,
-        v: &CellValue<'_>,
-    ) -> Result<(), Problem> {
-        use Field as F;
-        let raw = || v.text();
-        let line = || clean_line(&raw());
-        let text = || clean_text(&raw());
-        let code = || code_text(v);
-        let date = || normalise::date(v, m.date_order);
-        let country = || country(m, v);
-        let email = || email(v);
-        let points = || normalise::credit_value(v);
-        let multi = |t: &mut MultilingualText| t.set(lang, text());
-        match field {
-            F::LearnerId => Arc::make_mut(&mut rec.learner).school_id = Some(code()),
-            F::LearnerGivenNames => Arc::make_mut(&mut rec.learner).given_names = Some(line()),
-            F::LearnerFamilyName => Arc::make_mut(&mut rec.learner).family_name = Some(line()),
-            F::LearnerFullName => {
-                let (given, family) = split_full_name(&line());
-                Arc::make_mut(&mut rec.learner)
-                    .given_names
-                    .get_or_insert(given);
-                Arc::make_mut(&mut rec.learner)
-                    .family_name
-                    .get_or_insert(family);
-            }
-            F::LearnerDateOfBirth => Arc::make_mut(&mut rec.learner).date_of_birth = Some(date()?),
-            F::LearnerNationality => Arc::make_mut(&mut rec.learner).nationality = Some(country()?),
-            F::LearnerEmail => Arc::make_mut(&mut rec.learner).email = Some(email()?),
-            F::LearnerPhone => Arc::make_mut(&mut rec.learner).phone = Some(line()),
-            F::LearnerAddress => Arc::make_mut(&mut rec.learner).address = Some(line()),
-            F::LearnerNationalId => Arc::make_mut(&mut rec.learner).national_id = Some(code()),
-            F::LearnerGender => Arc::make_mut(&mut rec.learner).gender = Some(gender(m, v)?),
-            F::LearnerGuardianName => Arc::make_mut(&mut rec.learner).guardian_name = Some(line()),
-            F::LearnerGuardianEmail => {
-                Arc::make_mut(&mut rec.learner).guardian_email = Some(email()?)
-            }
-            F::LearnerGuardianPhone => {
-                Arc::make_mut(&mut rec.learner).guardian_phone = Some(line())
-            }
-
-            F::MobilityId => Arc::make_mut(&mut rec.mobility).erasmus_id = Some(code()),
-            F::MobilityProjectCode => Arc::make_mut(&mut rec.mobility).project_code = Some(code()),
-            F::MobilityStart => Arc::make_mut(&mut rec.mobility).start = Some(date()?),
-            F::MobilityEnd => Arc::make_mut(&mut rec.mobility).end = Some(date()?),
-            F::MobilityDurationWeeks => {
-                Arc::make_mut(&mut rec.mobility).duration_weeks = Some(normalise::weeks(v)?)
-            }
-            F::MobilityObjective => multi(&mut Arc::make_mut(&mut rec.mobility).objective),
-            F::MobilityTasks => multi(&mut Arc::make_mut(&mut rec.mobility).tasks),
-            F::MobilityLanguage => {
-                Arc::make_mut(&mut rec.mobility).language = Some(language(m, v)?)
-            }
-
-            F::SendingKey | F::HostKey | F::IntermediaryKey | F::OrganisationKey => {
-                org(rec, field).key = Some(code())
-            }
-            F::SendingName | F::HostName | F::IntermediaryName | F::OrganisationName => {
-                multi(&mut org(rec, field).name)
-            }
-            F::SendingCountry
-            | F::HostCountry
-            | F::IntermediaryCountry
-            | F::OrganisationCountry => org(rec, field).country = Some(country()?),
-            F::SendingAddress | F::HostAddress | F::OrganisationAddress => {
-                org(rec, field).address = Some(line())
-            }
-            F::SendingPhone | F::HostPhone | F::OrganisationPhone => {
-                org(rec, field).phone = Some(line())
-            }
-            F::SendingEmail | F::HostEmail | F::OrganisationEmail => {
-                org(rec, field).email = Some(email()?)
-            }
-            F::SendingWebsite | F::HostWebsite | F::OrganisationWebsite => {
-                org(rec, field).website = Some(line())
-            }
-            F::SendingPic | F::HostPic | F::OrganisationPic => org(rec, field).pic = Some(code()),
-            F::SendingOid | F::HostOid | F::OrganisationOid => org(rec, field).oid = Some(code()),
-            F::SendingContactName | F::HostContactName | F::OrganisationContactName => {
-                org(rec, field).contact.name = Some(line())
-            }
-            F::SendingContactPosition | F::HostContactPosition | F::OrganisationContactPosition => {
-                multi(&mut org(rec, field).contact.position)
-            }
-            F::SendingContactEmail | F::HostContactEmail | F::OrganisationContactEmail => {
-                org(rec, field).contact.email = Some(email()?)
-            }
-            F::SendingContactPhone | F::HostContactPhone | F::OrganisationContactPhone => {
-                org(rec, field).contact.phone = Some(line())
-            }
-            F::OrganisationRole => {
-                Arc::make_mut(&mut rec.organisation).role = Some(organisation_role(m, v)?)
-            }
-
-            F::MentorName | F::AssessorName => person(rec, field).name = Some(line()),
-            F::MentorPosition | F::AssessorPosition => multi(&mut person(rec, field).position),
-            F::MentorEmail | F::AssessorEmail => person(rec, field).email = Some(email()?),
-            F::MentorPhone => Arc::make_mut(&mut rec.mentor).phone = Some(line()),
-
-            F::QualificationCode => Arc::make_mut(&mut rec.qualification).code = Some(code()),
-            F::QualificationTitle => multi(&mut Arc::make_mut(&mut rec.qualification).title),
-            F::QualificationCountry => {
-                Arc::make_mut(&mut rec.qualification).country = Some(country()?)
-            }
-            F::QualificationEqfLevel => {
-                Arc::make_mut(&mut rec.qualification).eqf_level = Some(normalise::eqf_level(v)?)
-            }
-            F::QualificationNqfLevel => {
-                Arc::make_mut(&mut rec.qualification).nqf_level =
-                    Some(normalise::nqf_level(v, m.nqf_framework())?)
-            }
-            F::QualificationEcvetPoints => {
-                Arc::make_mut(&mut rec.qualification).ecvet_points = Some(points()?)
-            }
-
-            F::UnitCode => Arc::make_mut(&mut rec.unit).code = Some(code()),
-            F::UnitTitle => multi(&mut Arc::make_mut(&mut rec.unit).title),
-            F::UnitAreaOfWork => multi(&mut Arc::make_mut(&mut rec.unit).area_of_work),
-            F::UnitDescription => multi(&mut Arc::make_mut(&mut rec.unit).description),
-            F::UnitEqfLevel => {
-                Arc::make_mut(&mut rec.unit).eqf_level = Some(normalise::eqf_level(v)?)
-            }
-            F::UnitNqfLevel => {
-                Arc::make_mut(&mut rec.unit).nqf_level =
-                    Some(normalise::nqf_level(v, m.nqf_framework())?)
-            }
-            F::UnitEcvetPoints => Arc::make_mut(&mut rec.unit).ecvet_points = Some(points()?),
-            F::UnitNationalPoints => Arc::make_mut(&mut rec.unit).national_points = Some(points()?),
-            F::UnitKnowledge | F::UnitSkills | F::UnitCompetence => {
-                let lines = normalise::outcome_lines(&raw(), |l| m.vocabulary.is_intro(l));
-                let lists = match field {
-                    F::UnitKnowledge => &mut Arc::make_mut(&mut rec.unit).knowledge,
-                    F::UnitSkills => &mut Arc::make_mut(&mut rec.unit).skills,
-                    _ => &mut Arc::make_mut(&mut rec.unit).competence,
-                };
-                lists.insert(lang.to_string(), lines);
-            }
-
-            F::ResultPassed => rec.result.passed = Some(yes_no(m, v)?),
-            F::ResultAchieved => rec.result.achieved = Some(achievement(m, v)?),
-            F::ResultDate => rec.result.date = Some(date()?),
-            F::ResultMethod => multi(&mut rec.result.method),
-            F::ResultRemarks => multi(&mut rec.result.remarks),
-            F::ResultDeviations => multi(&mut rec.result.deviations),
-            F::ResultEcvetPoints => rec.result.ecvet_points = Some(points()?),
-
-            F::RatingCriterion => {
-                let mut criterion = rec.rating.take().map(|r| r.criterion).unwrap_or_default();
-                criterion.set(lang, text());
-                rec.rating = Some(CriterionRating {
-                    criterion,
-                    value: Grade {
-                        value: String::new(),
-                        scheme: String::new(),
-                    },
-                });
-            }
-            F::ResultGrade
-            | F::ResultGradingScheme
-            | F::ResultCriteriaScheme
-            | F::RatingValue
-            | F::RatingScheme => {
-                unreachable!("grades and schemes are resolved after the row is read")
-            }
-        }
-        debug_assert!(field.kind() != Kind::Grade);
-        Ok(())
-    }
-}
-
-/// Normalises one value of `field` into a record with the mapping's word
-/// lists and date order: a spreadsheet cell or the value of a Word label.
-/// Grades and schemes are resolved by the caller, which knows the scheme.
-pub(crate) fn set_field(
-    m: &Mapping,
-    rec: &mut RowRecord,
-    field: Field,
-    lang: &str,
-    v: &CellValue<'_>,
-) -> Result<(), Problem> {
-    RowReader::set_with(m, rec, field, lang, v)
 }
 
 /// The column's match, unless it lost its field to a better column.
@@ -1062,145 +891,6 @@ fn active_match(column: &Column) -> Option<&HeaderMatch> {
         return None;
     }
     column.matched.as_ref()
-}
-
-fn org(rec: &mut RowRecord, field: Field) -> &mut OrganisationPart {
-    use crate::model::Entity;
-    match field.entity() {
-        Entity::Sending => Arc::make_mut(&mut rec.sending),
-        Entity::Host => Arc::make_mut(&mut rec.host),
-        Entity::Intermediary => Arc::make_mut(&mut rec.intermediary),
-        _ => Arc::make_mut(&mut rec.organisation),
-    }
-}
-
-fn person(rec: &mut RowRecord, field: Field) -> &mut ContactPart {
-    use crate::model::Entity;
-    match field.entity() {
-        Entity::Mentor => Arc::make_mut(&mut rec.mentor),
-        _ => &mut rec.assessor,
-    }
-}
-
-/// Identifiers exactly as written: a whole number without ".0", text as is
-/// (so "0100" keeps its zero).
-fn code_text(v: &CellValue<'_>) -> String {
-    match v {
-        CellValue::Number(n) => crate::import::format_number(*n),
-        other => clean_line(&other.to_text()),
-    }
-}
-
-/// "Anna Ozola" → ("Anna", "Ozola"); "Ozola, Anna" → ("Anna", "Ozola").
-fn split_full_name(full: &str) -> (String, String) {
-    if let Some((family, given)) = full.split_once(',') {
-        return (given.trim().to_string(), family.trim().to_string());
-    }
-    match full.rsplit_once(' ') {
-        Some((given, family)) => (given.trim().to_string(), family.trim().to_string()),
-        None => (String::new(), full.to_string()),
-    }
-}
-
-fn country(m: &Mapping, v: &CellValue<'_>) -> Result<CountryCode, Problem> {
-    let t = clean_line(&v.text());
-    m.vocabulary
-        .country_code(&t)
-        .map(CountryCode)
-        .ok_or_else(|| {
-            Problem::error(
-                Code::InvalidCountry,
-                format!("'{t}' is not a country europass recognises"),
-                "write the country's name or its two-letter ISO code (LV, FI, DE)",
-            )
-        })
-}
-
-fn email(v: &CellValue<'_>) -> Result<String, Problem> {
-    let t = clean_line(&v.text());
-    let t = t.strip_prefix("mailto:").unwrap_or(&t).to_string();
-    let ok = t
-        .split_once('@')
-        .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !b.ends_with('.'))
-        && !t.contains(' ');
-    if ok {
-        Ok(t)
-    } else {
-        Err(Problem {
-            severity: Severity::Warning,
-            code: Code::InvalidEmail,
-            message: format!("'{t}' does not look like an e-mail address"),
-            hint: Some("write it as name@example.lv".into()),
-        })
-    }
-}
-
-fn yes_no(m: &Mapping, v: &CellValue<'_>) -> Result<bool, Problem> {
-    if let CellValue::Bool(b) = v {
-        return Ok(*b);
-    }
-    let t = v.text();
-    match m.vocabulary.yes_no.lookup(&t) {
-        Some("true") => Ok(true),
-        Some("false") => Ok(false),
-        _ => Err(Problem::error(
-            Code::InvalidBoolean,
-            format!("'{}' is neither yes nor no", t.trim()),
-            "write yes or no (jā / nē, kyllä / ei, ja / nein)",
-        )),
-    }
-}
-
-fn achievement(m: &Mapping, v: &CellValue<'_>) -> Result<Achievement, Problem> {
-    let t = v.text();
-    match m.vocabulary.achievement.lookup(&t) {
-        Some("full") => Ok(Achievement::Full),
-        Some("partial") => Ok(Achievement::Partial),
-        Some("none") => Ok(Achievement::None),
-        _ => Err(choice_problem(
-            &t,
-            "full, partial or none (pilnībā / daļēji / nav)",
-        )),
-    }
-}
-
-fn gender(m: &Mapping, v: &CellValue<'_>) -> Result<Gender, Problem> {
-    let t = v.text();
-    match m.vocabulary.gender.lookup(&t) {
-        Some("female") => Ok(Gender::Female),
-        Some("male") => Ok(Gender::Male),
-        Some("other") => Ok(Gender::Other),
-        _ => Err(choice_problem(&t, "female, male or other")),
-    }
-}
-
-fn organisation_role(m: &Mapping, v: &CellValue<'_>) -> Result<OrganisationRole, Problem> {
-    let t = v.text();
-    match m.vocabulary.organisation_role.lookup(&t) {
-        Some("sending") => Ok(OrganisationRole::Sending),
-        Some("host") => Ok(OrganisationRole::Host),
-        Some("intermediary") => Ok(OrganisationRole::Intermediary),
-        Some("issuer") => Ok(OrganisationRole::Issuer),
-        _ => Err(choice_problem(
-            &t,
-            "sending, host or intermediary (nosūtošā / uzņemošā / starpnieks)",
-        )),
-    }
-}
-
-fn language(m: &Mapping, v: &CellValue<'_>) -> Result<String, Problem> {
-    let t = v.text();
-    m.vocabulary
-        .language_tag(&t)
-        .ok_or_else(|| choice_problem(&t, "a language name or a two-letter code (lv, en, fi, de)"))
-}
-
-fn choice_problem(t: &str, allowed: &str) -> Problem {
-    Problem::error(
-        Code::InvalidChoice,
-        format!("'{}' is not one of the allowed values", t.trim()),
-        format!("write {allowed}"),
-    )
 }
 
 #[cfg(test)]

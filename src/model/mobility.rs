@@ -181,64 +181,9 @@ pub struct Memorandum {
 }
 
 impl Mobility {
-    /// The stable id of a learner's mobility at a host starting on a date.
+    /// The stable id of a learner's mobility at a host starting on a date
+    /// (see [`super::ids::mobility_id`]).
     pub fn derive_id(learner: &str, host: Option<&str>, start: Option<NaiveDate>) -> String {
-        let host = host.unwrap_or("unknown-host");
-        let mut id = String::with_capacity(learner.len() + host.len() + 12);
-        id.push_str(learner);
-        id.push('/');
-        id.push_str(host);
-        if let Some(start) = start {
-            id.push('/');
-            push_iso_date(&mut id, start);
-        }
-        id
-    }
-}
-
-/// Writes the date as ISO 8601 (`2025-03-03`), as its `Display` does, by
-/// hand for the years a round has: a round of 50,000 mobilities writes
-/// 50,000 of them, and the formatting machinery costs ten times more.
-fn push_iso_date(out: &mut String, date: NaiveDate) {
-    use chrono::Datelike;
-    let year = date.year();
-    if !(0..=9999).contains(&year) {
-        use std::fmt::Write;
-        let _ = write!(out, "{date}");
-        return;
-    }
-    let digits = |n: u32, width: usize, out: &mut String| {
-        for i in (0..width).rev() {
-            let d = (n / 10u32.pow(i as u32)) % 10;
-            out.push(char::from(b'0' + d as u8));
-        }
-    };
-    digits(year as u32, 4, out);
-    out.push('-');
-    digits(date.month(), 2, out);
-    out.push('-');
-    digits(date.day(), 2, out);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_in_ids_are_written_as_display_writes_them() {
-        for (y, m, d) in [
-            (2025, 3, 3),
-            (1999, 12, 31),
-            (5, 1, 9),
-            (999, 10, 1),
-            (9999, 12, 31),
-            (10000, 1, 1),
-            (-1, 6, 15),
-        ] {
-            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
-            let mut written = String::new();
-            push_iso_date(&mut written, date);
-            assert_eq!(written, date.to_string());
-        }
+        super::ids::mobility_id(learner, host, start)
     }
 }

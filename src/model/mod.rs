@@ -4,12 +4,14 @@
 //! [`MultilingualText`]; a grade always names its [`GradingScheme`] and credit
 //! points name their [`CreditSystem`], because a bare "3" means nothing until
 //! you know the scale. Records refer to each other by id (strings), so the
-//! whole [`Round`] serialises to one JSON document without cycles.
+//! whole [`Round`] serialises to one JSON document without cycles; those ids
+//! are derived by the rules of [`ids`], whichever input a record came from.
 
 mod assessment;
 mod credits;
 pub mod fields;
 mod grading;
+pub mod ids;
 mod index;
 mod learner;
 mod mobility;

@@ -11,13 +11,15 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::ImportError;
-use super::credential::{self as shared, Records, first_text};
+use super::{
+    self as shared, ContactNode, LearnerNode, MobilityNode, OrganisationNode, OutcomeNode,
+    QualificationNode, Records, ResultNode, UnitNode, first_text,
+};
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::import::ImportError;
 use crate::model::{
-    AssessmentResult, ContactPerson, ContactRole, CountryCode, CreditPoints, CreditSystem,
-    CriterionRating, EqfLevel, Gender, Grade, Learner, LearningOutcome, Mobility, MultilingualText,
-    Organisation, OrganisationRole, Qualification, RegistrationId, RegistrationScheme, Round, Unit,
+    ContactRole, CountryCode, CreditPoints, CreditSystem, CriterionRating, EqfLevel, Gender, Grade,
+    MultilingualText, OrganisationRole, RegistrationId, RegistrationScheme, Round,
 };
 use crate::vocab::{self, NoteTopic};
 
@@ -64,8 +66,8 @@ pub(crate) fn read(file: &str, doc: &Value) -> Result<(Round, Vec<Diagnostic>), 
     Ok(Reader {
         file,
         index,
+        records: Records::new(&primary),
         primary,
-        records: Records::default(),
     }
     .read(doc))
 }
@@ -243,8 +245,7 @@ impl<'a> Reader<'a> {
             return self.records.finish(self.file);
         };
         let learner = self.learner(subject);
-        let learner_id = learner.id.clone();
-        self.records.learners.push(learner);
+        let learner_id = self.records.learner(learner);
 
         // Claims, and the claims inside them (parts, activities behind achievements).
         let mut activities: Vec<&Value> = Vec::new();
@@ -272,9 +273,8 @@ impl<'a> Reader<'a> {
 
         let mut mobility_ids = Vec::new();
         for a in &activities {
-            let m = self.mobility(a, &learner_id, issuer.as_deref());
-            mobility_ids.push(m.id.clone());
-            self.records.mobilities.push(m);
+            let m = self.mobility(a);
+            mobility_ids.push(self.records.mobility(m, &learner_id, issuer.as_deref()));
         }
         let only = (mobility_ids.len() == 1).then(|| mobility_ids[0].clone());
         for a in &achievements {
@@ -320,9 +320,9 @@ impl<'a> Reader<'a> {
             .flat_map(|l| many(l.get("address")))
             .next();
         let contact = many(n.get("contactPoint")).into_iter().next();
-        let org = Organisation {
-            id: shared::organisation_id(identifier(n, vocab::SCHEME_RECORD), &name),
-            roles: role.into_iter().collect(),
+        let org = OrganisationNode {
+            record: identifier(n, vocab::SCHEME_RECORD).map(str::to_string),
+            role,
             country: address
                 .and_then(|a| a.get("countryCode"))
                 .and_then(|c| string(c, "id"))
@@ -344,7 +344,6 @@ impl<'a> Reader<'a> {
                 .map(str::to_string),
             registration_ids,
             name,
-            unmapped: Default::default(),
         };
         Some(self.records.organisation(org))
     }
@@ -360,23 +359,18 @@ impl<'a> Reader<'a> {
             .next()
             .and_then(|o| self.organisation(o, None));
         let contact = many(n.get("contactPoint")).into_iter().next();
-        let c = ContactPerson {
-            id: shared::contact_id(
-                identifier(n, vocab::SCHEME_RECORD),
-                organisation.as_deref(),
-                &name,
-            ),
+        let c = ContactNode {
+            record: identifier(n, vocab::SCHEME_RECORD).map(str::to_string),
             name,
-            position: MultilingualText::new(),
+            organisation,
             email: contact.and_then(email),
             phone: contact.and_then(phone),
-            organisation,
-            roles: [role].into_iter().collect(),
+            role,
         };
         Some(self.records.contact(c))
     }
 
-    fn learner(&mut self, s: &'a Value) -> Learner {
+    fn learner(&mut self, s: &'a Value) -> LearnerNode {
         let given = first_text(&lang(s.get("givenName")), &self.primary);
         let family = first_text(&lang(s.get("familyName")), &self.primary);
         let birth = date(s, "dateOfBirth");
@@ -387,15 +381,8 @@ impl<'a> Reader<'a> {
             .map(str::to_string);
         let school = identifier(s, vocab::SCHEME_SCHOOL_ID).map(str::to_string);
         let contact = many(s.get("contactPoint")).into_iter().next();
-        Learner {
-            id: shared::learner_id(
-                identifier(s, vocab::SCHEME_RECORD),
-                school.as_deref(),
-                &given,
-                &family,
-                birth,
-                national.as_deref(),
-            ),
+        LearnerNode {
+            record: identifier(s, vocab::SCHEME_RECORD).map(str::to_string),
             given_names: given,
             family_name: family,
             date_of_birth: birth,
@@ -424,12 +411,10 @@ impl<'a> Reader<'a> {
                     _ => None,
                 }
             }),
-            guardian: None,
-            unmapped: Default::default(),
         }
     }
 
-    fn mobility(&mut self, a: &'a Value, learner: &str, sending: Option<&str>) -> Mobility {
+    fn mobility(&mut self, a: &'a Value) -> MobilityNode {
         let mut host = None;
         let mut mentor = None;
         for d in self.nodes(a.get("directedBy")) {
@@ -456,104 +441,62 @@ impl<'a> Reader<'a> {
                 units.push(self.unit(i));
             }
         }
-        Mobility {
-            id: identifier(a, vocab::SCHEME_RECORD)
-                .map(str::to_string)
-                .unwrap_or_else(|| Mobility::derive_id(learner, host.as_deref(), start)),
+        MobilityNode {
+            record: identifier(a, vocab::SCHEME_RECORD).map(str::to_string),
             erasmus_id: identifier(a, vocab::SCHEME_MOBILITY_ID).map(str::to_string),
             project_code: identifier(a, vocab::SCHEME_PROJECT_CODE).map(str::to_string),
-            learner: learner.to_string(),
-            sending: sending.map(str::to_string),
             host,
-            intermediary: None,
+            mentor,
+            units,
+            qualification,
             start,
             end: period.and_then(|p| date(p, "endDate")),
-            duration_weeks: None,
             objective: lang(spec.and_then(|s| s.get("description"))),
             tasks: lang(a.get("description")),
-            mentor,
             language: spec
                 .map(|s| many(s.get("language")))
                 .unwrap_or_default()
                 .into_iter()
                 .find_map(|l| string(l, "id"))
                 .and_then(vocab::language_from),
-            units,
-            qualification,
-            unmapped: Default::default(),
         }
     }
 
     fn qualification(&mut self, q: &'a Value) -> String {
         let title = lang(q.get("title"));
         let code = identifier(q, vocab::SCHEME_QUALIFICATION_CODE).map(str::to_string);
-        let qual = Qualification {
-            id: shared::spec_id(identifier(q, vocab::SCHEME_RECORD), code.as_deref(), &title),
+        let qual = QualificationNode {
+            record: identifier(q, vocab::SCHEME_RECORD).map(str::to_string),
             code,
             title,
-            country: None,
             eqf_level: eqf(q.get("eqfLevel")),
-            nqf_level: None,
             credit_points: credit_points(q.get("creditPoint")),
-            unmapped: Default::default(),
         };
         self.records.qualification(qual)
     }
 
     fn unit(&mut self, s: &'a Value) -> String {
-        let title = lang(s.get("title"));
-        let code = identifier(s, vocab::SCHEME_UNIT_CODE).map(str::to_string);
-        let id = shared::spec_id(identifier(s, vocab::SCHEME_RECORD), code.as_deref(), &title);
-        let mut records = Vec::new();
         let outcomes = self
             .nodes(s.get("learningOutcome"))
             .into_iter()
-            .map(|o| {
-                records.push(identifier(o, vocab::SCHEME_RECORD).map(str::to_string));
-                let kind = o.get("dcType");
-                LearningOutcome {
-                    id: String::new(),
-                    text: lang(o.get("title")),
-                    category: kind
-                        .and_then(|k| string(k, "id"))
-                        .and_then(vocab::skill_type_from)
-                        .or_else(|| {
-                            lang(kind.and_then(|k| k.get("prefLabel")))
-                                .texts()
-                                .find_map(vocab::skill_type_from)
-                        })
-                        .unwrap_or_default(),
-                    esco_uri: many(o.get("relatedESCOSkill"))
-                        .into_iter()
-                        .find_map(|e| string(e, "id"))
-                        .map(str::to_string),
-                    details: many(o.get("additionalNote"))
-                        .into_iter()
-                        .map(|n| lang(n.get("noteLiteral")))
-                        .collect(),
-                }
-            })
+            .map(outcome)
             .collect();
         let qualification = self
             .nodes(s.get("isPartOf"))
             .into_iter()
             .find(|q| types(q).contains(&"Qualification"))
             .map(|q| self.qualification(q));
-        let mut unit = Unit {
-            id,
-            code,
-            title,
+        self.records.unit(UnitNode {
+            record: identifier(s, vocab::SCHEME_RECORD).map(str::to_string),
+            code: identifier(s, vocab::SCHEME_UNIT_CODE).map(str::to_string),
+            title: lang(s.get("title")),
             qualification,
             area_of_work: note(s, "additionalNote", NoteTopic::AreaOfWork),
             description: lang(s.get("description")),
             eqf_level: eqf(s.get("educationLevel")),
-            nqf_level: None,
             credit_points: credit_points(s.get("creditPoint")),
-            learning_outcomes: outcomes,
-            unmapped: Default::default(),
-        };
-        shared::number_outcomes(&mut unit, &records);
-        self.records.unit(unit)
+            outcomes,
+        })
     }
 
     /// A grade and the scheme its assessment's specification names.
@@ -592,13 +535,12 @@ impl<'a> Reader<'a> {
         };
         let unit = if types(spec).contains(&"Qualification") {
             // A qualification awarded as a whole reads as a unit of its own.
-            let title = lang(spec.get("title"));
-            let u = Unit {
-                id: shared::spec_id(identifier(spec, vocab::SCHEME_RECORD), None, &title),
-                title,
+            let u = UnitNode {
+                record: identifier(spec, vocab::SCHEME_RECORD).map(str::to_string),
+                title: lang(spec.get("title")),
                 eqf_level: eqf(spec.get("eqfLevel")),
                 credit_points: credit_points(spec.get("creditPoint")),
-                ..Unit::default()
+                ..UnitNode::default()
             };
             self.records.unit(u)
         } else {
@@ -635,17 +577,10 @@ impl<'a> Reader<'a> {
             .map(|s| lang(s.get("description")))
             .unwrap_or_default();
         let id = string(a, "id").unwrap_or("");
-        let result = AssessmentResult {
-            id: identifier(a, vocab::SCHEME_RECORD)
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("{learner}/{unit}")),
-            learner: learner.to_string(),
-            unit,
-            mobility: mobility.map(str::to_string),
-            outcome: None,
+        let result = ResultNode {
+            record: identifier(a, vocab::SCHEME_RECORD).map(str::to_string),
             criteria,
             grade,
-            passed: None,
             achieved: shared::achievement_from(&note(a, "additionalNote", NoteTopic::Achievement)),
             credit_points: credit_points(a.get("creditReceived")),
             date: assessment.and_then(|s| date(s, "dateIssued")),
@@ -655,16 +590,38 @@ impl<'a> Reader<'a> {
             deviations: assessment
                 .map(|s| note(s, "additionalNote", NoteTopic::Deviations))
                 .unwrap_or_default(),
-            unmapped: Default::default(),
         };
-        if self.records.assessments.iter().any(|r| r.id == result.id) {
+        if let Err(repeated) = self.records.result(result, learner, unit, mobility) {
             self.skip(format!(
-                "achievement {id} repeats the result {}; it was read once",
-                result.id
+                "achievement {id} repeats the result {repeated}; it was read once"
             ));
-            return;
         }
-        self.records.assessments.push(result);
+    }
+}
+
+/// A learning outcome node.
+fn outcome(o: &Value) -> OutcomeNode {
+    let kind = o.get("dcType");
+    OutcomeNode {
+        record: identifier(o, vocab::SCHEME_RECORD).map(str::to_string),
+        text: lang(o.get("title")),
+        category: kind
+            .and_then(|k| string(k, "id"))
+            .and_then(vocab::skill_type_from)
+            .or_else(|| {
+                lang(kind.and_then(|k| k.get("prefLabel")))
+                    .texts()
+                    .find_map(vocab::skill_type_from)
+            })
+            .unwrap_or_default(),
+        esco_uri: many(o.get("relatedESCOSkill"))
+            .into_iter()
+            .find_map(|e| string(e, "id"))
+            .map(str::to_string),
+        details: many(o.get("additionalNote"))
+            .into_iter()
+            .map(|n| lang(n.get("noteLiteral")))
+            .collect(),
     }
 }
 

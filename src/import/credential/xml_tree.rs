@@ -91,29 +91,7 @@ pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Element, TreeError> 
                 return Err(TreeError::TooDeep(max_depth));
             }
             Event::Start(ref e) | Event::Empty(ref e) => {
-                let mut el = Element {
-                    ns,
-                    name: e.local_name().as_ref().to_string(),
-                    ..Element::default()
-                };
-                for attr in e.attributes() {
-                    let attr = attr.map_err(|err| malformed(&reader, err))?;
-                    if attr.key.as_ref().starts_with("xmlns") {
-                        continue;
-                    }
-                    let (ans, local) = reader.resolver().resolve_attribute(attr.key);
-                    let value = attr
-                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .map_err(|err| match err {
-                            quick_xml::Error::Escape(
-                                quick_xml::escape::EscapeError::UnrecognizedEntity(_, name),
-                            ) => TreeError::Entity(name),
-                            other => malformed(&reader, other),
-                        })?
-                        .into_owned();
-                    el.attrs
-                        .push((namespace(&ans), local.as_ref().to_string(), value));
-                }
+                let el = element(&reader, e, ns)?;
                 if matches!(event, Event::Start(_)) {
                     stack.push(el);
                 } else if let Some(parent) = stack.last_mut() {
@@ -142,20 +120,7 @@ pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Element, TreeError> 
                 }
             }
             Event::GeneralRef(r) => {
-                let c = if r.is_char_ref() {
-                    r.resolve_char_ref()
-                        .map_err(|e| malformed(&reader, e))?
-                        .ok_or_else(|| malformed(&reader, "an invalid character reference"))?
-                } else {
-                    match r.as_ref() {
-                        "amp" => '&',
-                        "lt" => '<',
-                        "gt" => '>',
-                        "quot" => '"',
-                        "apos" => '\'',
-                        other => return Err(TreeError::Entity(other.to_string())),
-                    }
-                };
+                let c = reference(&reader, &r)?;
                 if let Some(top) = stack.last_mut() {
                     top.text.push(c);
                 }
@@ -170,6 +135,62 @@ pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Element, TreeError> 
             _ => {}
         }
     }
+}
+
+/// An element as it starts, with its attributes (namespace declarations
+/// left out); an entity in an attribute that XML does not predefine refuses
+/// the document.
+fn element(
+    reader: &NsReader<&[u8]>,
+    e: &quick_xml::events::BytesStart<'_>,
+    ns: Option<String>,
+) -> Result<Element, TreeError> {
+    let mut el = Element {
+        ns,
+        name: e.local_name().as_ref().to_string(),
+        ..Element::default()
+    };
+    for attr in e.attributes() {
+        let attr = attr.map_err(|err| malformed(reader, err))?;
+        if attr.key.as_ref().starts_with("xmlns") {
+            continue;
+        }
+        let (ans, local) = reader.resolver().resolve_attribute(attr.key);
+        let value =
+            attr.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|err| match err {
+                    quick_xml::Error::Escape(
+                        quick_xml::escape::EscapeError::UnrecognizedEntity(_, name),
+                    ) => TreeError::Entity(name),
+                    other => malformed(reader, other),
+                })?
+                .into_owned();
+        el.attrs
+            .push((namespace(&ans), local.as_ref().to_string(), value));
+    }
+    Ok(el)
+}
+
+/// The character a reference in text stands for: a character reference, or
+/// one of the five entities XML predefines (any other refuses the document).
+fn reference(
+    reader: &NsReader<&[u8]>,
+    r: &quick_xml::events::BytesRef<'_>,
+) -> Result<char, TreeError> {
+    if r.is_char_ref() {
+        return r
+            .resolve_char_ref()
+            .map_err(|e| malformed(reader, e))?
+            .ok_or_else(|| malformed(reader, "an invalid character reference"));
+    }
+    Ok(match r.as_ref() {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        other => return Err(TreeError::Entity(other.to_string())),
+    })
 }
 
 #[cfg(test)]

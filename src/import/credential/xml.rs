@@ -8,68 +8,65 @@
 
 use std::collections::HashMap;
 
-use super::credential::{self as shared, Records, first_text};
 use super::xml_tree::{self, Element, TreeError};
-use super::{ImportError, ReadOptions, RoundReader};
+use super::{
+    self as shared, LearnerNode, MobilityNode, OrganisationNode, OutcomeNode, QualificationNode,
+    Records, ResultNode, UnitNode, first_text,
+};
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::import::{ImportError, ReadOptions};
 use crate::model::{
-    AssessmentResult, CountryCode, CreditPoints, CreditSystem, CriterionRating, EqfLevel, Gender,
-    Grade, Learner, LearningOutcome, Mobility, MultilingualText, Organisation, OrganisationRole,
-    Qualification, RegistrationId, RegistrationScheme, Round, Unit,
+    CountryCode, CreditPoints, CreditSystem, CriterionRating, EqfLevel, Gender, Grade,
+    MultilingualText, OrganisationRole, RegistrationId, RegistrationScheme, Round,
 };
 use crate::vocab::{self, NoteTopic};
 
 /// Reads `europassCredential` XML.
-pub struct CredentialXmlReader;
-
-impl RoundReader for CredentialXmlReader {
-    fn read(
-        &self,
-        file: &str,
-        bytes: &[u8],
-        options: &ReadOptions,
-    ) -> Result<(Round, Vec<Diagnostic>), ImportError> {
-        let text = std::str::from_utf8(
-            bytes
-                .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-                .unwrap_or(bytes),
-        )
-        .map_err(|e| ImportError::Corrupt {
-            detail: format!("an XML file that is not UTF-8 text ({e})"),
-        })?;
-        let root = xml_tree::parse(text, options.limits.depth).map_err(|e| match e {
-            TreeError::TooDeep(max) => ImportError::LimitExceeded {
-                limit: "depth",
-                detail: format!("an XML document whose elements nest more than {max} deep"),
+pub(crate) fn read(
+    file: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<(Round, Vec<Diagnostic>), ImportError> {
+    let text = std::str::from_utf8(
+        bytes
+            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+            .unwrap_or(bytes),
+    )
+    .map_err(|e| ImportError::Corrupt {
+        detail: format!("an XML file that is not UTF-8 text ({e})"),
+    })?;
+    let root = xml_tree::parse(text, options.limits.depth).map_err(|e| match e {
+        TreeError::TooDeep(max) => ImportError::LimitExceeded {
+            limit: "depth",
+            detail: format!("an XML document whose elements nest more than {max} deep"),
+        },
+        TreeError::DocType => ImportError::Unsupported {
+            what: "an XML document with a DOCTYPE declaration".into(),
+            hint: "a Europass credential never has one, and europass does not read DTDs or external entities; remove the <!DOCTYPE …> line or ask the sender for the credential as issued".into(),
+        },
+        TreeError::Entity(name) => ImportError::Corrupt {
+            detail: format!("an XML document that uses the entity &{name}; which it does not define (europass resolves no DTD or external entity)"),
+        },
+        TreeError::Malformed(m) => ImportError::Corrupt {
+            detail: format!("an XML document that is not well-formed: {m}"),
+        },
+    })?;
+    if root.name != "europassCredential" || root.ns.as_deref() != Some(vocab::SNB_NS) {
+        let ns = root.ns.as_deref().unwrap_or("no namespace");
+        return Err(ImportError::WrongType {
+            found: if root.name == "europassCredential" {
+                format!("a europassCredential in the wrong namespace ({ns})")
+            } else {
+                format!("an XML document whose root element is <{}> ({ns})", root.name)
             },
-            TreeError::DocType => ImportError::Unsupported {
-                what: "an XML document with a DOCTYPE declaration".into(),
-                hint: "a Europass credential never has one, and europass does not read DTDs or external entities; remove the <!DOCTYPE …> line or ask the sender for the credential as issued".into(),
-            },
-            TreeError::Entity(name) => ImportError::Corrupt {
-                detail: format!("an XML document that uses the entity &{name}; which it does not define (europass resolves no DTD or external entity)"),
-            },
-            TreeError::Malformed(m) => ImportError::Corrupt {
-                detail: format!("an XML document that is not well-formed: {m}"),
-            },
-        })?;
-        if root.name != "europassCredential" || root.ns.as_deref() != Some(vocab::SNB_NS) {
-            let ns = root.ns.as_deref().unwrap_or("no namespace");
-            return Err(ImportError::WrongType {
-                found: if root.name == "europassCredential" {
-                    format!("a europassCredential in the wrong namespace ({ns})")
-                } else {
-                    format!("an XML document whose root element is <{}> ({ns})", root.name)
-                },
-                expected: format!(
-                    "a Europass credential (<europassCredential> in namespace {})",
-                    vocab::SNB_NS
-                ),
-                hint: "give a Europass credential XML file (europass convert --to xml writes them), or a spreadsheet".into(),
-            });
-        }
-        Ok(Reader::new(file, &root).read())
+            expected: format!(
+                "a Europass credential (<europassCredential> in namespace {})",
+                vocab::SNB_NS
+            ),
+            hint: "give a Europass credential XML file (europass convert --to xml writes them), or a spreadsheet".into(),
+        });
     }
+    Ok(Reader::new(file, &root).read())
 }
 
 /// Record ids, codes and other identifiers of an element, by scheme.
@@ -136,6 +133,24 @@ fn eqf(el: Option<&Element>) -> Option<EqfLevel> {
         .and_then(EqfLevel::new)
 }
 
+/// A `learningOutcome` of the references.
+fn outcome(o: &Element) -> OutcomeNode {
+    OutcomeNode {
+        record: identifier(o, vocab::SCHEME_RECORD).map(str::to_string),
+        text: texts(o.child("prefLabel")),
+        category: o
+            .child("learningOutcomeType")
+            .and_then(|t| t.attr("uri"))
+            .and_then(vocab::skill_type_from)
+            .unwrap_or_default(),
+        esco_uri: o
+            .child("relatedEscoSkill")
+            .and_then(|s| s.attr("uri"))
+            .map(str::to_string),
+        details: o.all("description").map(|d| texts(Some(d))).collect(),
+    }
+}
+
 struct Reader<'a> {
     file: &'a str,
     root: &'a Element,
@@ -162,20 +177,21 @@ fn index<'a>(root: &'a Element, section: &str) -> HashMap<&'a str, &'a Element> 
 
 impl<'a> Reader<'a> {
     fn new(file: &'a str, root: &'a Element) -> Self {
+        let primary = root
+            .child("primaryLanguage")
+            .map(|p| p.value().to_string())
+            .unwrap_or_else(|| "en".into());
         Self {
             file,
             root,
-            primary: root
-                .child("primaryLanguage")
-                .map(|p| p.value().to_string())
-                .unwrap_or_else(|| "en".into()),
+            records: Records::new(&primary),
+            primary,
             orgs: index(root, "agentReferences"),
             specs: index(root, "learningSpecificationReferences"),
             outcomes: index(root, "learningOutcomeReferences"),
             activity_specs: index(root, "learningActivitySpecificationReferences"),
             assessment_specs: index(root, "assessmentSpecificationReferences"),
             schemes: index(root, "scoringSchemeReferences"),
-            records: Records::default(),
         }
     }
 
@@ -201,8 +217,7 @@ impl<'a> Reader<'a> {
             return self.records.finish(self.file);
         };
         let learner = self.learner(subject);
-        let learner_id = learner.id.clone();
-        self.records.learners.push(learner);
+        let learner_id = self.records.learner(learner);
 
         let activities: Vec<&Element> = subject
             .child("activities")
@@ -210,9 +225,8 @@ impl<'a> Reader<'a> {
             .unwrap_or_default();
         let mut mobility_ids = Vec::new();
         for a in &activities {
-            let m = self.mobility(a, &learner_id, issuer.as_deref());
-            mobility_ids.push(m.id.clone());
-            self.records.mobilities.push(m);
+            let m = self.mobility(a);
+            mobility_ids.push(self.records.mobility(m, &learner_id, issuer.as_deref()));
         }
         let only_mobility = (mobility_ids.len() == 1).then(|| mobility_ids[0].clone());
         if let Some(achievements) = subject.child("achievements") {
@@ -261,9 +275,9 @@ impl<'a> Reader<'a> {
         }
         let address_el = el.child("hasLocation").and_then(|l| l.child("hasAddress"));
         let contact = el.child("contactPoint");
-        let org = Organisation {
-            id: shared::organisation_id(identifier(el, vocab::SCHEME_RECORD), &name),
-            roles: [role].into_iter().collect(),
+        let org = OrganisationNode {
+            record: identifier(el, vocab::SCHEME_RECORD).map(str::to_string),
+            role: Some(role),
             country: address_el
                 .and_then(|a| a.child("country"))
                 .and_then(|c| c.attr("uri"))
@@ -286,12 +300,11 @@ impl<'a> Reader<'a> {
                 .map(str::to_string),
             registration_ids,
             name,
-            unmapped: Default::default(),
         };
         Some(self.records.organisation(org))
     }
 
-    fn learner(&mut self, s: &Element) -> Learner {
+    fn learner(&mut self, s: &Element) -> LearnerNode {
         let given = first_text(&texts(s.child("givenNames")), &self.primary);
         let family = first_text(&texts(s.child("familyName")), &self.primary);
         let birth = s.child("dateOfBirth").and_then(|d| shared::date(d.value()));
@@ -301,15 +314,8 @@ impl<'a> Reader<'a> {
             .or_else(|| identifier(s, vocab::SCHEME_NATIONAL_ID).map(str::to_string));
         let school = identifier(s, vocab::SCHEME_SCHOOL_ID).map(str::to_string);
         let contact = s.child("contactPoint");
-        Learner {
-            id: shared::learner_id(
-                identifier(s, vocab::SCHEME_RECORD),
-                school.as_deref(),
-                &given,
-                &family,
-                birth,
-                national.as_deref(),
-            ),
+        LearnerNode {
+            record: identifier(s, vocab::SCHEME_RECORD).map(str::to_string),
             given_names: given,
             family_name: family,
             date_of_birth: birth,
@@ -339,12 +345,10 @@ impl<'a> Reader<'a> {
                     _ => None,
                 }
             }),
-            guardian: None,
-            unmapped: Default::default(),
         }
     }
 
-    fn mobility(&mut self, a: &Element, learner: &str, sending: Option<&str>) -> Mobility {
+    fn mobility(&mut self, a: &Element) -> MobilityNode {
         let host = a
             .child("directedBy")
             .and_then(|d| d.attr("idref"))
@@ -370,91 +374,66 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        Mobility {
-            id: identifier(a, vocab::SCHEME_RECORD)
-                .map(str::to_string)
-                .unwrap_or_else(|| Mobility::derive_id(learner, host.as_deref(), start)),
+        MobilityNode {
+            record: identifier(a, vocab::SCHEME_RECORD).map(str::to_string),
             erasmus_id: identifier(a, vocab::SCHEME_MOBILITY_ID).map(str::to_string),
             project_code: identifier(a, vocab::SCHEME_PROJECT_CODE).map(str::to_string),
-            learner: learner.to_string(),
-            sending: sending.map(str::to_string),
             host,
-            intermediary: None,
+            mentor: None,
+            units,
+            qualification,
             start,
             end: a.child("endedAtTime").and_then(|d| shared::date(d.value())),
-            duration_weeks: None,
             objective: texts(spec.and_then(|s| s.child("description"))),
             tasks: texts(a.child("description")),
-            mentor: None,
             language: spec
                 .and_then(|s| s.child("language"))
                 .and_then(|l| l.attr("uri"))
                 .and_then(vocab::language_from),
-            units,
-            qualification,
-            unmapped: Default::default(),
         }
     }
 
     fn qualification(&mut self, el: &Element) -> String {
         let title = texts(el.child("title"));
         let code = identifier(el, vocab::SCHEME_QUALIFICATION_CODE).map(str::to_string);
-        let q = Qualification {
-            id: shared::spec_id(
-                identifier(el, vocab::SCHEME_RECORD),
-                code.as_deref(),
-                &title,
-            ),
+        let q = QualificationNode {
+            record: identifier(el, vocab::SCHEME_RECORD).map(str::to_string),
             code,
             title,
-            country: None,
             eqf_level: eqf(el.child("eqfLevel")),
-            nqf_level: None,
             credit_points: credit_points(el),
-            unmapped: Default::default(),
         };
         self.records.qualification(q)
     }
 
     fn unit(&mut self, el: &Element) -> String {
-        let title = texts(el.child("title"));
-        let code = identifier(el, vocab::SCHEME_UNIT_CODE).map(str::to_string);
-        let id = shared::spec_id(
-            identifier(el, vocab::SCHEME_RECORD),
-            code.as_deref(),
-            &title,
-        );
-        let mut outcomes = Vec::new();
-        let mut records = Vec::new();
-        for r in el
+        let mut unit = UnitNode {
+            record: identifier(el, vocab::SCHEME_RECORD).map(str::to_string),
+            code: identifier(el, vocab::SCHEME_UNIT_CODE).map(str::to_string),
+            title: texts(el.child("title")),
+            area_of_work: note(el, NoteTopic::AreaOfWork),
+            description: texts(el.child("description")),
+            eqf_level: eqf(el
+                .all("hasEducationLevel")
+                .find(|l| l.attr("targetFrameworkUrl") == Some(vocab::EQF_SCHEME))),
+            credit_points: credit_points(el),
+            ..UnitNode::default()
+        };
+        let refs: Vec<&str> = el
             .child("learningOutcomes")
             .map(|l| {
                 l.all("learningOutcome")
                     .filter_map(|o| o.attr("idref"))
-                    .collect::<Vec<_>>()
+                    .collect()
             })
-            .unwrap_or_default()
-        {
+            .unwrap_or_default();
+        for r in refs {
             let Some(o) = self.outcomes.get(r).copied() else {
+                let id = unit.id(&self.primary);
                 self.skip(format!("unit {id} refers to learning outcome {r}, which the credential does not describe"));
                 continue;
             };
-            let category = o
-                .child("learningOutcomeType")
-                .and_then(|t| t.attr("uri"))
-                .and_then(vocab::skill_type_from)
-                .unwrap_or_default();
-            records.push(identifier(o, vocab::SCHEME_RECORD).map(str::to_string));
-            outcomes.push(LearningOutcome {
-                id: String::new(),
-                text: texts(o.child("prefLabel")),
-                category,
-                esco_uri: o
-                    .child("relatedEscoSkill")
-                    .and_then(|s| s.attr("uri"))
-                    .map(str::to_string),
-                details: o.all("description").map(|d| texts(Some(d))).collect(),
-            });
+            unit.outcomes.push(outcome(o));
         }
         // The qualification that lists this unit among its parts.
         let spec_id = el.attr("id").unwrap_or("");
@@ -464,23 +443,7 @@ impl<'a> Reader<'a> {
             .copied()
             .filter(|q| q.name == "qualification")
             .find(|q| q.all("hasPart").any(|p| p.attr("idref") == Some(spec_id)));
-        let qualification = parent.map(|q| self.qualification(q));
-        let mut unit = Unit {
-            id,
-            code,
-            title,
-            qualification,
-            area_of_work: note(el, NoteTopic::AreaOfWork),
-            description: texts(el.child("description")),
-            eqf_level: eqf(el
-                .all("hasEducationLevel")
-                .find(|l| l.attr("targetFrameworkUrl") == Some(vocab::EQF_SCHEME))),
-            nqf_level: None,
-            credit_points: credit_points(el),
-            learning_outcomes: outcomes,
-            unmapped: Default::default(),
-        };
-        shared::number_outcomes(&mut unit, &records);
+        unit.qualification = parent.map(|q| self.qualification(q));
         self.records.unit(unit)
     }
 
@@ -547,17 +510,10 @@ impl<'a> Reader<'a> {
                 });
             }
         }
-        let result = AssessmentResult {
-            id: identifier(a, vocab::SCHEME_RECORD)
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("{learner}/{unit}")),
-            learner: learner.to_string(),
-            unit,
-            mobility: mobility.map(str::to_string),
-            outcome: None,
+        let result = ResultNode {
+            record: identifier(a, vocab::SCHEME_RECORD).map(str::to_string),
             criteria,
             grade,
-            passed: None,
             achieved: shared::achievement_from(&note(a, NoteTopic::Achievement)),
             credit_points: Vec::new(),
             date: assessment
@@ -569,11 +525,8 @@ impl<'a> Reader<'a> {
             deviations: assessment
                 .map(|s| note(s, NoteTopic::Deviations))
                 .unwrap_or_default(),
-            unmapped: Default::default(),
         };
-        if self.records.assessments.iter().any(|r| r.id == result.id) {
-            return;
-        }
-        self.records.assessments.push(result);
+        // A result named twice is read once.
+        let _ = self.records.result(result, learner, unit, mobility);
     }
 }

@@ -1,7 +1,8 @@
 //! PDF transcripts read back: the Europass credential XML a transcript
 //! carries as an attachment (`europass convert --to pdf` embeds
 //! `europass-mobility.xml`; the bundle one per learner) is taken out and read
-//! by the credential XML reader. The printed pages themselves are never
+//! by the credential XML reader, one round per attachment (joined into the
+//! round by the assembly stage, like rounds from separate files). The printed pages themselves are never
 //! parsed: the attachment is the machine-readable record.
 //!
 //! Attachments are looked up in the document's `EmbeddedFiles` name tree and
@@ -12,13 +13,7 @@ use std::collections::BTreeSet;
 
 use lopdf::{Dictionary, Document, LoadOptions, Object};
 
-use super::credential_xml::CredentialXmlReader;
-use super::{ImportError, ReadOptions, RoundReader};
-use crate::diagnostics::Diagnostic;
-use crate::model::Round;
-
-/// Reads the credentials attached to a PDF.
-pub struct PdfReader;
+use crate::import::{ImportError, ReadOptions, RoundPart};
 
 /// Name trees nest; a document deeper than this is not one europass wrote
 /// and is refused rather than followed for ever.
@@ -30,78 +25,76 @@ struct Attached {
     bytes: Vec<u8>,
 }
 
-impl RoundReader for PdfReader {
-    fn read(
-        &self,
-        file: &str,
-        bytes: &[u8],
-        options: &ReadOptions,
-    ) -> Result<(Round, Vec<Diagnostic>), ImportError> {
-        let limit = usize::try_from(options.limits.unpacked_mb.saturating_mul(1024 * 1024))
-            .unwrap_or(usize::MAX);
-        let load = LoadOptions {
-            max_decompressed_size: Some(limit),
-            ..LoadOptions::default()
-        };
-        let doc = Document::load_mem_with_options(bytes, load).map_err(|e| {
-            if bytes.windows(8).any(|w| w == b"/Encrypt") {
-                ImportError::Encrypted
-            } else {
-                ImportError::Corrupt {
-                    detail: format!("a PDF document that cannot be parsed ({e})"),
-                }
+/// Reads the credentials attached to a PDF: a round for each, in the
+/// order they are attached.
+pub(crate) fn read(
+    file: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<Vec<RoundPart>, ImportError> {
+    let limit = usize::try_from(options.limits.unpacked_mb.saturating_mul(1024 * 1024))
+        .unwrap_or(usize::MAX);
+    let load = LoadOptions {
+        max_decompressed_size: Some(limit),
+        ..LoadOptions::default()
+    };
+    let doc = Document::load_mem_with_options(bytes, load).map_err(|e| {
+        if bytes.windows(8).any(|w| w == b"/Encrypt") {
+            ImportError::Encrypted
+        } else {
+            ImportError::Corrupt {
+                detail: format!("a PDF document that cannot be parsed ({e})"),
             }
-        })?;
-        let attached = attachments(&doc, limit)?;
-        let credentials: Vec<&Attached> = attached
-            .iter()
-            .filter(|a| {
-                a.name.to_ascii_lowercase().ends_with(".xml")
-                    || a.bytes.trim_ascii_start().starts_with(b"<")
-            })
-            .collect();
-        if credentials.is_empty() && !ends_with_eof_marker(bytes) {
-            // lopdf reads what it can of a cut-off file; it is damage, not a PDF without attachments.
-            return Err(ImportError::Corrupt {
-                detail: "a PDF document that stops before its end marker (%%EOF): it was cut off, in a download or a copy".into(),
-            });
         }
-        if credentials.is_empty() {
-            let found = if attached.is_empty() {
-                "a PDF with no attached files".to_string()
-            } else {
-                let names: Vec<&str> = attached.iter().map(|a| a.name.as_str()).collect();
-                format!("a PDF whose attachments ({}) hold no XML", names.join(", "))
-            };
-            return Err(ImportError::WrongType {
-                found,
-                expected: "a transcript carrying its Europass credential (europass-mobility.xml attached)".into(),
-                hint: "give the transcript europass wrote (europass convert --to pdf), or the learner's europass-mobility.xml itself; a scanned or re-printed PDF loses the attachment".into(),
-            });
-        }
-        let mut round = Round::default();
-        let mut notes = Vec::new();
-        for a in credentials {
-            let inner = format!("{file} › {}", a.name);
-            let (one, more) = CredentialXmlReader
-                .read(&inner, &a.bytes, options)
-                .map_err(|e| match e {
-                    ImportError::WrongType { found, hint, .. } => ImportError::WrongType {
-                        found: format!("a PDF whose attachment {} is {found}", a.name),
-                        expected: "a transcript carrying its Europass credential".into(),
-                        hint,
-                    },
-                    ImportError::Corrupt { detail } => ImportError::Corrupt {
-                        detail: format!("its attachment {} is {detail}", a.name),
-                    },
-                    other => other,
-                })?;
-            notes.extend(more);
-            crate::mapping::merge_round(&mut round, one, &inner, &mut notes);
-        }
-        round.sort();
-        Ok((round, notes))
+    })?;
+    let attached = attachments(&doc, limit)?;
+    let credentials: Vec<&Attached> = attached
+        .iter()
+        .filter(|a| {
+            a.name.to_ascii_lowercase().ends_with(".xml")
+                || a.bytes.trim_ascii_start().starts_with(b"<")
+        })
+        .collect();
+    if credentials.is_empty() && !ends_with_eof_marker(bytes) {
+        // lopdf reads what it can of a cut-off file; it is damage, not a PDF without attachments.
+        return Err(ImportError::Corrupt {
+            detail: "a PDF document that stops before its end marker (%%EOF): it was cut off, in a download or a copy".into(),
+        });
     }
+    if credentials.is_empty() {
+        let found = if attached.is_empty() {
+            "a PDF with no attached files".to_string()
+        } else {
+            let names: Vec<&str> = attached.iter().map(|a| a.name.as_str()).collect();
+            format!("a PDF whose attachments ({}) hold no XML", names.join(", "))
+        };
+        return Err(ImportError::WrongType {
+            found,
+            expected: "a transcript carrying its Europass credential (europass-mobility.xml attached)".into(),
+            hint: "give the transcript europass wrote (europass convert --to pdf), or the learner's europass-mobility.xml itself; a scanned or re-printed PDF loses the attachment".into(),
+        });
+    }
+    let mut rounds = Vec::with_capacity(credentials.len());
+    for a in credentials {
+        let source = format!("{file} › {}", a.name);
+        let (round, notes) = super::xml::read(&source, &a.bytes, options).map_err(|e| match e {
+            ImportError::WrongType { found, hint, .. } => ImportError::WrongType {
+                found: format!("a PDF whose attachment {} is {found}", a.name),
+                expected: "a transcript carrying its Europass credential".into(),
+                hint,
+            },
+            ImportError::Corrupt { detail } => ImportError::Corrupt {
+                detail: format!("its attachment {} is {detail}", a.name),
+            },
+            other => other,
+        })?;
+        rounds.push(RoundPart {
+            source,
+            round,
+            notes,
+        });
+    }
+    Ok(rounds)
 }
 
 /// Whether the file ends as every PDF does, with `%%EOF` (and perhaps a line break or padding).
@@ -238,22 +231,16 @@ mod tests {
 
     #[test]
     fn bytes_that_are_not_a_pdf_are_reported_as_damaged() {
-        let err = PdfReader
-            .read("x.pdf", b"%PDF-1.7\nnot really", &ReadOptions::default())
-            .unwrap_err();
+        let err = read("x.pdf", b"%PDF-1.7\nnot really", &ReadOptions::default()).unwrap_err();
         assert!(matches!(err, ImportError::Corrupt { .. }), "{err:?}");
     }
 
     #[test]
     fn a_pdf_cut_off_before_its_end_is_damaged_not_a_pdf_without_attachments() {
         let whole = std::fs::read("fixtures/bad/not-a-transcript.pdf").unwrap();
-        let err = PdfReader
-            .read("x.pdf", &whole, &ReadOptions::default())
-            .unwrap_err();
+        let err = read("x.pdf", &whole, &ReadOptions::default()).unwrap_err();
         assert!(matches!(err, ImportError::WrongType { .. }), "{err:?}");
-        let err = PdfReader
-            .read("x.pdf", &whole[..whole.len() / 2], &ReadOptions::default())
-            .unwrap_err();
+        let err = read("x.pdf", &whole[..whole.len() / 2], &ReadOptions::default()).unwrap_err();
         assert!(
             matches!(&err, ImportError::Corrupt { detail } if detail.contains("%%EOF")),
             "{err:?}"

@@ -6,8 +6,34 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::RoundBuilder;
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::import::RoundPart;
 use crate::model::Round;
+
+impl RoundBuilder {
+    /// Adds a round read whole from `file` (a `round.json`, a credential).
+    /// Its records join the round as they are; ids already present are kept once.
+    pub fn add_round(&mut self, file: &str, round: Round) {
+        self.whole_rounds.push((file.to_string(), round));
+    }
+
+    /// Adds the rounds of one file (the credentials attached to a transcript
+    /// bundle): they are merged into one round first, each part's notes
+    /// followed by what merging it found, then added as the file's round.
+    /// Returns those diagnostics.
+    pub fn add_rounds(&mut self, file: &str, parts: Vec<RoundPart>) -> Vec<Diagnostic> {
+        let mut round = Round::default();
+        let mut diags = Vec::new();
+        for part in parts {
+            diags.extend(part.notes);
+            merge_round(&mut round, part.round, &part.source, &mut diags);
+        }
+        round.sort();
+        self.add_round(file, round);
+        diags
+    }
+}
 
 /// Adds every record of `other` (read from `file`) to `round`.
 pub(crate) fn merge_round(
@@ -28,88 +54,74 @@ pub(crate) fn merge_round(
         assessments,
         grading_schemes,
     } = other;
-    merge_list_with(
+    let mut merging = Merging { file, diags };
+    merging.list_with(
         &mut round.organisations,
         organisations,
         |r| r.id.clone(),
         "organisation",
-        file,
-        diags,
         union_roles(|o: &mut crate::model::Organisation| &mut o.roles),
     );
-    merge_list_with(
+    merging.list_with(
         &mut round.contacts,
         contacts,
         |r| r.id.clone(),
         "contact",
-        file,
-        diags,
         union_roles(|c: &mut crate::model::ContactPerson| &mut c.roles),
     );
-    merge_list(
-        &mut round.qualifications,
+    let r = round;
+    merging.list(
+        &mut r.qualifications,
         qualifications,
         |r| r.id.clone(),
         "qualification",
-        file,
-        diags,
     );
-    merge_list(
-        &mut round.units,
-        units,
-        |r| r.id.clone(),
-        "unit",
-        file,
-        diags,
-    );
-    merge_list(
-        &mut round.learners,
-        learners,
-        |r| r.id.clone(),
-        "learner",
-        file,
-        diags,
-    );
-    merge_list(
-        &mut round.mobilities,
-        mobilities,
-        |r| r.id.clone(),
-        "mobility",
-        file,
-        diags,
-    );
-    merge_list(
-        &mut round.learning_agreements,
+    merging.list(&mut r.units, units, |r| r.id.clone(), "unit");
+    merging.list(&mut r.learners, learners, |r| r.id.clone(), "learner");
+    merging.list(&mut r.mobilities, mobilities, |r| r.id.clone(), "mobility");
+    merging.list(
+        &mut r.learning_agreements,
         learning_agreements,
         |r| r.mobility.clone(),
         "learning agreement",
-        file,
-        diags,
     );
-    merge_list(
-        &mut round.memoranda,
-        memoranda,
-        |r| r.id.clone(),
-        "memorandum",
-        file,
-        diags,
-    );
-    merge_list(
-        &mut round.assessments,
-        assessments,
-        |r| r.id.clone(),
-        "result",
-        file,
-        diags,
-    );
-    merge_list(
-        &mut round.grading_schemes,
+    merging.list(&mut r.memoranda, memoranda, |r| r.id.clone(), "memorandum");
+    merging.list(&mut r.assessments, assessments, |r| r.id.clone(), "result");
+    merging.list(
+        &mut r.grading_schemes,
         grading_schemes,
         |r| r.id.clone(),
         "grading scheme",
-        file,
-        diags,
     );
+}
+
+/// The file whose records are merged in, and where conflicts are reported.
+struct Merging<'a> {
+    file: &'a str,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Merging<'_> {
+    fn list<T: PartialEq + Serialize>(
+        &mut self,
+        into: &mut Vec<T>,
+        more: Vec<T>,
+        id: impl Fn(&T) -> String,
+        what: &str,
+    ) {
+        merge_list(into, more, id, what, self.file, self.diags);
+    }
+
+    fn list_with<T: PartialEq + Serialize>(
+        &mut self,
+        into: &mut Vec<T>,
+        more: Vec<T>,
+        id: impl Fn(&T) -> String,
+        what: &str,
+        combine: impl Fn(&mut T, &T) -> bool,
+    ) {
+        merge_list_with(into, more, id, what, self.file, self.diags, combine);
+    }
 }
 
 fn merge_list<T: PartialEq + Serialize>(

@@ -1,0 +1,538 @@
+//! Europass credentials read back into the model: XML ([`xml`]), JSON-LD
+//! ([`jsonld`]) and the credentials attached to a PDF transcript ([`pdf`]).
+//!
+//! The two syntaxes say the same things in different shapes. Each reader
+//! only finds what its syntax says, as nodes ([`LearnerNode`],
+//! [`UnitNode`], …); the one [`Records`] builder here turns nodes into
+//! model records — with the same ids europass gives them when it reads
+//! spreadsheets, so a credential read back joins the rest of the round — and
+//! collects the records of one credential into a [`Round`].
+//!
+//! A credential europass wrote carries its record ids as identifiers (scheme
+//! [`vocab::SCHEME_RECORD`]); one written by another tool gets ids derived
+//! from its data the way the mapping stage derives them.
+
+pub(crate) mod jsonld;
+pub(crate) mod pdf;
+pub(crate) mod xml;
+mod xml_tree;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::model::ids;
+use crate::model::{
+    Achievement, AssessmentResult, ContactPerson, ContactRole, CountryCode, CreditPoints,
+    CriterionRating, EqfLevel, Gender, Grade, GradingScheme, Learner, LearningOutcome, Mobility,
+    MultilingualText, Organisation, OrganisationRole, OutcomeCategory, Qualification,
+    RegistrationId, Round, Unit,
+};
+use crate::schemes::SchemeRegistry;
+use crate::text::slug;
+use crate::vocab;
+
+/// An organisation as a credential describes it.
+#[derive(Default)]
+pub(crate) struct OrganisationNode {
+    /// The europass record id it carries, if any.
+    pub record: Option<String>,
+    pub name: MultilingualText,
+    /// The role it plays where it is named.
+    pub role: Option<OrganisationRole>,
+    pub country: Option<CountryCode>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub registration_ids: Vec<RegistrationId>,
+}
+
+/// A person named in a credential (a mentor, an assessor).
+pub(crate) struct ContactNode {
+    pub record: Option<String>,
+    pub name: String,
+    /// The id of the organisation they belong to.
+    pub organisation: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: ContactRole,
+}
+
+/// The credential's subject.
+#[derive(Default)]
+pub(crate) struct LearnerNode {
+    pub record: Option<String>,
+    pub school_id: Option<String>,
+    pub given_names: String,
+    pub family_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub nationality: Option<CountryCode>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub national_id: Option<String>,
+    pub gender: Option<Gender>,
+}
+
+/// A learning activity: the mobility.
+#[derive(Default)]
+pub(crate) struct MobilityNode {
+    pub record: Option<String>,
+    pub erasmus_id: Option<String>,
+    pub project_code: Option<String>,
+    /// The ids of the records it names.
+    pub host: Option<String>,
+    pub mentor: Option<String>,
+    pub units: Vec<String>,
+    pub qualification: Option<String>,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    pub objective: MultilingualText,
+    pub tasks: MultilingualText,
+    pub language: Option<String>,
+}
+
+/// A qualification.
+#[derive(Default)]
+pub(crate) struct QualificationNode {
+    pub record: Option<String>,
+    pub code: Option<String>,
+    pub title: MultilingualText,
+    pub eqf_level: Option<EqfLevel>,
+    pub credit_points: Vec<CreditPoints>,
+}
+
+/// A learning outcome of a unit.
+pub(crate) struct OutcomeNode {
+    pub record: Option<String>,
+    pub text: MultilingualText,
+    pub category: OutcomeCategory,
+    pub esco_uri: Option<String>,
+    pub details: Vec<MultilingualText>,
+}
+
+/// A unit's (or a qualification awarded as a whole's) specification.
+#[derive(Default)]
+pub(crate) struct UnitNode {
+    pub record: Option<String>,
+    pub code: Option<String>,
+    pub title: MultilingualText,
+    /// The id of the qualification it is part of.
+    pub qualification: Option<String>,
+    pub area_of_work: MultilingualText,
+    pub description: MultilingualText,
+    pub eqf_level: Option<EqfLevel>,
+    pub credit_points: Vec<CreditPoints>,
+    pub outcomes: Vec<OutcomeNode>,
+}
+
+impl UnitNode {
+    /// The unit's id: the record id it carries, else the one its data gives
+    /// (its title named in the credential's primary `language`).
+    pub fn id(&self, language: &str) -> String {
+        self.record
+            .clone()
+            .unwrap_or_else(|| ids::unit_id(self.code.as_deref(), &self.title, language))
+    }
+}
+
+/// An achievement and the assessment it was derived from: a result.
+#[derive(Default)]
+pub(crate) struct ResultNode {
+    pub record: Option<String>,
+    pub criteria: Vec<CriterionRating>,
+    pub grade: Option<Grade>,
+    pub achieved: Option<Achievement>,
+    pub credit_points: Vec<CreditPoints>,
+    pub date: Option<NaiveDate>,
+    pub method: MultilingualText,
+    /// The id of the assessor's contact.
+    pub assessor: Option<String>,
+    pub remarks: MultilingualText,
+    pub deviations: MultilingualText,
+}
+
+/// The date of a `dateTime` or `date` as written (its own calendar day,
+/// whatever the time zone).
+pub(crate) fn date(text: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok()
+}
+
+/// Which of europass's "achieved" phrases (in any language) a note holds.
+pub(crate) fn achievement_from(note: &MultilingualText) -> Option<Achievement> {
+    for (lang, text) in note.iter() {
+        let labels = vocab::labels(lang).into_iter().chain(vocab::labels("en"));
+        for l in labels {
+            if let Some(i) = l
+                .achieved
+                .iter()
+                .position(|a| a.eq_ignore_ascii_case(text.trim()))
+            {
+                return Some([Achievement::Full, Achievement::Partial, Achievement::None][i]);
+            }
+        }
+    }
+    None
+}
+
+/// A grading scheme named in a credential: its definition when europass
+/// wrote it, else a shipped scheme of that id or name, else unknown.
+pub(crate) fn grading_scheme(
+    record: Option<&str>,
+    definition: Option<&str>,
+    title: &MultilingualText,
+) -> (String, Option<GradingScheme>) {
+    if let Some(s) = definition.and_then(|d| serde_json::from_str::<GradingScheme>(d).ok()) {
+        return (s.id.clone(), Some(s));
+    }
+    let shipped = SchemeRegistry::shipped();
+    let known = record
+        .and_then(|r| shipped.find(r))
+        .or_else(|| title.texts().find_map(|t| shipped.find(t)));
+    match known {
+        Some(s) => (s.id.clone(), Some(s.clone())),
+        None => (
+            record
+                .map(str::to_string)
+                .or_else(|| title.texts().next().map(slug))
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "unspecified".into()),
+            None,
+        ),
+    }
+}
+
+/// The records of one credential, collected by id (a unit or organisation
+/// named several times in a credential is one record).
+pub(crate) struct Records {
+    /// The credential's primary language: names and titles in it give ids.
+    language: String,
+    organisations: BTreeMap<String, Organisation>,
+    contacts: BTreeMap<String, ContactPerson>,
+    qualifications: BTreeMap<String, Qualification>,
+    units: BTreeMap<String, Unit>,
+    learners: Vec<Learner>,
+    mobilities: Vec<Mobility>,
+    assessments: Vec<AssessmentResult>,
+    schemes: BTreeMap<String, GradingScheme>,
+    /// Grading schemes named but not defined (for one warning each).
+    unknown_schemes: BTreeMap<String, ()>,
+    /// What the reader skipped, and why.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Records {
+    /// No records yet, of a credential whose primary language is `language`.
+    pub fn new(language: &str) -> Self {
+        Self {
+            language: language.to_string(),
+            organisations: BTreeMap::new(),
+            contacts: BTreeMap::new(),
+            qualifications: BTreeMap::new(),
+            units: BTreeMap::new(),
+            learners: Vec::new(),
+            mobilities: Vec::new(),
+            assessments: Vec::new(),
+            schemes: BTreeMap::new(),
+            unknown_schemes: BTreeMap::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Adds an organisation; a second description of the same one adds its
+    /// roles. Returns its id.
+    pub fn organisation(&mut self, n: OrganisationNode) -> String {
+        let id = n
+            .record
+            .unwrap_or_else(|| ids::organisation_id(&n.name, None, &self.language));
+        let org = Organisation {
+            id,
+            roles: n.role.into_iter().collect(),
+            country: n.country,
+            address: n.address,
+            phone: n.phone,
+            email: n.email,
+            website: n.website,
+            registration_ids: n.registration_ids,
+            name: n.name,
+            unmapped: Default::default(),
+        };
+        let id = org.id.clone();
+        match self.organisations.get_mut(&id) {
+            Some(o) => o.roles.extend(org.roles),
+            None => {
+                self.organisations.insert(id.clone(), org);
+            }
+        }
+        id
+    }
+
+    /// Adds a contact; a second mention adds its roles. Returns its id.
+    pub fn contact(&mut self, n: ContactNode) -> String {
+        let id = n
+            .record
+            .unwrap_or_else(|| ids::contact_id(n.organisation.as_deref(), &n.name));
+        let c = ContactPerson {
+            id,
+            name: n.name,
+            position: MultilingualText::new(),
+            email: n.email,
+            phone: n.phone,
+            organisation: n.organisation,
+            roles: [n.role].into_iter().collect(),
+        };
+        let id = c.id.clone();
+        match self.contacts.get_mut(&id) {
+            Some(o) => o.roles.extend(c.roles),
+            None => {
+                self.contacts.insert(id.clone(), c);
+            }
+        }
+        id
+    }
+
+    /// Adds the credential's learner. Returns their id.
+    pub fn learner(&mut self, n: LearnerNode) -> String {
+        let id = n.record.unwrap_or_else(|| {
+            ids::learner_id(
+                n.school_id.as_deref(),
+                &n.given_names,
+                &n.family_name,
+                n.date_of_birth,
+                n.national_id.as_deref(),
+            )
+        });
+        let learner = Learner {
+            id,
+            given_names: n.given_names,
+            family_name: n.family_name,
+            date_of_birth: n.date_of_birth,
+            nationality: n.nationality,
+            email: n.email,
+            phone: n.phone,
+            address: n.address,
+            national_id: n.national_id,
+            school_id: n.school_id,
+            gender: n.gender,
+            guardian: None,
+            unmapped: Default::default(),
+        };
+        let id = learner.id.clone();
+        self.learners.push(learner);
+        id
+    }
+
+    /// Adds a mobility of `learner`, sent by `sending`. Returns its id.
+    pub fn mobility(&mut self, n: MobilityNode, learner: &str, sending: Option<&str>) -> String {
+        let mobility = Mobility {
+            id: n
+                .record
+                .unwrap_or_else(|| ids::mobility_id(learner, n.host.as_deref(), n.start)),
+            erasmus_id: n.erasmus_id,
+            project_code: n.project_code,
+            learner: learner.to_string(),
+            sending: sending.map(str::to_string),
+            host: n.host,
+            intermediary: None,
+            start: n.start,
+            end: n.end,
+            duration_weeks: None,
+            objective: n.objective,
+            tasks: n.tasks,
+            mentor: n.mentor,
+            language: n.language,
+            units: n.units,
+            qualification: n.qualification,
+            unmapped: Default::default(),
+        };
+        let id = mobility.id.clone();
+        self.mobilities.push(mobility);
+        id
+    }
+
+    /// Adds a unit, keeping the fuller description of one named twice.
+    /// Returns its id.
+    pub fn unit(&mut self, n: UnitNode) -> String {
+        let id = n.id(&self.language);
+        let mut records = Vec::with_capacity(n.outcomes.len());
+        let outcomes = n
+            .outcomes
+            .into_iter()
+            .map(|o| {
+                records.push(o.record);
+                LearningOutcome {
+                    id: String::new(),
+                    text: o.text,
+                    category: o.category,
+                    esco_uri: o.esco_uri,
+                    details: o.details,
+                }
+            })
+            .collect();
+        let mut u = Unit {
+            id,
+            code: n.code,
+            title: n.title,
+            qualification: n.qualification,
+            area_of_work: n.area_of_work,
+            description: n.description,
+            eqf_level: n.eqf_level,
+            nqf_level: None,
+            credit_points: n.credit_points,
+            learning_outcomes: outcomes,
+            unmapped: Default::default(),
+        };
+        number_outcomes(&mut u, &records);
+        let id = u.id.clone();
+        let keep_old = self
+            .units
+            .get(&id)
+            .is_some_and(|old| richness(old) >= richness(&u));
+        if !keep_old {
+            self.units.insert(id.clone(), u);
+        }
+        id
+    }
+
+    /// Adds a qualification. Returns its id.
+    pub fn qualification(&mut self, n: QualificationNode) -> String {
+        let id = n
+            .record
+            .unwrap_or_else(|| ids::qualification_id(n.code.as_deref(), &n.title, &self.language));
+        let q = Qualification {
+            id,
+            code: n.code,
+            title: n.title,
+            country: None,
+            eqf_level: n.eqf_level,
+            nqf_level: None,
+            credit_points: n.credit_points,
+            unmapped: Default::default(),
+        };
+        let id = q.id.clone();
+        self.qualifications.entry(id.clone()).or_insert(q);
+        id
+    }
+
+    /// Adds the result of `learner` in `unit`, during `mobility`; a result
+    /// already there (by id) is not added again, and its id is returned as
+    /// the error.
+    pub fn result(
+        &mut self,
+        n: ResultNode,
+        learner: &str,
+        unit: String,
+        mobility: Option<&str>,
+    ) -> Result<(), String> {
+        let result = AssessmentResult {
+            id: n.record.unwrap_or_else(|| ids::result_id(learner, &unit)),
+            learner: learner.to_string(),
+            unit,
+            mobility: mobility.map(str::to_string),
+            outcome: None,
+            criteria: n.criteria,
+            grade: n.grade,
+            passed: None,
+            achieved: n.achieved,
+            credit_points: n.credit_points,
+            date: n.date,
+            method: n.method,
+            assessor: n.assessor,
+            remarks: n.remarks,
+            deviations: n.deviations,
+            unmapped: Default::default(),
+        };
+        if self.assessments.iter().any(|r| r.id == result.id) {
+            return Err(result.id);
+        }
+        self.assessments.push(result);
+        Ok(())
+    }
+
+    /// Notes a grading scheme for a grade.
+    pub fn scheme(&mut self, id: &str, scheme: Option<GradingScheme>) {
+        match scheme {
+            Some(s) => {
+                self.schemes.entry(id.to_string()).or_insert(s);
+            }
+            None => {
+                self.unknown_schemes.insert(id.to_string(), ());
+            }
+        }
+    }
+
+    /// The round: records sorted by id, pass/fail derived from each grade on
+    /// its scheme, unknown schemes reported.
+    pub fn finish(mut self, file: &str) -> (Round, Vec<Diagnostic>) {
+        for id in self.unknown_schemes.keys() {
+            if self.schemes.contains_key(id) {
+                continue;
+            }
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    Code::UnknownGradingScheme,
+                    Location::file(file),
+                    format!("the credential grades on a scheme europass does not know (\"{id}\"); its grades are kept as written, but pass or fail cannot be told"),
+                )
+                .with_hint("add the scheme to a mapping file's grading schemes (see mappings/README.md) to have grades checked"),
+            );
+        }
+        for a in &mut self.assessments {
+            if let Some(g) = &a.grade {
+                a.passed = self.schemes.get(&g.scheme).and_then(|s| s.passes(&g.value));
+            }
+        }
+        let mut round = Round {
+            organisations: self.organisations.into_values().collect(),
+            contacts: self.contacts.into_values().collect(),
+            qualifications: self.qualifications.into_values().collect(),
+            units: self.units.into_values().collect(),
+            learners: self.learners,
+            mobilities: self.mobilities,
+            learning_agreements: Vec::new(),
+            memoranda: Vec::new(),
+            assessments: self.assessments,
+            grading_schemes: self.schemes.into_values().collect(),
+        };
+        round.sort();
+        (round, self.diagnostics)
+    }
+}
+
+/// Learning outcome ids: the record ids they carry, else numbered per
+/// category as every reader numbers them (`unit/k1`, `unit/s2`, …).
+fn number_outcomes(unit: &mut Unit, records: &[Option<String>]) {
+    let mut counts = [0usize; 3];
+    for (i, o) in unit.learning_outcomes.iter_mut().enumerate() {
+        let n = match o.category {
+            OutcomeCategory::Knowledge => 0,
+            OutcomeCategory::Skill => 1,
+            OutcomeCategory::Competence => 2,
+        };
+        counts[n] += 1;
+        o.id = records
+            .get(i)
+            .cloned()
+            .flatten()
+            .unwrap_or_else(|| ids::outcome_id(&unit.id, o.category, counts[n]));
+    }
+}
+
+/// How much a unit description says (to keep the fuller of two).
+fn richness(u: &Unit) -> usize {
+    u.learning_outcomes.len() * 4
+        + u.credit_points.len() * 2
+        + usize::from(u.eqf_level.is_some())
+        + usize::from(u.code.is_some())
+        + usize::from(!u.description.is_empty())
+        + usize::from(!u.area_of_work.is_empty())
+        + usize::from(u.qualification.is_some())
+}
+
+/// The first text of a language map in the preferred language.
+pub(crate) fn first_text(t: &MultilingualText, primary: &str) -> String {
+    t.best(&[primary]).unwrap_or("").trim().to_string()
+}
