@@ -319,6 +319,7 @@ fn options(read: &ReadArgs, output: &OutputArgs) -> Result<Options, String> {
         },
         mapping,
         progress,
+        root: None,
     })
 }
 
