@@ -38,5 +38,6 @@ pub mod model;
 pub mod pdf;
 pub mod pipeline;
 pub mod report;
+pub mod serve;
 
 pub use diagnostics::{Code, Diagnostic, Location, Severity};
