@@ -160,7 +160,7 @@
     const form = new FormData();
     for (const c of chosen) form.append('files', c.file, c.path);
     form.append('to', formats.join(','));
-    const languages = checked('lang');
+    const languages = checked('lang').filter((l) => l);
     if (languages.length > 0) form.append('lang', languages.join(','));
     if ($('strict').checked) form.append('strict', 'true');
     const kind = profileKind();
@@ -417,13 +417,15 @@
     const list = filtered();
     const body = $('problems').tBodies[0];
     body.replaceChildren();
+    // data-label: each cell's heading, shown beside it where a phone stacks the cells.
+    const cell = (key, ...content) => el('td', { 'data-label': t('problems.' + key) }, ...content);
     for (const p of list.slice(0, ROWS_SHOWN)) {
       body.append(el('tr', { class: 'severity-' + p.severity },
-        el('td', {}, el('span', { class: 'badge ' + p.severity }, t('severity.' + p.severity))),
-        el('td', {}, el('code', {}, p.code)),
-        el('td', {}, p.where),
-        el('td', {}, p.message),
-        el('td', {}, p.hint || '')));
+        cell('severity', el('span', { class: 'badge ' + p.severity }, t('severity.' + p.severity))),
+        cell('code', el('code', {}, p.code)),
+        cell('where', p.where),
+        cell('message', p.message),
+        cell('hint', p.hint || '')));
     }
     let count = problems.length === 0 ? t('problems.none') : t('problems.shown', { shown: list.length, total: problems.length });
     if (list.length > ROWS_SHOWN) count += ' ' + t('problems.limited', { n: ROWS_SHOWN });
