@@ -64,25 +64,49 @@ pub(crate) struct UploadForm {
     /// one part each. A part's file name may hold the folders above the
     /// file (`demo/round.xlsx`), as a folder upload sends them; names that
     /// climb out (`../`), absolute paths and drive letters are refused.
-    #[schema(value_type = Vec<String>, format = Binary)]
+    #[schema(value_type = Vec<String>, format = Binary, min_items = 1)]
     files: Vec<Vec<u8>>,
     /// Output formats, comma-separated, as `convert --to`: xml, jsonld,
     /// docx, pdf, json, xlsx. Default `json`.
-    #[schema(example = "xml,jsonld,docx,pdf,json,xlsx")]
-    to: Option<String>,
+    #[schema(
+        required = false,
+        example = "xml,jsonld,docx,pdf,json,xlsx",
+        pattern = "^(xml|jsonld|docx|pdf|json|xlsx)(,(xml|jsonld|docx|pdf|json|xlsx))*$"
+    )]
+    to: String,
     /// Languages of the documents, comma-separated, as `convert --lang` (`lv,en`).
-    #[schema(example = "lv,en")]
-    lang: Option<String>,
+    #[schema(
+        required = false,
+        example = "lv,en",
+        pattern = "^[a-z]{2,3}(,[a-z]{2,3}){0,7}$"
+    )]
+    lang: String,
     /// Warnings count as errors, as `convert --strict`.
-    strict: Option<bool>,
-    /// The school profile, a `europass.toml`.
-    #[schema(value_type = Option<String>, format = Binary)]
-    profile: Option<Vec<u8>>,
+    #[schema(required = false)]
+    strict: bool,
+    /// The school profile: a `europass.toml` (TOML text). Not with `school_name`.
+    #[schema(required = false, value_type = String, format = Binary)]
+    profile: Vec<u8>,
     /// The school's name, to make a profile from (with `school_country`).
-    school_name: Option<String>,
+    #[schema(required = false, min_length = 1, max_length = 200)]
+    school_name: String,
     /// The school's country, two letters (`LV`).
-    #[schema(example = "LV")]
-    school_country: Option<String>,
+    #[schema(required = false, example = "LV", pattern = "^[A-Za-z]{2}$")]
+    school_country: String,
+}
+
+/// One event of `GET /api/jobs/{id}/events` (documentation only).
+#[derive(ToSchema)]
+#[allow(
+    dead_code,
+    reason = "describes the event stream for the OpenAPI document"
+)]
+pub(crate) struct ProgressEvent {
+    /// Always `progress`.
+    event: String,
+    /// The job's status and progress as JSON: `{"status": "running",
+    /// "progress": {"stage": "pdf", "done": 3, "total": 14, "number": 5, "stages": 8}}`.
+    data: String,
 }
 
 /// Where a job's parts are.
@@ -214,7 +238,15 @@ fn done(state: &AppState, id: &str) -> Result<Arc<Job>, ApiError> {
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses(
         (status = 202, description = "Created and queued", body = JobCreated,
-            headers(("Location" = String, description = "The job's URL"))),
+            headers(("Location" = String, description = "The job's URL")),
+            links(
+                ("job" = (operation_id = "get_job", parameters(("id" = "$response.body#/id")))),
+                ("events" = (operation_id = "job_events", parameters(("id" = "$response.body#/id")))),
+                ("zip" = (operation_id = "outputs_zip", parameters(("id" = "$response.body#/id")))),
+                ("feedback" = (operation_id = "feedback", parameters(("id" = "$response.body#/id")))),
+                ("file" = (operation_id = "output_file", parameters(("id" = "$response.body#/id"), ("path" = "report.json")))),
+                ("delete" = (operation_id = "delete_job", parameters(("id" = "$response.body#/id")))),
+            )),
         (status = 400, description = "The form cannot be taken: a bad file name, an unknown format …", body = ErrorBody),
         (status = 401, description = "The server needs its token", body = ErrorBody),
         (status = 413, description = "The upload is over --max-upload-mb", body = ErrorBody),
@@ -336,7 +368,7 @@ pub(crate) async fn delete_job(
     get, path = "/api/jobs/{id}/events", tag = "jobs",
     params(("id" = String, Path, description = "The job's id")),
     responses(
-        (status = 200, description = "The event stream", content_type = "text/event-stream", body = String),
+        (status = 200, description = "The event stream: `progress` events", content_type = "text/event-stream", body = ProgressEvent),
         (status = 401, description = "The server needs its token", body = ErrorBody),
         (status = 404, description = "No such job", body = ErrorBody),
     )
@@ -402,7 +434,15 @@ pub(crate) async fn feedback(
         ("path" = String, Path, description = "The file's path below the outputs, as the report's `outputs` name it"),
     ),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The file, typed by its extension", content(
+            (Value = "application/xml"),
+            (Value = "application/ld+json"),
+            (Value = "application/json"),
+            (Value = "application/pdf"),
+            (Value = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (Value = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (Value = "application/octet-stream"),
+        )),
         (status = 401, description = "The server needs its token", body = ErrorBody),
         (status = 404, description = "No such job or file", body = ErrorBody),
         (status = 409, description = "The job has not finished, or failed", body = ErrorBody),
