@@ -998,3 +998,133 @@ fn the_openapi_document_describes_the_api() {
         assert!(upload["responses"][status].is_object(), "{status}");
     }
 }
+
+/// Fails, saying how to install them, when the browser test's tools are missing.
+fn browser_tools() -> PathBuf {
+    let install = "run scripts/test, which installs them (Debian's chromium and chromium-driver, and tests/browser's node packages into target/serve-tools/node)";
+    let chromium =
+        std::env::var("EUROPASS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromium).exists(),
+        "{chromium} is missing: {install}"
+    );
+    let node = Command::new("node").arg("--version").output();
+    assert!(
+        node.is_ok_and(|o| o.status.success()),
+        "node is missing: {install}"
+    );
+    let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/serve-tools/node");
+    assert!(
+        tools
+            .join("node_modules/playwright-core/package.json")
+            .exists(),
+        "playwright-core is missing from {}: {install}",
+        tools.display()
+    );
+    tools
+}
+
+/// A workbook whose learners are named like HTML.
+fn hostile_workbook() -> Vec<u8> {
+    let mut round = generated::round(3);
+    round.learners[0].given_names = "<img src=x onerror=alert(1)>".into();
+    round.learners[1].family_name = "<script>alert(2)</script>".into();
+    europass::export::canonical_workbook(&round, "lv").unwrap()
+}
+
+#[test]
+fn the_page_converts_the_demo_round_in_a_real_browser_and_shows_names_as_text() {
+    let tools = browser_tools();
+    let server = Server::start(&[]);
+    let work = tempfile::tempdir().unwrap();
+    let hostile = work.path().join("hostile.xlsx");
+    std::fs::write(&hostile, hostile_workbook()).unwrap();
+    let zip = work.path().join("outputs.zip");
+    let run = Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/e2e.mjs"))
+        .env("EUROPASS_URL", &server.base)
+        .env("EUROPASS_TOOLS", &tools)
+        .env("EUROPASS_DEMO_DIR", fixtures().join("demo"))
+        .env("EUROPASS_HOSTILE", &hostile)
+        .env("EUROPASS_DOWNLOAD", &zip)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        run.status.success(),
+        "{said}\nserver log:\n{}",
+        server.log()
+    );
+    assert!(said.contains("browser test passed"), "{said}");
+
+    // The zip the browser saved is the CLI's output folder, byte for byte.
+    let cli = tempfile::tempdir().unwrap();
+    cli_convert(&fixtures(), &["demo"], &cli.path().join("out"), ALL_FORMATS);
+    let expected = files_below(&cli.path().join("out"));
+    let zipped = unzip(&std::fs::read(&zip).unwrap());
+    assert_eq!(
+        zipped.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    assert!(expected.iter().all(|(name, bytes)| zipped[name] == *bytes));
+}
+
+#[test]
+fn schemathesis_finds_no_server_error_in_500_requests() {
+    let schemathesis =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/serve-tools/venv/bin/schemathesis");
+    assert!(
+        schemathesis.exists(),
+        "{} is missing: run scripts/test, which installs the pinned schemathesis",
+        schemathesis.display()
+    );
+    let server = Server::start(&["--queue", "10000"]);
+    let work = tempfile::tempdir().unwrap();
+    let har = work.path().join("requests.har");
+    // Every check but the two that judge which data the API should take:
+    // the schema cannot say that a profile must be TOML, or that a profile
+    // file and a typed school name exclude each other.
+    let run = Command::new(&schemathesis)
+        .current_dir(work.path())
+        .args(["run", &server.url("/api/openapi.json"), "--checks", "all"])
+        .args([
+            "--exclude-checks",
+            "positive_data_acceptance,negative_data_rejection",
+        ])
+        .args([
+            "--max-examples",
+            "50",
+            "--seed",
+            "1",
+            "--generation-database",
+            "none",
+            "--no-color",
+        ])
+        .args(["--report", "har", "--report-har-path"])
+        .arg(&har)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{said}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let requests: Value = serde_json::from_slice(&std::fs::read(&har).unwrap()).unwrap();
+    let entries = requests["log"]["entries"].as_array().unwrap();
+    let statuses: Vec<u64> = entries
+        .iter()
+        .map(|e| e["response"]["status"].as_u64().unwrap())
+        .collect();
+    println!("schemathesis sent {} requests", statuses.len());
+    assert!(statuses.len() >= 500, "only {} requests", statuses.len());
+    assert!(
+        statuses.iter().all(|s| *s < 500),
+        "a server error: {statuses:?}"
+    );
+    assert!(statuses.contains(&202), "no job was ever created");
+}
