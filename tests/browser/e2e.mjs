@@ -166,6 +166,7 @@ async function main() {
     check(counts.learners === '14' && counts.files === '1', `counts: ${JSON.stringify(counts)}`);
     check(rows > 0, 'no problem row');
     if (process.env.EUROPASS_SCREENSHOT) {
+      await page.setViewportSize({ width: 1280, height: 1060 });
       await page.screenshot({ path: process.env.EUROPASS_SCREENSHOT, fullPage: false });
       return;
     }
