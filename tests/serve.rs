@@ -1128,3 +1128,29 @@ fn schemathesis_finds_no_server_error_in_500_requests() {
     );
     assert!(statuses.contains(&202), "no job was ever created");
 }
+
+#[test]
+fn stopping_the_server_while_a_job_runs_leaves_no_file() {
+    let mut server = Server::start(&[]);
+    let parts = [
+        file_part("round.xlsx", generated_workbook(300)),
+        text_part("to", ALL_FORMATS),
+    ];
+    let id = post_form(&server, &parts, &[]).json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let url = server.url(&format!("/api/jobs/{id}"));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    // Until some outputs are on disk.
+    while get(&url).json()["progress"]["number"].as_u64().unwrap_or(0) < 3 {
+        assert!(Instant::now() < deadline, "the job never got to writing");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(server.stop().success());
+    assert!(
+        server.job_folders().is_empty(),
+        "{:?}",
+        server.job_folders()
+    );
+}

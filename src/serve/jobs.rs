@@ -133,25 +133,11 @@ impl Drop for Draft {
     }
 }
 
-/// The data folder: a temporary one (removed at shutdown), or the user's.
-enum DataRoot {
-    Temporary(tempfile::TempDir),
-    Given(PathBuf),
-}
-
-impl DataRoot {
-    fn path(&self) -> &Path {
-        match self {
-            DataRoot::Temporary(t) => t.path(),
-            DataRoot::Given(p) => p,
-        }
-    }
-}
-
 /// Every job, the queue and the data folder.
 pub(crate) struct Jobs {
-    root: Mutex<Option<DataRoot>>,
     root_path: PathBuf,
+    /// The data folder is a temporary one of ours, removed at shutdown.
+    temporary: bool,
     map: Mutex<HashMap<JobId, Arc<Job>>>,
     runs: Arc<Semaphore>,
     capacity: usize,
@@ -166,21 +152,22 @@ impl Jobs {
     /// Opens the data folder, removing the job folders an earlier server
     /// left there.
     pub fn open(config: &Config, default_profile: Option<String>) -> std::io::Result<Jobs> {
-        let root = match &config.data_dir {
-            None => DataRoot::Temporary(
-                tempfile::Builder::new()
+        let (root_path, temporary) = match &config.data_dir {
+            None => {
+                let dir = tempfile::Builder::new()
                     .prefix("europass-serve-")
-                    .tempdir()?,
-            ),
+                    .tempdir()?;
+                (dir.keep(), true)
+            }
             Some(dir) => {
                 std::fs::create_dir_all(dir)?;
                 remove_stale_jobs(dir)?;
-                DataRoot::Given(dir.clone())
+                (dir.clone(), false)
             }
         };
         Ok(Jobs {
-            root_path: root.path().to_path_buf(),
-            root: Mutex::new(Some(root)),
+            root_path,
+            temporary,
             map: Mutex::new(HashMap::new()),
             runs: Arc::new(Semaphore::new(config.runs)),
             capacity: config.runs + config.queue,
@@ -293,10 +280,23 @@ impl Jobs {
         for job in jobs {
             job.deleted.store(true, Ordering::SeqCst);
             job.state.send_modify(|_| {});
-            remove_folder(&job.dir);
         }
-        if let Some(DataRoot::Temporary(dir)) = self.root.lock().expect("root lock").take() {
-            let _ = dir.close();
+        self.sweep();
+    }
+
+    /// Removes every job folder on disk, and a temporary data folder,
+    /// whatever jobs are known. Called again as the process ends: a run
+    /// still converting at shutdown may have made folders anew meanwhile.
+    pub fn sweep(&self) {
+        let swept = if self.temporary {
+            std::fs::remove_dir_all(&self.root_path)
+        } else {
+            remove_stale_jobs(&self.root_path)
+        };
+        if let Err(e) = swept
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            eprintln!("europass serve: cannot remove the job folders: {e}");
         }
     }
 

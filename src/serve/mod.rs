@@ -87,23 +87,20 @@ pub fn run(config: Config) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let result = runtime.block_on(serve(config, addr, profile));
-    // A run still converting when the server stops is not waited for:
-    // its folder is gone already.
+    let jobs = Arc::new(Jobs::open(&config, profile).map_err(ServeError::DataDir)?);
+    let result = runtime.block_on(serve(config, addr, jobs.clone()));
+    // A run still converting when the server stops is not waited for; its
+    // folder was removed, and what it wrote since is removed now.
     runtime.shutdown_timeout(Duration::from_millis(200));
+    jobs.sweep();
     result
 }
 
-async fn serve(
-    config: Config,
-    addr: SocketAddr,
-    profile: Option<String>,
-) -> Result<(), ServeError> {
+async fn serve(config: Config, addr: SocketAddr, jobs: Arc<Jobs>) -> Result<(), ServeError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServeError::Listen { addr, source })?;
     let local = listener.local_addr()?;
-    let jobs = Arc::new(Jobs::open(&config, profile).map_err(ServeError::DataDir)?);
     let state = AppState {
         jobs: jobs.clone(),
         token: Arc::new(config.token.clone()),
