@@ -1130,6 +1130,45 @@ fn schemathesis_finds_no_server_error_in_500_requests() {
 }
 
 #[test]
+fn the_limits_of_the_command_line_hold_for_jobs() {
+    let server = Server::start(&["--limit", "cells=100"]);
+    let id = upload_demo(&server, "json").json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let job = wait_finished(&server, &id);
+    let codes: Vec<&str> = job["report"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"limit-exceeded"), "{codes:?}");
+
+    let cli = tempfile::tempdir().unwrap();
+    let out = cli.path().join("out");
+    let status = Command::new(europass())
+        .current_dir(fixtures())
+        .args([
+            "convert",
+            "demo",
+            "--to",
+            "json",
+            "--limit",
+            "cells=100",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2), "an unreadable input");
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(job["report"], report);
+}
+
+#[test]
 fn stopping_the_server_while_a_job_runs_leaves_no_file() {
     let mut server = Server::start(&[]);
     let parts = [
