@@ -1,11 +1,12 @@
 //! `GET /api/jobs/{id}/events`: a job's progress as server-sent events, so
 //! that the page's progress bar moves without asking again and again. Each
-//! event is a `progress` event whose data is the job's status and progress;
+//! event (at most ten a second) is a `progress` event whose data is the job's status and progress;
 //! the stream ends after the event that says the job is done or failed,
 //! or when the job is deleted.
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
@@ -13,6 +14,11 @@ use tokio::sync::watch;
 
 use super::jobs::Job;
 use super::progress::Snapshot;
+
+/// The shortest time between two events: a run of 4,000 files makes
+/// 4,000 steps, and a progress bar needs no more than ten a second. The
+/// state sent is always the latest (a watch channel keeps only that).
+const PACE: Duration = Duration::from_millis(100);
 
 /// Where a stream of one job's events is.
 struct Following {
@@ -39,8 +45,11 @@ async fn next(mut f: Following) -> Option<(Result<Event, Infallible>, Following)
     if f.ended {
         return None;
     }
-    if !f.first && f.changes.changed().await.is_err() {
-        return None;
+    if !f.first {
+        tokio::time::sleep(PACE).await;
+        if f.changes.changed().await.is_err() {
+            return None;
+        }
     }
     f.first = false;
     if f.job.is_deleted() {
