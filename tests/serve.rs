@@ -660,8 +660,12 @@ fn a_token_protected_server_refuses_requests_without_the_token() {
         post_form(&server, &parts, &[("Authorization", &bearer)]).status,
         202
     );
+}
 
-    // The page asks for the token once and keeps a cookie.
+#[test]
+fn the_page_asks_for_the_token_once_and_keeps_a_cookie() {
+    let server = Server::start_with(&[], &[("EUROPASS_TOKEN", TOKEN)], |_| {});
+    let job = server.url(&format!("/api/jobs/{}", "0".repeat(32)));
     let page = get(&server.url("/"));
     assert_eq!(page.status, 200);
     assert!(page.text().contains("action=\"/login\""), "{}", page.text());
@@ -833,8 +837,8 @@ fn stopping_the_server_deletes_every_job_and_a_restart_removes_what_was_left() {
 }
 
 #[test]
-fn a_school_profile_is_kept_beside_the_inputs_and_is_no_input() {
-    let server = Server::start(&["--keep-minutes", "60"]);
+fn a_typed_school_is_kept_beside_the_inputs_as_a_profile_and_is_no_input() {
+    let server = Server::start(&[]);
     let typed = post_form(
         &server,
         &[
@@ -862,7 +866,19 @@ fn a_school_profile_is_kept_beside_the_inputs_and_is_no_input() {
         Some("Rīgas \"Tehnikums\"")
     );
     assert_eq!(profile["school"]["country"].as_str(), Some("LV"));
+}
 
+/// The profile a job keeps beside its inputs.
+fn stored_profile(server: &Server, id: &str) -> String {
+    let path = server
+        .data_dir()
+        .join(format!("job-{id}/inputs/europass.toml"));
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn an_uploaded_profile_is_kept_beside_the_inputs_as_sent() {
+    let server = Server::start(&[]);
     let text = "[school]\nname = \"Vidzemes Tehnikums\"\ncountry = \"LV\"\n";
     let uploaded = post_form(
         &server,
@@ -878,26 +894,34 @@ fn a_school_profile_is_kept_beside_the_inputs_and_is_no_input() {
     );
     let id = uploaded.json()["id"].as_str().unwrap().to_string();
     wait_finished(&server, &id);
-    let stored = std::fs::read_to_string(
-        server
-            .data_dir()
-            .join(format!("job-{id}/inputs/europass.toml")),
-    )
-    .unwrap();
-    assert_eq!(stored, text);
+    assert_eq!(stored_profile(&server, &id), text);
+}
 
-    let broken = post_form(
+#[test]
+fn the_servers_profile_goes_to_the_jobs_that_bring_none() {
+    let given = tempfile::tempdir().unwrap();
+    let file = given.path().join("europass.toml");
+    let text = "[school]\nname = \"Agency default\"\n";
+    std::fs::write(&file, text).unwrap();
+    let server = Server::start(&["--profile", file.to_str().unwrap()]);
+    let id = upload_demo(&server, "json").json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    wait_finished(&server, &id);
+    assert_eq!(stored_profile(&server, &id), text);
+    let typed = post_form(
         &server,
         &[
             file_part("round.xlsx", demo_bytes()),
-            text_part("profile", "[school"),
+            text_part("school_name", "Own school"),
+            text_part("school_country", "EE"),
         ],
         &[],
     );
-    assert_eq!(
-        (broken.status, broken.json()["code"].as_str()),
-        (400, Some("bad-profile"))
-    );
+    let id = typed.json()["id"].as_str().unwrap().to_string();
+    wait_finished(&server, &id);
+    assert!(stored_profile(&server, &id).contains("Own school"));
 }
 
 #[test]
@@ -936,6 +960,13 @@ fn a_bad_form_gets_a_json_error_naming_what_is_wrong() {
         (
             vec![file_part("europass.toml", b"a = 1".to_vec())],
             "reserved-name",
+        ),
+        (
+            vec![
+                file_part("round.xlsx", demo_bytes()),
+                text_part("profile", "[school"),
+            ],
+            "bad-profile",
         ),
     ];
     for (parts, code) in cases {
@@ -1160,8 +1191,9 @@ fn the_limits_of_the_command_line_hold_for_jobs() {
             "--out",
         ])
         .arg(&out)
-        .status()
-        .unwrap();
+        .output()
+        .unwrap()
+        .status;
     assert_eq!(status.code(), Some(2), "an unreadable input");
     let report: Value =
         serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
