@@ -13,13 +13,10 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, watch};
 
 use super::config::Config;
+use super::folders::{self, PREFIX};
 use super::progress::{Snapshot, Status, Tracker};
 use super::run::{self, JobRequest, Outcome, RunError};
 use crate::import::Limits;
-
-/// Job folders are named `job-<id>`: only such folders are ever removed
-/// from a data folder the user gave.
-const PREFIX: &str = "job-";
 
 /// A job's id: 128 random bits as 32 lowercase hex digits, so that ids
 /// cannot be guessed.
@@ -54,6 +51,9 @@ pub(crate) struct Job {
     outcome: OnceLock<Result<Outcome, RunError>>,
     finished: OnceLock<Instant>,
     deleted: AtomicBool,
+    /// True while the run converts; taken with `deleted` read, so that a
+    /// run and a deletion agree on who removes the folder.
+    running: Mutex<bool>,
 }
 
 impl Job {
@@ -84,6 +84,39 @@ impl Job {
 
     fn set_status(&self, status: Status) {
         self.state.send_modify(|s| s.status = status);
+    }
+
+    /// Marks the job deleted and removes its folder; while its run may
+    /// still write, a tombstone stays, which the run's end removes.
+    fn bury(&self) {
+        self.deleted.store(true, Ordering::SeqCst);
+        // Wakes whoever follows the job's events, so that they end.
+        self.state.send_modify(|_| {});
+        folders::bury(&self.dir);
+        if !*self.running.lock().expect("run lock") {
+            folders::remove(&self.dir);
+        }
+    }
+
+    /// Marks the run started, unless the job was deleted (then its
+    /// tombstone goes, and there is no run).
+    fn begin_run(&self) -> bool {
+        let mut running = self.running.lock().expect("run lock");
+        if self.is_deleted() {
+            folders::remove(&self.dir);
+            return false;
+        }
+        *running = true;
+        true
+    }
+
+    /// Marks the run ended; a job deleted meanwhile loses its tombstone.
+    fn end_run(&self) {
+        let mut running = self.running.lock().expect("run lock");
+        *running = false;
+        if self.is_deleted() {
+            folders::remove(&self.dir);
+        }
     }
 
     fn finish(&self, outcome: Result<Outcome, RunError>) {
@@ -128,7 +161,7 @@ impl Draft {
 impl Drop for Draft {
     fn drop(&mut self) {
         if !self.started {
-            remove_folder(&self.dir);
+            folders::remove(&self.dir);
         }
     }
 }
@@ -140,6 +173,8 @@ pub(crate) struct Jobs {
     temporary: bool,
     map: Mutex<HashMap<JobId, Arc<Job>>>,
     runs: Arc<Semaphore>,
+    /// `--jobs`: the runs' permits.
+    run_count: usize,
     capacity: usize,
     open: Arc<AtomicUsize>,
     keep: Duration,
@@ -161,7 +196,7 @@ impl Jobs {
             }
             Some(dir) => {
                 std::fs::create_dir_all(dir)?;
-                remove_stale_jobs(dir)?;
+                folders::remove_jobs(dir, true)?;
                 (dir.clone(), false)
             }
         };
@@ -170,6 +205,7 @@ impl Jobs {
             temporary,
             map: Mutex::new(HashMap::new()),
             runs: Arc::new(Semaphore::new(config.runs)),
+            run_count: config.runs,
             capacity: config.runs + config.queue,
             open: Arc::new(AtomicUsize::new(0)),
             keep: config.keep(),
@@ -204,8 +240,8 @@ impl Jobs {
     pub fn draft(&self) -> std::io::Result<Draft> {
         let id = JobId::random()?;
         let dir = self.root_path.join(format!("{PREFIX}{}", id.as_str()));
-        private_dir(&dir)?;
-        private_dir(&dir.join(run::INPUTS))?;
+        folders::private_dir(&dir)?;
+        folders::private_dir(&dir.join(run::INPUTS))?;
         Ok(Draft {
             id,
             dir,
@@ -225,6 +261,7 @@ impl Jobs {
             outcome: OnceLock::new(),
             finished: OnceLock::new(),
             deleted: AtomicBool::new(false),
+            running: Mutex::new(false),
         });
         self.lock().insert(job.id.clone(), job.clone());
         log(&job, "queued");
@@ -274,29 +311,38 @@ impl Jobs {
         }
     }
 
-    /// Deletes every job and, when temporary, the data folder itself.
-    pub fn shutdown(&self) {
+    /// Deletes every job, then waits up to `grace` for the runs still
+    /// converting to end (their writes fail on the tombstones, so they end
+    /// soon); true when they all did.
+    pub async fn shutdown(&self, grace: Duration) -> bool {
         let jobs: Vec<Arc<Job>> = self.lock().drain().map(|(_, j)| j).collect();
         for job in jobs {
-            job.deleted.store(true, Ordering::SeqCst);
-            job.state.send_modify(|_| {});
+            job.bury();
         }
-        self.sweep();
+        let all = u32::try_from(self.run_count).unwrap_or(u32::MAX);
+        tokio::time::timeout(grace, self.runs.acquire_many(all))
+            .await
+            .is_ok()
     }
 
-    /// Removes every job folder on disk, and a temporary data folder,
-    /// whatever jobs are known. Called again as the process ends: a run
-    /// still converting at shutdown may have made folders anew meanwhile.
-    pub fn sweep(&self) {
-        let swept = if self.temporary {
-            std::fs::remove_dir_all(&self.root_path)
-        } else {
-            remove_stale_jobs(&self.root_path)
+    /// Removes every job folder on disk, whatever jobs are known, and a
+    /// temporary data folder — once `runs_ended`: a run still converting
+    /// would make its folders anew without its tombstone.
+    pub fn sweep(&self, runs_ended: bool) {
+        let swept = match (self.temporary, runs_ended) {
+            (true, true) => std::fs::remove_dir_all(&self.root_path),
+            _ => folders::remove_jobs(&self.root_path, runs_ended),
         };
         if let Err(e) = swept
             && e.kind() != std::io::ErrorKind::NotFound
         {
             eprintln!("europass serve: cannot remove the job folders: {e}");
+        }
+        if !runs_ended {
+            eprintln!(
+                "europass serve: a run did not end in time; its empty placeholder file stays in {}",
+                self.root_path.display()
+            );
         }
     }
 
@@ -305,13 +351,9 @@ impl Jobs {
     }
 }
 
-/// Marks a job deleted and removes its folder, off the async threads.
+/// Deletes a job, off the async threads.
 async fn discard(job: Arc<Job>) {
-    job.deleted.store(true, Ordering::SeqCst);
-    // Wakes whoever follows the job's events, so that they end.
-    job.state.send_modify(|_| {});
-    let dir = job.dir.clone();
-    let _ = tokio::task::spawn_blocking(move || remove_folder(&dir)).await;
+    let _ = tokio::task::spawn_blocking(move || job.bury()).await;
 }
 
 /// Waits for a run, runs the job on a blocking thread, records the outcome.
@@ -319,7 +361,11 @@ async fn drive(job: Arc<Job>, runs: Arc<Semaphore>, limits: Limits, admission: A
     let Ok(_run) = runs.acquire_owned().await else {
         return;
     };
-    if job.is_deleted() {
+    let starting = job.clone();
+    if !tokio::task::spawn_blocking(move || starting.begin_run())
+        .await
+        .unwrap_or(false)
+    {
         return;
     }
     job.set_status(Status::Running);
@@ -351,10 +397,8 @@ async fn drive(job: Arc<Job>, runs: Arc<Semaphore>, limits: Limits, admission: A
     };
     log(&job, &said);
     job.finish(outcome);
-    if job.is_deleted() {
-        let dir = job.dir.clone();
-        let _ = tokio::task::spawn_blocking(move || remove_folder(&dir)).await;
-    }
+    let ending = job.clone();
+    let _ = tokio::task::spawn_blocking(move || ending.end_run()).await;
     drop(admission);
 }
 
@@ -362,38 +406,6 @@ async fn drive(job: Arc<Job>, runs: Arc<Semaphore>, limits: Limits, admission: A
 /// never a name or anything from its files.
 fn log(job: &Job, what: &str) {
     eprintln!("europass serve: job {}: {what}", &job.id.as_str()[..8]);
-}
-
-/// Makes a folder only its owner can enter (the data is personal).
-fn private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
-}
-
-fn remove_folder(dir: &Path) {
-    if let Err(e) = std::fs::remove_dir_all(dir)
-        && e.kind() != std::io::ErrorKind::NotFound
-    {
-        eprintln!("europass serve: cannot remove a job folder: {e}");
-    }
-}
-
-/// Removes the `job-*` folders of an earlier server: it knew those jobs,
-/// this one does not, and they hold personal data.
-fn remove_stale_jobs(dir: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)?.flatten() {
-        let name = entry.file_name();
-        let is_job = name.to_str().is_some_and(|n| {
-            n.strip_prefix(PREFIX)
-                .is_some_and(|id| JobId::parse(id).is_some())
-        });
-        if is_job && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            std::fs::remove_dir_all(entry.path())?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -417,19 +429,6 @@ mod tests {
     }
 
     #[test]
-    fn a_given_data_folder_loses_only_earlier_job_folders() {
-        let dir = tempfile::tempdir().unwrap();
-        let stale = dir.path().join(format!("{PREFIX}{}", "a".repeat(32)));
-        std::fs::create_dir_all(stale.join("inputs")).unwrap();
-        std::fs::create_dir(dir.path().join("job-notes")).unwrap();
-        std::fs::write(dir.path().join("keep.txt"), "x").unwrap();
-        remove_stale_jobs(dir.path()).unwrap();
-        assert!(!stale.exists());
-        assert!(dir.path().join("job-notes").exists());
-        assert!(dir.path().join("keep.txt").exists());
-    }
-
-    #[test]
     fn the_queue_admits_no_more_than_its_capacity() {
         let config = Config {
             runs: 1,
@@ -442,6 +441,7 @@ mod tests {
         assert!(jobs.admit().is_none());
         drop(first);
         assert!(jobs.admit().is_some());
-        jobs.shutdown();
+        jobs.sweep(true);
+        assert!(!jobs.root().exists());
     }
 }

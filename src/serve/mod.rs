@@ -13,7 +13,8 @@
 //! `--keep-minutes`, and at shutdown; logs name jobs by id only.
 //!
 //! - `config`: the options, and the refusal to serve a network without a token;
-//! - `jobs`, `run`, `progress`: the queue, one job's run, its progress;
+//! - `jobs`, `run`, `progress`, `folders`: the queue, one job's run, its
+//!   progress, and how a job's folder goes even while its run writes;
 //! - `upload`, `names`: a multipart upload taken apart into a job folder,
 //!   its file names made safe paths;
 //! - `api`, `events`, `zip_stream`, `openapi`: the HTTP API;
@@ -26,6 +27,7 @@ mod auth;
 mod config;
 mod errors;
 mod events;
+mod folders;
 mod jobs;
 mod names;
 mod openapi;
@@ -54,6 +56,9 @@ use security::Guard;
 
 /// How long open requests may take to end after a stop signal.
 const GRACE: Duration = Duration::from_secs(5);
+/// How long runs still converting may take to end after a stop signal
+/// (their writes fail once their jobs are deleted, so they end soon).
+const RUNS_GRACE: Duration = Duration::from_secs(30);
 
 /// Why the server could not start, or stopped.
 #[derive(Debug, thiserror::Error)]
@@ -89,14 +94,14 @@ pub fn run(config: Config) -> Result<(), ServeError> {
         .build()?;
     let jobs = Arc::new(Jobs::open(&config, profile).map_err(ServeError::DataDir)?);
     let result = runtime.block_on(serve(config, addr, jobs.clone()));
-    // A run still converting when the server stops is not waited for; its
-    // folder was removed, and what it wrote since is removed now.
     runtime.shutdown_timeout(Duration::from_millis(200));
-    jobs.sweep();
-    result
+    jobs.sweep(*result.as_ref().unwrap_or(&true));
+    result.map(|_| ())
 }
 
-async fn serve(config: Config, addr: SocketAddr, jobs: Arc<Jobs>) -> Result<(), ServeError> {
+/// Serves until a stop signal; then deletes every job and says whether
+/// every run had ended.
+async fn serve(config: Config, addr: SocketAddr, jobs: Arc<Jobs>) -> Result<bool, ServeError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServeError::Listen { addr, source })?;
@@ -125,11 +130,11 @@ async fn serve(config: Config, addr: SocketAddr, jobs: Arc<Jobs>) -> Result<(), 
     stop_signal().await;
     eprintln!("europass serve: stopping; deleting every job");
     reaper.abort();
-    jobs.shutdown();
+    let ended = jobs.shutdown(RUNS_GRACE).await;
     stopping.notify_one();
     match tokio::time::timeout(GRACE, server).await {
-        Ok(Ok(result)) => result.map_err(ServeError::Io),
-        _ => Ok(()),
+        Ok(Ok(result)) => result.map_err(ServeError::Io).map(|()| ended),
+        _ => Ok(ended),
     }
 }
 

@@ -111,8 +111,14 @@ pub(crate) fn run(
         return Err(RunError::Cancelled);
     }
     let convert = convert_options(dir.join(OUTPUTS), request);
-    pipeline::convert(&mut loaded, &convert, &options)
-        .map_err(|e| RunError::Convert(e.to_string().replace(&dir.display().to_string(), "")))?;
+    pipeline::convert(&mut loaded, &convert, &options).map_err(|e| {
+        if cancelled.load(Ordering::SeqCst) {
+            // Deleted while writing: its writes failed on the tombstone.
+            RunError::Cancelled
+        } else {
+            RunError::Convert(e.to_string().replace(&dir.display().to_string(), ""))
+        }
+    })?;
     let report = RawValue::from_string(loaded.report.to_json())
         .map_err(|e| RunError::Internal(format!("the report is not JSON: {e}")))?;
     Ok(Outcome {
