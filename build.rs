@@ -1,6 +1,6 @@
-//! Embeds every label file in `assets/agreements/` and `assets/transcript/`
-//! (one per language), so that adding a language to the agreements or the
-//! transcripts is adding a file, not code.
+//! Embeds every label file in `assets/agreements/`, `assets/transcript/` and
+//! `assets/web/` (one per language), so that adding a language to the
+//! agreements, the transcripts or the web page is adding a file, not code.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -8,6 +8,7 @@ use std::path::Path;
 fn main() {
     embed_labels("assets/agreements", "agreement_labels.rs");
     embed_labels("assets/transcript", "transcript_labels.rs");
+    embed_labels("assets/web", "web_labels.rs");
 }
 
 /// Writes `OUT_DIR/<target>`: a slice of (language tag, file text) for every

@@ -40,6 +40,7 @@ pub mod pipeline;
 pub mod provenance;
 pub mod report;
 pub mod schemes;
+pub mod serve;
 pub mod text;
 pub mod vocab;
 

@@ -49,6 +49,14 @@ const EXAMPLES_TEMPLATE: &str = "Examples:
   europass template docx --kind learning-agreement --lang lv,en our-agreement.docx
   europass template check our-agreement.docx";
 
+const EXAMPLES_SERVE: &str = "Examples:
+  europass serve                                   # http://127.0.0.1:8080/ on this computer only
+  europass serve --bind 0.0.0.0:8080 --token-file /etc/europass/token --data-dir /var/lib/europass
+  EUROPASS_TOKEN=... europass serve --bind 0.0.0.0:8080 --jobs 2 --max-upload-mb 500
+
+--jobs N is how many jobs run at once (default 1); each uses every core.
+Stop with Ctrl+C (or SIGTERM): every job and its files are deleted.";
+
 #[derive(Parser)]
 #[command(
     name = "europass",
@@ -146,6 +154,9 @@ enum Command {
     },
     /// Print the JSON Schema of round.json
     Schema,
+    /// Serve the web page and HTTP API: upload files, see every problem, download the documents
+    #[command(after_help = EXAMPLES_SERVE)]
+    Serve(ServeArgs),
     /// Print a shell completion script (e.g. `europass completions bash > /etc/bash_completion.d/europass`)
     Completions {
         /// The shell
@@ -208,6 +219,34 @@ struct ReadArgs {
     delimiter: Option<String>,
     /// Raise or lower a limit on what one file may make europass do, e.g.
     /// `--limit unpacked-mb=4096` (file-mb, unpacked-mb, zip-entries, cells, cell-chars, depth)
+    #[arg(long = "limit", value_name = "NAME=VALUE")]
+    limits: Vec<String>,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on; any but loopback needs an access token
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    bind: String,
+    /// A school profile (europass.toml) for the jobs that bring none
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+    /// Folder of the jobs' files (default: a temporary folder)
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// File holding the access token (else the EUROPASS_TOKEN environment variable)
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<PathBuf>,
+    /// Largest upload, in MB
+    #[arg(long, default_value_t = 200, value_name = "MB")]
+    max_upload_mb: u64,
+    /// Minutes a finished job's files are kept
+    #[arg(long, default_value_t = 60.0, value_name = "MINUTES")]
+    keep_minutes: f64,
+    /// Jobs that may wait while others run; more are answered 503
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    queue: usize,
+    /// A limit on what one input file may make europass do, as for convert
     #[arg(long = "limit", value_name = "NAME=VALUE")]
     limits: Vec<String>,
 }
@@ -319,10 +358,14 @@ fn options(read: &ReadArgs, output: &OutputArgs) -> Result<Options, String> {
         },
         mapping,
         progress,
+        root: None,
     })
 }
 
 fn run(cli: Cli) -> Result<u8, String> {
+    if let Command::Serve(args) = cli.command {
+        return serve(args, cli.jobs);
+    }
     if let Some(n) = cli.jobs {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
@@ -464,6 +507,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             );
             Ok(0)
         }
+        Command::Serve(_) => unreachable!("served above"),
         Command::Schema => {
             let schema = schemars::schema_for!(europass::model::Round);
             println!(
@@ -473,6 +517,33 @@ fn run(cli: Cli) -> Result<u8, String> {
             Ok(0)
         }
     }
+}
+
+/// `europass serve`: for it `--jobs` is how many jobs run at once, each
+/// on every core, so the thread pool keeps its default.
+fn serve(args: ServeArgs, runs: Option<usize>) -> Result<u8, String> {
+    let mut limits = europass::import::Limits::default();
+    for l in &args.limits {
+        limits.set(l)?;
+    }
+    let token = europass::serve::Token::from_sources(
+        args.token_file.as_deref(),
+        std::env::var(europass::serve::TOKEN_VARIABLE).ok(),
+    )
+    .map_err(|e| e.to_string())?;
+    let config = europass::serve::Config {
+        bind: args.bind,
+        data_dir: args.data_dir,
+        profile: args.profile,
+        token,
+        runs: runs.unwrap_or(1),
+        queue: args.queue,
+        max_upload_mb: args.max_upload_mb,
+        keep_minutes: args.keep_minutes,
+        limits,
+    };
+    europass::serve::run(config).map_err(|e| e.to_string())?;
+    Ok(0)
 }
 
 /// A progress bar on stderr, with counts and the time left.

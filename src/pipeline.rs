@@ -29,6 +29,23 @@ pub struct Options {
     pub mapping: Option<Mapping>,
     /// Told how far a run has got (a progress bar on a terminal).
     pub progress: Option<std::sync::Arc<dyn Progress>>,
+    /// The folder relative input paths are read from, instead of the
+    /// working directory; the report still names each file as given.
+    /// `europass serve` runs many jobs in one process, each with its inputs
+    /// in a folder of its own, and a process has one working directory: a
+    /// job's report then names its files as a CLI run started in that
+    /// folder would.
+    pub root: Option<PathBuf>,
+}
+
+impl Options {
+    /// Where an input named `path` is on disk.
+    fn locate(&self, path: &Path) -> PathBuf {
+        match &self.root {
+            Some(root) => root.join(path),
+            None => path.to_path_buf(),
+        }
+    }
 }
 
 /// Follows a long run: each stage has a number of steps (files read,
@@ -56,12 +73,18 @@ pub struct Loaded {
 /// Expands folders (recursively, sorted) into files, skipping files that are
 /// not inputs: Office lock files (`~$x.xlsx`), hidden files and unknown types.
 pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    collect_inputs_in(Path::new(""), paths)
+}
+
+/// As [`collect_inputs`], with relative paths taken from `root` and named
+/// as given (see [`Options::root`]).
+pub fn collect_inputs_in(root: &Path, paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     for p in paths {
-        if p.is_dir() {
+        if root.join(p).is_dir() {
             let before = files.len();
-            walk(p, &mut files, &mut diags);
+            walk(root, p, &mut files, &mut diags);
             if files.len() == before {
                 diags.push(
                     Diagnostic::error(
@@ -81,9 +104,11 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     (files, diags)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+fn walk(root: &Path, dir: &Path, files: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(root.join(dir)) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| dir.join(e.file_name())))
+            .collect(),
         Err(e) => {
             diags.push(Diagnostic::error(
                 Code::IoError,
@@ -99,15 +124,15 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
         if name.starts_with('.') {
             continue;
         }
-        if path.is_dir() {
-            if crate::export::is_output_folder(&path) {
+        if root.join(&path).is_dir() {
+            if crate::export::is_output_folder(&root.join(&path)) {
                 diags.push(Diagnostic::info(
                     Code::FileSkipped,
                     Location::file(path.display().to_string()),
                     "skipped: a folder europass wrote its outputs to",
                 ));
             } else {
-                walk(&path, files, diags);
+                walk(root, &path, files, diags);
             }
             continue;
         }
@@ -155,7 +180,8 @@ struct ReadFile<'m> {
 
 /// Reads, maps and joins every input, then checks the round.
 pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
-    let (files, mut diagnostics) = collect_inputs(paths);
+    let root = options.root.as_deref().unwrap_or(Path::new(""));
+    let (files, mut diagnostics) = collect_inputs_in(root, paths);
     let mut builder = RoundBuilder::new();
     let mut inputs = Vec::with_capacity(files.len());
     let progress = options.progress.as_deref();
@@ -256,7 +282,7 @@ fn join(
 fn read_file<'m>(path: &Path, options: &'m Options) -> ReadFile<'m> {
     let file = path.display().to_string();
     let mut input = InputReport::new(&file);
-    let bytes = match std::fs::read(path) {
+    let bytes = match std::fs::read(options.locate(path)) {
         Ok(b) => b,
         Err(e) => return unreadable(input, ImportError::Io(e)),
     };
@@ -549,7 +575,7 @@ impl OutputSink for Counted<'_> {
 fn feedback(report: &Report, read: &Options) -> Result<Vec<u8>, ExportError> {
     let mut workbooks = Vec::new();
     for input in report.inputs.iter().filter(|i| !i.sheets.is_empty()) {
-        let Ok(bytes) = std::fs::read(&input.file) else {
+        let Ok(bytes) = std::fs::read(read.locate(Path::new(&input.file))) else {
             continue;
         };
         match import::read_file(&input.file, &bytes, &read.read) {
