@@ -377,33 +377,13 @@ fn run(cli: Cli) -> Result<u8, String> {
             inputs,
             read,
             output,
-        } => {
-            let loaded = pipeline::load(&inputs, &options(&read, &output)?);
-            match output.format {
-                Format::Json => print!("{}", loaded.report.to_json()),
-                Format::Human => print!("{}", loaded.report.to_inspect_human(output.verbose)),
-            }
-            Ok(if loaded.report.summary.unreadable_files > 0 {
-                USAGE
-            } else {
-                0
-            })
-        }
+        } => inspect(&inputs, &read, &output),
         Command::Validate {
             inputs,
             read,
             output,
             strict,
-        } => {
-            let mut loaded = pipeline::load(&inputs, &options(&read, &output)?);
-            if strict {
-                loaded.report.make_strict();
-            }
-            print_report(&loaded.report, &output);
-            let code = loaded.report.exit_code() as u8;
-            exit_without_freeing(loaded);
-            Ok(code)
-        }
+        } => validate(&inputs, &read, &output, strict),
         Command::Convert {
             inputs,
             out,
@@ -418,14 +398,6 @@ fn run(cli: Cli) -> Result<u8, String> {
             missing_marker,
             bundle,
         } => {
-            if bundle && !to.iter().any(|f| f == "pdf") {
-                return Err(
-                    "--bundle puts every transcript into one PDF: add pdf to --to (e.g. --to pdf --bundle)"
-                        .into(),
-                );
-            }
-            let options = options(&read, &output)?;
-            let mut loaded = pipeline::load(&inputs, &options);
             let context = ExportContext {
                 languages: lang
                     .iter()
@@ -443,56 +415,9 @@ fn run(cli: Cli) -> Result<u8, String> {
                 write: WriteOptions { force, dry_run },
                 strict,
             };
-            pipeline::convert(&mut loaded, &convert, &options).map_err(|e| e.to_string())?;
-            print_report(&loaded.report, &output);
-            if dry_run && !output.quiet && output.format == Format::Human {
-                for w in &loaded.report.outputs {
-                    eprintln!("would write {}", convert.out.join(&w.path).display());
-                }
-            }
-            let code = loaded.report.exit_code() as u8;
-            exit_without_freeing(loaded);
-            Ok(code)
+            self::convert(&inputs, &read, &output, convert)
         }
-        Command::Template(TemplateCommand::Xlsx { out, lang }) => {
-            let bytes = export::template_workbook(&lang).map_err(|e| e.to_string())?;
-            std::fs::write(&out, bytes)
-                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-            eprintln!("wrote {}", out.display());
-            Ok(0)
-        }
-        Command::Template(TemplateCommand::Docx { kind, lang, out }) => {
-            let kind = Kind::from_name(&kind).expect("checked by clap");
-            let bytes =
-                europass::export::word::layout::starter(kind, &lang).map_err(|e| e.to_string())?;
-            std::fs::write(&out, bytes)
-                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-            eprintln!(
-                "wrote {} ({} template; see docs/placeholders.md)",
-                out.display(),
-                kind.title()
-            );
-            Ok(0)
-        }
-        Command::Template(TemplateCommand::Check { file, kind, quiet }) => {
-            let bytes =
-                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let shown = file.display().to_string();
-            let kind = match kind {
-                Some(k) => Kind::from_name(&k).expect("checked by clap"),
-                None => Template::infer_kind(bytes.clone()).map_err(|e| format!("{shown}: {e}"))?,
-            };
-            let analysis = Template::analyse(bytes, kind).map_err(|e| format!("{shown}: {e}"))?;
-            print!("{}", describe_check(&shown, &analysis, quiet));
-            Ok(u8::from(analysis.has_errors()))
-        }
-        Command::Template(TemplateCommand::Placeholders) => {
-            print!(
-                "{}",
-                europass::export::word::fields::placeholders_markdown()
-            );
-            Ok(0)
-        }
+        Command::Template(command) => template(command),
         Command::Mappings { fields } => {
             print!("{}", europass::report::describe_mappings(fields));
             Ok(0)
@@ -513,6 +438,109 @@ fn run(cli: Cli) -> Result<u8, String> {
             println!(
                 "{}",
                 serde_json::to_string_pretty(&schema).expect("schema serialises")
+            );
+            Ok(0)
+        }
+    }
+}
+
+/// `europass inspect`: how each file is understood.
+fn inspect(inputs: &[PathBuf], read: &ReadArgs, output: &OutputArgs) -> Result<u8, String> {
+    let loaded = pipeline::load(inputs, &options(read, output)?);
+    match output.format {
+        Format::Json => print!("{}", loaded.report.to_json()),
+        Format::Human => print!("{}", loaded.report.to_inspect_human(output.verbose)),
+    }
+    Ok(if loaded.report.summary.unreadable_files > 0 {
+        USAGE
+    } else {
+        0
+    })
+}
+
+/// `europass validate`: every problem, located.
+fn validate(
+    inputs: &[PathBuf],
+    read: &ReadArgs,
+    output: &OutputArgs,
+    strict: bool,
+) -> Result<u8, String> {
+    let mut loaded = pipeline::load(inputs, &options(read, output)?);
+    if strict {
+        loaded.report.make_strict();
+    }
+    print_report(&loaded.report, output);
+    let code = loaded.report.exit_code() as u8;
+    exit_without_freeing(loaded);
+    Ok(code)
+}
+
+/// `europass convert`: the outputs, `report.json` and `feedback.xlsx`.
+fn convert(
+    inputs: &[PathBuf],
+    read: &ReadArgs,
+    output: &OutputArgs,
+    convert: ConvertOptions,
+) -> Result<u8, String> {
+    if convert.context.bundle && !convert.formats.iter().any(|f| f == "pdf") {
+        return Err(
+            "--bundle puts every transcript into one PDF: add pdf to --to (e.g. --to pdf --bundle)"
+                .into(),
+        );
+    }
+    let options = options(read, output)?;
+    let mut loaded = pipeline::load(inputs, &options);
+    pipeline::convert(&mut loaded, &convert, &options).map_err(|e| e.to_string())?;
+    print_report(&loaded.report, output);
+    if convert.write.dry_run && !output.quiet && output.format == Format::Human {
+        for w in &loaded.report.outputs {
+            eprintln!("would write {}", convert.out.join(&w.path).display());
+        }
+    }
+    let code = loaded.report.exit_code() as u8;
+    exit_without_freeing(loaded);
+    Ok(code)
+}
+
+/// `europass template …`: starter workbooks and Word templates, and checking a school's.
+fn template(command: TemplateCommand) -> Result<u8, String> {
+    match command {
+        TemplateCommand::Xlsx { out, lang } => {
+            let bytes = export::template_workbook(&lang).map_err(|e| e.to_string())?;
+            std::fs::write(&out, bytes)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            eprintln!("wrote {}", out.display());
+            Ok(0)
+        }
+        TemplateCommand::Docx { kind, lang, out } => {
+            let kind = Kind::from_name(&kind).expect("checked by clap");
+            let bytes =
+                europass::export::word::layout::starter(kind, &lang).map_err(|e| e.to_string())?;
+            std::fs::write(&out, bytes)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            eprintln!(
+                "wrote {} ({} template; see docs/placeholders.md)",
+                out.display(),
+                kind.title()
+            );
+            Ok(0)
+        }
+        TemplateCommand::Check { file, kind, quiet } => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let shown = file.display().to_string();
+            let kind = match kind {
+                Some(k) => Kind::from_name(&k).expect("checked by clap"),
+                None => Template::infer_kind(bytes.clone()).map_err(|e| format!("{shown}: {e}"))?,
+            };
+            let analysis = Template::analyse(bytes, kind).map_err(|e| format!("{shown}: {e}"))?;
+            print!("{}", describe_check(&shown, &analysis, quiet));
+            Ok(u8::from(analysis.has_errors()))
+        }
+        TemplateCommand::Placeholders => {
+            print!(
+                "{}",
+                europass::export::word::fields::placeholders_markdown()
             );
             Ok(0)
         }

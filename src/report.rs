@@ -247,124 +247,15 @@ impl Report {
     pub fn to_inspect_human(&self, verbose: bool) -> String {
         let mut out = String::new();
         for input in &self.inputs {
-            let format = input.format.map(|f| f.describe()).unwrap_or("unreadable");
-            let _ = writeln!(out, "{}  ({format})", input.file);
-            if let Some(enc) = &input.encoding {
-                let _ = writeln!(
-                    out,
-                    "  text: {enc}, fields separated by {}",
-                    match input.delimiter.as_deref() {
-                        Some("\t") => "tabs".to_string(),
-                        Some(d) => format!("'{d}'"),
-                        None => "?".into(),
-                    }
-                );
-            }
-            if let Some(m) = &input.mapping {
-                let best = &m.ranking[0];
-                let _ = writeln!(
-                    out,
-                    "  mapping: {} \"{}\"{} — {} of {} header cells matched (score {:.1})",
-                    m.id,
-                    m.name,
-                    if m.given {
-                        " (given with --mapping)"
-                    } else {
-                        ""
-                    },
-                    best.matched_columns,
-                    best.header_columns,
-                    best.score
-                );
-                if m.ranking.len() > 1 {
-                    let others: Vec<String> = m.ranking[1..]
-                        .iter()
-                        .map(|s| format!("{} {} cells ({:.1})", s.id, s.matched_columns, s.score))
-                        .collect();
-                    let _ = writeln!(out, "    other mappings: {}", others.join(", "));
-                }
-            }
+            write_input_head(&mut out, input);
             for sheet in &input.sheets {
-                if let Some(doc) = &sheet.document {
-                    write_document_table(&mut out, &sheet.name, doc);
-                    continue;
-                }
-                let hidden = match sheet.visibility {
-                    crate::import::Visibility::Visible => "",
-                    _ => " [hidden]",
-                };
-                match (sheet.role, sheet.header_row) {
-                    (Some(role), Some(header)) => {
-                        let _ = writeln!(
-                            out,
-                            "  sheet \"{}\"{hidden}: {} ({}), header row {header}; {} rows read → {} records, {} reported",
-                            sheet.name,
-                            role.as_str(),
-                            if sheet.role_from_name {
-                                "by its name"
-                            } else {
-                                "by its columns"
-                            },
-                            sheet.rows.read,
-                            sheet.rows.records,
-                            sheet.rows.reported
-                        );
-                        let width = sheet
-                            .columns
-                            .iter()
-                            .map(|c| c.header.chars().count())
-                            .max()
-                            .unwrap_or(0)
-                            .min(40);
-                        for c in &sheet.columns {
-                            let header: String = c.header.replace('\n', " ");
-                            let pad = width.saturating_sub(header.chars().count());
-                            let target = match (&c.field, &c.duplicate_of) {
-                                (Some(f), Some(owner)) => {
-                                    format!("(unmapped: {f} already taken by column {owner})")
-                                }
-                                (Some(f), None) => {
-                                    let lang = c
-                                        .language
-                                        .as_deref()
-                                        .map(|l| format!("@{l}"))
-                                        .unwrap_or_default();
-                                    let how = match c.matched_by {
-                                        Some(crate::mapping::MatchKind::Exact) => String::new(),
-                                        Some(k) => format!(
-                                            "  [{}]",
-                                            serde_json::to_value(k)
-                                                .ok()
-                                                .and_then(|v| v
-                                                    .as_str()
-                                                    .map(|s| s.replace('_', " ")))
-                                                .unwrap_or_default()
-                                        ),
-                                        None => String::new(),
-                                    };
-                                    format!("{f}{lang}{how}")
-                                }
-                                (None, _) => "(unmapped: values kept with each record)".into(),
-                            };
-                            let _ = writeln!(
-                                out,
-                                "    {:>3}  {header}{}  → {target}",
-                                c.column,
-                                " ".repeat(pad)
-                            );
-                        }
-                    }
-                    _ => {
-                        let _ = writeln!(out, "  sheet \"{}\"{hidden}: not recognised", sheet.name);
-                    }
-                }
+                write_sheet(&mut out, sheet);
             }
-            let problems: Vec<&Diagnostic> = self
+            let problems = self
                 .diagnostics
                 .iter()
                 .filter(|d| d.location.file.as_deref() == Some(input.file.as_str()))
-                .filter(|d| verbose || d.severity != Severity::Info)
-                .collect();
+                .filter(|d| verbose || d.severity != Severity::Info);
             for d in problems {
                 let _ = writeln!(out, "  {d}");
             }
@@ -372,6 +263,121 @@ impl Report {
         }
         let _ = writeln!(out, "{}", self.summary_line());
         out
+    }
+}
+
+/// A file's line in `inspect`: its format, its text encoding and the
+/// mapping chosen, with how the others scored.
+fn write_input_head(out: &mut String, input: &InputReport) {
+    let format = input.format.map(|f| f.describe()).unwrap_or("unreadable");
+    let _ = writeln!(out, "{}  ({format})", input.file);
+    if let Some(enc) = &input.encoding {
+        let _ = writeln!(
+            out,
+            "  text: {enc}, fields separated by {}",
+            match input.delimiter.as_deref() {
+                Some("\t") => "tabs".to_string(),
+                Some(d) => format!("'{d}'"),
+                None => "?".into(),
+            }
+        );
+    }
+    let Some(m) = &input.mapping else { return };
+    let best = &m.ranking[0];
+    let _ = writeln!(
+        out,
+        "  mapping: {} \"{}\"{} — {} of {} header cells matched (score {:.1})",
+        m.id,
+        m.name,
+        if m.given {
+            " (given with --mapping)"
+        } else {
+            ""
+        },
+        best.matched_columns,
+        best.header_columns,
+        best.score
+    );
+    if m.ranking.len() > 1 {
+        let others: Vec<String> = m.ranking[1..]
+            .iter()
+            .map(|s| format!("{} {} cells ({:.1})", s.id, s.matched_columns, s.score))
+            .collect();
+        let _ = writeln!(out, "    other mappings: {}", others.join(", "));
+    }
+}
+
+/// A sheet in `inspect`: its role, header row and row counts, then each column.
+fn write_sheet(out: &mut String, sheet: &SheetReport) {
+    if let Some(doc) = &sheet.document {
+        write_document_table(out, &sheet.name, doc);
+        return;
+    }
+    let hidden = match sheet.visibility {
+        crate::import::Visibility::Visible => "",
+        _ => " [hidden]",
+    };
+    let (Some(role), Some(header)) = (sheet.role, sheet.header_row) else {
+        let _ = writeln!(out, "  sheet \"{}\"{hidden}: not recognised", sheet.name);
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "  sheet \"{}\"{hidden}: {} ({}), header row {header}; {} rows read → {} records, {} reported",
+        sheet.name,
+        role.as_str(),
+        if sheet.role_from_name {
+            "by its name"
+        } else {
+            "by its columns"
+        },
+        sheet.rows.read,
+        sheet.rows.records,
+        sheet.rows.reported
+    );
+    let width = sheet
+        .columns
+        .iter()
+        .map(|c| c.header.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(40);
+    for c in &sheet.columns {
+        let header: String = c.header.replace('\n', " ");
+        let pad = width.saturating_sub(header.chars().count());
+        let _ = writeln!(
+            out,
+            "    {:>3}  {header}{}  → {}",
+            c.column,
+            " ".repeat(pad),
+            column_target(c)
+        );
+    }
+}
+
+/// What a column was read as, for `inspect`.
+fn column_target(c: &crate::mapping::ColumnReport) -> String {
+    match (&c.field, &c.duplicate_of) {
+        (Some(f), Some(owner)) => format!("(unmapped: {f} already taken by column {owner})"),
+        (Some(f), None) => {
+            let lang = c
+                .language
+                .as_deref()
+                .map(|l| format!("@{l}"))
+                .unwrap_or_default();
+            let how = match c.matched_by {
+                Some(crate::mapping::MatchKind::Exact) | None => String::new(),
+                Some(k) => format!(
+                    "  [{}]",
+                    serde_json::to_value(k)
+                        .ok()
+                        .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
+                        .unwrap_or_default()
+                ),
+            };
+            format!("{f}{lang}{how}")
+        }
+        (None, _) => "(unmapped: values kept with each record)".into(),
     }
 }
 
