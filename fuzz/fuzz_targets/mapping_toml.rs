@@ -7,7 +7,7 @@
 use std::sync::LazyLock;
 
 use europass::import::{self, Content, Document, ReadOptions, Workbook};
-use europass::assemble::RoundBuilder;
+use europass::fuzzing::RoundBuilder;
 use europass::mapping::{self, Mapping, MappingOrigin};
 use libfuzzer_sys::fuzz_target;
 
@@ -47,5 +47,5 @@ fuzz_target!(|data: &[u8]| {
     }
     builder.add_document(&DOCUMENT, Some(&mapping), &mut diags);
     let (round, sources, _) = builder.finish();
-    let _ = europass::check::check_round(&round, &sources);
+    let _ = europass::fuzzing::check_round(&round, &sources);
 });

@@ -6,7 +6,7 @@
 use std::io::{Cursor, Read, Write};
 
 use europass::import::{self, Content, ReadOptions};
-use europass::assemble::RoundBuilder;
+use europass::fuzzing::RoundBuilder;
 use europass::mapping::{self, Mapping};
 
 /// Reads `bytes` as a file called `file` and takes whatever it holds through
@@ -35,7 +35,7 @@ pub fn import_whole(file: &str, bytes: &[u8], user: Option<&Mapping>) {
         }
     }
     let (round, sources, _joined) = builder.finish();
-    let _ = europass::check::check_round(&round, &sources);
+    let _ = europass::fuzzing::check_round(&round, &sources);
 }
 
 /// The parts of a zip file, in their order, unpacked.

@@ -6,7 +6,7 @@
 //! [`OutputSink`] a batch at a time; an [`OutputWriter`] puts them on disk
 //! safely as they come, so a round's outputs are never all in memory at once.
 
-pub mod credential;
+pub(crate) mod credential;
 mod feedback;
 mod json;
 pub mod pdf;

@@ -4,19 +4,19 @@
 //! canonical field, in which language the texts are, how to read dates and
 //! which grading scheme grades use. This module chooses the best mapping for
 //! a workbook ([`choose_mapping`]), finds each sheet's header row and columns
-//! ([`headers`]), reads and normalises every cell ([`normalise`]) into one
+//! (`headers`), reads and normalises every cell (`normalise`) into one
 //! record per row, and recognises the unit descriptions and assessment grids
-//! of Word documents ([`word`]). Joining the records of all sheets and files
+//! of Word documents (`word`). Joining the records of all sheets and files
 //! into one round is the next stage's job (`assemble`).
 
 pub(crate) mod fill;
-pub mod grading;
-pub mod headers;
-pub mod normalise;
+mod grading;
+pub(crate) mod headers;
+pub(crate) mod normalise;
 pub(crate) mod records;
 pub(crate) mod rows;
-pub mod spec;
-pub mod word;
+mod spec;
+pub(crate) mod word;
 
 use serde::Serialize;
 

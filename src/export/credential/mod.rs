@@ -15,7 +15,7 @@ pub(crate) mod xml;
 
 pub use exporter::CredentialExporter;
 pub(crate) use exporter::{OneFileEach, Run, WriteCredentials};
-pub use ids::{Ids, Kind};
+pub use ids::Kind;
 pub use plan::{Credential, Format, UnitEntry, plan};
 
 /// `--to xml`: Europass Mobility as EU credential XML, one per mobility.

@@ -1,8 +1,8 @@
 //! PDF documents: the personal transcripts (`--to pdf`).
 //!
-//! [`fonts`] holds the built-in faces and their measurements, [`layout`] a
+//! `fonts` holds the built-in faces and their measurements, [`layout`] a
 //! small layout engine (wrapping, tables across pages, display lists),
-//! [`transcript`] what a transcript shows and in which order, [`labels`] its
+//! `transcript` what a transcript shows and in which order, `labels` its
 //! fixed texts per language. The writer finishes each document as PDF/A-3b
 //! with the learner's Europass credential XML attached as an associated file,
 //! its metadata taken from the data (never the clock), so the same round
@@ -10,11 +10,11 @@
 //! credential back out of a PDF is `import::pdf`.
 
 pub(crate) mod exporter;
-pub mod fonts;
-pub mod labels;
+pub(crate) mod fonts;
+pub(crate) mod labels;
 pub mod layout;
 mod render;
-pub mod transcript;
+pub(crate) mod transcript;
 
 pub use render::{Attachment, Info, Part};
 

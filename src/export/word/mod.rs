@@ -10,9 +10,9 @@
 pub mod data;
 pub(crate) mod exporter;
 pub mod fields;
-pub mod labels;
+pub(crate) mod labels;
 pub mod layout;
-pub mod package;
+pub(crate) mod package;
 pub mod template;
 mod xml;
 

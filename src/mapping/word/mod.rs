@@ -52,6 +52,10 @@ use crate::provenance::SheetInfo;
 /// What a table (or a run of paragraphs) of a Word document was read as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[allow(
+    clippy::enum_variant_names,
+    reason = "the variants' names are report.json's words (not_recognised)"
+)]
 pub enum Recognised {
     /// One or more unit descriptions.
     UnitDescription,
