@@ -21,7 +21,7 @@ pub struct Origin {
 }
 
 /// A sheet rows came from, for locating diagnostics.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct SheetInfo {
     /// The file.
     pub file: String,
@@ -29,6 +29,10 @@ pub struct SheetInfo {
     pub sheet: String,
     /// The column of each field on the sheet.
     pub columns: HashMap<Field, u32>,
+    /// The header of each field, as a hint names it: the sheet's own where
+    /// it has the column, else the first one its mapping lists (the column
+    /// to add, in the language of the headers the sheet has).
+    pub headers: HashMap<Field, String>,
     /// The language of the sheet's texts (from its mapping).
     pub language: String,
     /// The country of the sheet's mapping, naming national credit points.
@@ -186,6 +190,7 @@ mod tests {
             language: "lv".into(),
             country: None,
             references: false,
+            ..SheetInfo::default()
         }]);
         for (i, id) in ["b", "a", "c", "a"].into_iter().enumerate() {
             map.add(RecordRef::Learner(id.into()), at(10 + i as u32));

@@ -198,12 +198,13 @@ impl Report {
         if !out.is_empty() {
             out.push('\n');
         }
-        let _ = writeln!(out, "{}", self.summary_line());
+        let _ = writeln!(out, "{}", self.summary_line(verbose));
         out
     }
 
-    /// One paragraph: files, rows, records, problems.
-    pub fn summary_line(&self) -> String {
+    /// One paragraph: files, rows, records, problems. The notes are
+    /// counted; `verbose` says they were shown, else how to show them.
+    pub fn summary_line(&self, verbose: bool) -> String {
         let files = self.inputs.len();
         let r = &self.records;
         let s = &self.summary;
@@ -231,7 +232,8 @@ impl Report {
             plural(s.warnings)
         );
         if s.infos > 0 {
-            let _ = write!(line, ", {} note{} (-v to show)", s.infos, plural(s.infos));
+            let how = if verbose { "" } else { " (-v to show)" };
+            let _ = write!(line, ", {} note{}{how}", s.infos, plural(s.infos));
         }
         line
     }
@@ -261,7 +263,7 @@ impl Report {
             }
             out.push('\n');
         }
-        let _ = writeln!(out, "{}", self.summary_line());
+        let _ = writeln!(out, "{}", self.summary_line(verbose));
         out
     }
 }

@@ -875,3 +875,106 @@ fn hundreds_of_unmapped_columns_share_one_column_in_the_workbook_and_lose_nothin
     assert!(strings.contains("Other unmapped values"));
     assert!(strings.contains("Extra 149: v149"), "no value is lost");
 }
+
+#[test]
+fn a_day_april_does_not_have_is_explained_at_its_cell() {
+    let dir = temp();
+    let file = dir.path().join("datumi.xlsx");
+    xlsx(
+        &file,
+        &[(
+            "Mobilitātes",
+            &[
+                &["Audzēkņa ID", "Vārds", "Uzvārds", "Dzimšanas datums"],
+                &["A-1", "Anna", "Ozola", "31.04.2005"],
+            ],
+        )],
+    );
+    let out = europass()
+        .args(["validate", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let report = json_of(&out.stdout);
+    let date = diagnostics_with_code(&report, "invalid-date");
+    assert_eq!(date.len(), 1, "{report:#}");
+    assert_eq!(date[0]["location"]["column"], "D");
+    let message = date[0]["message"].as_str().unwrap();
+    assert!(message.contains("April has 30 days"), "{message}");
+    assert!(
+        !date[0]["hint"].to_string().contains("dd.mm.yyyy"),
+        "{date:?}"
+    );
+}
+
+#[test]
+fn a_unit_with_a_code_and_an_empty_title_is_reported_at_the_title_cell() {
+    let dir = temp();
+    let file = dir.path().join("round.xlsx");
+    xlsx(
+        &file,
+        &[
+            (
+                "Units",
+                &[
+                    &["Unit code", "Unit title", "EQF level"],
+                    &["U1", "Welding", "4"],
+                    &["U2", "", "4"],
+                ],
+            ),
+            (
+                "Results",
+                &[
+                    &[
+                        "Learner ID",
+                        "Given name",
+                        "Family name",
+                        "Unit code",
+                        "Grade",
+                        "Grading scheme",
+                    ],
+                    &["A-1", "Anna", "Ozola", "U2", "8", "LV 1-10"],
+                ],
+            ),
+        ],
+    );
+    let out = europass()
+        .args(["validate", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let report = json_of(&out.stdout);
+    assert!(
+        diagnostics_with_code(&report, "unknown-unit").is_empty(),
+        "{report:#}"
+    );
+    let missing: Vec<_> = diagnostics_with_code(&report, "missing-value")
+        .into_iter()
+        .filter(|d| d["message"].as_str().unwrap().contains("U2"))
+        .collect();
+    assert_eq!(missing.len(), 1, "{report:#}");
+    assert_eq!(missing[0]["location"]["sheet"], "Units");
+    assert_eq!(missing[0]["location"]["row"], 3);
+    assert_eq!(missing[0]["location"]["column"], "B");
+    assert!(
+        missing[0]["hint"].as_str().unwrap().contains("Unit title"),
+        "{missing:?}"
+    );
+}
+
+#[test]
+fn the_notes_line_offers_minus_v_only_when_it_was_not_given() {
+    let quiet = europass()
+        .args(["validate", "fixtures/demo"])
+        .output()
+        .unwrap();
+    let verbose = europass()
+        .args(["validate", "-v", "fixtures/demo"])
+        .output()
+        .unwrap();
+    let quiet = String::from_utf8_lossy(&quiet.stderr).into_owned();
+    let verbose = String::from_utf8_lossy(&verbose.stderr).into_owned();
+    assert!(quiet.contains("(-v to show)"), "{quiet}");
+    assert!(verbose.contains(" note"), "{verbose}");
+    assert!(!verbose.contains("-v to show"), "{verbose}");
+}
