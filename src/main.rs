@@ -12,6 +12,7 @@ use europass::export::{self, ExportContext, WriteOptions};
 use europass::import::{ReadOptions, encoding_for_label};
 use europass::mapping::Mapping;
 use europass::pipeline::{self, ConvertOptions, Options, Progress};
+use europass::profile::Profile;
 use europass::report::Report;
 
 const EXAMPLES_INSPECT: &str = "Examples:
@@ -102,6 +103,13 @@ enum Command {
         /// Treat warnings as errors
         #[arg(long)]
         strict: bool,
+        /// Also check what these output formats need, as convert --to would
+        /// (comma-separated; default: every output format)
+        #[arg(long, value_delimiter = ',', value_parser = exporter_name)]
+        to: Vec<String>,
+        /// Languages of the documents, as convert's --lang
+        #[arg(long, value_delimiter = ',', value_name = "LANGS")]
+        lang: Vec<String>,
     },
     /// Convert files into outputs in a folder
     #[command(after_help = EXAMPLES_CONVERT)]
@@ -142,6 +150,20 @@ enum Command {
         /// Also write every learner's transcript into one PDF for printing (pdf: DIR/transcripts.pdf)
         #[arg(long)]
         bundle: bool,
+    },
+    /// Write the school profile (europass.toml): what the school states about itself once
+    #[command(
+        after_help = "Example:\n  europass init mobility-2025 --school \"Rīgas Valsts tehnikums\" --country LV"
+    )]
+    Init {
+        /// The folder to write europass.toml in (default: the current folder)
+        dir: Option<PathBuf>,
+        /// The school's name
+        #[arg(long, value_name = "NAME")]
+        school: Option<String>,
+        /// The school's country, a two-letter code (LV)
+        #[arg(long, value_name = "CC")]
+        country: Option<String>,
     },
     /// Write blank templates a school can start from
     #[command(subcommand, after_help = EXAMPLES_TEMPLATE)]
@@ -208,6 +230,9 @@ enum TemplateCommand {
 
 #[derive(Args)]
 struct ReadArgs {
+    /// The school profile to use (default: the europass.toml nearest the inputs)
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
     /// A mapping file of your own, used instead of the shipped ones
     #[arg(long, value_name = "FILE")]
     mapping: Option<PathBuf>,
@@ -322,7 +347,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn options(read: &ReadArgs, output: &OutputArgs) -> Result<Options, String> {
+fn options(read: &ReadArgs, output: &OutputArgs, inputs: &[PathBuf]) -> Result<Options, String> {
     let mapping = match &read.mapping {
         Some(path) => Some(Mapping::load(path).map_err(|e| e.to_string())?),
         None => None,
@@ -359,7 +384,23 @@ fn options(read: &ReadArgs, output: &OutputArgs) -> Result<Options, String> {
         mapping,
         progress,
         root: None,
+        profile: profile(read, inputs)?,
     })
+}
+
+/// The languages of `--lang`, in order.
+fn languages(lang: &[String]) -> Vec<String> {
+    lang.iter()
+        .map(|l| l.trim().to_ascii_lowercase())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// The school profile given with `--profile`, else the one nearest the inputs.
+fn profile(read: &ReadArgs, inputs: &[PathBuf]) -> Result<Option<Profile>, String> {
+    let here =
+        std::env::current_dir().map_err(|e| format!("cannot tell the current folder: {e}"))?;
+    pipeline::school_profile(read.profile.as_deref(), inputs, &here).map_err(|e| e.to_string())
 }
 
 fn run(cli: Cli) -> Result<u8, String> {
@@ -383,7 +424,23 @@ fn run(cli: Cli) -> Result<u8, String> {
             read,
             output,
             strict,
-        } => validate(&inputs, &read, &output, strict),
+            to,
+            lang,
+        } => {
+            let formats = if to.is_empty() {
+                export::EXPORTERS
+                    .iter()
+                    .map(|e| e.name().to_string())
+                    .collect()
+            } else {
+                to
+            };
+            let context = ExportContext {
+                languages: languages(&lang),
+                ..ExportContext::default()
+            };
+            validate(&inputs, &read, &output, strict, (&formats, context))
+        }
         Command::Convert {
             inputs,
             out,
@@ -399,11 +456,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             bundle,
         } => {
             let context = ExportContext {
-                languages: lang
-                    .iter()
-                    .map(|l| l.trim().to_ascii_lowercase())
-                    .filter(|l| !l.is_empty())
-                    .collect(),
+                languages: languages(&lang),
                 templates: template,
                 missing_marker: Some(missing_marker),
                 bundle,
@@ -418,6 +471,11 @@ fn run(cli: Cli) -> Result<u8, String> {
             self::convert(&inputs, &read, &output, convert)
         }
         Command::Template(command) => template(command),
+        Command::Init {
+            dir,
+            school,
+            country,
+        } => init(dir, school.as_deref(), country.as_deref()),
         Command::Mappings { fields } => {
             print!("{}", europass::report::describe_mappings(fields));
             Ok(0)
@@ -446,7 +504,7 @@ fn run(cli: Cli) -> Result<u8, String> {
 
 /// `europass inspect`: how each file is understood.
 fn inspect(inputs: &[PathBuf], read: &ReadArgs, output: &OutputArgs) -> Result<u8, String> {
-    let loaded = pipeline::load(inputs, &options(read, output)?);
+    let loaded = pipeline::load(inputs, &options(read, output, inputs)?);
     match output.format {
         Format::Json => print!("{}", loaded.report.to_json()),
         Format::Human => print!("{}", loaded.report.to_inspect_human(output.verbose)),
@@ -464,8 +522,16 @@ fn validate(
     read: &ReadArgs,
     output: &OutputArgs,
     strict: bool,
+    (formats, mut context): (&[String], ExportContext),
 ) -> Result<u8, String> {
-    let mut loaded = pipeline::load(inputs, &options(read, output)?);
+    let options = options(read, output, inputs)?;
+    if context.languages.is_empty()
+        && let Some(p) = &options.profile
+    {
+        context.languages.clone_from(&p.languages);
+    }
+    let mut loaded = pipeline::load(inputs, &options);
+    pipeline::predict(&mut loaded, formats, &context).map_err(|e| e.to_string())?;
     if strict {
         loaded.report.make_strict();
     }
@@ -488,7 +554,13 @@ fn convert(
                 .into(),
         );
     }
-    let options = options(read, output)?;
+    let options = options(read, output, inputs)?;
+    let mut convert = convert;
+    if convert.context.languages.is_empty()
+        && let Some(p) = &options.profile
+    {
+        convert.context.languages.clone_from(&p.languages);
+    }
     let mut loaded = pipeline::load(inputs, &options);
     pipeline::convert(&mut loaded, &convert, &options).map_err(|e| e.to_string())?;
     print_report(&loaded.report, output);
@@ -500,6 +572,37 @@ fn convert(
     let code = loaded.report.exit_code() as u8;
     exit_without_freeing(loaded);
     Ok(code)
+}
+
+/// `europass init`: a commented `europass.toml`, never over an existing one.
+fn init(dir: Option<PathBuf>, school: Option<&str>, country: Option<&str>) -> Result<u8, String> {
+    let country = match country.map(|c| c.trim().to_ascii_uppercase()) {
+        Some(c) if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) => {
+            return Err(format!(
+                "--country takes a two-letter country code such as LV, not `{c}`"
+            ));
+        }
+        c => c,
+    };
+    let school = school.map(str::trim).filter(|s| !s.is_empty());
+    let path = dir
+        .unwrap_or_default()
+        .join(europass::profile::PROFILE_FILE);
+    let text = europass::profile::starter(school, country.as_deref());
+    let mut file = std::fs::File::create_new(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => format!(
+            "{} already exists; edit it, or remove it first to start again",
+            path.display()
+        ),
+        _ => format!("cannot write {}: {e}", path.display()),
+    })?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!(
+        "wrote {}: remove the # before a line to give that value",
+        path.display()
+    );
+    Ok(0)
 }
 
 /// `europass template …`: starter workbooks and Word templates, and checking a school's.

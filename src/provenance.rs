@@ -149,6 +149,28 @@ impl SourceMap {
         self.sheets = sheets;
     }
 
+    /// The language of the first sheet read: what a school's own texts
+    /// (its profile) are most likely in.
+    pub(crate) fn first_language(&self) -> Option<&str> {
+        self.sheets.first().map(|s| s.language.as_str())
+    }
+
+    /// The header that would give `field` on the sheet `record` came from:
+    /// the sheet's own, else the one its mapping lists first.
+    pub fn header(&self, record: &RecordRef, field: Field) -> Option<&str> {
+        let origin = self.origin(record)?;
+        self.sheets[origin.sheet as usize]
+            .headers
+            .get(&field)
+            .map(String::as_str)
+    }
+
+    /// Whether the sheet `record` came from has a column for `field`.
+    pub fn has_column(&self, record: &RecordRef, field: Field) -> bool {
+        self.origin(record)
+            .is_some_and(|o| self.sheets[o.sheet as usize].columns.contains_key(&field))
+    }
+
     /// The location of `field` of `record`: its cell when the field has a
     /// column on the record's first row's sheet, else the row, else the record.
     pub fn locate(&self, record: &RecordRef, field: Option<Field>) -> Location {

@@ -116,6 +116,9 @@ pub struct Report {
     /// is for, decided before any exporter ran (convert only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub planned_outputs: Vec<crate::outputs::PlannedOutput>,
+    /// The school profile used (`europass.toml`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
 }
 
 impl Report {
@@ -136,6 +139,7 @@ impl Report {
             diagnostics,
             outputs: Vec::new(),
             planned_outputs: Vec::new(),
+            profile: None,
         };
         r.recount();
         r
@@ -263,6 +267,13 @@ impl Report {
             }
             out.push('\n');
         }
+        let _ = match &self.profile {
+            Some(file) => writeln!(out, "school profile: {file}"),
+            None => writeln!(
+                out,
+                "school profile: none (`europass init` writes one; see the README)"
+            ),
+        };
         let _ = writeln!(out, "{}", self.summary_line(verbose));
         out
     }
