@@ -564,6 +564,10 @@ fn convert(
     let mut loaded = pipeline::load(inputs, &options);
     pipeline::convert(&mut loaded, &convert, &options).map_err(|e| e.to_string())?;
     print_report(&loaded.report, output);
+    if !output.quiet && output.format == Format::Human {
+        let out = convert.out.display().to_string();
+        eprint!("\n{}", loaded.report.written_summary(&out));
+    }
     if convert.write.dry_run && !output.quiet && output.format == Format::Human {
         for w in &loaded.report.outputs {
             eprintln!("would write {}", convert.out.join(&w.path).display());
@@ -677,9 +681,16 @@ fn serve(args: ServeArgs, runs: Option<usize>) -> Result<u8, String> {
     Ok(0)
 }
 
-/// A progress bar on stderr, with counts and the time left.
+/// One progress bar on stderr for the whole run: each stage adds its steps
+/// to it, the time since the run began is shown throughout, and the time
+/// left only once a tenth of the known work is done (an estimate from the
+/// first few files is wild).
 struct Bar {
     bar: Mutex<Option<indicatif::ProgressBar>>,
+    /// Steps done and known when the last bar was cleared: the next stage's
+    /// bar goes on from there.
+    done: Mutex<(u64, u64)>,
+    began: std::time::Instant,
     verbose: bool,
 }
 
@@ -687,21 +698,45 @@ impl Bar {
     fn new(verbose: bool) -> Self {
         Self {
             bar: Mutex::new(None),
+            done: Mutex::new((0, 0)),
+            began: std::time::Instant::now(),
             verbose,
         }
     }
 }
 
+/// "about 12s left" from the share of the work done and the time taken.
+fn time_left(state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write) {
+    let (pos, len) = (state.pos(), state.len().unwrap_or(0));
+    if len == 0 || pos * 10 < len || pos >= len {
+        return;
+    }
+    let elapsed = state.elapsed().as_secs_f64();
+    let left = elapsed * (len - pos) as f64 / pos as f64;
+    let _ = if left < 60.0 {
+        write!(w, ", about {:.0}s left", left.ceil())
+    } else {
+        write!(w, ", about {:.0} min left", (left / 60.0).ceil())
+    };
+}
+
 impl Progress for Bar {
     fn start(&self, stage: &str, steps: u64) {
-        let bar = indicatif::ProgressBar::new(steps);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{prefix:9} [{bar:30}] {pos}/{len} eta {eta}  {wide_msg}",
-        ) {
-            bar.set_style(style.progress_chars("=> "));
-        }
+        let mut slot = self.bar.lock().expect("progress lock");
+        let bar = slot.get_or_insert_with(|| {
+            let (pos, len) = *self.done.lock().expect("progress lock");
+            let bar = indicatif::ProgressBar::new(len)
+                .with_position(pos)
+                .with_elapsed(self.began.elapsed());
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{prefix:9} [{bar:30}] {pos}/{len} {elapsed}{left}  {wide_msg}",
+            ) {
+                bar.set_style(style.with_key("left", time_left).progress_chars("=> "));
+            }
+            bar
+        });
+        bar.inc_length(steps);
         bar.set_prefix(stage.to_string());
-        *self.bar.lock().expect("progress lock") = Some(bar);
     }
 
     fn step(&self, item: &str) {
@@ -715,7 +750,15 @@ impl Progress for Bar {
     }
 
     fn finish(&self) {
-        if let Some(bar) = self.bar.lock().expect("progress lock").take() {
+        // The bar goes when all the work it knows of is done: the report
+        // is printed where it stood.
+        let mut slot = self.bar.lock().expect("progress lock");
+        if slot
+            .as_ref()
+            .is_some_and(|b| b.length().is_some_and(|len| b.position() >= len))
+            && let Some(bar) = slot.take()
+        {
+            *self.done.lock().expect("progress lock") = (bar.position(), bar.length().unwrap_or(0));
             bar.finish_and_clear();
         }
     }
@@ -777,9 +820,51 @@ fn print_report(report: &Report, output: &OutputArgs) {
                 .iter()
                 .filter(|d| d.severity == europass::Severity::Error)
             {
-                eprintln!("{d}");
+                eprintln!("{}", paint(&d.to_string()));
             }
         }
-        Format::Human => eprint!("{}", report.to_human(output.verbose)),
+        Format::Human => eprint!("{}", paint(&report.to_human(output.verbose))),
     }
+}
+
+/// Colour for a person at a terminal: never with `NO_COLOR` set
+/// (no-color.org), always with `CLICOLOR_FORCE` set, else when stderr is a
+/// terminal.
+fn colour_wanted() -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    !set("NO_COLOR") && (set("CLICOLOR_FORCE") || std::io::stderr().is_terminal())
+}
+
+/// The report's lines with errors in red, warnings in yellow and hints
+/// dimmed, when colour is wanted.
+fn paint(text: &str) -> String {
+    if !colour_wanted() {
+        return text.to_string();
+    }
+    const RESET: &str = "\x1b[0m";
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        let styled = [
+            ("error [", "\x1b[1;31m"),
+            ("warning [", "\x1b[1;33m"),
+            ("info [", "\x1b[36m"),
+        ]
+        .into_iter()
+        .find_map(|(start, style)| {
+            let word = start.trim_end_matches(" [");
+            line.strip_prefix(word)
+                .filter(|_| line.starts_with(start))
+                .map(|rest| format!("{style}{word}{RESET}{rest}"))
+        });
+        match styled {
+            Some(l) => out.push_str(&l),
+            None if line.trim_start().starts_with("hint:") => {
+                let body = line.trim_end_matches('\n');
+                out.push_str(&format!("\x1b[2m{body}{RESET}"));
+                out.push_str(&line[body.len()..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
 }

@@ -978,3 +978,87 @@ fn the_notes_line_offers_minus_v_only_when_it_was_not_given() {
     assert!(verbose.contains(" note"), "{verbose}");
     assert!(!verbose.contains("-v to show"), "{verbose}");
 }
+
+#[test]
+fn convert_ends_by_saying_what_it_wrote_where_and_what_the_exit_code_means() {
+    let dir = temp();
+    let out_dir = dir.path().join("out");
+    let out = europass()
+        .args(["convert", "--to", "xml,json", "--out"])
+        .arg(&out_dir)
+        .arg("fixtures/demo")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stderr);
+    let shown = out_dir.display().to_string();
+    let xml = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .join("europass-mobility.xml")
+                .is_file()
+        })
+        .count();
+    assert!(xml > 1);
+    assert!(
+        text.contains(&format!("{shown}/<learner>/europass-mobility.xml × {xml}")),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{shown}/round.json")), "{text}");
+    assert!(
+        text.contains(&format!("{shown}/report.json"))
+            && text.contains(&format!("{shown}/feedback.xlsx")),
+        "{text}"
+    );
+    assert!(text.contains("exit code 0: no errors"), "{text}");
+    let again = europass()
+        .args(["convert", "--to", "xml,json", "--out"])
+        .arg(&out_dir)
+        .arg("fixtures/demo")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        text.contains(&format!("europass-mobility.xml × {xml} (unchanged)")),
+        "{text}"
+    );
+}
+
+#[test]
+fn colour_is_for_terminals_and_no_color_turns_it_off() {
+    let dir = temp();
+    let file = dir.path().join("eki.xlsx");
+    xlsx(
+        &file,
+        &[(
+            "Vienības",
+            &[
+                &["Vienības kods", "Vienības nosaukums", "EKI līmenis"],
+                &["0101", "Lodēšana", "9"],
+            ],
+        )],
+    );
+    let run = |env: &[(&str, &str)]| {
+        let mut cmd = europass();
+        cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.arg("validate").arg(&file).output().unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let forced = run(&[("CLICOLOR_FORCE", "1")]);
+    assert!(
+        forced.contains("\u{1b}[1;31merror\u{1b}[0m ["),
+        "{forced:?}"
+    );
+    let no_color = run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert!(!no_color.contains('\u{1b}'), "{no_color:?}");
+    assert!(no_color.contains("error ["), "{no_color}");
+    let piped = run(&[]);
+    assert!(!piped.contains('\u{1b}'), "{piped:?}");
+}
