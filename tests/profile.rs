@@ -346,7 +346,10 @@ fn a_row_naming_its_school_wins_over_the_profile_with_a_note_at_the_cell() {
     let profile = dir.path().join("skola.toml");
     std::fs::write(
         &profile,
-        format!("[school]\nname = \"{SCHOOL}\"\ncountry = \"LV\"\n[project]\ncode = \"2025-1-LV01-KA122-VET-000000001\"\n"),
+        format!(
+            "[school]\nname = \"{SCHOOL}\"\ncountry = \"LV\"\n[project]\ncode = \"2025-1-LV01-KA122-VET-000000001\"\n\
+             [memorandum]\nvalid_until = 2027-08-31\nevaluation = \"Reviewed every June.\"\n"
+        ),
     )
     .unwrap();
     let out = dir.path().join("out");
@@ -385,6 +388,21 @@ fn a_row_naming_its_school_wins_over_the_profile_with_a_note_at_the_cell() {
     for m in round["mobilities"].as_array().unwrap() {
         assert_eq!(m["project_code"], "2025-1-LV01-KA122-VET-000000001");
     }
+    // The profile's school sends A-2 to Muster GmbH: their memorandum has
+    // the profile's validity and section 6; the row's school's has none.
+    let memoranda = round["memoranda"].as_array().expect("memoranda");
+    assert_eq!(memoranda.len(), 1, "{round:#}");
+    assert_eq!(memoranda[0]["valid_until"], "2027-08-31");
+    assert!(
+        memoranda[0]["evaluation"]
+            .to_string()
+            .contains("Reviewed every June.")
+    );
+    assert!(
+        !memoranda[0]["organisations"]
+            .to_string()
+            .contains("liepajas")
+    );
 }
 
 #[test]

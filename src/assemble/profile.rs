@@ -221,6 +221,8 @@ fn fill_memoranda(round: &mut Round, school: &str, profile: &Profile, language: 
         };
         if !round.memoranda.iter().any(signs) {
             round.memoranda.push(Memorandum {
+                // Named as its file is (memoranda/<school>-<host>.docx).
+                id: format!("{school}-{host}"),
                 organisations: vec![school.to_string(), host.clone()],
                 ..Memorandum::default()
             });
