@@ -151,6 +151,12 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<PathBuf>, diags: &mut Vec<Diagn
         }
         if import::format_from_extension(name).is_some() {
             files.push(path);
+        } else if name == crate::profile::PROFILE_FILE {
+            diags.push(Diagnostic::info(
+                Code::FileSkipped,
+                Location::file(path.display().to_string()),
+                "not an input: the school profile, used when it is the one nearest the inputs (inspect names the profile used)",
+            ));
         } else {
             diags.push(Diagnostic::info(
                 Code::FileSkipped,

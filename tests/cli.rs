@@ -1062,3 +1062,54 @@ fn colour_is_for_terminals_and_no_color_turns_it_off() {
     let piped = run(&[]);
     assert!(!piped.contains('\u{1b}'), "{piped:?}");
 }
+
+#[test]
+fn the_readmes_first_command_converts_the_demo_with_its_profile_and_no_warning() {
+    let dir = temp();
+    let out = europass()
+        .args([
+            "convert",
+            "fixtures/demo",
+            "--to",
+            "xml,jsonld,docx,pdf,json,xlsx",
+            "--format",
+            "json",
+            "--out",
+        ])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let report = json_of(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["profile"], "fixtures/demo/europass.toml");
+    let loud: Vec<_> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] != "info")
+        .collect();
+    assert!(loud.is_empty(), "{loud:#?}");
+    let group = diagnostics_with_code(&report, "unmapped-column");
+    assert_eq!(group.len(), 1, "the kept column is still said: {report:#}");
+    assert!(
+        group[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Mācību grupa")
+    );
+    let round = read_json(&dir.path().join("out/round.json"));
+    let school = round["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "vidzemes-profesionala-vidusskola")
+        .unwrap();
+    assert_eq!(school["name"]["en"], "Vidzeme Vocational Secondary School");
+    assert!(school["registration_ids"].to_string().contains("E10099999"));
+    assert!(
+        round["contacts"]
+            .to_string()
+            .contains("vidzemes-profesionala-vidusskola/maris-ozols"),
+        "the profile's signatory"
+    );
+}

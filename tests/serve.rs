@@ -273,12 +273,17 @@ fn demo_bytes() -> Vec<u8> {
     std::fs::read(fixtures().join("demo/round.xlsx")).unwrap()
 }
 
-/// Uploads the demo round as the folder `demo/`, with `to`.
+/// Uploads the demo round as the folder `demo/`, with its school profile
+/// beside it as in the repository, and `to`.
 fn upload_demo(server: &Server, to: &str) -> Answer {
     post_form(
         server,
         &[
             file_part("demo/round.xlsx", demo_bytes()),
+            file_part(
+                "demo/europass.toml",
+                std::fs::read(fixtures().join("demo/europass.toml")).unwrap(),
+            ),
             text_part("to", to),
         ],
         &[],
