@@ -668,6 +668,8 @@ fn the_template_workbook_has_exact_headers_drop_down_lists_and_instructions() {
         );
         let orgs = zip_text(&file, "xl/worksheets/sheet2.xml");
         assert!(orgs.contains("Lists!$C$2:$C$250"), "{lang}: country list");
+        let strings = zip_text(&file, "xl/sharedStrings.xml");
+        assert!(strings.contains("LV — Latvia"), "{lang}: countries by name");
         let workbook = zip_text(&file, "xl/workbook.xml");
         assert!(workbook.contains(if lang == "lv" {
             "Norādījumi"
@@ -1112,4 +1114,48 @@ fn the_readmes_first_command_converts_the_demo_with_its_profile_and_no_warning()
             .contains("vidzemes-profesionala-vidusskola/maris-ozols"),
         "the profile's signatory"
     );
+}
+
+#[test]
+fn a_country_chosen_from_the_templates_list_is_read_as_its_code() {
+    let dir = temp();
+    let file = dir.path().join("round.xlsx");
+    xlsx(
+        &file,
+        &[(
+            "Mobility",
+            &[
+                &[
+                    "Learner ID",
+                    "Given name",
+                    "Family name",
+                    "Host organisation",
+                    "Host country",
+                ],
+                &["A-1", "Anna", "Ozola", "Muster GmbH", "DE — Germany"],
+                &["A-2", "Jānis", "Bērziņš", "Oy Esimerkki Ab", "FI — Suomi"],
+            ],
+        )],
+    );
+    let out_dir = dir.path().join("out");
+    let out = europass()
+        .args(["convert", "--to", "json", "--format", "json", "--out"])
+        .arg(&out_dir)
+        .arg(&file)
+        .output()
+        .unwrap();
+    let report = json_of(&out.stdout);
+    assert!(
+        diagnostics_with_code(&report, "invalid-country").is_empty(),
+        "{report:#}"
+    );
+    let round = read_json(&out_dir.join("round.json"));
+    let mut countries: Vec<&str> = round["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["country"].as_str())
+        .collect();
+    countries.sort();
+    assert_eq!(countries, ["DE", "FI"], "{round:#}");
 }
