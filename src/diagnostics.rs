@@ -192,6 +192,8 @@ codes! {
     ConflictingValues = "conflicting-values",
     /// A record appears twice.
     DuplicateRecord = "duplicate-record",
+    /// A row gives another value than the school profile; the row's is used.
+    ProfileOverridden = "profile-overridden",
     /// A result or rating names a unit that no sheet defines.
     UnknownUnit = "unknown-unit",
     /// A result or rating names a learner that no sheet defines.

@@ -38,6 +38,7 @@ pub mod mapping;
 pub mod model;
 pub mod outputs;
 pub mod pipeline;
+pub mod profile;
 pub mod provenance;
 pub mod report;
 pub mod schemes;

@@ -12,6 +12,7 @@ use europass::export::{self, ExportContext, WriteOptions};
 use europass::import::{ReadOptions, encoding_for_label};
 use europass::mapping::Mapping;
 use europass::pipeline::{self, ConvertOptions, Options, Progress};
+use europass::profile::Profile;
 use europass::report::Report;
 
 const EXAMPLES_INSPECT: &str = "Examples:
@@ -102,6 +103,13 @@ enum Command {
         /// Treat warnings as errors
         #[arg(long)]
         strict: bool,
+        /// Also check what these output formats need, as convert --to would
+        /// (comma-separated; default: every output format)
+        #[arg(long, value_delimiter = ',', value_parser = exporter_name)]
+        to: Vec<String>,
+        /// Languages of the documents, as convert's --lang
+        #[arg(long, value_delimiter = ',', value_name = "LANGS")]
+        lang: Vec<String>,
     },
     /// Convert files into outputs in a folder
     #[command(after_help = EXAMPLES_CONVERT)]
@@ -142,6 +150,20 @@ enum Command {
         /// Also write every learner's transcript into one PDF for printing (pdf: DIR/transcripts.pdf)
         #[arg(long)]
         bundle: bool,
+    },
+    /// Write the school profile (europass.toml): what the school states about itself once
+    #[command(
+        after_help = "Example:\n  europass init mobility-2025 --school \"Rīgas Valsts tehnikums\" --country LV"
+    )]
+    Init {
+        /// The folder to write europass.toml in (default: the current folder)
+        dir: Option<PathBuf>,
+        /// The school's name
+        #[arg(long, value_name = "NAME")]
+        school: Option<String>,
+        /// The school's country, a two-letter code (LV)
+        #[arg(long, value_name = "CC")]
+        country: Option<String>,
     },
     /// Write blank templates a school can start from
     #[command(subcommand, after_help = EXAMPLES_TEMPLATE)]
@@ -208,6 +230,9 @@ enum TemplateCommand {
 
 #[derive(Args)]
 struct ReadArgs {
+    /// The school profile to use (default: the europass.toml nearest the inputs)
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
     /// A mapping file of your own, used instead of the shipped ones
     #[arg(long, value_name = "FILE")]
     mapping: Option<PathBuf>,
@@ -322,7 +347,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn options(read: &ReadArgs, output: &OutputArgs) -> Result<Options, String> {
+fn options(read: &ReadArgs, output: &OutputArgs, inputs: &[PathBuf]) -> Result<Options, String> {
     let mapping = match &read.mapping {
         Some(path) => Some(Mapping::load(path).map_err(|e| e.to_string())?),
         None => None,
@@ -359,7 +384,23 @@ fn options(read: &ReadArgs, output: &OutputArgs) -> Result<Options, String> {
         mapping,
         progress,
         root: None,
+        profile: profile(read, inputs)?,
     })
+}
+
+/// The languages of `--lang`, in order.
+fn languages(lang: &[String]) -> Vec<String> {
+    lang.iter()
+        .map(|l| l.trim().to_ascii_lowercase())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// The school profile given with `--profile`, else the one nearest the inputs.
+fn profile(read: &ReadArgs, inputs: &[PathBuf]) -> Result<Option<Profile>, String> {
+    let here =
+        std::env::current_dir().map_err(|e| format!("cannot tell the current folder: {e}"))?;
+    pipeline::school_profile(read.profile.as_deref(), inputs, &here).map_err(|e| e.to_string())
 }
 
 fn run(cli: Cli) -> Result<u8, String> {
@@ -383,7 +424,23 @@ fn run(cli: Cli) -> Result<u8, String> {
             read,
             output,
             strict,
-        } => validate(&inputs, &read, &output, strict),
+            to,
+            lang,
+        } => {
+            let formats = if to.is_empty() {
+                export::EXPORTERS
+                    .iter()
+                    .map(|e| e.name().to_string())
+                    .collect()
+            } else {
+                to
+            };
+            let context = ExportContext {
+                languages: languages(&lang),
+                ..ExportContext::default()
+            };
+            validate(&inputs, &read, &output, strict, (&formats, context))
+        }
         Command::Convert {
             inputs,
             out,
@@ -399,11 +456,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             bundle,
         } => {
             let context = ExportContext {
-                languages: lang
-                    .iter()
-                    .map(|l| l.trim().to_ascii_lowercase())
-                    .filter(|l| !l.is_empty())
-                    .collect(),
+                languages: languages(&lang),
                 templates: template,
                 missing_marker: Some(missing_marker),
                 bundle,
@@ -418,6 +471,11 @@ fn run(cli: Cli) -> Result<u8, String> {
             self::convert(&inputs, &read, &output, convert)
         }
         Command::Template(command) => template(command),
+        Command::Init {
+            dir,
+            school,
+            country,
+        } => init(dir, school.as_deref(), country.as_deref()),
         Command::Mappings { fields } => {
             print!("{}", europass::report::describe_mappings(fields));
             Ok(0)
@@ -446,7 +504,7 @@ fn run(cli: Cli) -> Result<u8, String> {
 
 /// `europass inspect`: how each file is understood.
 fn inspect(inputs: &[PathBuf], read: &ReadArgs, output: &OutputArgs) -> Result<u8, String> {
-    let loaded = pipeline::load(inputs, &options(read, output)?);
+    let loaded = pipeline::load(inputs, &options(read, output, inputs)?);
     match output.format {
         Format::Json => print!("{}", loaded.report.to_json()),
         Format::Human => print!("{}", loaded.report.to_inspect_human(output.verbose)),
@@ -464,8 +522,16 @@ fn validate(
     read: &ReadArgs,
     output: &OutputArgs,
     strict: bool,
+    (formats, mut context): (&[String], ExportContext),
 ) -> Result<u8, String> {
-    let mut loaded = pipeline::load(inputs, &options(read, output)?);
+    let options = options(read, output, inputs)?;
+    if context.languages.is_empty()
+        && let Some(p) = &options.profile
+    {
+        context.languages.clone_from(&p.languages);
+    }
+    let mut loaded = pipeline::load(inputs, &options);
+    pipeline::predict(&mut loaded, formats, &context).map_err(|e| e.to_string())?;
     if strict {
         loaded.report.make_strict();
     }
@@ -488,10 +554,20 @@ fn convert(
                 .into(),
         );
     }
-    let options = options(read, output)?;
+    let options = options(read, output, inputs)?;
+    let mut convert = convert;
+    if convert.context.languages.is_empty()
+        && let Some(p) = &options.profile
+    {
+        convert.context.languages.clone_from(&p.languages);
+    }
     let mut loaded = pipeline::load(inputs, &options);
     pipeline::convert(&mut loaded, &convert, &options).map_err(|e| e.to_string())?;
     print_report(&loaded.report, output);
+    if !output.quiet && output.format == Format::Human {
+        let out = convert.out.display().to_string();
+        eprint!("\n{}", loaded.report.written_summary(&out));
+    }
     if convert.write.dry_run && !output.quiet && output.format == Format::Human {
         for w in &loaded.report.outputs {
             eprintln!("would write {}", convert.out.join(&w.path).display());
@@ -500,6 +576,37 @@ fn convert(
     let code = loaded.report.exit_code() as u8;
     exit_without_freeing(loaded);
     Ok(code)
+}
+
+/// `europass init`: a commented `europass.toml`, never over an existing one.
+fn init(dir: Option<PathBuf>, school: Option<&str>, country: Option<&str>) -> Result<u8, String> {
+    let country = match country.map(|c| c.trim().to_ascii_uppercase()) {
+        Some(c) if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) => {
+            return Err(format!(
+                "--country takes a two-letter country code such as LV, not `{c}`"
+            ));
+        }
+        c => c,
+    };
+    let school = school.map(str::trim).filter(|s| !s.is_empty());
+    let path = dir
+        .unwrap_or_default()
+        .join(europass::profile::PROFILE_FILE);
+    let text = europass::profile::starter(school, country.as_deref());
+    let mut file = std::fs::File::create_new(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => format!(
+            "{} already exists; edit it, or remove it first to start again",
+            path.display()
+        ),
+        _ => format!("cannot write {}: {e}", path.display()),
+    })?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!(
+        "wrote {}: remove the # before a line to give that value",
+        path.display()
+    );
+    Ok(0)
 }
 
 /// `europass template …`: starter workbooks and Word templates, and checking a school's.
@@ -574,9 +681,16 @@ fn serve(args: ServeArgs, runs: Option<usize>) -> Result<u8, String> {
     Ok(0)
 }
 
-/// A progress bar on stderr, with counts and the time left.
+/// One progress bar on stderr for the whole run: each stage adds its steps
+/// to it, the time since the run began is shown throughout, and the time
+/// left only once a tenth of the known work is done (an estimate from the
+/// first few files is wild).
 struct Bar {
     bar: Mutex<Option<indicatif::ProgressBar>>,
+    /// Steps done and known when the last bar was cleared: the next stage's
+    /// bar goes on from there.
+    done: Mutex<(u64, u64)>,
+    began: std::time::Instant,
     verbose: bool,
 }
 
@@ -584,21 +698,45 @@ impl Bar {
     fn new(verbose: bool) -> Self {
         Self {
             bar: Mutex::new(None),
+            done: Mutex::new((0, 0)),
+            began: std::time::Instant::now(),
             verbose,
         }
     }
 }
 
+/// "about 12s left" from the share of the work done and the time taken.
+fn time_left(state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write) {
+    let (pos, len) = (state.pos(), state.len().unwrap_or(0));
+    if len == 0 || pos * 10 < len || pos >= len {
+        return;
+    }
+    let elapsed = state.elapsed().as_secs_f64();
+    let left = elapsed * (len - pos) as f64 / pos as f64;
+    let _ = if left < 60.0 {
+        write!(w, ", about {:.0}s left", left.ceil())
+    } else {
+        write!(w, ", about {:.0} min left", (left / 60.0).ceil())
+    };
+}
+
 impl Progress for Bar {
     fn start(&self, stage: &str, steps: u64) {
-        let bar = indicatif::ProgressBar::new(steps);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{prefix:9} [{bar:30}] {pos}/{len} eta {eta}  {wide_msg}",
-        ) {
-            bar.set_style(style.progress_chars("=> "));
-        }
+        let mut slot = self.bar.lock().expect("progress lock");
+        let bar = slot.get_or_insert_with(|| {
+            let (pos, len) = *self.done.lock().expect("progress lock");
+            let bar = indicatif::ProgressBar::new(len)
+                .with_position(pos)
+                .with_elapsed(self.began.elapsed());
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{prefix:9} [{bar:30}] {pos}/{len} {elapsed}{left}  {wide_msg}",
+            ) {
+                bar.set_style(style.with_key("left", time_left).progress_chars("=> "));
+            }
+            bar
+        });
+        bar.inc_length(steps);
         bar.set_prefix(stage.to_string());
-        *self.bar.lock().expect("progress lock") = Some(bar);
     }
 
     fn step(&self, item: &str) {
@@ -612,7 +750,15 @@ impl Progress for Bar {
     }
 
     fn finish(&self) {
-        if let Some(bar) = self.bar.lock().expect("progress lock").take() {
+        // The bar goes when all the work it knows of is done: the report
+        // is printed where it stood.
+        let mut slot = self.bar.lock().expect("progress lock");
+        if slot
+            .as_ref()
+            .is_some_and(|b| b.length().is_some_and(|len| b.position() >= len))
+            && let Some(bar) = slot.take()
+        {
+            *self.done.lock().expect("progress lock") = (bar.position(), bar.length().unwrap_or(0));
             bar.finish_and_clear();
         }
     }
@@ -674,9 +820,51 @@ fn print_report(report: &Report, output: &OutputArgs) {
                 .iter()
                 .filter(|d| d.severity == europass::Severity::Error)
             {
-                eprintln!("{d}");
+                eprintln!("{}", paint(&d.to_string()));
             }
         }
-        Format::Human => eprint!("{}", report.to_human(output.verbose)),
+        Format::Human => eprint!("{}", paint(&report.to_human(output.verbose))),
     }
+}
+
+/// Colour for a person at a terminal: never with `NO_COLOR` set
+/// (no-color.org), always with `CLICOLOR_FORCE` set, else when stderr is a
+/// terminal.
+fn colour_wanted() -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    !set("NO_COLOR") && (set("CLICOLOR_FORCE") || std::io::stderr().is_terminal())
+}
+
+/// The report's lines with errors in red, warnings in yellow and hints
+/// dimmed, when colour is wanted.
+fn paint(text: &str) -> String {
+    if !colour_wanted() {
+        return text.to_string();
+    }
+    const RESET: &str = "\x1b[0m";
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        let styled = [
+            ("error [", "\x1b[1;31m"),
+            ("warning [", "\x1b[1;33m"),
+            ("info [", "\x1b[36m"),
+        ]
+        .into_iter()
+        .find_map(|(start, style)| {
+            let word = start.trim_end_matches(" [");
+            line.strip_prefix(word)
+                .filter(|_| line.starts_with(start))
+                .map(|rest| format!("{style}{word}{RESET}{rest}"))
+        });
+        match styled {
+            Some(l) => out.push_str(&l),
+            None if line.trim_start().starts_with("hint:") => {
+                let body = line.trim_end_matches('\n');
+                out.push_str(&format!("\x1b[2m{body}{RESET}"));
+                out.push_str(&line[body.len()..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
 }

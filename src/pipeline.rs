@@ -2,6 +2,7 @@
 //! checks. Files are read and mapped in parallel; joining and checking are
 //! sequential so results never depend on thread timing.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -17,6 +18,7 @@ use crate::import::{self, ImportError, InputFormat, ReadOptions};
 use crate::mapping::{self, Mapping, MappingChoice};
 use crate::model::Round;
 use crate::outputs::{FEEDBACK, OutputKind, OutputPlan, REPORT};
+use crate::profile::{Profile, ProfileError};
 use crate::provenance::SourceMap;
 use crate::report::{InputReport, MappingReport, Report};
 
@@ -36,6 +38,9 @@ pub struct Options {
     /// job's report then names its files as a CLI run started in that
     /// folder would.
     pub root: Option<PathBuf>,
+    /// The school profile (`europass.toml`): fills what the inputs leave
+    /// empty (see [`school_profile`]).
+    pub profile: Option<Profile>,
 }
 
 impl Options {
@@ -146,6 +151,12 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<PathBuf>, diags: &mut Vec<Diagn
         }
         if import::format_from_extension(name).is_some() {
             files.push(path);
+        } else if name == crate::profile::PROFILE_FILE {
+            diags.push(Diagnostic::info(
+                Code::FileSkipped,
+                Location::file(path.display().to_string()),
+                "not an input: the school profile, used when it is the one nearest the inputs (inspect names the profile used)",
+            ));
         } else {
             diags.push(Diagnostic::info(
                 Code::FileSkipped,
@@ -176,6 +187,28 @@ struct ReadFile<'m> {
     input: InputReport,
     content: Option<Readable<'m>>,
     diagnostics: Vec<Diagnostic>,
+}
+
+/// The school profile of a run: the file given (`--profile`), else the
+/// `europass.toml` nearest the inputs (beside a file, in an input folder or
+/// a folder above it up to `root`, the current folder, or in `root`).
+pub fn school_profile(
+    given: Option<&Path>,
+    inputs: &[PathBuf],
+    root: &Path,
+) -> Result<Option<Profile>, ProfileError> {
+    let path = match given {
+        Some(p) => Some(p.to_path_buf()),
+        None => crate::profile::find(inputs, root),
+    };
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    // Named relative to the folder the run started in, as inputs are.
+    let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+    let mut profile = crate::profile::read(&path)?;
+    profile.file = shown.display().to_string();
+    Ok(Some(profile))
 }
 
 /// Reads, maps and joins every input, then checks the round.
@@ -222,10 +255,14 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
     if let Some(p) = progress {
         p.finish();
     }
-    let (round, sources, joined) = builder.finish();
+    let (mut round, sources, joined) = builder.finish();
     diagnostics.extend(joined);
+    if let Some(profile) = &options.profile {
+        crate::assemble::fill_from_profile(&mut round, &sources, profile, &mut diagnostics);
+    }
     diagnostics.extend(check::check_round(&round, &sources));
-    let report = Report::new(inputs, &round, diagnostics);
+    let mut report = Report::new(inputs, &round, diagnostics);
+    report.profile = options.profile.as_ref().map(|p| p.file.clone());
     Loaded {
         round,
         sources,
@@ -251,7 +288,8 @@ fn join(
         }
         Readable::Table(workbook, mapping) => crate::guard::guard(|| {
             let mut diags = Vec::new();
-            let prepared = mapping::prepare_workbook(&workbook, mapping);
+            let mapping = with_profile_grading(mapping, options);
+            let prepared = mapping::prepare_workbook(&workbook, &mapping);
             (builder.add_workbook(prepared, &mut diags), diags)
         }),
         Readable::Document(document) => crate::guard::guard(|| {
@@ -315,6 +353,24 @@ fn unreadable<'m>(input: InputReport, e: ImportError) -> ReadFile<'m> {
             ..input
         },
         content: None,
+    }
+}
+
+/// A shipped mapping with the school profile's grading scheme in place of
+/// the country's: the school knows its own scale. A mapping the user gave
+/// (`--mapping`) says what it means and is kept as it is.
+fn with_profile_grading<'m>(mapping: &'m Mapping, options: &Options) -> Cow<'m, Mapping> {
+    match options
+        .profile
+        .as_ref()
+        .and_then(|p| p.grading_scheme.as_ref())
+    {
+        Some(scheme) if options.mapping.is_none() => {
+            let mut own = mapping.clone();
+            own.grading.scheme = Some(scheme.clone());
+            Cow::Owned(own)
+        }
+        _ => Cow::Borrowed(mapping),
     }
 }
 
@@ -488,6 +544,41 @@ pub fn convert(
         p.step(FEEDBACK);
         p.step(REPORT);
         p.finish();
+    }
+    Ok(())
+}
+
+/// What `convert --to formats` would report without writing anything:
+/// each format's needs and its plan's findings, with the same codes and
+/// locations, so that a round `validate` calls clean converts cleanly.
+pub fn predict(
+    loaded: &mut Loaded,
+    formats: &[String],
+    context: &ExportContext,
+) -> Result<(), ConvertError> {
+    let exporters = formats
+        .iter()
+        .map(|name| export::exporter(name).ok_or_else(|| ConvertError::UnknownFormat(name.clone())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let plan = output_plan(&loaded.round, &exporters, context);
+    for exporter in exporters {
+        let (round, sources) = (&loaded.round, &loaded.sources);
+        let name = exporter.name();
+        loaded.report.extend(check::check_requirements(
+            round,
+            sources,
+            name,
+            exporter.requirements(),
+        ));
+        let found = match crate::guard::guard(|| exporter.prepare(round, sources, context, &plan)) {
+            Ok(Ok(prepared)) => prepared.diagnostics,
+            Ok(Err(e)) => return Err(e.into()),
+            Err(panic) => vec![export::internal_error(
+                &format!("the {name} outputs"),
+                &panic,
+            )],
+        };
+        loaded.report.extend(found);
     }
     Ok(())
 }

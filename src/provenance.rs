@@ -21,7 +21,7 @@ pub struct Origin {
 }
 
 /// A sheet rows came from, for locating diagnostics.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct SheetInfo {
     /// The file.
     pub file: String,
@@ -29,6 +29,10 @@ pub struct SheetInfo {
     pub sheet: String,
     /// The column of each field on the sheet.
     pub columns: HashMap<Field, u32>,
+    /// The header of each field, as a hint names it: the sheet's own where
+    /// it has the column, else the first one its mapping lists (the column
+    /// to add, in the language of the headers the sheet has).
+    pub headers: HashMap<Field, String>,
     /// The language of the sheet's texts (from its mapping).
     pub language: String,
     /// The country of the sheet's mapping, naming national credit points.
@@ -145,6 +149,28 @@ impl SourceMap {
         self.sheets = sheets;
     }
 
+    /// The language of the first sheet read: what a school's own texts
+    /// (its profile) are most likely in.
+    pub(crate) fn first_language(&self) -> Option<&str> {
+        self.sheets.first().map(|s| s.language.as_str())
+    }
+
+    /// The header that would give `field` on the sheet `record` came from:
+    /// the sheet's own, else the one its mapping lists first.
+    pub fn header(&self, record: &RecordRef, field: Field) -> Option<&str> {
+        let origin = self.origin(record)?;
+        self.sheets[origin.sheet as usize]
+            .headers
+            .get(&field)
+            .map(String::as_str)
+    }
+
+    /// Whether the sheet `record` came from has a column for `field`.
+    pub fn has_column(&self, record: &RecordRef, field: Field) -> bool {
+        self.origin(record)
+            .is_some_and(|o| self.sheets[o.sheet as usize].columns.contains_key(&field))
+    }
+
     /// The location of `field` of `record`: its cell when the field has a
     /// column on the record's first row's sheet, else the row, else the record.
     pub fn locate(&self, record: &RecordRef, field: Option<Field>) -> Location {
@@ -186,6 +212,7 @@ mod tests {
             language: "lv".into(),
             country: None,
             references: false,
+            ..SheetInfo::default()
         }]);
         for (i, id) in ["b", "a", "c", "a"].into_iter().enumerate() {
             map.add(RecordRef::Learner(id.into()), at(10 + i as u32));

@@ -116,6 +116,9 @@ pub struct Report {
     /// is for, decided before any exporter ran (convert only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub planned_outputs: Vec<crate::outputs::PlannedOutput>,
+    /// The school profile used (`europass.toml`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
 }
 
 impl Report {
@@ -136,6 +139,7 @@ impl Report {
             diagnostics,
             outputs: Vec::new(),
             planned_outputs: Vec::new(),
+            profile: None,
         };
         r.recount();
         r
@@ -198,12 +202,99 @@ impl Report {
         if !out.is_empty() {
             out.push('\n');
         }
-        let _ = writeln!(out, "{}", self.summary_line());
+        let _ = writeln!(out, "{}", self.summary_line(verbose));
         out
     }
 
-    /// One paragraph: files, rows, records, problems.
-    pub fn summary_line(&self) -> String {
+    /// What a convert run wrote, for people: per kind of file how many and
+    /// where (`out/<learner>/transcript.pdf × 14`), the report and feedback
+    /// files, and what the exit code means. `out` is the output folder as
+    /// given.
+    pub fn written_summary(&self, out: &str) -> String {
+        let out = out.trim_end_matches(['/', '\\']);
+        let mut groups: Vec<(String, usize, usize)> = Vec::new();
+        for w in &self.outputs {
+            if w.path == crate::outputs::FEEDBACK || w.path == crate::outputs::REPORT {
+                continue;
+            }
+            let pattern = self.output_pattern(&w.path);
+            let unchanged = usize::from(w.status == crate::export::WriteStatus::Unchanged);
+            match groups.iter_mut().find(|(p, ..)| *p == pattern) {
+                Some((_, n, same)) => {
+                    *n += 1;
+                    *same += unchanged;
+                }
+                None => groups.push((pattern, 1, unchanged)),
+            }
+        }
+        let dry = self
+            .outputs
+            .iter()
+            .any(|w| w.status == crate::export::WriteStatus::WouldWrite);
+        let mut text = String::new();
+        let _ = writeln!(text, "{}", if dry { "would write:" } else { "wrote:" });
+        if groups.is_empty() {
+            let _ = writeln!(text, "  no documents (see the errors above)");
+        }
+        for (pattern, n, same) in &groups {
+            let times = if *n > 1 {
+                format!(" × {n}")
+            } else {
+                String::new()
+            };
+            let same = match *same {
+                0 => String::new(),
+                s if s == *n => " (unchanged)".to_string(),
+                s => format!(" ({s} unchanged)"),
+            };
+            let _ = writeln!(text, "  {out}/{pattern}{times}{same}");
+        }
+        let _ = writeln!(
+            text,
+            "  {out}/{} — every problem, located; {out}/{} — each input row with its problems",
+            crate::outputs::REPORT,
+            crate::outputs::FEEDBACK
+        );
+        let _ = writeln!(text, "{}", self.exit_meaning());
+        text
+    }
+
+    /// A written file's path with its learner's folder shown as
+    /// `<learner>` and a memorandum's name as `<school>-<host>`, so files of
+    /// one kind count together.
+    fn output_pattern(&self, path: &str) -> String {
+        let planned = self.planned_outputs.iter().find(|p| p.path == path);
+        let Some((folder, name)) = path.rsplit_once('/') else {
+            return path.to_string();
+        };
+        match planned {
+            Some(p) if p.learner.is_some() && !folder.contains('/') => format!("<learner>/{name}"),
+            Some(p) if p.host.is_some() => {
+                let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+                format!("{folder}/<school>-<host>.{ext}")
+            }
+            _ => path.to_string(),
+        }
+    }
+
+    /// The exit code this report gives, and what it means, in one line.
+    pub fn exit_meaning(&self) -> String {
+        let code = self.exit_code();
+        let meaning = match code {
+            0 => "no errors; every output was written",
+            1 => {
+                "some records have errors: they are reported above and left out of the outputs they would spoil; the rest was written"
+            }
+            _ => {
+                "some input could not be read at all (see above); the outputs hold what could be read"
+            }
+        };
+        format!("exit code {code}: {meaning}")
+    }
+
+    /// One paragraph: files, rows, records, problems. The notes are
+    /// counted; `verbose` says they were shown, else how to show them.
+    pub fn summary_line(&self, verbose: bool) -> String {
         let files = self.inputs.len();
         let r = &self.records;
         let s = &self.summary;
@@ -231,7 +322,8 @@ impl Report {
             plural(s.warnings)
         );
         if s.infos > 0 {
-            let _ = write!(line, ", {} note{} (-v to show)", s.infos, plural(s.infos));
+            let how = if verbose { "" } else { " (-v to show)" };
+            let _ = write!(line, ", {} note{}{how}", s.infos, plural(s.infos));
         }
         line
     }
@@ -261,7 +353,14 @@ impl Report {
             }
             out.push('\n');
         }
-        let _ = writeln!(out, "{}", self.summary_line());
+        let _ = match &self.profile {
+            Some(file) => writeln!(out, "school profile: {file}"),
+            None => writeln!(
+                out,
+                "school profile: none (`europass init` writes one; see the README)"
+            ),
+        };
+        let _ = writeln!(out, "{}", self.summary_line(verbose));
         out
     }
 }

@@ -16,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     // The canonical model: plain data, ids and field names.
     &["model"],
     // The ground floor over the model, shared by every stage.
-    &["provenance", "schemes", "vocab", "outputs"],
+    &["provenance", "schemes", "vocab", "outputs", "profile"],
     // The stages.
     &["import"],
     &["mapping"],

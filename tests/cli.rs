@@ -668,6 +668,8 @@ fn the_template_workbook_has_exact_headers_drop_down_lists_and_instructions() {
         );
         let orgs = zip_text(&file, "xl/worksheets/sheet2.xml");
         assert!(orgs.contains("Lists!$C$2:$C$250"), "{lang}: country list");
+        let strings = zip_text(&file, "xl/sharedStrings.xml");
+        assert!(strings.contains("LV — Latvia"), "{lang}: countries by name");
         let workbook = zip_text(&file, "xl/workbook.xml");
         assert!(workbook.contains(if lang == "lv" {
             "Norādījumi"
@@ -874,4 +876,286 @@ fn hundreds_of_unmapped_columns_share_one_column_in_the_workbook_and_lose_nothin
     );
     assert!(strings.contains("Other unmapped values"));
     assert!(strings.contains("Extra 149: v149"), "no value is lost");
+}
+
+#[test]
+fn a_day_april_does_not_have_is_explained_at_its_cell() {
+    let dir = temp();
+    let file = dir.path().join("datumi.xlsx");
+    xlsx(
+        &file,
+        &[(
+            "Mobilitātes",
+            &[
+                &["Audzēkņa ID", "Vārds", "Uzvārds", "Dzimšanas datums"],
+                &["A-1", "Anna", "Ozola", "31.04.2005"],
+            ],
+        )],
+    );
+    let out = europass()
+        .args(["validate", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let report = json_of(&out.stdout);
+    let date = diagnostics_with_code(&report, "invalid-date");
+    assert_eq!(date.len(), 1, "{report:#}");
+    assert_eq!(date[0]["location"]["column"], "D");
+    let message = date[0]["message"].as_str().unwrap();
+    assert!(message.contains("April has 30 days"), "{message}");
+    assert!(
+        !date[0]["hint"].to_string().contains("dd.mm.yyyy"),
+        "{date:?}"
+    );
+}
+
+#[test]
+fn a_unit_with_a_code_and_an_empty_title_is_reported_at_the_title_cell() {
+    let dir = temp();
+    let file = dir.path().join("round.xlsx");
+    xlsx(
+        &file,
+        &[
+            (
+                "Units",
+                &[
+                    &["Unit code", "Unit title", "EQF level"],
+                    &["U1", "Welding", "4"],
+                    &["U2", "", "4"],
+                ],
+            ),
+            (
+                "Results",
+                &[
+                    &[
+                        "Learner ID",
+                        "Given name",
+                        "Family name",
+                        "Unit code",
+                        "Grade",
+                        "Grading scheme",
+                    ],
+                    &["A-1", "Anna", "Ozola", "U2", "8", "LV 1-10"],
+                ],
+            ),
+        ],
+    );
+    let out = europass()
+        .args(["validate", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let report = json_of(&out.stdout);
+    assert!(
+        diagnostics_with_code(&report, "unknown-unit").is_empty(),
+        "{report:#}"
+    );
+    let missing: Vec<_> = diagnostics_with_code(&report, "missing-value")
+        .into_iter()
+        .filter(|d| d["message"].as_str().unwrap().contains("U2"))
+        .collect();
+    assert_eq!(missing.len(), 1, "{report:#}");
+    assert_eq!(missing[0]["location"]["sheet"], "Units");
+    assert_eq!(missing[0]["location"]["row"], 3);
+    assert_eq!(missing[0]["location"]["column"], "B");
+    assert!(
+        missing[0]["hint"].as_str().unwrap().contains("Unit title"),
+        "{missing:?}"
+    );
+}
+
+#[test]
+fn the_notes_line_offers_minus_v_only_when_it_was_not_given() {
+    let quiet = europass()
+        .args(["validate", "fixtures/demo"])
+        .output()
+        .unwrap();
+    let verbose = europass()
+        .args(["validate", "-v", "fixtures/demo"])
+        .output()
+        .unwrap();
+    let quiet = String::from_utf8_lossy(&quiet.stderr).into_owned();
+    let verbose = String::from_utf8_lossy(&verbose.stderr).into_owned();
+    assert!(quiet.contains("(-v to show)"), "{quiet}");
+    assert!(verbose.contains(" note"), "{verbose}");
+    assert!(!verbose.contains("-v to show"), "{verbose}");
+}
+
+#[test]
+fn convert_ends_by_saying_what_it_wrote_where_and_what_the_exit_code_means() {
+    let dir = temp();
+    let out_dir = dir.path().join("out");
+    let out = europass()
+        .args(["convert", "--to", "xml,json", "--out"])
+        .arg(&out_dir)
+        .arg("fixtures/demo")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stderr);
+    let shown = out_dir.display().to_string();
+    let xml = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .join("europass-mobility.xml")
+                .is_file()
+        })
+        .count();
+    assert!(xml > 1);
+    assert!(
+        text.contains(&format!("{shown}/<learner>/europass-mobility.xml × {xml}")),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{shown}/round.json")), "{text}");
+    assert!(
+        text.contains(&format!("{shown}/report.json"))
+            && text.contains(&format!("{shown}/feedback.xlsx")),
+        "{text}"
+    );
+    assert!(text.contains("exit code 0: no errors"), "{text}");
+    let again = europass()
+        .args(["convert", "--to", "xml,json", "--out"])
+        .arg(&out_dir)
+        .arg("fixtures/demo")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        text.contains(&format!("europass-mobility.xml × {xml} (unchanged)")),
+        "{text}"
+    );
+}
+
+#[test]
+fn colour_is_for_terminals_and_no_color_turns_it_off() {
+    let dir = temp();
+    let file = dir.path().join("eki.xlsx");
+    xlsx(
+        &file,
+        &[(
+            "Vienības",
+            &[
+                &["Vienības kods", "Vienības nosaukums", "EKI līmenis"],
+                &["0101", "Lodēšana", "9"],
+            ],
+        )],
+    );
+    let run = |env: &[(&str, &str)]| {
+        let mut cmd = europass();
+        cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.arg("validate").arg(&file).output().unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let forced = run(&[("CLICOLOR_FORCE", "1")]);
+    assert!(
+        forced.contains("\u{1b}[1;31merror\u{1b}[0m ["),
+        "{forced:?}"
+    );
+    let no_color = run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert!(!no_color.contains('\u{1b}'), "{no_color:?}");
+    assert!(no_color.contains("error ["), "{no_color}");
+    let piped = run(&[]);
+    assert!(!piped.contains('\u{1b}'), "{piped:?}");
+}
+
+#[test]
+fn the_readmes_first_command_converts_the_demo_with_its_profile_and_no_warning() {
+    let dir = temp();
+    let out = europass()
+        .args([
+            "convert",
+            "fixtures/demo",
+            "--to",
+            "xml,jsonld,docx,pdf,json,xlsx",
+            "--format",
+            "json",
+            "--out",
+        ])
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let report = json_of(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["profile"], "fixtures/demo/europass.toml");
+    let loud: Vec<_> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] != "info")
+        .collect();
+    assert!(loud.is_empty(), "{loud:#?}");
+    let group = diagnostics_with_code(&report, "unmapped-column");
+    assert_eq!(group.len(), 1, "the kept column is still said: {report:#}");
+    assert!(
+        group[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Mācību grupa")
+    );
+    let round = read_json(&dir.path().join("out/round.json"));
+    let school = round["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "vidzemes-profesionala-vidusskola")
+        .unwrap();
+    assert_eq!(school["name"]["en"], "Vidzeme Vocational Secondary School");
+    assert!(school["registration_ids"].to_string().contains("E10099999"));
+    assert!(
+        round["contacts"]
+            .to_string()
+            .contains("vidzemes-profesionala-vidusskola/maris-ozols"),
+        "the profile's signatory"
+    );
+}
+
+#[test]
+fn a_country_chosen_from_the_templates_list_is_read_as_its_code() {
+    let dir = temp();
+    let file = dir.path().join("round.xlsx");
+    xlsx(
+        &file,
+        &[(
+            "Mobility",
+            &[
+                &[
+                    "Learner ID",
+                    "Given name",
+                    "Family name",
+                    "Host organisation",
+                    "Host country",
+                ],
+                &["A-1", "Anna", "Ozola", "Muster GmbH", "DE — Germany"],
+                &["A-2", "Jānis", "Bērziņš", "Oy Esimerkki Ab", "FI — Suomi"],
+            ],
+        )],
+    );
+    let out_dir = dir.path().join("out");
+    let out = europass()
+        .args(["convert", "--to", "json", "--format", "json", "--out"])
+        .arg(&out_dir)
+        .arg(&file)
+        .output()
+        .unwrap();
+    let report = json_of(&out.stdout);
+    assert!(
+        diagnostics_with_code(&report, "invalid-country").is_empty(),
+        "{report:#}"
+    );
+    let round = read_json(&out_dir.join("round.json"));
+    let mut countries: Vec<&str> = round["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["country"].as_str())
+        .collect();
+    countries.sort();
+    assert_eq!(countries, ["DE", "FI"], "{round:#}");
 }

@@ -273,12 +273,17 @@ fn demo_bytes() -> Vec<u8> {
     std::fs::read(fixtures().join("demo/round.xlsx")).unwrap()
 }
 
-/// Uploads the demo round as the folder `demo/`, with `to`.
+/// Uploads the demo round as the folder `demo/`, with its school profile
+/// beside it as in the repository, and `to`.
 fn upload_demo(server: &Server, to: &str) -> Answer {
     post_form(
         server,
         &[
             file_part("demo/round.xlsx", demo_bytes()),
+            file_part(
+                "demo/europass.toml",
+                std::fs::read(fixtures().join("demo/europass.toml")).unwrap(),
+            ),
             text_part("to", to),
         ],
         &[],
@@ -1224,4 +1229,66 @@ fn stopping_the_server_while_a_job_runs_leaves_no_file() {
         "{:?}",
         server.job_folders()
     );
+}
+
+/// A flat sheet of the school's own: no column names the sending school.
+fn flat_sheet_bytes() -> Vec<u8> {
+    let rows: [&[&str]; 2] = [
+        &[
+            "Audzēkņa ID",
+            "Vārds",
+            "Uzvārds",
+            "Uzņemošā organizācija",
+            "Uzņemošā valsts",
+            "Sākuma datums",
+            "Beigu datums",
+        ],
+        &[
+            "A-1",
+            "Anna",
+            "Ozola",
+            "Muster GmbH",
+            "DE",
+            "03.03.2025",
+            "28.03.2025",
+        ],
+    ];
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn the_typed_school_is_the_sending_organisation_of_the_jobs_outputs() {
+    let server = Server::start(&[]);
+    let typed = post_form(
+        &server,
+        &[
+            file_part("saraksts.xlsx", flat_sheet_bytes()),
+            text_part("school_name", "Own school"),
+            text_part("school_country", "LV"),
+            text_part("to", "json"),
+        ],
+        &[],
+    );
+    assert_eq!(typed.status, 202, "{}", typed.text());
+    let id = typed.json()["id"].as_str().unwrap().to_string();
+    let job = wait_finished(&server, &id);
+    assert_eq!(job["report"]["profile"], "europass.toml", "{job}");
+    let round = get(&server.url(&format!("/api/jobs/{id}/files/round.json")));
+    assert_eq!(round.status, 200, "{}", round.text());
+    let round = round.json();
+    let school = round["organisations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"].to_string().contains("Own school"))
+        .unwrap_or_else(|| panic!("no school in {round:#}"));
+    assert_eq!(school["country"], "LV");
+    assert_eq!(round["mobilities"][0]["sending"], school["id"], "{round:#}");
 }

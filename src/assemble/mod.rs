@@ -18,6 +18,7 @@ mod learners;
 mod merge;
 mod mobilities;
 mod organisations;
+mod profile;
 mod qualifications;
 mod recent;
 mod resolve;
@@ -25,6 +26,8 @@ mod results;
 mod rows;
 mod units;
 mod workbook;
+
+pub(crate) use profile::fill_from_profile;
 
 use std::collections::BTreeMap;
 

@@ -26,6 +26,10 @@ pub(super) struct UnitEntry {
     pub(super) unmapped: Unmapped,
     pub(super) origin: Option<Origin>,
     pub(super) defined: bool,
+    /// The first row that describes the unit (its sheet has a title
+    /// column) but leaves the title empty: what to point at when no row
+    /// gives one.
+    pub(super) untitled: Option<Origin>,
     pub(super) national_system: Option<String>,
 }
 
@@ -105,6 +109,13 @@ impl RoundBuilder {
         if entry.origin.is_none() || (!entry.defined && defined) {
             entry.origin = Some(origin);
         }
+        let describes = !reference
+            && self.sheets[origin.sheet as usize]
+                .columns
+                .contains_key(&Field::UnitTitle);
+        if describes && part.title.is_empty() && entry.untitled.is_none() {
+            entry.untitled = Some(origin);
+        }
         entry.defined |= defined;
         self.units[index] = entry;
         Some(index)
@@ -158,6 +169,40 @@ impl RoundBuilder {
         }
     }
 
+    /// A unit no row or file describes: a row that had a place for its title
+    /// and left it empty is pointed at; otherwise it was only referred to.
+    fn report_undefined_unit(
+        &mut self,
+        id: &str,
+        origin: Option<Origin>,
+        untitled: Option<Origin>,
+    ) {
+        if let Some(untitled) = untitled {
+            let info = &self.sheets[untitled.sheet as usize];
+            let header = info.headers.get(&Field::UnitTitle).cloned();
+            let loc = self.locate(untitled, Field::UnitTitle);
+            let column = header.map_or_else(String::new, |h| format!(" in the column \"{h}\""));
+            self.diags.push(
+                Diagnostic::error(
+                    Code::MissingValue,
+                    loc,
+                    format!("the unit \"{id}\" has a code but no title, and no other row or file gives one"),
+                )
+                .with_hint(format!("type the unit's title{column}")),
+            );
+            return;
+        }
+        let loc = self.locate_or_record(origin, Field::UnitCode, || format!("unit {id}"));
+        self.diags.push(
+            Diagnostic::error(
+                Code::UnknownUnit,
+                loc,
+                format!("the unit \"{id}\" is referred to but no sheet or file describes it"),
+            )
+            .with_hint("add the unit (code and title) to the units sheet, or give the unit's description file as input too"),
+        );
+    }
+
     /// Units: reported when only referred to, their learning outcomes paired
     /// across languages, named by code or title.
     pub(super) fn finish_units(
@@ -173,16 +218,7 @@ impl RoundBuilder {
             let base = ids::unit_id(p.code.as_deref(), &p.title, lang);
             let id = claimed.claim(base);
             if !entry.defined {
-                let loc =
-                    self.locate_or_record(entry.origin, Field::UnitCode, || format!("unit {id}"));
-                self.diags.push(
-                    Diagnostic::error(
-                        Code::UnknownUnit,
-                        loc,
-                        format!("the unit \"{id}\" is referred to but no sheet or file describes it"),
-                    )
-                    .with_hint("add the unit (code and title) to the units sheet, or give the unit's description file as input too"),
-                );
+                self.report_undefined_unit(&id, entry.origin, entry.untitled);
             }
             let mut credit_points: Vec<CreditPoints> = p
                 .ecvet_points

@@ -102,6 +102,7 @@ impl RoundBuilder {
 /// field, and the mapping's language and country.
 fn sheet_info(file: &str, sheet: &Sheet, layout: &SheetLayout, mapping: &Mapping) -> SheetInfo {
     let mut columns = HashMap::new();
+    let mut headers = HashMap::new();
     for c in layout.matched() {
         if let Some(HeaderMatch {
             target: Target::Field { field, .. },
@@ -109,12 +110,26 @@ fn sheet_info(file: &str, sheet: &Sheet, layout: &SheetLayout, mapping: &Mapping
         }) = &c.matched
         {
             columns.entry(*field).or_insert(c.index);
+            headers
+                .entry(*field)
+                .or_insert_with(|| c.header.replace('\n', " "));
+        }
+    }
+    // A field's rule in the mapping's own language first (`unit.title`
+    // before `unit.title@en`).
+    let rules = mapping.columns.iter().filter(|r| r.language.is_none());
+    for rule in rules.chain(mapping.columns.iter()) {
+        if let Some(alias) = rule.aliases.first() {
+            headers
+                .entry(rule.field)
+                .or_insert_with(|| alias.text.clone());
         }
     }
     SheetInfo {
         file: file.to_string(),
         sheet: sheet.name.clone(),
         columns,
+        headers,
         language: mapping.language.clone(),
         country: mapping.country.clone(),
         references: false,

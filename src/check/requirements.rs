@@ -21,6 +21,25 @@ pub enum Requirement {
     UnitTitles,
 }
 
+/// What the user can do about a missing value: the column to fill or add,
+/// in the words of the sheet's mapping, and for the school what the profile
+/// gives once for every row.
+fn fill_in(sources: &SourceMap, record: &RecordRef, field: Field) -> String {
+    let column = match sources.header(record, field) {
+        Some(header) if sources.has_column(record, field) => {
+            format!("fill in the column \"{header}\"")
+        }
+        Some(header) => format!("add a column \"{header}\""),
+        None => format!("fill in {field}"),
+    };
+    match field {
+        Field::SendingName => format!(
+            "{column} with the sending school's name, or name the school once as school.name in europass.toml (`europass init --school NAME --country CC` writes one)"
+        ),
+        _ => column,
+    }
+}
+
 impl Requirement {
     pub(super) fn check(
         self,
@@ -30,13 +49,14 @@ impl Requirement {
         out: &mut Vec<Diagnostic>,
     ) {
         let mut missing = |record: RecordRef, field: Field, what: String| {
+            let hint = fill_in(sources, &record, field);
             out.push(
                 Diagnostic::error(
                     Code::MissingForOutput,
                     sources.locate(&record, Some(field)),
                     format!("{what}, which {format} output needs"),
                 )
-                .with_hint(format!("fill in {field}")),
+                .with_hint(hint),
             );
         };
         match self {

@@ -401,7 +401,7 @@ fn data_sheets(
     let lists = Lists {
         eqf: "=Lists!$A$2:$A$9".into(),
         schemes: format!("=Lists!$B$2:$B${}", 1 + mapping.schemes.all().len()),
-        countries: format!("=Lists!$C$2:$C${}", 1 + country_codes().len()),
+        countries: format!("=Lists!$C$2:$C${}", 1 + country_labels().len()),
         yes_no: "=Lists!$D$2:$D$3".into(),
         achievement: format!("=Lists!$E$2:$E${}", 1 + text.achievement.len()),
         roles: format!("=Lists!$F$2:$F${}", 1 + text.roles.len()),
@@ -549,7 +549,7 @@ fn lists_sheet(ws: &mut Worksheet, mapping: &Mapping, text: &Texts) -> Result<()
         "scheme",
         mapping.schemes.all().iter().map(|s| s.id.clone()),
     )?;
-    write_list(ws, 2, "country", country_codes().iter().cloned())?;
+    write_list(ws, 2, "country", country_labels().iter().cloned())?;
     write_list(ws, 3, "yes/no", [text.yes.clone(), text.no.clone()])?;
     write_list(ws, 4, "achievement", text.achievement.iter().cloned())?;
     write_list(ws, 5, "role", text.roles.iter().cloned())?;
@@ -587,7 +587,15 @@ fn write_header(
             Kind::EqfLevel => Some(list(&lists.eqf, "EQF 1–8")),
             Kind::NqfLevel => Some(list(&lists.eqf, "1–8")),
             Kind::Scheme => Some(list(&lists.schemes, "lv-1-10, fi-1-3, …")),
-            Kind::Country => Some(list(&lists.countries, "LV, FI, DE, …")),
+            // The list shows "LV — Latvia"; a code or a name typed by
+            // hand is read as well, so Excel only warns.
+            Kind::Country => Some(
+                list(
+                    &lists.countries,
+                    "LV — Latvia, …, or type a code (LV) or a name",
+                )
+                .set_error_style(DataValidationErrorStyle::Warning),
+            ),
             Kind::YesNo => Some(list(&lists.yes_no, &format!("{} / {}", text.yes, text.no))),
             Kind::Achievement => Some(list(&lists.achievement, &text.achievement.join(" / "))),
             Kind::OrganisationRole => Some(list(&lists.roles, &text.roles.join(" / "))),
@@ -660,16 +668,25 @@ fn width(kind: Kind, header: &str) -> f64 {
         .min(60.0)
 }
 
-fn country_codes() -> &'static Vec<String> {
-    static CODES: OnceLock<Vec<String>> = OnceLock::new();
-    CODES.get_or_init(|| {
+/// Every country as the drop-down offers it, code first so that the code is
+/// what is read: "LV — Latvia" (its English name, the first after the
+/// alpha-3 code in countries.toml).
+fn country_labels() -> &'static Vec<String> {
+    static LABELS: OnceLock<Vec<String>> = OnceLock::new();
+    LABELS.get_or_init(|| {
         #[derive(Deserialize)]
         struct Countries {
             countries: BTreeMap<String, Vec<String>>,
         }
         let c: Countries = toml::from_str(include_str!("../../mappings/countries.toml"))
             .expect("countries.toml is valid");
-        c.countries.into_keys().collect()
+        c.countries
+            .into_iter()
+            .map(|(code, names)| match names.get(1) {
+                Some(name) => format!("{code} — {name}"),
+                None => code,
+            })
+            .collect()
     })
 }
 

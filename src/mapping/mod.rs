@@ -348,6 +348,13 @@ fn report_columns(
                 )
                 .with_hint(format!("correct the header to \"{}\" if that is right", m.alias)),
             ),
+            (None, _) if matcher.mapping().keeps_column(&header) => diags.push(
+                Diagnostic::info(
+                    Code::UnmappedColumn,
+                    loc,
+                    format!("column \"{header}\" is kept with each record as it is (round.json: \"unmapped\"): the mapping lists it in kept_columns, as no canonical field holds it"),
+                ),
+            ),
             (None, _) => {
                 let mut d = Diagnostic::warning(
                     Code::UnmappedColumn,

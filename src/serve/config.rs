@@ -224,15 +224,20 @@ impl Config {
     }
 }
 
-/// A school profile is a TOML file (its fields are the profile's business):
-/// only its size and syntax are checked here.
+/// A school profile is read as a job would read it, so that a bad one is
+/// refused when it is given, naming the line and key at fault.
 pub(crate) fn check_profile(text: &str) -> Result<(), String> {
     if text.len() > MAX_PROFILE_BYTES {
         return Err(format!("larger than {MAX_PROFILE_BYTES} bytes"));
     }
-    toml::from_str::<toml::Table>(text)
+    crate::profile::parse(text, crate::profile::PROFILE_FILE)
         .map(|_| ())
-        .map_err(|e| format!("not valid TOML: {}", e.message()))
+        .map_err(|e| match e {
+            crate::profile::ProfileError::Invalid { line, message, .. } => {
+                format!("wrong at line {line}: {message}")
+            }
+            other => other.to_string(),
+        })
 }
 
 #[cfg(test)]
@@ -297,5 +302,10 @@ mod tests {
     fn a_profile_must_be_toml() {
         assert!(check_profile("[school]\nname = \"X\"\n").is_ok());
         assert!(check_profile("[school\n").is_err());
+        let typo = check_profile("[school]\nnmae = \"X\"\n").unwrap_err();
+        assert!(
+            typo.contains("line 2") && typo.contains("school.name"),
+            "{typo}"
+        );
     }
 }

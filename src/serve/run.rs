@@ -105,6 +105,8 @@ pub(crate) fn run(
         },
         mapping: None,
         progress: Some(progress),
+        profile: pipeline::school_profile(None, &inputs, &inputs_dir)
+            .map_err(|e| RunError::Convert(e.to_string()))?,
         root: Some(inputs_dir),
     };
     let mut loaded = pipeline::load(&inputs, &options);

@@ -106,7 +106,7 @@ fn text_date(t: &str, order: Option<DateOrder>) -> Result<NaiveDate, Problem> {
     let sep_slash = t.contains('/');
     // yyyy.mm.dd or yyyy/mm/dd
     if parts[0].len() == 4 {
-        return ymd(nums[0] as i32, nums[1], nums[2]).ok_or_else(|| invalid(t));
+        return on_calendar(t, nums[0] as i32, nums[1], nums[2]);
     }
     let year = match parts[2].len() {
         4 => nums[2] as i32,
@@ -114,8 +114,8 @@ fn text_date(t: &str, order: Option<DateOrder>) -> Result<NaiveDate, Problem> {
         _ => return Err(invalid(t)),
     };
     let (a, b) = (nums[0], nums[1]);
-    let dmy = || ymd(year, b, a).ok_or_else(|| invalid(t));
-    let mdy = || ymd(year, a, b).ok_or_else(|| invalid(t));
+    let dmy = || on_calendar(t, year, b, a);
+    let mdy = || on_calendar(t, year, a, b);
     if !sep_slash {
         // Dots and dashes with the year last are day-first everywhere we serve.
         return dmy();
@@ -140,6 +140,55 @@ fn text_date(t: &str, order: Option<DateOrder>) -> Result<NaiveDate, Problem> {
 
 fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The day `day` of `month` in `year`, or what makes it no day of the
+/// calendar: a person who typed `31.04.2025` knows the format and needs to
+/// hear that April has 30 days, not how to write a date.
+fn on_calendar(raw: &str, year: i32, month: u32, day: u32) -> Result<NaiveDate, Problem> {
+    if let Some(d) = ymd(year, month, day) {
+        return Ok(d);
+    }
+    let fix =
+        "check the day and the month: the date is written the right way but is on no calendar";
+    let message = match month {
+        1..=12 => {
+            let name = MONTHS[month as usize - 1];
+            let days = days_in_month(year, month);
+            if day == 0 {
+                format!("'{raw}' has day 0; days are counted from 1")
+            } else if month == 2 && day == 29 {
+                format!("'{raw}': {year} is not a leap year, so February has 28 days")
+            } else {
+                format!("'{raw}': {name} has {days} days, so there is no {day} {name}")
+            }
+        }
+        _ => format!("'{raw}' has month {month}; months are 1 to 12"),
+    };
+    Err(Problem::error(Code::InvalidDate, message, fix))
+}
+
+/// How many days `month` (1–12) of `year` has.
+fn days_in_month(year: i32, month: u32) -> u32 {
+    (28..=31)
+        .rev()
+        .find(|d| ymd(year, month, *d).is_some())
+        .unwrap_or(28)
 }
 
 fn fmt(d: Option<NaiveDate>) -> String {
@@ -199,6 +248,27 @@ mod tests {
     fn unambiguous_slash_dates_need_no_order() {
         assert_eq!(text("13/04/2025", None).unwrap(), d(2025, 4, 13));
         assert_eq!(text("04/13/2025", None).unwrap(), d(2025, 4, 13));
+    }
+
+    #[test]
+    fn a_day_the_month_does_not_have_is_named_with_the_months_length() {
+        let p = text("31.04.2025", None).unwrap_err();
+        assert_eq!(p.code, Code::InvalidDate);
+        assert!(p.message.contains("April has 30 days"), "{}", p.message);
+        assert!(!p.hint.unwrap().contains("dd.mm.yyyy"));
+        let p = text("2025-04-31", None).unwrap_err();
+        assert!(p.message.contains("April has 30 days"), "{}", p.message);
+        let p = text("29.02.2025", None).unwrap_err();
+        assert!(
+            p.message.contains("2025 is not a leap year"),
+            "{}",
+            p.message
+        );
+        assert_eq!(text("29.02.2024", None).unwrap(), d(2024, 2, 29));
+        let p = text("12.13.2025", None).unwrap_err();
+        assert!(p.message.contains("month 13"), "{}", p.message);
+        let p = text("00.05.2025", None).unwrap_err();
+        assert!(p.message.contains("day 0"), "{}", p.message);
     }
 
     #[test]

@@ -153,6 +153,9 @@ impl Vocabulary {
     /// The ISO alpha-2 code of a country written as a code or a name.
     pub fn country_code(&self, text: &str) -> Option<String> {
         let t = text.trim();
+        if let Some(code) = labelled_code(t) {
+            return self.country_code(code);
+        }
         if t.len() == 2 && t.is_ascii() {
             let up = t.to_ascii_uppercase();
             // "EL" is how the EU writes Greece; "UK" the United Kingdom.
@@ -185,9 +188,27 @@ impl Vocabulary {
     }
 }
 
+/// The code of a country written as the template's drop-down writes it,
+/// code first: "LV — Latvija", "DE - Germany".
+fn labelled_code(t: &str) -> Option<&str> {
+    let (code, rest) = t.split_at_checked(2)?;
+    let name = rest.trim_start().strip_prefix(['—', '–', '-'])?;
+    (code.bytes().all(|b| b.is_ascii_alphabetic()) && !name.trim().is_empty()).then_some(code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_country_written_code_first_with_its_name_is_its_code() {
+        assert_eq!(labelled_code("LV — Latvija"), Some("LV"));
+        assert_eq!(labelled_code("de - Germany"), Some("de"));
+        assert_eq!(labelled_code("FI–Suomi"), Some("FI"));
+        assert_eq!(labelled_code("Latvija"), None);
+        assert_eq!(labelled_code("LV"), None);
+        assert_eq!(labelled_code("LV —"), None);
+    }
 
     #[test]
     fn a_word_is_found_as_written_and_in_any_spelling_that_folds_alike() {

@@ -135,6 +135,10 @@ pub struct Mapping {
     pub sheet_roles: Vec<(SheetRole, Vec<String>)>,
     /// Sheet names never read as data (instructions, drop-down lists).
     pub ignored_sheets: Vec<String>,
+    /// Headers of columns the school keeps that no canonical field holds
+    /// ("Mācību grupa"): their values are kept with each record, and the
+    /// report says so in a note instead of warning of an unknown column.
+    pub kept_columns: Vec<String>,
     /// Header rules, one per field (and language).
     pub columns: Vec<ColumnRule>,
     /// Header prefixes (folded) of criteria columns ("Kritērijs: Teamwork").
@@ -269,6 +273,12 @@ impl Mapping {
     pub fn ignores_sheet(&self, sheet: &str) -> bool {
         let f = fold(sheet);
         self.ignored_sheets.iter().any(|n| fold(n) == f)
+    }
+
+    /// Whether `header` is one of the columns the mapping keeps as they are.
+    pub fn keeps_column(&self, header: &str) -> bool {
+        let f = fold(header);
+        self.kept_columns.iter().any(|k| fold(k) == f)
     }
 
     /// The first sheet name the mapping lists for a role: the template's sheet name.

@@ -29,6 +29,7 @@ const TOP_KEYS: &[&str] = &[
     "defaults",
     "grading_scheme",
     "labels",
+    "kept_columns",
 ];
 
 /// Word lists and row words a mapping adds, gathered while its keys are
@@ -90,6 +91,7 @@ impl Mapping {
             "values" => additions.values = word_lists(value, invalid)?,
             "defaults" => self.defaults = defaults(value, file, invalid)?,
             "labels" => self.labels = parse_labels(value, file, invalid)?,
+            "kept_columns" => self.kept_columns = strings(value, "kept_columns", invalid)?,
             "grading_scheme" => {
                 let specs: Vec<SchemeSpec> = value
                     .clone()
@@ -247,6 +249,7 @@ fn header(
         grading: GradingDefaults::default(),
         sheet_roles: Vec::new(),
         ignored_sheets: Vec::new(),
+        kept_columns: Vec::new(),
         columns: Vec::new(),
         criteria_prefixes: Vec::new(),
         defaults: Vec::new(),

@@ -258,6 +258,7 @@ fn word_record<'m>(
             language: draft.language.clone(),
             country: mapping.country.clone(),
             references: draft.kind == DraftKind::Grid,
+            headers: HashMap::new(),
         },
         row: draft.row + 1,
         record,
