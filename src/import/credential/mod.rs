@@ -126,6 +126,12 @@ pub(crate) struct UnitNode {
     pub eqf_level: Option<EqfLevel>,
     pub credit_points: Vec<CreditPoints>,
     pub outcomes: Vec<OutcomeNode>,
+    /// The specification's own id in the credential (or, for an achievement
+    /// without one, the achievement's): two achievements are one unit only
+    /// when they name the same specification, whatever their titles.
+    pub spec: Option<String>,
+    /// The id of the unit this one is a part of.
+    pub part_of: Option<String>,
 }
 
 impl UnitNode {
@@ -214,6 +220,8 @@ pub(crate) struct Records {
     contacts: BTreeMap<String, ContactPerson>,
     qualifications: BTreeMap<String, Qualification>,
     units: BTreeMap<String, Unit>,
+    /// The unit each specification of the credential became.
+    spec_units: BTreeMap<String, String>,
     learners: Vec<Learner>,
     mobilities: Vec<Mobility>,
     assessments: Vec<AssessmentResult>,
@@ -233,6 +241,7 @@ impl Records {
             contacts: BTreeMap::new(),
             qualifications: BTreeMap::new(),
             units: BTreeMap::new(),
+            spec_units: BTreeMap::new(),
             learners: Vec::new(),
             mobilities: Vec::new(),
             assessments: Vec::new(),
@@ -356,7 +365,7 @@ impl Records {
     /// Adds a unit, keeping the fuller description of one named twice.
     /// Returns its id.
     pub fn unit(&mut self, n: UnitNode) -> String {
-        let id = n.id(&self.language);
+        let id = self.unit_id(&n);
         let mut records = Vec::with_capacity(n.outcomes.len());
         let outcomes = n
             .outcomes
@@ -377,6 +386,7 @@ impl Records {
             code: n.code,
             title: n.title,
             qualification: n.qualification,
+            part_of: n.part_of,
             area_of_work: n.area_of_work,
             description: n.description,
             eqf_level: n.eqf_level,
@@ -395,6 +405,29 @@ impl Records {
             self.units.insert(id.clone(), u);
         }
         id
+    }
+
+    /// The id of the unit `n` describes: the one its specification already
+    /// became, else the id its data gives — with a number added when that id
+    /// is another specification's (two courses of the same title are two
+    /// units). Record ids europass wrote are taken as they are.
+    fn unit_id(&mut self, n: &UnitNode) -> String {
+        let id = n.id(&self.language);
+        let Some(spec) = n.spec.clone().filter(|_| n.record.is_none()) else {
+            return id;
+        };
+        if let Some(known) = self.spec_units.get(&spec) {
+            return known.clone();
+        }
+        let taken = |candidate: &String| self.spec_units.values().any(|u| u == candidate);
+        let mut unique = id.clone();
+        let mut k = 1;
+        while taken(&unique) {
+            k += 1;
+            unique = format!("{id}-{k}");
+        }
+        self.spec_units.insert(spec, unique.clone());
+        unique
     }
 
     /// Adds a qualification. Returns its id.
@@ -417,18 +450,40 @@ impl Records {
         id
     }
 
-    /// Adds the result of `learner` in `unit`, during `mobility`; a result
-    /// already there (by id) is not added again, and its id is returned as
-    /// the error.
+    /// Adds the result of `learner` in `unit`, during `mobility`. A second
+    /// result of the same unit (a semester, a resit) is kept as a result of
+    /// its own, numbered; a result europass wrote that is already there (by
+    /// its record id) is not added again, and its id is returned as the
+    /// error. Returns the result's id.
     pub fn result(
         &mut self,
         n: ResultNode,
         learner: &str,
         unit: String,
         mobility: Option<&str>,
-    ) -> Result<(), String> {
+    ) -> Result<String, String> {
+        let id = match n.record {
+            Some(record) => {
+                if self.assessments.iter().any(|r| r.id == record) {
+                    return Err(record);
+                }
+                record
+            }
+            None => {
+                let id = ids::result_id(learner, &unit);
+                // `learner/unit/2`: a unit id has no slash, so this can
+                // be no other unit's result.
+                let mut unique = id.clone();
+                let mut k = 1;
+                while self.assessments.iter().any(|r| r.id == unique) {
+                    k += 1;
+                    unique = format!("{id}/{k}");
+                }
+                unique
+            }
+        };
         let result = AssessmentResult {
-            id: n.record.unwrap_or_else(|| ids::result_id(learner, &unit)),
+            id,
             learner: learner.to_string(),
             unit,
             mobility: mobility.map(str::to_string),
@@ -445,11 +500,9 @@ impl Records {
             deviations: n.deviations,
             unmapped: Default::default(),
         };
-        if self.assessments.iter().any(|r| r.id == result.id) {
-            return Err(result.id);
-        }
+        let id = result.id.clone();
         self.assessments.push(result);
-        Ok(())
+        Ok(id)
     }
 
     /// Notes a grading scheme for a grade.
