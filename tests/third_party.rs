@@ -420,3 +420,73 @@ fn the_credential_of_an_xml_presentation_is_read_and_its_seal_noted_as_not_check
         "the presentation's signature is reported as not checked"
     );
 }
+
+/// `round` written in `format` and read back.
+fn through(round: &Round, format: &str) -> Round {
+    use europass::export::{self, ExportContext};
+    let files = export::exporter(format)
+        .unwrap()
+        .export(round, &ExportContext::default())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let written = export::write_outputs(dir.path(), &files, export::WriteOptions::default())
+        .unwrap()
+        .0
+        .into_iter()
+        .map(|w| dir.path().join(w.path))
+        .collect::<Vec<_>>();
+    pipeline::load(&written, &Options::default()).round
+}
+
+#[test]
+fn every_grade_of_another_issuer_has_its_scheme_named_and_it_survives_a_round_trip() {
+    let r = read("AnaAndromeda_CivilEngineering.xml");
+    let schemes: BTreeMap<&str, &europass::model::GradingScheme> = r
+        .grading_schemes
+        .iter()
+        .map(|s| (s.id.as_str(), s))
+        .collect();
+    for a in &r.assessments {
+        let g = a.grade.as_ref().unwrap();
+        assert!(
+            schemes.contains_key(g.scheme.as_str()),
+            "{} grades on {}, which the round lacks",
+            a.id,
+            g.scheme
+        );
+    }
+    let croatia = schemes["general-grading-scheme-in-croatia"];
+    assert_eq!(
+        croatia.name.best(&["en"]),
+        Some("General grading scheme in Croatia")
+    );
+    assert!(
+        matches!(&croatia.scale, europass::model::Scale::Described { definition } if !definition.is_empty())
+    );
+    // The JSON-LD writer needs each organisation's country, which this
+    // credential leaves out for its issuer; it is not what is tested here.
+    let mut r = r.clone();
+    for o in &mut r.organisations {
+        o.country
+            .get_or_insert(europass::model::CountryCode("HR".into()));
+    }
+    for format in ["xml", "jsonld"] {
+        let back = through(&r, format);
+        let ids = |r: &Round| {
+            r.grading_schemes
+                .iter()
+                .map(|s| s.id.clone())
+                .collect::<BTreeSet<_>>()
+        };
+        assert_eq!(ids(&back), ids(&r), "{format}");
+        let grades = |r: &Round| {
+            r.assessments
+                .iter()
+                .filter_map(|a| a.grade.clone())
+                .map(|g| (g.value, g.scheme))
+                .collect::<BTreeSet<_>>()
+        };
+        assert_eq!(grades(&back), grades(&r), "{format}");
+        assert_eq!(back.grading_schemes, r.grading_schemes, "{format}");
+    }
+}

@@ -545,8 +545,14 @@ impl<'a> Reader<'a> {
                 identifier(s, vocab::SCHEME_RECORD),
                 identifier(s, vocab::SCHEME_GRADING_DEFINITION),
                 &lang(s.get("title")),
+                &lang(s.get("description")),
             ),
-            None => shared::grading_scheme(None, None, &MultilingualText::new()),
+            None => shared::grading_scheme(
+                None,
+                None,
+                &MultilingualText::new(),
+                &MultilingualText::new(),
+            ),
         };
         self.records.scheme(&id, def);
         Some(Grade { value, scheme: id })

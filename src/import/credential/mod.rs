@@ -27,7 +27,7 @@ use crate::model::{
     Achievement, AssessmentResult, ContactPerson, ContactRole, CountryCode, CreditPoints,
     CriterionRating, EqfLevel, Gender, Grade, GradingScheme, Learner, LearningOutcome, Mobility,
     MultilingualText, Organisation, OrganisationRole, OutcomeCategory, Qualification,
-    RegistrationId, Round, Unit,
+    RegistrationId, Round, Scale, Unit,
 };
 use crate::schemes::SchemeRegistry;
 use crate::text::slug;
@@ -185,11 +185,15 @@ pub(crate) fn achievement_from(note: &MultilingualText) -> Option<Achievement> {
 }
 
 /// A grading scheme named in a credential: its definition when europass
-/// wrote it, else a shipped scheme of that id or name, else unknown.
+/// wrote it, else a shipped scheme of that id or name, else a scheme known
+/// by its issuer's title and `description` only ([`Scale::Described`]) —
+/// so every grade's scheme is in the round, under an id that survives a
+/// round trip.
 pub(crate) fn grading_scheme(
     record: Option<&str>,
     definition: Option<&str>,
     title: &MultilingualText,
+    description: &MultilingualText,
 ) -> (String, Option<GradingScheme>) {
     if let Some(s) = definition.and_then(|d| serde_json::from_str::<GradingScheme>(d).ok()) {
         return (s.id.clone(), Some(s));
@@ -200,14 +204,22 @@ pub(crate) fn grading_scheme(
         .or_else(|| title.texts().find_map(|t| shipped.find(t)));
     match known {
         Some(s) => (s.id.clone(), Some(s.clone())),
-        None => (
-            record
+        None => {
+            let id = record
                 .map(str::to_string)
                 .or_else(|| title.texts().next().map(slug))
                 .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "unspecified".into()),
-            None,
-        ),
+                .unwrap_or_else(|| "unspecified".into());
+            let scheme = GradingScheme {
+                id: id.clone(),
+                name: title.clone(),
+                country: None,
+                scale: Scale::Described {
+                    definition: description.clone(),
+                },
+            };
+            (id, Some(scheme))
+        }
     }
 }
 
@@ -505,10 +517,14 @@ impl Records {
         Ok(id)
     }
 
-    /// Notes a grading scheme for a grade.
+    /// Notes a grading scheme for a grade; one known only by its
+    /// description is warned about once.
     pub fn scheme(&mut self, id: &str, scheme: Option<GradingScheme>) {
         match scheme {
             Some(s) => {
+                if matches!(s.scale, Scale::Described { .. }) {
+                    self.unknown_schemes.insert(id.to_string(), ());
+                }
                 self.schemes.entry(id.to_string()).or_insert(s);
             }
             None => {
@@ -521,7 +537,11 @@ impl Records {
     /// its scheme, unknown schemes reported.
     pub fn finish(mut self, file: &str) -> (Round, Vec<Diagnostic>) {
         for id in self.unknown_schemes.keys() {
-            if self.schemes.contains_key(id) {
+            if self
+                .schemes
+                .get(id)
+                .is_some_and(|s| !matches!(s.scale, Scale::Described { .. }))
+            {
                 continue;
             }
             self.diagnostics.push(

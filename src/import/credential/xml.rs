@@ -543,12 +543,18 @@ impl<'a> Reader<'a> {
                     identifier(s, vocab::SCHEME_RECORD),
                     identifier(s, vocab::SCHEME_GRADING_DEFINITION),
                     &texts(s.child("title")),
+                    &texts(s.child("description")),
                 );
                 self.records.scheme(&id, def);
                 id
             }
             None => {
-                let (id, def) = shared::grading_scheme(scheme_ref, None, &MultilingualText::new());
+                let (id, def) = shared::grading_scheme(
+                    scheme_ref,
+                    None,
+                    &MultilingualText::new(),
+                    &MultilingualText::new(),
+                );
                 self.records.scheme(&id, def);
                 id
             }
