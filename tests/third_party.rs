@@ -490,3 +490,25 @@ fn every_grade_of_another_issuer_has_its_scheme_named_and_it_survives_a_round_tr
         assert_eq!(back.grading_schemes, r.grading_schemes, "{format}");
     }
 }
+
+#[test]
+fn a_date_of_birth_given_as_a_utc_evening_midnight_is_the_next_calendar_day_with_a_note() {
+    // The EDC issuer writes a Brussels midnight as 1999-10-01T22:00:00Z.
+    let loaded = pipeline::load(
+        &[root().join("fixtures/third-party/Sample-MC-Annex1-unsigned-uploadable.json")],
+        &Options::default(),
+    );
+    let born = loaded.round.learners[0].date_of_birth.unwrap();
+    assert_eq!(born.to_string(), "1999-10-02");
+    let note = loaded
+        .report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::DateFromMidnightUtc)
+        .expect("a note says the date was moved");
+    assert!(
+        note.message.contains("1999-10-01T22:00:00Z"),
+        "{}",
+        note.message
+    );
+}

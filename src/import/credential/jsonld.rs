@@ -172,10 +172,6 @@ fn note(node: &Value, key: &str, t: NoteTopic) -> MultilingualText {
         .unwrap_or_default()
 }
 
-fn date(v: &Value, key: &str) -> Option<chrono::NaiveDate> {
-    string(v, key).and_then(shared::date)
-}
-
 fn credit_points(v: Option<&Value>) -> Vec<CreditPoints> {
     many(v)
         .into_iter()
@@ -227,6 +223,12 @@ impl<'a> Reader<'a> {
             }
             _ => v,
         }
+    }
+
+    /// The calendar date of a date-only member (see [`shared::calendar_date`]).
+    fn date(&mut self, v: &Value, key: &str, what: &str) -> Option<chrono::NaiveDate> {
+        let text = string(v, key)?;
+        self.records.date(what, text)
     }
 
     fn nodes(&self, v: Option<&'a Value>) -> Vec<&'a Value> {
@@ -398,7 +400,7 @@ impl<'a> Reader<'a> {
     fn learner(&mut self, s: &'a Value) -> LearnerNode {
         let given = first_text(&lang(s.get("givenName")), &self.primary);
         let family = first_text(&lang(s.get("familyName")), &self.primary);
-        let birth = date(s, "dateOfBirth");
+        let birth = self.date(s, "dateOfBirth", "date of birth");
         let national = s
             .get("nationalID")
             .and_then(|n| string(n, "notation"))
@@ -452,7 +454,7 @@ impl<'a> Reader<'a> {
             }
         }
         let period = many(a.get("temporal")).into_iter().next();
-        let start = period.and_then(|p| date(p, "startDate"));
+        let start = period.and_then(|p| self.date(p, "startDate", "start of the activity"));
         let spec = self.nodes(a.get("specifiedBy")).into_iter().next();
         let mut units = Vec::new();
         let mut qualification = None;
@@ -475,7 +477,7 @@ impl<'a> Reader<'a> {
             units,
             qualification,
             start,
-            end: period.and_then(|p| date(p, "endDate")),
+            end: period.and_then(|p| self.date(p, "endDate", "end of the activity")),
             objective: lang(spec.and_then(|s| s.get("description"))),
             tasks: lang(a.get("description")),
             language: spec
@@ -695,7 +697,7 @@ impl<'a> Reader<'a> {
             grade,
             achieved: shared::achievement_from(&note(a, "additionalNote", NoteTopic::Achievement)),
             credit_points: credit_points(a.get("creditReceived")),
-            date: assessment.and_then(|s| date(s, "dateIssued")),
+            date: assessment.and_then(|s| self.date(s, "dateIssued", "date of the assessment")),
             method,
             assessor,
             remarks: lang(assessment.and_then(|s| s.get("description"))),

@@ -167,6 +167,27 @@ pub(crate) fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok()
 }
 
+/// The calendar date a date-only field means, and whether it was moved: a
+/// midnight in the issuer's time zone written in UTC (`1999-10-01T22:00:00Z`,
+/// as the EDC issuer writes a Brussels midnight) is the next day, 2 October.
+/// Any other date-time is its own calendar day.
+pub(crate) fn calendar_date(text: &str) -> Option<(NaiveDate, bool)> {
+    let day = date(text)?;
+    let t = text.trim();
+    let Ok(at) = chrono::DateTime::parse_from_rfc3339(t) else {
+        return Some((day, false));
+    };
+    use chrono::Timelike;
+    let utc_evening_midnight = at.offset().local_minus_utc() == 0
+        && matches!(at.hour(), 22 | 23)
+        && at.minute() == 0
+        && at.second() == 0;
+    match utc_evening_midnight {
+        true => Some((day.succ_opt()?, true)),
+        false => Some((day, false)),
+    }
+}
+
 /// Which of europass's "achieved" phrases (in any language) a note holds.
 pub(crate) fn achievement_from(note: &MultilingualText) -> Option<Achievement> {
     for (lang, text) in note.iter() {
@@ -242,6 +263,9 @@ pub(crate) struct Records {
     unknown_schemes: BTreeMap<String, ()>,
     /// What the reader skipped, and why.
     pub diagnostics: Vec<Diagnostic>,
+    /// Date-only fields given as a UTC midnight, read as the next day:
+    /// (field, as written, date read).
+    moved_dates: Vec<(String, String, NaiveDate)>,
 }
 
 impl Records {
@@ -260,7 +284,19 @@ impl Records {
             schemes: BTreeMap::new(),
             unknown_schemes: BTreeMap::new(),
             diagnostics: Vec::new(),
+            moved_dates: Vec::new(),
         }
+    }
+
+    /// The calendar date of a date-only field (`what`, in words), noting a
+    /// UTC midnight read as the next day.
+    pub fn date(&mut self, what: &str, text: &str) -> Option<NaiveDate> {
+        let (day, moved) = calendar_date(text)?;
+        if moved {
+            self.moved_dates
+                .push((what.to_string(), text.trim().to_string(), day));
+        }
+        Some(day)
     }
 
     /// Adds an organisation; a second description of the same one adds its
@@ -536,6 +572,16 @@ impl Records {
     /// The round: records sorted by id, pass/fail derived from each grade on
     /// its scheme, unknown schemes reported.
     pub fn finish(mut self, file: &str) -> (Round, Vec<Diagnostic>) {
+        for (what, given, day) in &self.moved_dates {
+            self.diagnostics.push(
+                Diagnostic::info(
+                    Code::DateFromMidnightUtc,
+                    Location::file(file),
+                    format!("the {what} is given as {given}, midnight in the issuer's time zone written in UTC; it was read as {day}"),
+                )
+                .with_hint("if the date is wrong, ask the issuer for the credential with the date alone (YYYY-MM-DD)"),
+            );
+        }
         for id in self.unknown_schemes.keys() {
             if self
                 .schemes

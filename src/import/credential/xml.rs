@@ -388,7 +388,9 @@ impl<'a> Reader<'a> {
     fn learner(&mut self, s: &Element) -> LearnerNode {
         let given = first_text(&texts(s.child("givenNames")), &self.primary);
         let family = first_text(&texts(s.child("familyName")), &self.primary);
-        let birth = s.child("dateOfBirth").and_then(|d| shared::date(d.value()));
+        let birth = s
+            .child("dateOfBirth")
+            .and_then(|d| self.records.date("date of birth", d.value()));
         let national = s
             .child("nationalId")
             .map(|n| n.value().to_string())
@@ -436,7 +438,7 @@ impl<'a> Reader<'a> {
             .and_then(|id| self.organisation(id, OrganisationRole::Host));
         let start = a
             .child("startedAtTime")
-            .and_then(|d| shared::date(d.value()));
+            .and_then(|d| self.records.date("start of the activity", d.value()));
         let spec = a
             .child("specifiedBy")
             .and_then(|s| s.attr("idref"))
@@ -464,7 +466,9 @@ impl<'a> Reader<'a> {
             units,
             qualification,
             start,
-            end: a.child("endedAtTime").and_then(|d| shared::date(d.value())),
+            end: a
+                .child("endedAtTime")
+                .and_then(|d| self.records.date("end of the activity", d.value())),
             objective: texts(spec.and_then(|s| s.child("description"))),
             tasks: texts(a.child("description")),
             language: spec
@@ -625,7 +629,7 @@ impl<'a> Reader<'a> {
             credit_points: Vec::new(),
             date: assessment
                 .and_then(|s| s.child("issuedDate"))
-                .and_then(|d| shared::date(d.value())),
+                .and_then(|d| self.records.date("date of the assessment", d.value())),
             method: texts(assessment_spec.and_then(|s| s.child("description"))),
             assessor: None,
             remarks: texts(assessment.and_then(|s| s.child("description"))),
