@@ -512,3 +512,39 @@ fn a_date_of_birth_given_as_a_utc_evening_midnight_is_the_next_calendar_day_with
         note.message
     );
 }
+
+#[test]
+fn the_older_section_name_organisation_references_names_the_same_organisations() {
+    let original = read("edci_credential_complex.xml");
+    let text =
+        std::fs::read_to_string(root().join("fixtures/third-party/edci_credential_complex.xml"))
+            .unwrap()
+            .replace("agentReferences", "organisationReferences");
+    let dir = tempfile::tempdir().unwrap();
+    let older = dir.path().join("older.xml");
+    std::fs::write(&older, text).unwrap();
+    let back = pipeline::load(&[older], &Options::default()).round;
+    assert!(!original.organisations.is_empty());
+    assert_eq!(back.organisations, original.organisations);
+}
+
+#[test]
+fn a_credential_whose_display_template_is_html_in_cdata_is_read_as_a_credential() {
+    let text = std::fs::read_to_string(root().join("fixtures/third-party/edci_credential_complex.xml"))
+        .unwrap()
+        .replacen(
+            "<type ",
+            "<!-- display --><description><text content-type=\"text/html\" lang=\"en\"><![CDATA[<html><body><h1>Certificate</h1></body></html>]]></text></description><type ",
+            1,
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("with-template.xml");
+    std::fs::write(&file, text).unwrap();
+    let loaded = pipeline::load(&[file], &Options::default());
+    assert_eq!(
+        loaded.round.learners.len(),
+        1,
+        "{:?}",
+        loaded.report.diagnostics
+    );
+}

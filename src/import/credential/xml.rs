@@ -263,7 +263,12 @@ impl<'a> Reader<'a> {
             records,
             primary: primary_language(root),
             scope,
-            orgs: index(root, "agentReferences"),
+            // `organisationReferences` is the section's name in credentials
+            // of EDCI versions before 1.2.
+            orgs: index(root, "agentReferences")
+                .into_iter()
+                .chain(index(root, "organisationReferences"))
+                .collect(),
             specs: index(root, "learningSpecificationReferences"),
             outcomes: index(root, "learningOutcomeReferences"),
             activity_specs: index(root, "learningActivitySpecificationReferences"),
