@@ -259,6 +259,7 @@ impl RoundBuilder {
                 code: p.code,
                 title: p.title,
                 qualification: entry.qualification.map(|q| settled.quals[q].clone()),
+                part_of: None,
                 area_of_work: p.area_of_work,
                 description: p.description,
                 eqf_level: p.eqf_level,

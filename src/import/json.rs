@@ -46,6 +46,9 @@ pub(crate) fn read(
         serde_json::from_slice(bytes).map_err(|e| ImportError::Corrupt {
             detail: format!("a JSON document that cannot be parsed ({e})"),
         })?;
+    if let Some(inner) = upload_envelope(&value) {
+        return read_credential_value(file, inner);
+    }
     if is_credential(&value) {
         return super::credential::jsonld::read(file, &value);
     }
@@ -63,17 +66,43 @@ pub(crate) fn read(
     }
     if let Some(inner) = signed_payload(&value)? {
         let (round, mut notes) = super::credential::jsonld::read(file, &inner)?;
-        notes.push(
-            Diagnostic::info(
-                Code::SignatureNotVerified,
-                Location::file(file),
-                "a signed credential (JWS): its content was read, its signature was not checked",
-            )
-            .with_hint("verify the signature with the Europass Digital Credentials viewer if the credential's origin matters"),
-        );
+        notes.push(signature_note(file));
         return Ok((round, notes));
     }
     Ok((read_round(value)?, Vec::new()))
+}
+
+/// The credential inside the envelope the EDC issuer's upload takes and
+/// gives (`{"credential": {…}}`, an object with nothing else that is a
+/// credential).
+fn upload_envelope(value: &serde_json::Value) -> Option<&serde_json::Value> {
+    let o = value.as_object()?;
+    let inner = o.get("credential")?;
+    (o.len() == 1 && inner.is_object()).then_some(inner)
+}
+
+/// A credential as issued or signed (the envelope's content).
+fn read_credential_value(
+    file: &str,
+    value: &serde_json::Value,
+) -> Result<(Round, Vec<Diagnostic>), ImportError> {
+    match signed_payload(value)? {
+        Some(inner) => {
+            let (round, mut notes) = super::credential::jsonld::read(file, &inner)?;
+            notes.push(signature_note(file));
+            Ok((round, notes))
+        }
+        None => super::credential::jsonld::read(file, value),
+    }
+}
+
+fn signature_note(file: &str) -> Diagnostic {
+    Diagnostic::info(
+        Code::SignatureNotVerified,
+        Location::file(file),
+        "a signed credential (JWS): its content was read, its signature was not checked",
+    )
+    .with_hint("verify the signature with the Europass Digital Credentials viewer if the credential's origin matters")
 }
 
 /// A europass round (`round.json`) of a version this europass reads.

@@ -181,12 +181,41 @@ impl<'a> TextHead<'a> {
             || self.starts(b"<meta")
     }
 
+    /// The local name of the root element: the first tag that is not a
+    /// declaration, comment or processing instruction (`europasscredential`
+    /// of `<vp:europassCredential …>`), when the head shows it.
+    fn root_name(&self) -> Option<&[u8]> {
+        let mut rest = self.lower.as_slice();
+        loop {
+            let at = rest.iter().position(|&b| b == b'<')?;
+            rest = &rest[at + 1..];
+            match rest.first()? {
+                b'?' | b'!' => continue,
+                _ => {
+                    let end = rest
+                        .iter()
+                        .position(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'))?;
+                    let name = &rest[..end];
+                    let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+                    return Some(local);
+                }
+            }
+        }
+    }
+
     /// An HTML page: an HTML start, a web archive (MHTML) of one, or markup
-    /// holding an `<html>` element.
+    /// whose root is an `<html>` element. The root decides, not an `<html>`
+    /// further in: a credential carries its display template as HTML in
+    /// CDATA.
     pub fn is_html(&self) -> bool {
         self.starts_with_html_tag()
             || (self.starts(b"mime-version:") && self.contains(b"text/html"))
-            || (self.starts(b"<") && !self.is_excel_2003_xml() && self.contains(b"<html"))
+            || (self.starts(b"<")
+                && !self.is_excel_2003_xml()
+                && match self.root_name() {
+                    Some(root) => root == b"html",
+                    None => self.contains(b"<html"),
+                })
     }
 
     /// Markup that is not a page or an Excel 2003 spreadsheet.
@@ -252,6 +281,14 @@ mod tests {
     #[test]
     fn html_saved_as_xls_is_recognised_as_html() {
         let page = b"<html><head><meta charset=utf-8></head><body><table><tr><td>1</td></tr></table></body></html>";
+        assert_eq!(sniff(page).unwrap(), InputFormat::Html);
+    }
+
+    #[test]
+    fn a_credential_with_an_html_display_template_in_cdata_is_xml_not_a_web_page() {
+        let credential = b"<?xml version=\"1.0\"?>\n<!-- issued -->\n<europassCredential xmlns=\"http://data.europa.eu/snb\"><displayParameter><![CDATA[<html><body>Diploma</body></html>]]></displayParameter></europassCredential>";
+        assert_ne!(sniff(credential).unwrap(), InputFormat::Html);
+        let page = b"<?xml version=\"1.0\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><table></table></body></html>";
         assert_eq!(sniff(page).unwrap(), InputFormat::Html);
     }
 

@@ -36,6 +36,7 @@ impl ReadGrade for SchemeRegistry {
                     .iter()
                     .find(|l| fold(&l.value) == fold(raw))
                     .map(|l| l.value.clone()),
+                Scale::Described { .. } => Some(raw.to_string()),
             });
         match found {
             Some(v) => Ok(Grade {
@@ -63,6 +64,7 @@ fn describe_values(scheme: &GradingScheme) -> String {
             .map(|l| l.value.as_str())
             .collect::<Vec<_>>()
             .join(" / "),
+        Scale::Described { .. } => "values its issuer did not define".into(),
     }
 }
 

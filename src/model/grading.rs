@@ -53,6 +53,14 @@ pub enum Scale {
         /// The value of the lowest passing label.
         lowest_pass: String,
     },
+    /// A scheme known only by its issuer's description (a credential of
+    /// another issuer names it without its values): grades on it are kept
+    /// as written, and pass or fail cannot be told from them.
+    Described {
+        /// The issuer's definition of the scheme, per language (may be empty).
+        #[serde(default, skip_serializing_if = "MultilingualText::is_empty")]
+        definition: MultilingualText,
+    },
 }
 
 /// One label of an ordered scale.
@@ -92,12 +100,13 @@ impl GradingScheme {
                 let pass = labels.iter().position(|l| &l.value == lowest_pass)?;
                 Some(pos >= pass)
             }
+            Scale::Described { .. } => None,
         }
     }
 
     /// Whether `value` is a value of this scheme.
     pub fn contains(&self, value: &str) -> bool {
-        self.passes(value).is_some()
+        matches!(self.scale, Scale::Described { .. }) || self.passes(value).is_some()
     }
 
     /// The allowed values, worst first, for messages and drop-down lists.
@@ -116,6 +125,7 @@ impl GradingScheme {
                 v
             }
             Scale::Ordered { labels, .. } => labels.iter().map(|l| l.value.clone()).collect(),
+            Scale::Described { .. } => Vec::new(),
         }
     }
 }

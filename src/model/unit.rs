@@ -19,6 +19,12 @@ pub struct Unit {
     /// The qualification the unit belongs to (a [`super::Qualification::id`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qualification: Option<String>,
+    /// The unit this one is a part of (a [`Unit::id`]): a graded course of
+    /// a degree, a part of a joint achievement, as another issuer's
+    /// credential nests them. Each part keeps its own code, credits,
+    /// outcomes and result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part_of: Option<String>,
     /// Area of work tasks.
     #[serde(default, skip_serializing_if = "MultilingualText::is_empty")]
     pub area_of_work: MultilingualText,

@@ -932,6 +932,10 @@ pub(crate) fn describe_scale(s: &crate::model::GradingScheme) -> String {
                 values.join(", ")
             )
         }
+        crate::model::Scale::Described { definition } => definition
+            .best(&["en"])
+            .map(str::to_string)
+            .unwrap_or_else(|| "A scheme whose values its issuer did not define.".into()),
     }
 }
 

@@ -771,6 +771,8 @@ impl Composer<'_> {
                     &[("values", &values.join(", ")), ("pass", lowest_pass)],
                 )
             }
+            // The issuer's own definition, as it gave it.
+            Scale::Described { definition } => self.best(definition).unwrap_or_default(),
         };
         paras.push(self.para(&range, NOTE));
         paras

@@ -100,6 +100,15 @@ fn collect<'a>(v: &'a Value, index: &mut HashMap<&'a str, &'a Value>) {
     }
 }
 
+/// Whether two nodes are one: the same id (a node described in full in two
+/// places), or the same value.
+fn same(a: &Value, b: &Value) -> bool {
+    match (string(a, "id"), string(b, "id")) {
+        (Some(x), Some(y)) => x == y,
+        _ => std::ptr::eq(a, b),
+    }
+}
+
 /// A value or the items of an array.
 fn many(v: Option<&Value>) -> Vec<&Value> {
     match v {
@@ -163,10 +172,6 @@ fn note(node: &Value, key: &str, t: NoteTopic) -> MultilingualText {
         .unwrap_or_default()
 }
 
-fn date(v: &Value, key: &str) -> Option<chrono::NaiveDate> {
-    string(v, key).and_then(shared::date)
-}
-
 fn credit_points(v: Option<&Value>) -> Vec<CreditPoints> {
     many(v)
         .into_iter()
@@ -220,6 +225,12 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The calendar date of a date-only member (see [`shared::calendar_date`]).
+    fn date(&mut self, v: &Value, key: &str, what: &str) -> Option<chrono::NaiveDate> {
+        let text = string(v, key)?;
+        self.records.date(what, text)
+    }
+
     fn nodes(&self, v: Option<&'a Value>) -> Vec<&'a Value> {
         many(v).into_iter().map(|x| self.node(x)).collect()
     }
@@ -254,11 +265,11 @@ impl<'a> Reader<'a> {
         while let Some(claim) = queue.pop() {
             let t = types(claim);
             if t.contains(&"LearningActivity") {
-                if !activities.iter().any(|a| std::ptr::eq(*a, claim)) {
+                if !activities.iter().any(|a| same(a, claim)) {
                     activities.push(claim);
                 }
             } else if t.contains(&"LearningAchievement") {
-                if achievements.iter().any(|a| std::ptr::eq(*a, claim)) {
+                if achievements.iter().any(|a| same(a, claim)) {
                     continue;
                 }
                 achievements.push(claim);
@@ -277,8 +288,24 @@ impl<'a> Reader<'a> {
             mobility_ids.push(self.records.mobility(m, &learner_id, issuer.as_deref()));
         }
         let only = (mobility_ids.len() == 1).then(|| mobility_ids[0].clone());
+        // Parts are read after the achievement they are parts of, linked to it.
+        let part_ids: Vec<&str> = achievements
+            .iter()
+            .flat_map(|a| self.nodes(a.get("hasPart")))
+            .filter_map(|p| string(p, "id"))
+            .collect();
+        let mut done: Vec<&Value> = Vec::new();
         for a in &achievements {
-            self.achievement(a, &learner_id, only.as_deref());
+            if string(a, "id").is_some_and(|id| part_ids.contains(&id)) {
+                continue;
+            }
+            self.achievement_tree(a, &learner_id, only.as_deref(), None, &mut done);
+        }
+        // Parts of parts that form a cycle, never reached from a top achievement.
+        for a in &achievements {
+            if !done.iter().any(|d| same(d, a)) {
+                self.achievement_tree(a, &learner_id, only.as_deref(), None, &mut done);
+            }
         }
         self.records.finish(self.file)
     }
@@ -373,7 +400,7 @@ impl<'a> Reader<'a> {
     fn learner(&mut self, s: &'a Value) -> LearnerNode {
         let given = first_text(&lang(s.get("givenName")), &self.primary);
         let family = first_text(&lang(s.get("familyName")), &self.primary);
-        let birth = date(s, "dateOfBirth");
+        let birth = self.date(s, "dateOfBirth", "date of birth");
         let national = s
             .get("nationalID")
             .and_then(|n| string(n, "notation"))
@@ -427,7 +454,7 @@ impl<'a> Reader<'a> {
             }
         }
         let period = many(a.get("temporal")).into_iter().next();
-        let start = period.and_then(|p| date(p, "startDate"));
+        let start = period.and_then(|p| self.date(p, "startDate", "start of the activity"));
         let spec = self.nodes(a.get("specifiedBy")).into_iter().next();
         let mut units = Vec::new();
         let mut qualification = None;
@@ -438,7 +465,7 @@ impl<'a> Reader<'a> {
             if types(i).contains(&"Qualification") {
                 qualification = Some(self.qualification(i));
             } else {
-                units.push(self.unit(i));
+                units.push(self.unit(i, None));
             }
         }
         MobilityNode {
@@ -450,7 +477,7 @@ impl<'a> Reader<'a> {
             units,
             qualification,
             start,
-            end: period.and_then(|p| date(p, "endDate")),
+            end: period.and_then(|p| self.date(p, "endDate", "end of the activity")),
             objective: lang(spec.and_then(|s| s.get("description"))),
             tasks: lang(a.get("description")),
             language: spec
@@ -475,7 +502,7 @@ impl<'a> Reader<'a> {
         self.records.qualification(qual)
     }
 
-    fn unit(&mut self, s: &'a Value) -> String {
+    fn unit(&mut self, s: &'a Value, part_of: Option<&str>) -> String {
         let outcomes = self
             .nodes(s.get("learningOutcome"))
             .into_iter()
@@ -496,6 +523,8 @@ impl<'a> Reader<'a> {
             eqf_level: eqf(s.get("educationLevel")),
             credit_points: credit_points(s.get("creditPoint")),
             outcomes,
+            spec: string(s, "id").map(str::to_string),
+            part_of: part_of.map(str::to_string),
         })
     }
 
@@ -518,41 +547,127 @@ impl<'a> Reader<'a> {
                 identifier(s, vocab::SCHEME_RECORD),
                 identifier(s, vocab::SCHEME_GRADING_DEFINITION),
                 &lang(s.get("title")),
+                &lang(s.get("description")),
             ),
-            None => shared::grading_scheme(None, None, &MultilingualText::new()),
+            None => shared::grading_scheme(
+                None,
+                None,
+                &MultilingualText::new(),
+                &MultilingualText::new(),
+            ),
         };
         self.records.scheme(&id, def);
         Some(Grade { value, scheme: id })
     }
 
-    fn achievement(&mut self, a: &'a Value, learner: &str, mobility: Option<&str>) {
-        let Some(spec) = self.nodes(a.get("specifiedBy")).into_iter().next() else {
-            self.skip(format!(
-                "an achievement (\"{}\") has no specification",
-                first_text(&lang(a.get("title")), &self.primary)
-            ));
+    /// An achievement and, after it, its parts as parts of its unit.
+    fn achievement_tree(
+        &mut self,
+        a: &'a Value,
+        learner: &str,
+        mobility: Option<&str>,
+        parent: Option<&str>,
+        done: &mut Vec<&'a Value>,
+    ) {
+        if done.iter().any(|d| same(d, a)) {
             return;
+        }
+        done.push(a);
+        let unit = self.achievement(a, learner, mobility, parent);
+        for part in self.nodes(a.get("hasPart")) {
+            if types(part).contains(&"LearningAchievement") {
+                self.achievement_tree(part, learner, mobility, Some(&unit), done);
+            }
+        }
+    }
+
+    /// The unit of an achievement: its specification (a qualification
+    /// awarded as a whole reads as a unit of its own, with its outcomes),
+    /// else one made of the achievement's own title and description.
+    fn achievement_unit(&mut self, a: &'a Value, parent: Option<&str>) -> String {
+        let Some(spec) = self.nodes(a.get("specifiedBy")).into_iter().next() else {
+            return self.records.unit(UnitNode {
+                record: identifier(a, vocab::SCHEME_RECORD).map(str::to_string),
+                title: lang(a.get("title")),
+                description: lang(a.get("description")),
+                spec: string(a, "id").map(str::to_string),
+                part_of: parent.map(str::to_string),
+                ..UnitNode::default()
+            });
         };
-        let unit = if types(spec).contains(&"Qualification") {
-            // A qualification awarded as a whole reads as a unit of its own.
+        if types(spec).contains(&"Qualification") {
             let u = UnitNode {
                 record: identifier(spec, vocab::SCHEME_RECORD).map(str::to_string),
                 title: lang(spec.get("title")),
+                description: lang(spec.get("description")),
                 eqf_level: eqf(spec.get("eqfLevel")),
                 credit_points: credit_points(spec.get("creditPoint")),
+                outcomes: self
+                    .nodes(spec.get("learningOutcome"))
+                    .into_iter()
+                    .map(outcome)
+                    .collect(),
+                spec: string(spec, "id").map(str::to_string),
+                part_of: parent.map(str::to_string),
                 ..UnitNode::default()
             };
             self.records.unit(u)
         } else {
-            self.unit(spec)
+            self.unit(spec, parent)
+        }
+    }
+
+    /// An achievement as a result of its unit — one result per assessment
+    /// that proves it (semesters, resits), each kept. Returns the unit's id.
+    fn achievement(
+        &mut self,
+        a: &'a Value,
+        learner: &str,
+        mobility: Option<&str>,
+        parent: Option<&str>,
+    ) -> String {
+        let unit = self.achievement_unit(a, parent);
+        let assessments = self.nodes(a.get("provenBy"));
+        let proofs: Vec<Option<&'a Value>> = if assessments.is_empty() {
+            vec![None]
+        } else {
+            assessments.into_iter().map(Some).collect()
         };
-        let assessment = self.nodes(a.get("provenBy")).into_iter().next();
+        let id = string(a, "id").unwrap_or("");
+        for (i, assessment) in proofs.into_iter().enumerate() {
+            let mut result = self.proof(a, assessment);
+            if i > 0 {
+                // Only the first result can be the one europass wrote.
+                result.record = None;
+            }
+            if let Err(repeated) = self.records.result(result, learner, unit.clone(), mobility) {
+                self.skip(format!(
+                    "achievement {id} repeats the result {repeated}; it was read once"
+                ));
+            }
+        }
+        unit
+    }
+
+    /// The result an assessment gives an achievement.
+    fn proof(&mut self, a: &'a Value, assessment: Option<&'a Value>) -> ResultNode {
         let grade = assessment.and_then(|s| self.grade(s));
+        // A part of the assessment that is the assessment of a part of the
+        // achievement is that part's result, read there, not a criterion.
+        let of_parts: Vec<&str> = self
+            .nodes(a.get("hasPart"))
+            .into_iter()
+            .flat_map(|p| self.nodes(p.get("provenBy")))
+            .filter_map(|p| string(p, "id"))
+            .collect();
         let mut criteria = Vec::new();
         for part in assessment
             .map(|s| self.nodes(s.get("hasPart")))
             .unwrap_or_default()
         {
+            if string(part, "id").is_some_and(|id| of_parts.contains(&id)) {
+                continue;
+            }
             if let Some(value) = self.grade(part) {
                 criteria.push(CriterionRating {
                     criterion: lang(part.get("title")),
@@ -576,25 +691,19 @@ impl<'a> Reader<'a> {
             .next()
             .map(|s| lang(s.get("description")))
             .unwrap_or_default();
-        let id = string(a, "id").unwrap_or("");
-        let result = ResultNode {
+        ResultNode {
             record: identifier(a, vocab::SCHEME_RECORD).map(str::to_string),
             criteria,
             grade,
             achieved: shared::achievement_from(&note(a, "additionalNote", NoteTopic::Achievement)),
             credit_points: credit_points(a.get("creditReceived")),
-            date: assessment.and_then(|s| date(s, "dateIssued")),
+            date: assessment.and_then(|s| self.date(s, "dateIssued", "date of the assessment")),
             method,
             assessor,
             remarks: lang(assessment.and_then(|s| s.get("description"))),
             deviations: assessment
                 .map(|s| note(s, "additionalNote", NoteTopic::Deviations))
                 .unwrap_or_default(),
-        };
-        if let Err(repeated) = self.records.result(result, learner, unit, mobility) {
-            self.skip(format!(
-                "achievement {id} repeats the result {repeated}; it was read once"
-            ));
         }
     }
 }

@@ -27,7 +27,7 @@ use crate::model::{
     Achievement, AssessmentResult, ContactPerson, ContactRole, CountryCode, CreditPoints,
     CriterionRating, EqfLevel, Gender, Grade, GradingScheme, Learner, LearningOutcome, Mobility,
     MultilingualText, Organisation, OrganisationRole, OutcomeCategory, Qualification,
-    RegistrationId, Round, Unit,
+    RegistrationId, Round, Scale, Unit,
 };
 use crate::schemes::SchemeRegistry;
 use crate::text::slug;
@@ -126,6 +126,12 @@ pub(crate) struct UnitNode {
     pub eqf_level: Option<EqfLevel>,
     pub credit_points: Vec<CreditPoints>,
     pub outcomes: Vec<OutcomeNode>,
+    /// The specification's own id in the credential (or, for an achievement
+    /// without one, the achievement's): two achievements are one unit only
+    /// when they name the same specification, whatever their titles.
+    pub spec: Option<String>,
+    /// The id of the unit this one is a part of.
+    pub part_of: Option<String>,
 }
 
 impl UnitNode {
@@ -161,6 +167,27 @@ pub(crate) fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok()
 }
 
+/// The calendar date a date-only field means, and whether it was moved: a
+/// midnight in the issuer's time zone written in UTC (`1999-10-01T22:00:00Z`,
+/// as the EDC issuer writes a Brussels midnight) is the next day, 2 October.
+/// Any other date-time is its own calendar day.
+pub(crate) fn calendar_date(text: &str) -> Option<(NaiveDate, bool)> {
+    let day = date(text)?;
+    let t = text.trim();
+    let Ok(at) = chrono::DateTime::parse_from_rfc3339(t) else {
+        return Some((day, false));
+    };
+    use chrono::Timelike;
+    let utc_evening_midnight = at.offset().local_minus_utc() == 0
+        && matches!(at.hour(), 22 | 23)
+        && at.minute() == 0
+        && at.second() == 0;
+    match utc_evening_midnight {
+        true => Some((day.succ_opt()?, true)),
+        false => Some((day, false)),
+    }
+}
+
 /// Which of europass's "achieved" phrases (in any language) a note holds.
 pub(crate) fn achievement_from(note: &MultilingualText) -> Option<Achievement> {
     for (lang, text) in note.iter() {
@@ -179,11 +206,15 @@ pub(crate) fn achievement_from(note: &MultilingualText) -> Option<Achievement> {
 }
 
 /// A grading scheme named in a credential: its definition when europass
-/// wrote it, else a shipped scheme of that id or name, else unknown.
+/// wrote it, else a shipped scheme of that id or name, else a scheme known
+/// by its issuer's title and `description` only ([`Scale::Described`]) —
+/// so every grade's scheme is in the round, under an id that survives a
+/// round trip.
 pub(crate) fn grading_scheme(
     record: Option<&str>,
     definition: Option<&str>,
     title: &MultilingualText,
+    description: &MultilingualText,
 ) -> (String, Option<GradingScheme>) {
     if let Some(s) = definition.and_then(|d| serde_json::from_str::<GradingScheme>(d).ok()) {
         return (s.id.clone(), Some(s));
@@ -194,14 +225,22 @@ pub(crate) fn grading_scheme(
         .or_else(|| title.texts().find_map(|t| shipped.find(t)));
     match known {
         Some(s) => (s.id.clone(), Some(s.clone())),
-        None => (
-            record
+        None => {
+            let id = record
                 .map(str::to_string)
                 .or_else(|| title.texts().next().map(slug))
                 .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "unspecified".into()),
-            None,
-        ),
+                .unwrap_or_else(|| "unspecified".into());
+            let scheme = GradingScheme {
+                id: id.clone(),
+                name: title.clone(),
+                country: None,
+                scale: Scale::Described {
+                    definition: description.clone(),
+                },
+            };
+            (id, Some(scheme))
+        }
     }
 }
 
@@ -214,6 +253,8 @@ pub(crate) struct Records {
     contacts: BTreeMap<String, ContactPerson>,
     qualifications: BTreeMap<String, Qualification>,
     units: BTreeMap<String, Unit>,
+    /// The unit each specification of the credential became.
+    spec_units: BTreeMap<String, String>,
     learners: Vec<Learner>,
     mobilities: Vec<Mobility>,
     assessments: Vec<AssessmentResult>,
@@ -222,6 +263,9 @@ pub(crate) struct Records {
     unknown_schemes: BTreeMap<String, ()>,
     /// What the reader skipped, and why.
     pub diagnostics: Vec<Diagnostic>,
+    /// Date-only fields given as a UTC midnight, read as the next day:
+    /// (field, as written, date read).
+    moved_dates: Vec<(String, String, NaiveDate)>,
 }
 
 impl Records {
@@ -233,13 +277,26 @@ impl Records {
             contacts: BTreeMap::new(),
             qualifications: BTreeMap::new(),
             units: BTreeMap::new(),
+            spec_units: BTreeMap::new(),
             learners: Vec::new(),
             mobilities: Vec::new(),
             assessments: Vec::new(),
             schemes: BTreeMap::new(),
             unknown_schemes: BTreeMap::new(),
             diagnostics: Vec::new(),
+            moved_dates: Vec::new(),
         }
+    }
+
+    /// The calendar date of a date-only field (`what`, in words), noting a
+    /// UTC midnight read as the next day.
+    pub fn date(&mut self, what: &str, text: &str) -> Option<NaiveDate> {
+        let (day, moved) = calendar_date(text)?;
+        if moved {
+            self.moved_dates
+                .push((what.to_string(), text.trim().to_string(), day));
+        }
+        Some(day)
     }
 
     /// Adds an organisation; a second description of the same one adds its
@@ -356,7 +413,7 @@ impl Records {
     /// Adds a unit, keeping the fuller description of one named twice.
     /// Returns its id.
     pub fn unit(&mut self, n: UnitNode) -> String {
-        let id = n.id(&self.language);
+        let id = self.unit_id(&n);
         let mut records = Vec::with_capacity(n.outcomes.len());
         let outcomes = n
             .outcomes
@@ -377,6 +434,7 @@ impl Records {
             code: n.code,
             title: n.title,
             qualification: n.qualification,
+            part_of: n.part_of,
             area_of_work: n.area_of_work,
             description: n.description,
             eqf_level: n.eqf_level,
@@ -395,6 +453,29 @@ impl Records {
             self.units.insert(id.clone(), u);
         }
         id
+    }
+
+    /// The id of the unit `n` describes: the one its specification already
+    /// became, else the id its data gives — with a number added when that id
+    /// is another specification's (two courses of the same title are two
+    /// units). Record ids europass wrote are taken as they are.
+    fn unit_id(&mut self, n: &UnitNode) -> String {
+        let id = n.id(&self.language);
+        let Some(spec) = n.spec.clone().filter(|_| n.record.is_none()) else {
+            return id;
+        };
+        if let Some(known) = self.spec_units.get(&spec) {
+            return known.clone();
+        }
+        let taken = |candidate: &String| self.spec_units.values().any(|u| u == candidate);
+        let mut unique = id.clone();
+        let mut k = 1;
+        while taken(&unique) {
+            k += 1;
+            unique = format!("{id}-{k}");
+        }
+        self.spec_units.insert(spec, unique.clone());
+        unique
     }
 
     /// Adds a qualification. Returns its id.
@@ -417,18 +498,40 @@ impl Records {
         id
     }
 
-    /// Adds the result of `learner` in `unit`, during `mobility`; a result
-    /// already there (by id) is not added again, and its id is returned as
-    /// the error.
+    /// Adds the result of `learner` in `unit`, during `mobility`. A second
+    /// result of the same unit (a semester, a resit) is kept as a result of
+    /// its own, numbered; a result europass wrote that is already there (by
+    /// its record id) is not added again, and its id is returned as the
+    /// error. Returns the result's id.
     pub fn result(
         &mut self,
         n: ResultNode,
         learner: &str,
         unit: String,
         mobility: Option<&str>,
-    ) -> Result<(), String> {
+    ) -> Result<String, String> {
+        let id = match n.record {
+            Some(record) => {
+                if self.assessments.iter().any(|r| r.id == record) {
+                    return Err(record);
+                }
+                record
+            }
+            None => {
+                let id = ids::result_id(learner, &unit);
+                // `learner/unit/2`: a unit id has no slash, so this can
+                // be no other unit's result.
+                let mut unique = id.clone();
+                let mut k = 1;
+                while self.assessments.iter().any(|r| r.id == unique) {
+                    k += 1;
+                    unique = format!("{id}/{k}");
+                }
+                unique
+            }
+        };
         let result = AssessmentResult {
-            id: n.record.unwrap_or_else(|| ids::result_id(learner, &unit)),
+            id,
             learner: learner.to_string(),
             unit,
             mobility: mobility.map(str::to_string),
@@ -445,17 +548,19 @@ impl Records {
             deviations: n.deviations,
             unmapped: Default::default(),
         };
-        if self.assessments.iter().any(|r| r.id == result.id) {
-            return Err(result.id);
-        }
+        let id = result.id.clone();
         self.assessments.push(result);
-        Ok(())
+        Ok(id)
     }
 
-    /// Notes a grading scheme for a grade.
+    /// Notes a grading scheme for a grade; one known only by its
+    /// description is warned about once.
     pub fn scheme(&mut self, id: &str, scheme: Option<GradingScheme>) {
         match scheme {
             Some(s) => {
+                if matches!(s.scale, Scale::Described { .. }) {
+                    self.unknown_schemes.insert(id.to_string(), ());
+                }
                 self.schemes.entry(id.to_string()).or_insert(s);
             }
             None => {
@@ -467,8 +572,22 @@ impl Records {
     /// The round: records sorted by id, pass/fail derived from each grade on
     /// its scheme, unknown schemes reported.
     pub fn finish(mut self, file: &str) -> (Round, Vec<Diagnostic>) {
+        for (what, given, day) in &self.moved_dates {
+            self.diagnostics.push(
+                Diagnostic::info(
+                    Code::DateFromMidnightUtc,
+                    Location::file(file),
+                    format!("the {what} is given as {given}, midnight in the issuer's time zone written in UTC; it was read as {day}"),
+                )
+                .with_hint("if the date is wrong, ask the issuer for the credential with the date alone (YYYY-MM-DD)"),
+            );
+        }
         for id in self.unknown_schemes.keys() {
-            if self.schemes.contains_key(id) {
+            if self
+                .schemes
+                .get(id)
+                .is_some_and(|s| !matches!(s.scale, Scale::Described { .. }))
+            {
                 continue;
             }
             self.diagnostics.push(

@@ -51,6 +51,9 @@ pub(crate) fn read(
             detail: format!("an XML document that is not well-formed: {m}"),
         },
     })?;
+    if root.name == "verifiablePresentation" && root.ns.as_deref() == Some(VP_NS) {
+        return read_presentation(file, &root);
+    }
     if root.name != "europassCredential" || root.ns.as_deref() != Some(vocab::SNB_NS) {
         let ns = root.ns.as_deref().unwrap_or("no namespace");
         return Err(ImportError::WrongType {
@@ -66,7 +69,54 @@ pub(crate) fn read(
             hint: "give a Europass credential XML file (europass convert --to xml writes them), or a spreadsheet".into(),
         });
     }
-    Ok(Reader::new(file, &root).read())
+    let primary = primary_language(&root);
+    let records = Reader::new(file, &root, Records::new(&primary), String::new()).read();
+    Ok(records.finish(file))
+}
+
+/// Namespace of the XML verifiable presentation that wraps credentials.
+const VP_NS: &str = "http://data.europa.eu/snb/vp";
+
+/// A verifiable presentation: each credential inside read into one round
+/// (their specifications kept apart, as each credential numbers its own),
+/// its signature noted as not checked.
+fn read_presentation(file: &str, root: &Element) -> Result<(Round, Vec<Diagnostic>), ImportError> {
+    let credentials: Vec<&Element> = root
+        .children
+        .iter()
+        .filter(|c| c.name == "europassCredential" && c.ns.as_deref() == Some(vocab::SNB_NS))
+        .collect();
+    let Some(first) = credentials.first() else {
+        return Err(ImportError::WrongType {
+            found: "a verifiable presentation that holds no europassCredential".into(),
+            expected: "a Europass credential, or a presentation of one".into(),
+            hint: "ask the learner for the presentation with its credentials, or for the credentials themselves".into(),
+        });
+    };
+    let mut records = Records::new(&primary_language(first));
+    for (i, c) in credentials.iter().enumerate() {
+        records = Reader::new(file, c, records, format!("credential {} ", i + 1)).read();
+    }
+    let (round, mut notes) = records.finish(file);
+    if root.child("proof").is_some_and(|p| !p.children.is_empty()) {
+        notes.push(
+            Diagnostic::info(
+                Code::SignatureNotVerified,
+                Location::file(file),
+                format!("a signed presentation of {} credential(s): its content was read, its signature was not checked", credentials.len()),
+            )
+            .with_hint("verify the signature with the Europass Digital Credentials viewer if the credential's origin matters"),
+        );
+    }
+    Ok((round, notes))
+}
+
+/// The credential's primary language (`en` when it names none).
+fn primary_language(root: &Element) -> String {
+    root.child("primaryLanguage")
+        .map(|p| p.value().to_string())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "en".into())
 }
 
 /// Record ids, codes and other identifiers of an element, by scheme.
@@ -151,6 +201,33 @@ fn outcome(o: &Element) -> OutcomeNode {
     }
 }
 
+/// Whether an element is an achievement described in place (not a reference).
+fn is_achievement(el: &Element) -> bool {
+    (el.name == "learningAchievement" || el.name == "qualificationAward")
+        && el.attr("idref").is_none()
+}
+
+/// The ids of the assessments every achievement (at any depth) was derived
+/// from: a part of an assessment with one of these ids is the result of a
+/// nested achievement, read there, not a criterion of its parent.
+fn assessments_of_achievements<'a>(el: &'a Element, out: &mut Vec<&'a str>) {
+    for c in &el.children {
+        if is_achievement(c) {
+            out.extend(c.all("wasDerivedFrom").filter_map(|d| d.attr("id")));
+        }
+        assessments_of_achievements(c, out);
+    }
+}
+
+/// Where an achievement stands: whose, in which mobility, part of which unit.
+struct Achieved<'s> {
+    learner: &'s str,
+    mobility: Option<&'s str>,
+    /// The unit of the achievement this one is a part of.
+    parent: Option<&'s str>,
+    part_assessments: &'s [&'s str],
+}
+
 struct Reader<'a> {
     file: &'a str,
     root: &'a Element,
@@ -162,6 +239,7 @@ struct Reader<'a> {
     assessment_specs: HashMap<&'a str, &'a Element>,
     schemes: HashMap<&'a str, &'a Element>,
     records: Records,
+    scope: String,
 }
 
 fn index<'a>(root: &'a Element, section: &str) -> HashMap<&'a str, &'a Element> {
@@ -176,17 +254,21 @@ fn index<'a>(root: &'a Element, section: &str) -> HashMap<&'a str, &'a Element> 
 }
 
 impl<'a> Reader<'a> {
-    fn new(file: &'a str, root: &'a Element) -> Self {
-        let primary = root
-            .child("primaryLanguage")
-            .map(|p| p.value().to_string())
-            .unwrap_or_else(|| "en".into());
+    /// A reader of the credential `root` adding to `records`; `scope`
+    /// tells its specifications from another credential's of the same id.
+    fn new(file: &'a str, root: &'a Element, records: Records, scope: String) -> Self {
         Self {
             file,
             root,
-            records: Records::new(&primary),
-            primary,
-            orgs: index(root, "agentReferences"),
+            records,
+            primary: primary_language(root),
+            scope,
+            // `organisationReferences` is the section's name in credentials
+            // of EDCI versions before 1.2.
+            orgs: index(root, "agentReferences")
+                .into_iter()
+                .chain(index(root, "organisationReferences"))
+                .collect(),
             specs: index(root, "learningSpecificationReferences"),
             outcomes: index(root, "learningOutcomeReferences"),
             activity_specs: index(root, "learningActivitySpecificationReferences"),
@@ -206,7 +288,7 @@ impl<'a> Reader<'a> {
         );
     }
 
-    fn read(mut self) -> (Round, Vec<Diagnostic>) {
+    fn read(mut self) -> Records {
         let issuer = self
             .root
             .child("issuer")
@@ -214,7 +296,7 @@ impl<'a> Reader<'a> {
             .and_then(|id| self.organisation(id, OrganisationRole::Sending));
         let Some(subject) = self.root.child("credentialSubject") else {
             self.skip("the credential names no credentialSubject (learner)".into());
-            return self.records.finish(self.file);
+            return self.records;
         };
         let learner = self.learner(subject);
         let learner_id = self.records.learner(learner);
@@ -230,15 +312,19 @@ impl<'a> Reader<'a> {
         }
         let only_mobility = (mobility_ids.len() == 1).then(|| mobility_ids[0].clone());
         if let Some(achievements) = subject.child("achievements") {
-            for a in achievements
-                .children
-                .iter()
-                .filter(|c| c.name == "learningAchievement" || c.name == "qualificationAward")
-            {
-                self.achievement(a, &learner_id, only_mobility.as_deref());
+            let mut part_assessments = Vec::new();
+            assessments_of_achievements(achievements, &mut part_assessments);
+            let at = Achieved {
+                learner: &learner_id,
+                mobility: only_mobility.as_deref(),
+                parent: None,
+                part_assessments: &part_assessments,
+            };
+            for a in achievements.children.iter().filter(|c| is_achievement(c)) {
+                self.achievement(a, &at);
             }
         }
-        self.records.finish(self.file)
+        self.records
     }
 
     fn organisation(&mut self, id: &str, role: OrganisationRole) -> Option<String> {
@@ -307,7 +393,9 @@ impl<'a> Reader<'a> {
     fn learner(&mut self, s: &Element) -> LearnerNode {
         let given = first_text(&texts(s.child("givenNames")), &self.primary);
         let family = first_text(&texts(s.child("familyName")), &self.primary);
-        let birth = s.child("dateOfBirth").and_then(|d| shared::date(d.value()));
+        let birth = s
+            .child("dateOfBirth")
+            .and_then(|d| self.records.date("date of birth", d.value()));
         let national = s
             .child("nationalId")
             .map(|n| n.value().to_string())
@@ -355,7 +443,7 @@ impl<'a> Reader<'a> {
             .and_then(|id| self.organisation(id, OrganisationRole::Host));
         let start = a
             .child("startedAtTime")
-            .and_then(|d| shared::date(d.value()));
+            .and_then(|d| self.records.date("start of the activity", d.value()));
         let spec = a
             .child("specifiedBy")
             .and_then(|s| s.attr("idref"))
@@ -370,7 +458,7 @@ impl<'a> Reader<'a> {
                 if el.name == "qualification" {
                     qualification = Some(self.qualification(el));
                 } else {
-                    units.push(self.unit(el));
+                    units.push(self.unit(el, None));
                 }
             }
         }
@@ -383,7 +471,9 @@ impl<'a> Reader<'a> {
             units,
             qualification,
             start,
-            end: a.child("endedAtTime").and_then(|d| shared::date(d.value())),
+            end: a
+                .child("endedAtTime")
+                .and_then(|d| self.records.date("end of the activity", d.value())),
             objective: texts(spec.and_then(|s| s.child("description"))),
             tasks: texts(a.child("description")),
             language: spec
@@ -406,8 +496,10 @@ impl<'a> Reader<'a> {
         self.records.qualification(q)
     }
 
-    fn unit(&mut self, el: &Element) -> String {
+    fn unit(&mut self, el: &Element, part_of: Option<&str>) -> String {
         let mut unit = UnitNode {
+            spec: el.attr("id").map(|id| format!("{}{id}", self.scope)),
+            part_of: part_of.map(str::to_string),
             record: identifier(el, vocab::SCHEME_RECORD).map(str::to_string),
             code: identifier(el, vocab::SCHEME_UNIT_CODE).map(str::to_string),
             title: texts(el.child("title")),
@@ -460,12 +552,18 @@ impl<'a> Reader<'a> {
                     identifier(s, vocab::SCHEME_RECORD),
                     identifier(s, vocab::SCHEME_GRADING_DEFINITION),
                     &texts(s.child("title")),
+                    &texts(s.child("description")),
                 );
                 self.records.scheme(&id, def);
                 id
             }
             None => {
-                let (id, def) = shared::grading_scheme(scheme_ref, None, &MultilingualText::new());
+                let (id, def) = shared::grading_scheme(
+                    scheme_ref,
+                    None,
+                    &MultilingualText::new(),
+                    &MultilingualText::new(),
+                );
                 self.records.scheme(&id, def);
                 id
             }
@@ -476,19 +574,31 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn achievement(&mut self, a: &Element, learner: &str, mobility: Option<&str>) {
-        let Some(spec) = a
+    /// The unit an achievement is of: its specification's, else (an
+    /// achievement that names none, as a joint achievement often does) one
+    /// made of the achievement's own title and description.
+    fn achievement_unit(&mut self, a: &Element, parent: Option<&str>) -> String {
+        if let Some(spec) = a
             .child("specifiedBy")
             .and_then(|s| s.attr("idref"))
             .and_then(|id| self.specs.get(id).copied())
-        else {
-            self.skip(format!(
-                "an achievement (\"{}\") has no specification the credential describes",
-                first_text(&texts(a.child("title")), &self.primary)
-            ));
-            return;
-        };
-        let unit = self.unit(spec);
+        {
+            return self.unit(spec, parent);
+        }
+        self.records.unit(UnitNode {
+            record: identifier(a, vocab::SCHEME_RECORD).map(str::to_string),
+            title: texts(a.child("title")),
+            description: texts(a.child("description")),
+            spec: a.attr("id").map(|id| format!("{}{id}", self.scope)),
+            part_of: parent.map(str::to_string),
+            ..UnitNode::default()
+        })
+    }
+
+    /// An achievement as a result of its unit, and its parts (`hasPart`) as
+    /// results of units that are parts of it.
+    fn achievement(&mut self, a: &Element, at: &Achieved<'_>) {
+        let unit = self.achievement_unit(a, at.parent);
         let assessment = a.child("wasDerivedFrom");
         let assessment_spec = assessment
             .and_then(|s| s.child("specifiedBy"))
@@ -503,6 +613,12 @@ impl<'a> Reader<'a> {
             .map(|s| s.all("hasPart").collect::<Vec<_>>())
             .unwrap_or_default()
         {
+            if part
+                .attr("id")
+                .is_some_and(|id| at.part_assessments.contains(&id))
+            {
+                continue;
+            }
             if let Some(value) = self.grade(part.child("grade"), None) {
                 criteria.push(CriterionRating {
                     criterion: texts(part.child("title")),
@@ -518,7 +634,7 @@ impl<'a> Reader<'a> {
             credit_points: Vec::new(),
             date: assessment
                 .and_then(|s| s.child("issuedDate"))
-                .and_then(|d| shared::date(d.value())),
+                .and_then(|d| self.records.date("date of the assessment", d.value())),
             method: texts(assessment_spec.and_then(|s| s.child("description"))),
             assessor: None,
             remarks: texts(assessment.and_then(|s| s.child("description"))),
@@ -526,7 +642,18 @@ impl<'a> Reader<'a> {
                 .map(|s| note(s, NoteTopic::Deviations))
                 .unwrap_or_default(),
         };
-        // A result named twice is read once.
-        let _ = self.records.result(result, learner, unit, mobility);
+        // A result europass wrote, named twice, is read once.
+        let _ = self
+            .records
+            .result(result, at.learner, unit.clone(), at.mobility);
+        let inner = Achieved {
+            parent: Some(&unit),
+            ..*at
+        };
+        for part in a.all("hasPart").flat_map(|p| p.children.iter()) {
+            if is_achievement(part) {
+                self.achievement(part, &inner);
+            }
+        }
     }
 }
