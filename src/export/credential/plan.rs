@@ -468,9 +468,9 @@ fn language_counts(c: &Credential) -> BTreeMap<String, usize> {
             }
         }
     }
-    for s in &c.schemes {
-        count(&s.name);
-    }
+    // A grading scheme's name is the converter's own text, shipped in
+    // several languages: it names a language no text of the learner's
+    // mobility is written in, so it does not make one available.
     counts
 }
 
