@@ -773,3 +773,19 @@ fn available_languages_are_exactly_those_the_credentials_texts_are_in() {
         }
     }
 }
+
+#[test]
+fn a_mentors_job_title_appears_only_in_the_note_of_its_own_language() {
+    let (_, round) = fixture_rounds().remove(0);
+    for file in export("xml", &round) {
+        let xml = String::from_utf8(file.bytes.clone()).unwrap();
+        for line in xml.lines().filter(|l| l.contains("Darbnīcas vadītājs")) {
+            assert!(
+                line.contains("lang=\"lv\""),
+                "{}: a Latvian job title in another language's note: {line}",
+                file.path.display()
+            );
+        }
+        assert!(xml.contains("Darbnīcas vadītājs") || !xml.contains("Virtanen"));
+    }
+}

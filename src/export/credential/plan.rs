@@ -444,6 +444,13 @@ fn language_counts(c: &Credential) -> BTreeMap<String, usize> {
     for o in &c.organisations {
         count(&o.name);
     }
+    for p in c
+        .mentor
+        .into_iter()
+        .chain(c.units.iter().filter_map(|u| u.assessor))
+    {
+        count(&p.position);
+    }
     count(&c.mobility.objective);
     count(&c.mobility.tasks);
     for q in &c.qualifications {

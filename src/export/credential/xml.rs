@@ -517,7 +517,9 @@ pub(crate) fn person_notes(
     let mut out = Vec::new();
     for (lang, labels) in c.labels() {
         let mut parts = vec![p.name.clone()];
-        if let Some(pos) = p.position.get(lang).or_else(|| p.position.best(&[])) {
+        // The job title only in its own language: a Latvian "meistars" in
+        // the English note would be tagged English.
+        if let Some(pos) = p.position.get(lang).filter(|t| !t.trim().is_empty()) {
             parts.push(pos.to_string());
         }
         parts.extend(p.email.iter().cloned());
