@@ -570,3 +570,76 @@ fn starter_templates_check_clean_and_fill_in_both_languages() {
     assert!(document.contains("Autohaus Müller GmbH"));
     assert!(!document.contains("{{"), "{document}");
 }
+
+#[test]
+fn every_agreement_names_its_title_subject_school_language_and_issue_date() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    convert(&out, &["--lang", "lv,en"]).success();
+    let files = docx_files(&out);
+    assert_eq!(files.len(), 18);
+    for f in &files {
+        let core = String::from_utf8(part(f, "docProps/core.xml")).unwrap();
+        let tag = |t: &str| {
+            let open = format!("<{t}>");
+            let start = core
+                .find(&open)
+                .unwrap_or_else(|| panic!("{}: no {t}: {core}", f.display()));
+            let rest = &core[start + open.len()..];
+            rest[..rest.find('<').unwrap()].to_string()
+        };
+        assert_eq!(
+            tag("dc:creator"),
+            "Vidzemes Profesionālā vidusskola",
+            "{}",
+            f.display()
+        );
+        assert_eq!(tag("dc:language"), "lv");
+        assert!(!tag("dc:subject").is_empty(), "{}: {core}", f.display());
+        let title = tag("dc:title");
+        if f.ends_with("learning-agreement.docx") {
+            assert!(title.starts_with("Mācību līgums – "), "{title}");
+        } else {
+            assert!(
+                title.starts_with("Saprašanās memorands – Vidzemes"),
+                "{title}"
+            );
+        }
+        assert!(
+            !core.contains("1970") && !core.contains("unknown"),
+            "{core}"
+        );
+        assert!(
+            core.contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2025-"),
+            "{core}"
+        );
+    }
+    let anna = String::from_utf8(part(
+        &out.join("ozola-anna/learning-agreement.docx"),
+        "docProps/core.xml",
+    ))
+    .unwrap();
+    assert!(
+        anna.contains("<dc:title>Mācību līgums – Anna Ozola</dc:title>"),
+        "{anna}"
+    );
+}
+
+#[test]
+fn a_school_template_without_properties_gets_them_added() {
+    let work = tempfile::tempdir().unwrap();
+    let template = work.path().join("our-agreement.docx");
+    std::fs::write(&template, school_template()).unwrap();
+    let out = work.path().join("out");
+    convert(&out, &["--template", template.to_str().unwrap()]).success();
+    let file = out.join("ozola-anna").join("learning-agreement.docx");
+    let core = String::from_utf8(part(&file, "docProps/core.xml")).unwrap();
+    assert!(
+        core.contains("<dc:creator>Vidzemes Profesionālā vidusskola</dc:creator>"),
+        "{core}"
+    );
+    let types = String::from_utf8(part(&file, "[Content_Types].xml")).unwrap();
+    assert!(types.contains("/docProps/core.xml"), "{types}");
+    let rels = String::from_utf8(part(&file, "_rels/.rels")).unwrap();
+    assert!(rels.contains("docProps/core.xml"), "{rels}");
+}
