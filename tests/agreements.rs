@@ -193,9 +193,16 @@ fn every_agreement_opens_in_libreoffice_with_names_units_and_latvian_letters() {
     // 14 learning agreements and 4 memoranda (built-in beside a school LA template) per run.
     assert_eq!(files.len(), 14 * 4 + 4 * 4, "{files:#?}");
     let texts = pdf_texts(&files, work.path());
+    // The round's own mobility ids ("A-001/oy-autokorjaamo-virtanen-ab/2025-03-03")
+    // and file paths are never printed: the demo has no Erasmus+ mobility ids.
+    let internal_id = regex::Regex::new(r"[A-Za-z0-9-]+/[a-z0-9-]+/\d{4}-\d{2}-\d{2}").unwrap();
     for (file, text) in &texts {
         let text = flat(text);
         let name = file.to_string_lossy();
+        assert!(
+            !internal_id.is_match(&text) && !text.contains(".docx"),
+            "{name} prints an internal id or a path: {text}"
+        );
         let is_la = name.ends_with("learning-agreement.docx");
         if is_la {
             assert!(
