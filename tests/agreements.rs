@@ -122,6 +122,11 @@ fn docx_files(dir: &Path) -> Vec<PathBuf> {
 /// Converts every file to PDF in one LibreOffice run with a profile of its
 /// own, and returns each file's text as pdftotext reads it.
 fn pdf_texts(files: &[PathBuf], work: &Path) -> Vec<(PathBuf, String)> {
+    pdf_texts_with(files, work, &[])
+}
+
+/// As [`pdf_texts`], with extra `pdftotext` options (`-layout`).
+fn pdf_texts_with(files: &[PathBuf], work: &Path, options: &[&str]) -> Vec<(PathBuf, String)> {
     let profile = work.join("lo-profile");
     let pdf_dir = work.join("pdf");
     std::fs::create_dir_all(&pdf_dir).unwrap();
@@ -157,6 +162,7 @@ fn pdf_texts(files: &[PathBuf], work: &Path) -> Vec<(PathBuf, String)> {
             let pdf = pdf_dir.join(format!("doc-{i:03}.pdf"));
             assert!(pdf.exists(), "LibreOffice made no PDF of {}", f.display());
             let out = Command::new("pdftotext")
+                .args(options)
                 .arg(&pdf)
                 .arg("-")
                 .output()
@@ -649,4 +655,51 @@ fn a_school_template_without_properties_gets_them_added() {
     assert!(types.contains("/docProps/core.xml"), "{types}");
     let rels = String::from_utf8(part(&file, "_rels/.rels")).unwrap();
     assert!(rels.contains("docProps/core.xml"), "{rels}");
+}
+
+#[test]
+fn no_form_row_splits_across_pages_and_the_signature_header_keeps_its_rows() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    // Two languages: the longest documents, the most page breaks.
+    convert(&out, &["--lang", "lv,en"]).success();
+    let files = docx_files(&out);
+    let texts = pdf_texts_with(&files, work.path(), &["-layout"]);
+    for (file, text) in &texts {
+        let pages: Vec<&str> = text
+            .split('\u{c}')
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        for (n, page) in pages.iter().enumerate().skip(1) {
+            // The first line under the running header: a form row cut in two
+            // leaves its value's last lines there, with an empty label column.
+            let body = page
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .nth(1)
+                .unwrap_or("");
+            let indent = body.len() - body.trim_start().len();
+            assert!(
+                indent < 30,
+                "{} page {}: starts with a row's fragment without its label: {body:?}\n{page}",
+                file.display(),
+                n + 1
+            );
+        }
+        // The signature table's header and its rows share a page.
+        let header = pages
+            .iter()
+            .rposition(|p| p.contains("Vārds, uzvārds"))
+            .unwrap_or_else(|| panic!("{}: no signature table", file.display()));
+        let rows = pages
+            .iter()
+            .rposition(|p| p.contains("Sending organisation"))
+            .unwrap();
+        assert_eq!(
+            header,
+            rows,
+            "{}: the signature header is apart from its rows",
+            file.display()
+        );
+    }
 }
