@@ -703,3 +703,32 @@ fn no_form_row_splits_across_pages_and_the_signature_header_keeps_its_rows() {
         );
     }
 }
+
+#[test]
+fn the_memorandum_ticks_no_box_and_sets_no_validity_the_data_does_not_give() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    convert(&out, &[]).success();
+    let mou =
+        out.join("memoranda/vidzemes-profesionala-vidusskola-oy-autokorjaamo-virtanen-ab.docx");
+    let document = String::from_utf8(part(&mou, "word/document.xml")).unwrap();
+    // The demo gives no other objectives and no validity: neither box is
+    // ticked, and the validity is left to fill in (not the last mobility's end).
+    assert!(!document.contains('☒'), "a box is pre-ticked");
+    let text: Vec<&str> = document
+        .split('<')
+        .map(|t| t.split_once('>').map_or("", |(_, x)| x))
+        .collect();
+    let text = flat(&text.join(" "));
+    let validity = text
+        .split("This Memorandum of Understanding is valid until")
+        .nth(1)
+        .unwrap()
+        .split("Planned duration")
+        .next()
+        .unwrap();
+    assert!(
+        validity.trim().is_empty(),
+        "a validity the data does not give: {validity:?}"
+    );
+}

@@ -772,8 +772,8 @@ fn mou_objective_fields(t: Table<MemorandumData>) -> Table<MemorandumData> {
     .field(
         "memorandum.no_other_objectives",
         F,
-        "no other objectives were agreed",
-        |d| Value::Flag(d.other_objectives.is_empty()),
+        "no other objectives were agreed: never ticked, as no data says so (ticked by hand)",
+        |_| Value::Flag(false),
     )
 }
 
