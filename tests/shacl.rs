@@ -100,7 +100,7 @@ fn fixture_credentials(dir: &Path, variants: bool) -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(d))
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| !p.extension().is_some_and(|e| e == "md"))
+            .filter(|p| p.extension().is_none_or(|e| e != "md"))
             .collect();
         files.sort();
         inputs.extend(files);
