@@ -122,6 +122,11 @@ fn docx_files(dir: &Path) -> Vec<PathBuf> {
 /// Converts every file to PDF in one LibreOffice run with a profile of its
 /// own, and returns each file's text as pdftotext reads it.
 fn pdf_texts(files: &[PathBuf], work: &Path) -> Vec<(PathBuf, String)> {
+    pdf_texts_with(files, work, &[])
+}
+
+/// As [`pdf_texts`], with extra `pdftotext` options (`-layout`).
+fn pdf_texts_with(files: &[PathBuf], work: &Path, options: &[&str]) -> Vec<(PathBuf, String)> {
     let profile = work.join("lo-profile");
     let pdf_dir = work.join("pdf");
     std::fs::create_dir_all(&pdf_dir).unwrap();
@@ -157,6 +162,7 @@ fn pdf_texts(files: &[PathBuf], work: &Path) -> Vec<(PathBuf, String)> {
             let pdf = pdf_dir.join(format!("doc-{i:03}.pdf"));
             assert!(pdf.exists(), "LibreOffice made no PDF of {}", f.display());
             let out = Command::new("pdftotext")
+                .args(options)
                 .arg(&pdf)
                 .arg("-")
                 .output()
@@ -193,9 +199,16 @@ fn every_agreement_opens_in_libreoffice_with_names_units_and_latvian_letters() {
     // 14 learning agreements and 4 memoranda (built-in beside a school LA template) per run.
     assert_eq!(files.len(), 14 * 4 + 4 * 4, "{files:#?}");
     let texts = pdf_texts(&files, work.path());
+    // The round's own mobility ids ("A-001/oy-autokorjaamo-virtanen-ab/2025-03-03")
+    // and file paths are never printed: the demo has no Erasmus+ mobility ids.
+    let internal_id = regex::Regex::new(r"[A-Za-z0-9-]+/[a-z0-9-]+/\d{4}-\d{2}-\d{2}").unwrap();
     for (file, text) in &texts {
         let text = flat(text);
         let name = file.to_string_lossy();
+        assert!(
+            !internal_id.is_match(&text) && !text.contains(".docx"),
+            "{name} prints an internal id or a path: {text}"
+        );
         let is_la = name.ends_with("learning-agreement.docx");
         if is_la {
             assert!(
@@ -575,4 +588,153 @@ fn starter_templates_check_clean_and_fill_in_both_languages() {
     .unwrap();
     assert!(document.contains("Autohaus Müller GmbH"));
     assert!(!document.contains("{{"), "{document}");
+}
+
+#[test]
+fn every_agreement_names_its_title_subject_school_language_and_issue_date() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    convert(&out, &["--lang", "lv,en"]).success();
+    let files = docx_files(&out);
+    assert_eq!(files.len(), 18);
+    for f in &files {
+        let core = String::from_utf8(part(f, "docProps/core.xml")).unwrap();
+        let tag = |t: &str| {
+            let open = format!("<{t}>");
+            let start = core
+                .find(&open)
+                .unwrap_or_else(|| panic!("{}: no {t}: {core}", f.display()));
+            let rest = &core[start + open.len()..];
+            rest[..rest.find('<').unwrap()].to_string()
+        };
+        assert_eq!(
+            tag("dc:creator"),
+            "Vidzemes Profesionālā vidusskola",
+            "{}",
+            f.display()
+        );
+        assert_eq!(tag("dc:language"), "lv");
+        assert!(!tag("dc:subject").is_empty(), "{}: {core}", f.display());
+        let title = tag("dc:title");
+        if f.ends_with("learning-agreement.docx") {
+            assert!(title.starts_with("Mācību līgums – "), "{title}");
+        } else {
+            assert!(
+                title.starts_with("Saprašanās memorands – Vidzemes"),
+                "{title}"
+            );
+        }
+        assert!(
+            !core.contains("1970") && !core.contains("unknown"),
+            "{core}"
+        );
+        assert!(
+            core.contains("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2025-"),
+            "{core}"
+        );
+    }
+    let anna = String::from_utf8(part(
+        &out.join("ozola-anna/learning-agreement.docx"),
+        "docProps/core.xml",
+    ))
+    .unwrap();
+    assert!(
+        anna.contains("<dc:title>Mācību līgums – Anna Ozola</dc:title>"),
+        "{anna}"
+    );
+}
+
+#[test]
+fn a_school_template_without_properties_gets_them_added() {
+    let work = tempfile::tempdir().unwrap();
+    let template = work.path().join("our-agreement.docx");
+    std::fs::write(&template, school_template()).unwrap();
+    let out = work.path().join("out");
+    convert(&out, &["--template", template.to_str().unwrap()]).success();
+    let file = out.join("ozola-anna").join("learning-agreement.docx");
+    let core = String::from_utf8(part(&file, "docProps/core.xml")).unwrap();
+    assert!(
+        core.contains("<dc:creator>Vidzemes Profesionālā vidusskola</dc:creator>"),
+        "{core}"
+    );
+    let types = String::from_utf8(part(&file, "[Content_Types].xml")).unwrap();
+    assert!(types.contains("/docProps/core.xml"), "{types}");
+    let rels = String::from_utf8(part(&file, "_rels/.rels")).unwrap();
+    assert!(rels.contains("docProps/core.xml"), "{rels}");
+}
+
+#[test]
+fn no_form_row_splits_across_pages_and_the_signature_header_keeps_its_rows() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    // Two languages: the longest documents, the most page breaks.
+    convert(&out, &["--lang", "lv,en"]).success();
+    let files = docx_files(&out);
+    let texts = pdf_texts_with(&files, work.path(), &["-layout"]);
+    for (file, text) in &texts {
+        let pages: Vec<&str> = text
+            .split('\u{c}')
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        for (n, page) in pages.iter().enumerate().skip(1) {
+            // The first line under the running header: a form row cut in two
+            // leaves its value's last lines there, with an empty label column.
+            let body = page
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .nth(1)
+                .unwrap_or("");
+            let indent = body.len() - body.trim_start().len();
+            assert!(
+                indent < 30,
+                "{} page {}: starts with a row's fragment without its label: {body:?}\n{page}",
+                file.display(),
+                n + 1
+            );
+        }
+        // The signature table's header and its rows share a page.
+        let header = pages
+            .iter()
+            .rposition(|p| p.contains("Vārds, uzvārds"))
+            .unwrap_or_else(|| panic!("{}: no signature table", file.display()));
+        let rows = pages
+            .iter()
+            .rposition(|p| p.contains("Sending organisation"))
+            .unwrap();
+        assert_eq!(
+            header,
+            rows,
+            "{}: the signature header is apart from its rows",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn the_memorandum_ticks_no_box_and_sets_no_validity_the_data_does_not_give() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    convert(&out, &[]).success();
+    let mou =
+        out.join("memoranda/vidzemes-profesionala-vidusskola-oy-autokorjaamo-virtanen-ab.docx");
+    let document = String::from_utf8(part(&mou, "word/document.xml")).unwrap();
+    // The demo gives no other objectives and no validity: neither box is
+    // ticked, and the validity is left to fill in (not the last mobility's end).
+    assert!(!document.contains('☒'), "a box is pre-ticked");
+    let text: Vec<&str> = document
+        .split('<')
+        .map(|t| t.split_once('>').map_or("", |(_, x)| x))
+        .collect();
+    let text = flat(&text.join(" "));
+    let validity = text
+        .split("This Memorandum of Understanding is valid until")
+        .nth(1)
+        .unwrap()
+        .split("Planned duration")
+        .next()
+        .unwrap();
+    assert!(
+        validity.trim().is_empty(),
+        "a validity the data does not give: {validity:?}"
+    );
 }

@@ -702,3 +702,90 @@ fn texts_in_a_language_a_format_cannot_carry_are_left_out_with_a_warning_and_the
         &doc.bytes,
     );
 }
+
+/// The language tags of every language map in `v` that holds the round's
+/// own texts: not concepts (the EU vocabularies' English names), grading
+/// schemes (the converter's names for them), the display, nor the fixed
+/// words europass writes in every language of the credential (the
+/// activity's title, an achievement's "achieved in full").
+fn text_languages(
+    v: &serde_json::Value,
+    parent: &str,
+    out: &mut std::collections::BTreeSet<String>,
+) {
+    match v {
+        serde_json::Value::Object(o) => {
+            let kind = o.get("type").and_then(|t| t.as_str()).unwrap_or(parent);
+            if matches!(kind, "Concept" | "GradingScheme") {
+                return;
+            }
+            for (k, x) in o {
+                let fixed = matches!(
+                    (kind, k.as_str()),
+                    (
+                        "LearningActivity" | "LearningActivitySpecification",
+                        "title"
+                    ) | ("LearningAchievement", "additionalNote")
+                        | (_, "displayParameter")
+                );
+                let is_map = x.as_object().is_some_and(|m| {
+                    !m.is_empty()
+                        && m.keys().all(|k| k.len() == 2)
+                        && m.values().all(|s| s.is_string())
+                });
+                if fixed {
+                    continue;
+                } else if is_map {
+                    out.extend(x.as_object().unwrap().keys().cloned());
+                } else {
+                    text_languages(x, kind, out);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| text_languages(x, parent, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn available_languages_are_exactly_those_the_credentials_texts_are_in() {
+    for (name, round) in fixture_rounds() {
+        for file in export("jsonld", &round) {
+            let doc: serde_json::Value = serde_json::from_slice(&file.bytes).unwrap();
+            let listed: std::collections::BTreeSet<String> = doc["displayParameter"]["language"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| {
+                    let uri = l["id"].as_str().unwrap();
+                    let code = uri.rsplit('/').next().unwrap();
+                    let tag = [("LAV", "lv"), ("ENG", "en"), ("FIN", "fi"), ("DEU", "de")]
+                        .iter()
+                        .find(|(c, _)| *c == code)
+                        .unwrap_or_else(|| panic!("a language the fixtures lack: {uri}"))
+                        .1;
+                    tag.to_string()
+                })
+                .collect();
+            let mut used = std::collections::BTreeSet::new();
+            text_languages(&doc, "", &mut used);
+            assert_eq!(listed, used, "{name}: {}", file.path.display());
+        }
+    }
+}
+
+#[test]
+fn a_mentors_job_title_appears_only_in_the_note_of_its_own_language() {
+    let (_, round) = fixture_rounds().remove(0);
+    for file in export("xml", &round) {
+        let xml = String::from_utf8(file.bytes.clone()).unwrap();
+        for line in xml.lines().filter(|l| l.contains("Darbnīcas vadītājs")) {
+            assert!(
+                line.contains("lang=\"lv\""),
+                "{}: a Latvian job title in another language's note: {line}",
+                file.path.display()
+            );
+        }
+        assert!(xml.contains("Darbnīcas vadītājs") || !xml.contains("Virtanen"));
+    }
+}

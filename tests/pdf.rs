@@ -760,27 +760,41 @@ fn a_language_without_labels_falls_back_with_a_warning() {
 }
 
 #[test]
-fn transcripts_name_the_agreements_the_docx_export_writes() {
+fn transcripts_name_related_documents_by_parties_and_date_never_by_path_or_id() {
     let round = demo_round();
     let ctx = context(&["en"], false);
-    let docx: BTreeSet<String> = export("docx", &round, &ctx)
-        .iter()
-        .map(|f| f.path.to_string_lossy().replace('\\', "/"))
-        .collect();
     let dir = tempfile::tempdir().unwrap();
     let written = write_all(dir.path(), &export("pdf", &round, &ctx));
-    let text = text_of(&written[0]);
-    let la = docx
+    let internal_id = regex::Regex::new(r"[A-Za-z0-9-]+/[a-z0-9-]+/\d{4}-\d{2}-\d{2}").unwrap();
+    for pdf in written
         .iter()
-        .find(|f| f.ends_with("learning-agreement.docx") && text.contains(f.as_str()))
-        .expect("the transcript names its learning agreement");
-    assert!(written[0].starts_with(dir.path().join(la.split('/').next().unwrap())));
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+    {
+        let text = squeeze(&text_of(pdf));
+        assert!(
+            !text.contains(".docx") && !text.contains("memoranda/") && !internal_id.is_match(&text),
+            "{} prints a path or an internal id: {text}",
+            pdf.display()
+        );
+        assert!(!text.contains("europass convert"), "{text}");
+        assert!(
+            text.contains("europass-mobility.xml, attached to this PDF"),
+            "{text}"
+        );
+    }
+    let berzins = written
+        .iter()
+        .find(|p| p.to_string_lossy().contains("berzins-janis"))
+        .unwrap();
+    let text = squeeze(&text_of(berzins));
     assert!(
-        docx.iter()
-            .any(|f| f.starts_with("memoranda/") && text.contains(f.as_str())),
-        "the transcript names its memorandum: {text}"
+        text.contains("Learning Agreement Jānis Bērziņš, 3 March 2025"),
+        "{text}"
     );
-    assert!(text.contains("europass-mobility.xml"));
+    assert!(
+        text.contains("Memorandum of Understanding Vidzemes Profesionālā vidusskola – Oy Autokorjaamo Virtanen Ab, 3 March 2025"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -217,6 +217,10 @@ fn organisation(c: &Credential<'_>, o: &Organisation) -> J {
         out.push(
             "registration",
             J::obj([
+                (
+                    "id",
+                    J::s(c.ids.urn(Kind::Node, &format!("{}/registration", o.id))),
+                ),
                 ("type", J::st("LegalIdentifier")),
                 ("notation", J::s(&r.value)),
                 ("schemeName", J::s(name)),
@@ -267,10 +271,14 @@ fn organisation(c: &Credential<'_>, o: &Organisation) -> J {
     out
 }
 
+/// A mentor or assessor. The EDC profile's `Person` is the credential's
+/// subject, with claims of its own (`hasClaim` is required), so someone who
+/// only directs or assesses is an `Agent`, named by `prefLabel`. Their
+/// organisation is listed beside them (in `directedBy` or `assessedBy`).
 fn contact(c: &Credential<'_>, p: &ContactPerson) -> J {
     let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::Contact, &p.id))),
-        ("type", J::st("Person")),
+        ("type", J::st("Agent")),
         (
             "identifier",
             J::A(vec![identifier(
@@ -279,13 +287,69 @@ fn contact(c: &Credential<'_>, p: &ContactPerson) -> J {
                 &p.id,
             )]),
         ),
-        ("fullName", one(&c.primary, &p.name)),
+        ("prefLabel", one(&c.primary, &p.name)),
     ]);
     if let Some(cp) = contact_point(c, p.email.as_deref(), p.phone.as_deref(), None) {
         out.push("contactPoint", J::A(vec![cp]));
     }
-    if let Some(org) = p.organisation.as_deref().and_then(|id| c.organisation(id)) {
-        out.push("memberOf", J::A(vec![organisation(c, org)]));
+    out
+}
+
+/// What a credential has already written in full: each node is written once
+/// and named by its id after that, so that in RDF every node has one set of
+/// properties (an organisation written twice would have two registrations).
+#[derive(Default)]
+struct Written {
+    organisations: Vec<String>,
+    contacts: Vec<String>,
+    schemes: Vec<String>,
+}
+
+impl Written {
+    /// True the first time `id` is asked about in `list`.
+    fn first(list: &mut Vec<String>, id: &str) -> bool {
+        if list.iter().any(|x| x == id) {
+            return false;
+        }
+        list.push(id.to_string());
+        true
+    }
+}
+
+/// An organisation in full the first time, by reference after that.
+fn organisation_once(c: &Credential<'_>, o: &Organisation, w: &mut Written) -> J {
+    if Written::first(&mut w.organisations, &o.id) {
+        organisation(c, o)
+    } else {
+        reference(c.ids.urn(Kind::Organisation, &o.id))
+    }
+}
+
+/// A contact in full the first time, by reference after that.
+fn contact_once(c: &Credential<'_>, p: &ContactPerson, w: &mut Written) -> J {
+    if Written::first(&mut w.contacts, &p.id) {
+        contact(c, p)
+    } else {
+        reference(c.ids.urn(Kind::Contact, &p.id))
+    }
+}
+
+/// A contact and, beside them, their organisation (unless it is `skip`,
+/// already in the list).
+fn contact_with_organisation(
+    c: &Credential<'_>,
+    p: &ContactPerson,
+    skip: Option<&str>,
+    w: &mut Written,
+) -> Vec<J> {
+    let mut out = vec![contact_once(c, p, w)];
+    if let Some(org) = p
+        .organisation
+        .as_deref()
+        .filter(|id| Some(*id) != skip)
+        .and_then(|id| c.organisation(id))
+    {
+        out.push(organisation_once(c, org, w));
     }
     out
 }
@@ -475,16 +539,15 @@ fn unit_spec(c: &Credential<'_>, u: &Unit, full: bool) -> J {
 }
 
 /// A grading scheme: in full the first time a credential names it
-/// (`seen` records which were), by id and title after that.
-fn grading_scheme(c: &Credential<'_>, s: &GradingScheme, seen: &mut Vec<String>) -> J {
-    if seen.contains(&s.id) {
+/// (`w` records which were), by id and title after that.
+fn grading_scheme(c: &Credential<'_>, s: &GradingScheme, w: &mut Written) -> J {
+    if !Written::first(&mut w.schemes, &s.id) {
         return J::obj([
             ("id", J::s(c.ids.urn(Kind::GradingScheme, &s.id))),
             ("type", J::st("GradingScheme")),
             ("title", title_map(c, &s.name, &s.id)),
         ]);
     }
-    seen.push(s.id.clone());
     let definition = serde_json::to_string(s).expect("a grading scheme serialises");
     J::obj([
         ("id", J::s(c.ids.urn(Kind::GradingScheme, &s.id))),
@@ -516,8 +579,7 @@ fn assessment(
     c: &Credential<'_>,
     entry: &UnitEntry<'_>,
     r: &AssessmentResult,
-    assessor_in_full: bool,
-    seen: &mut Vec<String>,
+    w: &mut Written,
 ) -> J {
     let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::Assessment, &r.id))),
@@ -559,11 +621,10 @@ fn assessment(
     }
     out.push("awardedBy", awarded_by(c));
     let assessed_by = match entry.assessor {
-        Some(a) if assessor_in_full => contact(c, a),
-        Some(a) => reference(c.ids.urn(Kind::Contact, &a.id)),
-        None => reference(c.ids.urn(Kind::Organisation, &c.host.id)),
+        Some(a) => contact_with_organisation(c, a, None, w),
+        None => vec![organisation_once(c, c.host, w)],
     };
-    out.push("assessedBy", J::A(vec![assessed_by]));
+    out.push("assessedBy", J::A(assessed_by));
     let mut spec = J::obj([
         ("id", J::s(c.ids.urn(Kind::AssessmentSpecification, &r.id))),
         ("type", J::st("LearningAssessmentSpecification")),
@@ -576,7 +637,7 @@ fn assessment(
         spec.push("description", lang_map(c, &r.method));
     }
     if let Some(s) = scheme.and_then(|s| c.scheme(s)) {
-        spec.push("gradingScheme", grading_scheme(c, s, seen));
+        spec.push("gradingScheme", grading_scheme(c, s, w));
     }
     out.push("specifiedBy", J::A(vec![spec]));
     if !r.criteria.is_empty() {
@@ -584,7 +645,7 @@ fn assessment(
             .criteria
             .iter()
             .enumerate()
-            .map(|(i, rating)| criterion_assessment(c, r, i, rating, seen))
+            .map(|(i, rating)| criterion_assessment(c, r, i, rating, w))
             .collect();
         out.push("hasPart", J::A(parts));
     }
@@ -597,7 +658,7 @@ fn criterion_assessment(
     r: &AssessmentResult,
     i: usize,
     rating: &crate::model::CriterionRating,
-    seen: &mut Vec<String>,
+    w: &mut Written,
 ) -> J {
     let key = format!("{}/criterion/{}", r.id, i + 1);
     let title = title_map(c, &rating.criterion, &key);
@@ -607,7 +668,7 @@ fn criterion_assessment(
         ("title", title.clone()),
     ]);
     if let Some(s) = c.scheme(&rating.value.scheme) {
-        spec.push("gradingScheme", grading_scheme(c, s, seen));
+        spec.push("gradingScheme", grading_scheme(c, s, w));
     }
     J::obj([
         ("id", J::s(c.ids.urn(Kind::Assessment, &key))),
@@ -623,8 +684,7 @@ fn achievement(
     c: &Credential<'_>,
     entry: &UnitEntry<'_>,
     r: &AssessmentResult,
-    assessor_in_full: bool,
-    seen: &mut Vec<String>,
+    w: &mut Written,
 ) -> J {
     let u = entry.unit;
     let mut out = J::obj([
@@ -655,15 +715,12 @@ fn achievement(
     if let Some(points) = credit_points(&r.credit_points) {
         out.push("creditReceived", points);
     }
-    out.push(
-        "provenBy",
-        J::A(vec![assessment(c, entry, r, assessor_in_full, seen)]),
-    );
+    out.push("provenBy", J::A(vec![assessment(c, entry, r, w)]));
     out.push("specifiedBy", unit_spec(c, u, true));
     out
 }
 
-fn activity(c: &Credential<'_>) -> J {
+fn activity(c: &Credential<'_>, w: &mut Written) -> J {
     let m = c.mobility;
     let labels = c.labels();
     let mut out = J::obj([
@@ -689,13 +746,9 @@ fn activity(c: &Credential<'_>) -> J {
     if let Some(location) = activity_location(c) {
         out.push("location", J::A(vec![location]));
     }
-    let mut directed = vec![if c.host.id == c.issuer.id {
-        reference(c.ids.urn(Kind::Organisation, &c.host.id))
-    } else {
-        organisation(c, c.host)
-    }];
+    let mut directed = vec![organisation_once(c, c.host, w)];
     if let Some(mentor) = c.mentor {
-        directed.push(contact(c, mentor));
+        directed.extend(contact_with_organisation(c, mentor, Some(&c.host.id), w));
     }
     out.push("directedBy", J::A(directed));
     out.push("awardedBy", awarded_by(c));
@@ -861,21 +914,16 @@ fn gender_concept(gender: Option<Gender>) -> Option<J> {
     ))
 }
 
-/// The activity, then an achievement per assessed unit. Each person is
-/// written in full once (the mentor in the activity), and referred to by id
-/// after that.
+/// The activity, then an achievement per assessed unit. Each organisation,
+/// person and grading scheme is written in full once (the issuer as the
+/// credential's issuer, the host and mentor in the activity), and referred to
+/// by id after that.
 fn claims(c: &Credential<'_>) -> Vec<J> {
-    let mut claims = vec![activity(c)];
-    let mut written: Vec<&str> = c.mentor.iter().map(|m| m.id.as_str()).collect();
-    let mut schemes = Vec::new();
+    let mut w = Written::default();
+    w.organisations.push(c.issuer.id.clone());
+    let mut claims = vec![activity(c, &mut w)];
     for (entry, r) in c.assessed() {
-        let in_full = entry
-            .assessor
-            .is_some_and(|a| !written.contains(&a.id.as_str()));
-        if let Some(a) = entry.assessor {
-            written.push(&a.id);
-        }
-        claims.push(achievement(c, entry, r, in_full, &mut schemes));
+        claims.push(achievement(c, entry, r, &mut w));
     }
     claims
 }

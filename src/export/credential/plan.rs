@@ -444,6 +444,13 @@ fn language_counts(c: &Credential) -> BTreeMap<String, usize> {
     for o in &c.organisations {
         count(&o.name);
     }
+    for p in c
+        .mentor
+        .into_iter()
+        .chain(c.units.iter().filter_map(|u| u.assessor))
+    {
+        count(&p.position);
+    }
     count(&c.mobility.objective);
     count(&c.mobility.tasks);
     for q in &c.qualifications {
@@ -468,9 +475,9 @@ fn language_counts(c: &Credential) -> BTreeMap<String, usize> {
             }
         }
     }
-    for s in &c.schemes {
-        count(&s.name);
-    }
+    // A grading scheme's name is the converter's own text, shipped in
+    // several languages: it names a language no text of the learner's
+    // mobility is written in, so it does not make one available.
     counts
 }
 

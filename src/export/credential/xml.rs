@@ -478,16 +478,32 @@ pub(crate) fn assessment_titles(
     c: &Credential<'_>,
     unit_title: &MultilingualText,
 ) -> Vec<(&'static str, String)> {
-    let mut out = Vec::new();
-    for (lang, labels) in c.labels() {
-        let title = unit_title
-            .get(lang)
-            .or_else(|| unit_title.best(&[c.primary.as_str()]))
-            .unwrap_or("");
-        let lang: &'static str = vocab::label_languages()
+    let label_language = |lang: &str| -> &'static str {
+        vocab::label_languages()
             .find(|l| *l == lang)
-            .unwrap_or("en");
-        out.push((lang, format!("{}: {title}", labels.assessment)));
+            .unwrap_or("en")
+    };
+    // "Assessment: <title>" only in the languages the unit's title is
+    // written in: a Finnish label before a Latvian title, tagged Finnish,
+    // would say the Latvian text is Finnish.
+    let mut out: Vec<(&'static str, String)> = c
+        .labels()
+        .into_iter()
+        .filter_map(|(lang, labels)| {
+            let title = unit_title.get(lang).filter(|t| !t.trim().is_empty())?;
+            Some((
+                label_language(lang),
+                format!("{}: {title}", labels.assessment),
+            ))
+        })
+        .collect();
+    if out.is_empty() {
+        let (lang, labels) = c.labels()[0];
+        let title = unit_title.best(&[c.primary.as_str()]).unwrap_or("");
+        out.push((
+            label_language(lang),
+            format!("{}: {title}", labels.assessment),
+        ));
     }
     out
 }
@@ -501,7 +517,9 @@ pub(crate) fn person_notes(
     let mut out = Vec::new();
     for (lang, labels) in c.labels() {
         let mut parts = vec![p.name.clone()];
-        if let Some(pos) = p.position.get(lang).or_else(|| p.position.best(&[])) {
+        // The job title only in its own language: a Latvian "meistars" in
+        // the English note would be tagged English.
+        if let Some(pos) = p.position.get(lang).filter(|t| !t.trim().is_empty()) {
             parts.push(pos.to_string());
         }
         parts.extend(p.email.iter().cloned());

@@ -10,14 +10,16 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::labels::{self, Labels};
-use super::transcript::{self, Composed, References, TranscriptInput};
+use super::transcript::{self, Composed, References, RelatedDocument, TranscriptInput};
 use super::{self as writer, Attachment, Info, Part};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::export::credential::xml as credential_xml;
 use crate::export::credential::{Credential, CredentialExporter, Format, Run, WriteCredentials};
 use crate::export::word::data::memorandum_code;
 use crate::export::{BATCH, ExportContext, ExportError, OutputFile, OutputSink, guarded};
-use crate::model::{AssessmentResult, Round};
+use chrono::NaiveDate;
+
+use crate::model::{AssessmentResult, Mobility, Round};
 use crate::outputs::{BUNDLE, OutputKind, OutputPlan};
 use crate::vocab;
 
@@ -169,6 +171,38 @@ fn write_transcripts<'r>(
     Ok(kept)
 }
 
+/// The Learning Agreement's date: its latest signature, else the mobility's start.
+fn agreement_date(round: &Round, m: &Mobility) -> Option<NaiveDate> {
+    round
+        .learning_agreements
+        .iter()
+        .find(|a| a.mobility == m.id)
+        .and_then(|a| a.signatories.iter().filter_map(|s| s.date).max())
+        .or(m.start)
+}
+
+/// The Memorandum's date: its latest signature, else the first start of
+/// the partnership's mobilities.
+fn memorandum_date(round: &Round, sending: &str, host: &str) -> Option<NaiveDate> {
+    let pair =
+        |orgs: &[String]| orgs.iter().any(|o| o == sending) && orgs.iter().any(|o| o == host);
+    round
+        .memoranda
+        .iter()
+        .find(|m| pair(&m.organisations))
+        .and_then(|m| m.signatories.iter().filter_map(|s| s.date).max())
+        .or_else(|| {
+            round
+                .mobilities
+                .iter()
+                .filter(|m| {
+                    m.sending.as_deref() == Some(sending) && m.host.as_deref() == Some(host)
+                })
+                .filter_map(|m| m.start)
+                .min()
+        })
+}
+
 /// One transcript composed, with the credential XML it carries.
 fn build<'r>(c: Credential<'r>, shared: &Shared<'_, 'r>) -> Built<'r> {
     let xml = credential_xml::write(&c);
@@ -182,10 +216,25 @@ fn build<'r>(c: Credential<'r>, shared: &Shared<'_, 'r>) -> Built<'r> {
     let m = c.mobility;
     let pair = m.sending.as_deref().zip(m.host.as_deref());
     let references = References {
-        learning_agreement: Some(paths.learning_agreement.clone()),
+        learning_agreement: Some(RelatedDocument {
+            parties: c.learner.full_name(),
+            date: agreement_date(shared.round, m),
+        }),
         memorandum: pair
-            .and_then(|(s, h)| shared.plan.memorandum(s, h))
-            .map(str::to_string),
+            .filter(|(s, h)| shared.plan.memorandum(s, h).is_some())
+            .map(|(s, h)| RelatedDocument {
+                parties: [c.issuer, c.host]
+                    .iter()
+                    .map(|o| {
+                        o.name
+                            .best(&[c.primary.as_str()])
+                            .unwrap_or(&o.id)
+                            .to_string()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" – "),
+                date: memorandum_date(shared.round, s, h),
+            }),
         memorandum_code: pair.and_then(|(s, h)| memorandum_code(shared.round, s, h)),
         credential: xml_name.clone(),
     };

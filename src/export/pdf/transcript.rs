@@ -53,17 +53,28 @@ const UNIT_KEEP: f32 = UNIT.size * 1.28 * 2.0 + 130.0;
 /// Width of the label column of field tables.
 const LABEL_WIDTH: f32 = 150.0;
 
-/// The documents a transcript refers to, by the names europass gives them.
+/// The documents a transcript refers to, named as a reader knows them: by
+/// who they are between and their date, never by a file path or record id.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct References {
-    /// The Learning Agreement (`<learner>/learning-agreement.docx`).
-    pub learning_agreement: Option<String>,
-    /// The Memorandum of Understanding (`memoranda/<sending>-<host>.docx`).
-    pub memorandum: Option<String>,
+    /// The Learning Agreement.
+    pub learning_agreement: Option<RelatedDocument>,
+    /// The Memorandum of Understanding.
+    pub memorandum: Option<RelatedDocument>,
     /// The memorandum's own file code, when the round records one.
     pub memorandum_code: Option<String>,
-    /// The embedded credential's file name.
+    /// The name of the credential attached to the PDF.
     pub credential: String,
+}
+
+/// A related document: "Jānis Bērziņš, 03.03.2025".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RelatedDocument {
+    /// Whom it is between (the learner; the two schools).
+    pub parties: String,
+    /// Its date: the latest signature, else the start of the mobility
+    /// (the same date its Word file carries in its properties).
+    pub date: Option<NaiveDate>,
 }
 
 /// Everything one transcript is made from.
@@ -454,13 +465,19 @@ impl Composer<'_> {
 
         self.section("section.references");
         let r = &input.references;
-        let memorandum = r.memorandum.as_ref().map(|file| match &r.memorandum_code {
+        let named = |d: &RelatedDocument| match self.date(d.date) {
+            Some(date) => format!("{}, {date}", d.parties),
+            None => d.parties.clone(),
+        };
+        let agreement = r.learning_agreement.as_ref().map(named);
+        let memorandum = r.memorandum.as_ref().map(|d| match &r.memorandum_code {
             Some(code) => format!(
-                "{file} ({})",
+                "{} ({})",
+                named(d),
                 self.labels
                     .fill_primary("field.mou_code", &[("code", code)])
             ),
-            None => file.clone(),
+            None => named(d),
         });
         let credential = self
             .labels
@@ -468,7 +485,7 @@ impl Composer<'_> {
         let rows = vec![
             (
                 self.labels.get("field.learning_agreement"),
-                self.value(r.learning_agreement.clone()),
+                self.value(agreement),
             ),
             (self.labels.get("field.memorandum"), self.value(memorandum)),
             (

@@ -948,8 +948,10 @@ fn memorandum(
         assessment_and_recognition: record
             .map(|r| r.assessment_and_recognition.clone())
             .unwrap_or_default(),
-        // Valid at least until the last mobility it covers has ended.
-        valid_until: record.and_then(|r| r.valid_until).or(last_end),
+        // Only a date the school gave: the last mobility's end is when the
+        // mobilities stop, not when the partnership does. Without one, the
+        // built-in layout leaves a line to fill in.
+        valid_until: record.and_then(|r| r.valid_until),
         first_start,
         last_end,
         min_weeks: record.and_then(|r| r.min_weeks).or(min_weeks),

@@ -2,6 +2,7 @@
 //! (`--to docx`): built-in layouts, or a school's own templates.
 
 use super::data::{self, LearningAgreementData, MemorandumData};
+use super::properties::{CoreProperties, set_core_properties};
 use super::template::DEFAULT_MARKER;
 use super::{FillOptions, Kind, Missing, Template, TemplateError, fields, labels, layout};
 use crate::check::Requirement;
@@ -107,30 +108,86 @@ struct Job {
     file: String,
     describe: String,
     record: fields::Record,
+    properties: CoreProperties,
 }
 
-fn la_job(d: &LearningAgreementData) -> Job {
+/// An organisation's name in the document's first language it has.
+fn organisation_name(o: &Option<data::OrganisationData>, languages: &[String]) -> String {
+    let order: Vec<&str> = languages.iter().map(String::as_str).collect();
+    o.as_ref()
+        .and_then(|o| o.name.best(&order).map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The title of `kind` in the document's first language.
+fn kind_title(kind: Kind, languages: &[String]) -> &'static str {
+    let key = match kind {
+        Kind::LearningAgreement => "la.title",
+        Kind::Memorandum => "mou.title",
+    };
+    languages
+        .iter()
+        .find_map(|l| labels::Labels::new(l))
+        .and_then(|l| l.get_opt(key))
+        .unwrap_or(kind.title())
+}
+
+/// The latest date a signature block carries: the day the document is complete.
+fn signed_on(signatories: &[data::SignatureData]) -> Option<chrono::NaiveDate> {
+    signatories.iter().filter_map(|s| s.date).max()
+}
+
+fn la_job(d: &LearningAgreementData, languages: &[String]) -> Job {
+    let learner = d.learner.full_name();
+    let host = organisation_name(&d.host, languages);
     Job {
         file: d.file.clone(),
-        describe: format!("the learning agreement of {}", d.learner.full_name()),
+        describe: format!("the learning agreement of {learner}"),
         record: fields::learning_agreement_record(d),
+        properties: CoreProperties {
+            title: format!(
+                "{} – {learner}",
+                kind_title(Kind::LearningAgreement, languages)
+            ),
+            subject: [host.as_str(), &period(d.start, d.end)]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", "),
+            author: organisation_name(&d.sending, languages),
+            language: languages.first().cloned().unwrap_or_default(),
+            // Signed before the mobility starts: its start when no signature is dated.
+            date: signed_on(&d.signatories).or(d.start),
+        },
     }
 }
 
-fn mou_job(d: &MemorandumData) -> Job {
-    let name = |o: &Option<data::OrganisationData>| {
-        o.as_ref()
-            .and_then(|o| o.name.texts().next().map(str::to_string))
-            .unwrap_or_default()
-    };
+fn period(start: Option<chrono::NaiveDate>, end: Option<chrono::NaiveDate>) -> String {
+    match (start, end) {
+        (Some(s), Some(e)) => format!("{s} – {e}"),
+        (Some(d), None) | (None, Some(d)) => d.to_string(),
+        (None, None) => String::new(),
+    }
+}
+
+fn mou_job(d: &MemorandumData, languages: &[String]) -> Job {
+    let sending = organisation_name(&d.sending, languages);
+    let host = organisation_name(&d.host, languages);
     Job {
         file: d.file.clone(),
-        describe: format!(
-            "the memorandum of {} and {}",
-            name(&d.sending),
-            name(&d.host)
-        ),
+        describe: format!("the memorandum of {sending} and {host}"),
         record: fields::memorandum_record(d),
+        properties: CoreProperties {
+            title: format!(
+                "{} – {sending} – {host}",
+                kind_title(Kind::Memorandum, languages)
+            ),
+            subject: d.project_codes.join(", "),
+            author: sending.clone(),
+            language: languages.first().cloned().unwrap_or_default(),
+            date: signed_on(&d.signatories).or(d.first_start),
+        },
     }
 }
 
@@ -194,13 +251,13 @@ impl Exporter for Agreements {
                                 let id = &agreements.mobility(*i).id;
                                 format!("the learning agreement of mobility {id}")
                             },
-                            |i| fill(&la_job(&agreements.of(*i))),
+                            |i| fill(&la_job(&agreements.of(*i), &languages)),
                         )?;
                     }
                     Kind::Memorandum => {
                         let jobs: Vec<Job> = data::memoranda(round, &languages, plan)
                             .iter()
-                            .map(mou_job)
+                            .map(|d| mou_job(d, &languages))
                             .collect();
                         export_each(&jobs, sink, diagnostics, |j| j.file.clone(), fill)?;
                     }
@@ -290,9 +347,15 @@ fn fill_job(
             ))
         })
         .collect();
+    let bytes = set_core_properties(&filled.bytes, &job.properties).map_err(|e| {
+        ExportError::Serialise {
+            format: "docx",
+            detail: format!("{}: {e}", job.file),
+        }
+    })?;
     let file = OutputFile {
         path: job.file.clone().into(),
-        bytes: filled.bytes,
+        bytes,
     };
     Ok((file, notes))
 }

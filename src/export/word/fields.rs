@@ -537,8 +537,8 @@ fn la_mobility_fields(t: Table<LearningAgreementData>) -> Table<LearningAgreemen
     t.field(
         "mobility.id",
         T,
-        "Erasmus+ mobility id, else the round's mobility id",
-        |d| Value::text(d.erasmus_id.as_deref().unwrap_or(&d.mobility_id)),
+        "Erasmus+ mobility id (blank when the data has none: the round's own ids are not printed)",
+        |d| Value::opt(&d.erasmus_id),
     )
     .field("mobility.project_code", T, "Erasmus+ project code", |d| {
         Value::opt(&d.project_code)
@@ -772,8 +772,8 @@ fn mou_objective_fields(t: Table<MemorandumData>) -> Table<MemorandumData> {
     .field(
         "memorandum.no_other_objectives",
         F,
-        "no other objectives were agreed",
-        |d| Value::Flag(d.other_objectives.is_empty()),
+        "no other objectives were agreed: never ticked, as no data says so (ticked by hand)",
+        |_| Value::Flag(false),
     )
 }
 

@@ -125,6 +125,8 @@ impl Writer {
         self.row_with(self.label_paragraph(key, None), value)
     }
 
+    /// A form row; it never splits across pages, which would leave a
+    /// value's last lines at the top of a page without their label.
     fn row_with(&self, label: Paragraph, value: Paragraph) -> TableRow {
         TableRow::new(vec![
             TableCell::new()
@@ -135,6 +137,7 @@ impl Writer {
                 .add_paragraph(value)
                 .width(WIDTH - LABEL_WIDTH, WidthType::Dxa),
         ])
+        .cant_split()
     }
 
     /// A row with a tall empty-looking value box for writing by hand.
@@ -233,9 +236,10 @@ impl Writer {
     }
 
     fn signature_table(&self) -> Table {
+        // Kept with the next row: the header never sits alone at a page's foot.
         let head = |key: &str| {
             TableCell::new()
-                .add_paragraph(self.label_paragraph(key, None))
+                .add_paragraph(self.label_paragraph(key, None).keep_next(true))
                 .shading(Shading::new().fill(LABEL_FILL))
         };
         let widths = [2600, 2700, 2000, WIDTH - 7300];
@@ -244,7 +248,8 @@ impl Writer {
             head("field.full_name").width(widths[1], WidthType::Dxa),
             head("field.place").width(widths[2], WidthType::Dxa),
             head("field.signature").width(widths[3], WidthType::Dxa),
-        ]);
+        ])
+        .cant_split();
         let place_label = self.joined("field.place");
         let date_label = self.joined("field.date");
         let row = TableRow::new(vec![
@@ -293,29 +298,36 @@ impl Writer {
             ("skills", "category.skill"),
             ("competences", "category.competence"),
         ] {
-            rows.push(TableRow::new(vec![
-                TableCell::new()
-                    .add_paragraph(self.label_paragraph(key, None))
-                    .shading(Shading::new().fill(LABEL_FILL))
-                    .width(WIDTH, WidthType::Dxa),
-            ]));
+            rows.push(
+                TableRow::new(vec![
+                    TableCell::new()
+                        .add_paragraph(self.label_paragraph(key, None).keep_next(true))
+                        .shading(Shading::new().fill(LABEL_FILL))
+                        .width(WIDTH, WidthType::Dxa),
+                ])
+                .cant_split(),
+            );
             // One paragraph per outcome, inside the cell.
-            rows.push(TableRow::new(vec![
-                TableCell::new()
-                    .add_paragraph(self.tag_owned(format!("{{{{#{list}}}}}")))
-                    .add_paragraph(
-                        Paragraph::new()
-                            .indent(
-                                Some(284),
-                                Some(docx_rs::SpecialIndentType::Hanging(284)),
-                                None,
-                                None,
-                            )
-                            .add_run(Run::new().add_text("•\t{{outcome.text}}")),
-                    )
-                    .add_paragraph(self.tag_owned(format!("{{{{/{list}}}}}")))
-                    .width(WIDTH, WidthType::Dxa),
-            ]));
+            rows.push(
+                TableRow::new(vec![
+                    TableCell::new()
+                        .add_paragraph(self.tag_owned(format!("{{{{#{list}}}}}")))
+                        .add_paragraph(
+                            Paragraph::new()
+                                .indent(
+                                    Some(284),
+                                    Some(docx_rs::SpecialIndentType::Hanging(284)),
+                                    None,
+                                    None,
+                                )
+                                .add_run(Run::new().add_text("•\t{{outcome.text}}")),
+                        )
+                        .add_paragraph(self.tag_owned(format!("{{{{/{list}}}}}")))
+                        .width(WIDTH, WidthType::Dxa),
+                ])
+                // Whole, unless taller than a page (Word and LibreOffice split those).
+                .cant_split(),
+            );
         }
         Table::new(rows)
             .set_grid(vec![WIDTH])
@@ -330,12 +342,13 @@ impl Writer {
             keys.iter()
                 .map(|k| {
                     TableCell::new()
-                        .add_paragraph(self.label_paragraph(k, None))
+                        .add_paragraph(self.label_paragraph(k, None).keep_next(true))
                         .shading(Shading::new().fill(LABEL_FILL))
                         .width(width, WidthType::Dxa)
                 })
                 .collect(),
-        );
+        )
+        .cant_split();
         let row = TableRow::new(
             cells
                 .iter()
@@ -347,7 +360,8 @@ impl Writer {
                 .collect(),
         )
         .row_height(500.0)
-        .height_rule(HeightRule::AtLeast);
+        .height_rule(HeightRule::AtLeast)
+        .cant_split();
         Table::new(vec![header, row])
             .set_grid(vec![width; N])
             .width(WIDTH, WidthType::Dxa)

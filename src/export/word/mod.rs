@@ -13,6 +13,7 @@ pub mod fields;
 pub(crate) mod labels;
 pub mod layout;
 pub(crate) mod package;
+pub mod properties;
 pub mod template;
 mod xml;
 

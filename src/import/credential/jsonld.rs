@@ -118,6 +118,13 @@ fn many(v: Option<&Value>) -> Vec<&Value> {
     }
 }
 
+/// A person: the `Person` of older europass credentials and of other
+/// issuers, or the `Agent` a mentor or assessor is written as.
+fn is_person(n: &Value) -> bool {
+    let t = types(n);
+    t.contains(&"Person") || t.contains(&"Agent")
+}
+
 fn types(v: &Value) -> Vec<&str> {
     many(v.get("type"))
         .into_iter()
@@ -375,8 +382,19 @@ impl<'a> Reader<'a> {
         Some(self.records.organisation(org))
     }
 
-    fn contact(&mut self, n: &'a Value, role: ContactRole) -> Option<String> {
-        let name = first_text(&lang(n.get("fullName")), &self.primary);
+    /// A mentor or assessor: a `Person` with `memberOf` (as europass wrote
+    /// them before), or an `Agent` whose organisation is listed beside it
+    /// (`beside`, in the same `directedBy` or `assessedBy`).
+    fn contact(
+        &mut self,
+        n: &'a Value,
+        role: ContactRole,
+        beside: Option<&'a Value>,
+    ) -> Option<String> {
+        let name = first_text(
+            &lang(n.get("fullName").or(n.get("prefLabel"))),
+            &self.primary,
+        );
         if name.is_empty() {
             return None;
         }
@@ -384,6 +402,7 @@ impl<'a> Reader<'a> {
             .nodes(n.get("memberOf"))
             .into_iter()
             .next()
+            .or(beside)
             .and_then(|o| self.organisation(o, None));
         let contact = many(n.get("contactPoint")).into_iter().next();
         let c = ContactNode {
@@ -444,10 +463,14 @@ impl<'a> Reader<'a> {
     fn mobility(&mut self, a: &'a Value) -> MobilityNode {
         let mut host = None;
         let mut mentor = None;
-        for d in self.nodes(a.get("directedBy")) {
-            if types(d).contains(&"Person") {
+        let directed = self.nodes(a.get("directedBy"));
+        for (i, d) in directed.iter().enumerate() {
+            if is_person(d) {
                 if mentor.is_none() {
-                    mentor = self.contact(d, ContactRole::Mentor);
+                    // The mentor's own organisation follows them when it is not the host.
+                    let beside = directed.get(i + 1).filter(|o| !is_person(o)).copied();
+                    let beside = beside.or(directed.first().filter(|o| !is_person(o)).copied());
+                    mentor = self.contact(d, ContactRole::Mentor, beside);
                 }
             } else if host.is_none() {
                 host = self.organisation(d, Some(OrganisationRole::Host));
@@ -676,13 +699,12 @@ impl<'a> Reader<'a> {
             }
         }
         let mut assessor = None;
-        for by in assessment
+        let by = assessment
             .map(|s| self.nodes(s.get("assessedBy")))
-            .unwrap_or_default()
-        {
-            if types(by).contains(&"Person") && assessor.is_none() {
-                assessor = self.contact(by, ContactRole::Assessor);
-            }
+            .unwrap_or_default();
+        if let Some(person) = by.iter().copied().find(|b| is_person(b)) {
+            let beside = by.iter().copied().find(|b| !is_person(b));
+            assessor = self.contact(person, ContactRole::Assessor, beside);
         }
         let method = assessment
             .map(|s| self.nodes(s.get("specifiedBy")))
