@@ -82,8 +82,10 @@ codes! {
     InternalError = "internal-error",
     /// A folder given as input holds no file the tool reads.
     NoInputFiles = "no-input-files",
-    /// A file in an input folder was skipped (temporary office file, unknown type).
+    /// A file in an input folder was skipped (temporary office file, unknown type, a link leading out of the folder or back into it).
     FileSkipped = "file-skipped",
+    /// An input is a named pipe, a device or a socket, not a file; it was not read.
+    NotAFile = "not-a-file",
 
     // Mapping files.
     /// A mapping file is not valid TOML or names an unknown field.

@@ -282,9 +282,9 @@ fn join(
 fn read_file<'m>(path: &Path, options: &'m Options) -> ReadFile<'m> {
     let file = path.display().to_string();
     let mut input = InputReport::new(&file);
-    let bytes = match std::fs::read(options.locate(path)) {
+    let bytes = match import::read_input(&options.locate(path), &options.read.limits) {
         Ok(b) => b,
-        Err(e) => return unreadable(input, ImportError::Io(e)),
+        Err(e) => return unreadable(input, e),
     };
     let (content, notes) = match import::read_file(&file, &bytes, &options.read) {
         Ok(v) => v,
@@ -575,7 +575,8 @@ impl OutputSink for Counted<'_> {
 fn feedback(report: &Report, read: &Options) -> Result<Vec<u8>, ExportError> {
     let mut workbooks = Vec::new();
     for input in report.inputs.iter().filter(|i| !i.sheets.is_empty()) {
-        let Ok(bytes) = std::fs::read(read.locate(Path::new(&input.file))) else {
+        let Ok(bytes) = import::read_input(&read.locate(Path::new(&input.file)), &read.read.limits)
+        else {
             continue;
         };
         match import::read_file(&input.file, &bytes, &read.read) {

@@ -13,6 +13,7 @@ mod calamine_sheets;
 mod cells;
 mod credential;
 mod csv;
+mod disk;
 mod error;
 pub mod formats;
 mod json;
@@ -29,6 +30,7 @@ use crate::guard::guard;
 
 pub use self::csv::{decode as decode_text, encoding_for_label};
 pub use cells::{CellValue, MergedRange, Sheet, Visibility, Workbook, format_number};
+pub use disk::{not_a_file, read_input};
 pub use error::ImportError;
 pub use formats::{FORMATS, InputFormat, format_from_extension};
 pub use limits::{LIMIT_NAMES, Limits};
