@@ -228,8 +228,10 @@ codes! {
     // Writing.
     /// An output file edited by hand was kept (run with --force to overwrite it).
     OutputKept = "output-kept",
-    /// One output file could not be built from its record; the others were written.
+    /// One output file could not be built from its record (or its place in the output folder is a link); the others were written.
     OutputFailed = "output-failed",
+    /// A file an earlier run wrote into the output folder that this run did not: its learner is no longer in the round (`--prune` removes it).
+    StaleOutput = "stale-output",
     /// A text is longer than an output format holds (an Excel cell: 32,767 characters); that output has it cut, the others whole.
     TextCut = "text-cut",
 

@@ -128,6 +128,11 @@ enum Command {
         /// Do everything but write: report what would be written
         #[arg(long)]
         dry_run: bool,
+        /// Remove the files an earlier run wrote into DIR that this run does
+        /// not (a learner no longer in the round); only files europass wrote,
+        /// unchanged since
+        #[arg(long)]
+        prune: bool,
         /// Languages of the documents, in order (`lv,en` writes bilingual agreements)
         /// (default: English for agreements; the round's own language for xlsx)
         #[arg(long, value_delimiter = ',', value_name = "LANGS")]
@@ -359,6 +364,7 @@ fn options(read: &ReadArgs, output: &OutputArgs) -> Result<Options, String> {
         mapping,
         progress,
         root: None,
+        output: None,
     })
 }
 
@@ -393,6 +399,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             strict,
             force,
             dry_run,
+            prune,
             lang,
             template,
             missing_marker,
@@ -412,7 +419,11 @@ fn run(cli: Cli) -> Result<u8, String> {
                 formats: to,
                 context,
                 out,
-                write: WriteOptions { force, dry_run },
+                write: WriteOptions {
+                    force,
+                    dry_run,
+                    prune,
+                },
                 strict,
             };
             self::convert(&inputs, &read, &output, convert)
@@ -488,7 +499,13 @@ fn convert(
                 .into(),
         );
     }
-    let options = options(read, output)?;
+    let mut options = options(read, output)?;
+    options.output = Some(convert.out.clone());
+    // Another run writing into the folder is found before the inputs are read.
+    let _lock = match convert.write.dry_run {
+        true => None,
+        false => Some(export::OutputLock::acquire(&convert.out).map_err(|e| e.to_string())?),
+    };
     let mut loaded = pipeline::load(inputs, &options);
     pipeline::convert(&mut loaded, &convert, &options).map_err(|e| e.to_string())?;
     print_report(&loaded.report, output);

@@ -36,6 +36,10 @@ pub struct Options {
     /// job's report then names its files as a CLI run started in that
     /// folder would.
     pub root: Option<PathBuf>,
+    /// The output folder of the run, if it writes one: the files europass
+    /// wrote there are never read back as inputs, even when it is (or is
+    /// inside) an input folder.
+    pub output: Option<PathBuf>,
 }
 
 impl Options {
@@ -456,6 +460,11 @@ pub fn convert(
         .map(|name| export::exporter(name).ok_or_else(|| ConvertError::UnknownFormat(name.clone())))
         .collect::<Result<Vec<_>, _>>()?;
     let plan = output_plan(&loaded.round, &exporters, &options.context);
+    // One run at a time in the folder, from its first file to report.json.
+    let _lock = match options.write.dry_run {
+        true => None,
+        false => Some(export::OutputLock::acquire(&options.out)?),
+    };
     // Files go to disk as each format makes them, a batch at a time.
     let mut writer = OutputWriter::open(&options.out, options.write)?;
     for exporter in exporters {
@@ -475,8 +484,10 @@ pub fn convert(
         path: FEEDBACK.into(),
         bytes: feedback(&loaded.report, read)?,
     }])?;
-    let (written, kept) = writer.finish()?;
-    loaded.report.extend(kept);
+    let kinds: Vec<OutputKind> = plan.planned().iter().map(|p| p.kind).collect();
+    writer.settle_stale(|path| OutputKind::of_path(path).is_some_and(|k| kinds.contains(&k)));
+    let (written, notes) = writer.finish()?;
+    loaded.report.extend(notes);
     loaded.report.outputs = written;
     loaded.report.planned_outputs = plan.planned().to_vec();
     let report = OutputFile {

@@ -106,6 +106,7 @@ pub(crate) fn run(
         mapping: None,
         progress: Some(progress),
         root: Some(inputs_dir),
+        output: None,
     };
     let mut loaded = pipeline::load(&inputs, &options);
     if cancelled.load(Ordering::SeqCst) {
