@@ -75,7 +75,9 @@ pub struct Loaded {
 }
 
 /// Expands folders (recursively, sorted) into files, skipping files that are
-/// not inputs: Office lock files (`~$x.xlsx`), hidden files and unknown types.
+/// not inputs: Office lock files (`~$x.xlsx`), hidden files, unknown types,
+/// what is no regular file, links out of the folder and europass's own
+/// outputs (see the `inputs` module).
 pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     collect_inputs_in(Path::new(""), paths)
 }
@@ -83,81 +85,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 /// As [`collect_inputs`], with relative paths taken from `root` and named
 /// as given (see [`Options::root`]).
 pub fn collect_inputs_in(root: &Path, paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
-    let mut diags = Vec::new();
-    for p in paths {
-        if root.join(p).is_dir() {
-            let before = files.len();
-            walk(root, p, &mut files, &mut diags);
-            if files.len() == before {
-                diags.push(
-                    Diagnostic::error(
-                        Code::NoInputFiles,
-                        Location::file(p.display().to_string()),
-                        "the folder holds no file europass reads",
-                    )
-                    .with_hint(
-                        "give .xlsx, .xls, .ods, .csv or .docx files or a folder that holds them",
-                    ),
-                );
-            }
-        } else {
-            files.push(p.clone());
-        }
-    }
-    (files, diags)
-}
-
-fn walk(root: &Path, dir: &Path, files: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(root.join(dir)) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| dir.join(e.file_name())))
-            .collect(),
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                Code::IoError,
-                Location::file(dir.display().to_string()),
-                format!("cannot list the folder: {e}"),
-            ));
-            return;
-        }
-    };
-    entries.sort();
-    for path in entries {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') {
-            continue;
-        }
-        if root.join(&path).is_dir() {
-            if crate::export::is_output_folder(&root.join(&path)) {
-                diags.push(Diagnostic::info(
-                    Code::FileSkipped,
-                    Location::file(path.display().to_string()),
-                    "skipped: a folder europass wrote its outputs to",
-                ));
-            } else {
-                walk(root, &path, files, diags);
-            }
-            continue;
-        }
-        if name.starts_with("~$") || name.starts_with(".~lock") {
-            diags.push(Diagnostic::info(
-                Code::FileSkipped,
-                Location::file(path.display().to_string()),
-                "skipped: a temporary file Office or LibreOffice keeps while a document is open",
-            ));
-            continue;
-        }
-        if import::format_from_extension(name).is_some() {
-            files.push(path);
-        } else {
-            diags.push(Diagnostic::info(
-                Code::FileSkipped,
-                Location::file(path.display().to_string()),
-                "skipped: not a file type europass reads",
-            ));
-        }
-    }
+    crate::inputs::collect(root, paths, None, &import::Limits::default())
 }
 
 /// How many files are read at once: bounds memory when an agency converts
@@ -185,7 +113,9 @@ struct ReadFile<'m> {
 /// Reads, maps and joins every input, then checks the round.
 pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
     let root = options.root.as_deref().unwrap_or(Path::new(""));
-    let (files, mut diagnostics) = collect_inputs_in(root, paths);
+    let output = options.output.as_deref();
+    let (files, mut diagnostics) =
+        crate::inputs::collect(root, paths, output, &options.read.limits);
     let mut builder = RoundBuilder::new();
     let mut inputs = Vec::with_capacity(files.len());
     let progress = options.progress.as_deref();
