@@ -275,7 +275,8 @@ impl OutputWriter {
         let left: Vec<String> = self
             .record
             .paths()
-            .filter(|p| !now.contains(p) && in_scope(p))
+            // report.json is written last, after this: never stale.
+            .filter(|p| !now.contains(p) && *p != REPORT && in_scope(p))
             .map(str::to_string)
             .collect();
         for rel in left {
