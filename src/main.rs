@@ -223,7 +223,7 @@ struct ReadArgs {
     #[arg(long, value_name = "CHAR")]
     delimiter: Option<String>,
     /// Raise or lower a limit on what one file may make europass do, e.g.
-    /// `--limit unpacked-mb=4096` (file-mb, unpacked-mb, zip-entries, cells, cell-chars, depth)
+    /// `--limit unpacked-mb=4096` (file-mb, unpacked-mb, part-mb, zip-entries, cells, cell-chars, depth)
     #[arg(long = "limit", value_name = "NAME=VALUE")]
     limits: Vec<String>,
 }

@@ -269,6 +269,17 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ImportError> {
         let entry = archive.by_index_raw(i).map_err(|e| ImportError::Corrupt {
             detail: format!("part {i} cannot be read ({e})"),
         })?;
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        if read_whole(&name) && entry.size() > limits.part_mb.saturating_mul(1024 * 1024) {
+            return Err(ImportError::LimitExceeded {
+                limit: "part-mb",
+                detail: format!(
+                    "its part {name} would unpack to {} MiB, more than {} MiB; it is read whole into memory",
+                    entry.size() >> 20,
+                    limits.part_mb
+                ),
+            });
+        }
         total = total.saturating_add(entry.size());
         if total > max {
             return Err(ImportError::LimitExceeded {
@@ -284,6 +295,16 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ImportError> {
         check_zip_part(&mut archive, i)?;
     }
     Ok(())
+}
+
+/// Whether a part of a zip-based file is read whole into memory by its
+/// reader (shared strings, styles, a Word document), rather than as it
+/// unpacks (a worksheet; the cells of an ods, bounded by `cells` first).
+/// Pictures and other parts no reader opens are not read at all.
+fn read_whole(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let markup = [".xml", ".rels", ".bin"].iter().any(|e| lower.ends_with(e));
+    markup && !lower.starts_with("xl/worksheets/") && lower != "content.xml"
 }
 
 /// Refuses two parts of one name, or of names that differ only in case
