@@ -372,9 +372,16 @@ fn run(cli: Cli) -> Result<u8, String> {
     if let Command::Serve(args) = cli.command {
         return serve(args, cli.jobs);
     }
-    if let Some(n) = cli.jobs {
+    if let Some(asked) = cli.jobs {
+        // More threads than a few per core only add switching: `--jobs 10000`
+        // turned 0.7 s into a time-out.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let n = asked.clamp(1, cores * 4);
+        if n != asked {
+            eprintln!("note: --jobs {asked} is more than 4 per core; using {n}");
+        }
         rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
+            .num_threads(n)
             .build_global()
             .map_err(|e| format!("cannot start {n} threads: {e}"))?;
     }
