@@ -509,3 +509,64 @@ fn after_kill_9_at_any_moment_a_rerun_gives_exactly_a_clean_runs_outputs() {
         "only {killed_mid_run} of {kills} runs were still running when killed"
     );
 }
+
+#[test]
+fn a_folder_with_nothing_to_read_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("photo.jpg"), "not a spreadsheet").unwrap();
+    let (code, report) = convert(&[
+        &dir.path(),
+        &"--to",
+        &"json",
+        &"--out",
+        &dir.path().join("out"),
+    ]);
+    assert_eq!(code, 2, "{report}");
+    assert_eq!(diagnostics(&report, "no-input-files").len(), 1);
+}
+
+#[test]
+fn jobs_beyond_a_few_per_core_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("round.csv");
+    write_csv(&input, 3, |_| 8);
+    let started = Instant::now();
+    let out = europass()
+        .args(["--jobs", "10000", "convert", "--to", "json", "--out"])
+        .arg(dir.path().join("out"))
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--jobs 10000 is more than 4 per core"));
+}
+
+#[test]
+fn names_that_cannot_be_seen_or_read_backwards_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("round.csv");
+    std::fs::write(
+        &input,
+        "Learner ID;Given names;Family name;Date of birth\n\
+         L1;\u{200B};Ozola;01.03.2005\n\
+         L2;Anna\u{202E}alozO;Berzina;01.03.2005\n\
+         L3;Anna;Ozola;01.03.2005\n",
+    )
+    .unwrap();
+    let (_, report) = convert(&[&input, &"--to", &"json", &"--out", &dir.path().join("out")]);
+    let unusual = diagnostics(&report, "unusual-name");
+    let said: Vec<&str> = unusual
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(
+        said[0].contains("learner L1") && said[0].contains("cannot be seen"),
+        "{said:?}"
+    );
+    assert!(
+        said[1].contains("learner L2") && said[1].contains("U+202E"),
+        "{said:?}"
+    );
+}
