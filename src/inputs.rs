@@ -376,7 +376,12 @@ mod tests {
         fs::write(dir.path().join("outside.csv"), "secret").unwrap();
         symlink(dir.path().join("outside.csv"), input.join("out.csv")).unwrap();
         symlink("a/round.csv", input.join("again.csv")).unwrap();
-        let (files, diags) = collect(Path::new(""), &[input.clone()], None, &Limits::default());
+        let (files, diags) = collect(
+            Path::new(""),
+            std::slice::from_ref(&input),
+            None,
+            &Limits::default(),
+        );
         assert_eq!(names(&files, &input), ["a/round.csv"]);
         let said: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
         assert!(said.iter().any(|m| m.contains("a loop")), "{said:?}");
