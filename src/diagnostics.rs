@@ -82,8 +82,10 @@ codes! {
     InternalError = "internal-error",
     /// A folder given as input holds no file the tool reads.
     NoInputFiles = "no-input-files",
-    /// A file in an input folder was skipped (temporary office file, unknown type).
+    /// A file in an input folder was skipped (temporary office file, unknown type, a link leading out of the folder or back into it).
     FileSkipped = "file-skipped",
+    /// An input is a named pipe, a device or a socket, not a file; it was not read.
+    NotAFile = "not-a-file",
 
     // Mapping files.
     /// A mapping file is not valid TOML or names an unknown field.
@@ -228,8 +230,10 @@ codes! {
     // Writing.
     /// An output file edited by hand was kept (run with --force to overwrite it).
     OutputKept = "output-kept",
-    /// One output file could not be built from its record; the others were written.
+    /// One output file could not be built from its record (or its place in the output folder is a link); the others were written.
     OutputFailed = "output-failed",
+    /// A file an earlier run wrote into the output folder that this run did not: its learner is no longer in the round (`--prune` removes it).
+    StaleOutput = "stale-output",
     /// A text is longer than an output format holds (an Excel cell: 32,767 characters); that output has it cut, the others whole.
     TextCut = "text-cut",
 
@@ -450,6 +454,27 @@ pub struct Diagnostic {
     pub hint: Option<String>,
 }
 
+/// The longest message or hint kept whole, in characters. A message quotes
+/// the value it is about, and a cell may hold 100,000 characters: one such
+/// value would fill the terminal, the report and the feedback workbook.
+const MAX_MESSAGE_CHARS: usize = 1_000;
+
+/// `text` within [`MAX_MESSAGE_CHARS`]: its start and end, with how much of
+/// the middle was left out.
+fn shorten(text: String) -> String {
+    let count = text.chars().count();
+    if count <= MAX_MESSAGE_CHARS {
+        return text;
+    }
+    let (head, tail) = (MAX_MESSAGE_CHARS * 3 / 5, MAX_MESSAGE_CHARS / 5);
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(count - tail).collect();
+    format!(
+        "{start} … ({} characters left out) … {end}",
+        count - head - tail
+    )
+}
+
 impl Diagnostic {
     /// A diagnostic without a hint.
     pub fn new(
@@ -461,7 +486,7 @@ impl Diagnostic {
         Self {
             severity,
             code,
-            message: message.into(),
+            message: shorten(message.into()),
             location,
             hint: None,
         }
@@ -484,7 +509,7 @@ impl Diagnostic {
 
     /// Adds a hint on how to fix the problem.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(shorten(hint.into()));
         self
     }
 }
@@ -505,6 +530,26 @@ impl fmt::Display for Diagnostic {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_message_quoting_a_huge_value_is_shortened_with_what_was_left_out() {
+        let value = "x".repeat(100_000);
+        let d = Diagnostic::error(
+            Code::InvalidDate,
+            Location::file("a.csv"),
+            format!("'{value}' is not a date"),
+        )
+        .with_hint(format!("write {value}"));
+        assert!(d.message.chars().count() < 1_100, "{}", d.message.len());
+        assert!(d.message.starts_with("'xxx") && d.message.ends_with("' is not a date"));
+        assert!(
+            d.message.contains("99216 characters left out"),
+            "{}",
+            d.message
+        );
+        assert!(d.hint.unwrap().chars().count() < 1_100);
+    }
+
     use super::*;
 
     #[test]

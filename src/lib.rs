@@ -33,6 +33,7 @@ pub mod diagnostics;
 pub mod export;
 mod guard;
 pub mod import;
+mod inputs;
 mod label_files;
 pub mod mapping;
 pub mod model;

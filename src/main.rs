@@ -136,6 +136,11 @@ enum Command {
         /// Do everything but write: report what would be written
         #[arg(long)]
         dry_run: bool,
+        /// Remove the files an earlier run wrote into DIR that this run does
+        /// not (a learner no longer in the round); only files europass wrote,
+        /// unchanged since
+        #[arg(long)]
+        prune: bool,
         /// Languages of the documents, in order (`lv,en` writes bilingual agreements)
         /// (default: English for agreements; the round's own language for xlsx)
         #[arg(long, value_delimiter = ',', value_name = "LANGS")]
@@ -243,7 +248,7 @@ struct ReadArgs {
     #[arg(long, value_name = "CHAR")]
     delimiter: Option<String>,
     /// Raise or lower a limit on what one file may make europass do, e.g.
-    /// `--limit unpacked-mb=4096` (file-mb, unpacked-mb, zip-entries, cells, cell-chars, depth)
+    /// `--limit unpacked-mb=4096` (file-mb, unpacked-mb, part-mb, zip-entries, cells, cell-chars, depth)
     #[arg(long = "limit", value_name = "NAME=VALUE")]
     limits: Vec<String>,
 }
@@ -385,6 +390,7 @@ fn options(read: &ReadArgs, output: &OutputArgs, inputs: &[PathBuf]) -> Result<O
         progress,
         root: None,
         profile: profile(read, inputs)?,
+        output: None,
     })
 }
 
@@ -407,9 +413,16 @@ fn run(cli: Cli) -> Result<u8, String> {
     if let Command::Serve(args) = cli.command {
         return serve(args, cli.jobs);
     }
-    if let Some(n) = cli.jobs {
+    if let Some(asked) = cli.jobs {
+        // More threads than a few per core only add switching: `--jobs 10000`
+        // turned 0.7 s into a time-out.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let n = asked.clamp(1, cores * 4);
+        if n != asked {
+            eprintln!("note: --jobs {asked} is more than 4 per core; using {n}");
+        }
         rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
+            .num_threads(n)
             .build_global()
             .map_err(|e| format!("cannot start {n} threads: {e}"))?;
     }
@@ -450,6 +463,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             strict,
             force,
             dry_run,
+            prune,
             lang,
             template,
             missing_marker,
@@ -465,7 +479,11 @@ fn run(cli: Cli) -> Result<u8, String> {
                 formats: to,
                 context,
                 out,
-                write: WriteOptions { force, dry_run },
+                write: WriteOptions {
+                    force,
+                    dry_run,
+                    prune,
+                },
                 strict,
             };
             self::convert(&inputs, &read, &output, convert)
@@ -554,13 +572,19 @@ fn convert(
                 .into(),
         );
     }
-    let options = options(read, output, inputs)?;
+    let mut options = options(read, output, inputs)?;
+    options.output = Some(convert.out.clone());
     let mut convert = convert;
     if convert.context.languages.is_empty()
         && let Some(p) = &options.profile
     {
         convert.context.languages.clone_from(&p.languages);
     }
+    // Another run writing into the folder is found before the inputs are read.
+    let _lock = match convert.write.dry_run {
+        true => None,
+        false => Some(export::OutputLock::acquire(&convert.out).map_err(|e| e.to_string())?),
+    };
     let mut loaded = pipeline::load(inputs, &options);
     pipeline::convert(&mut loaded, &convert, &options).map_err(|e| e.to_string())?;
     print_report(&loaded.report, output);

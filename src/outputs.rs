@@ -18,6 +18,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+mod record;
+pub use record::{OutputRecord, hash};
+
 use serde::Serialize;
 
 use crate::model::{Learner, Mobility, Round};
@@ -39,6 +42,9 @@ pub const MEMORANDA: &str = "memoranda";
 /// europass wrote. Its presence also marks the folder as europass output, so
 /// converting a parent folder skips it.
 pub const MANIFEST: &str = ".europass-manifest.json";
+/// The journal's name in the output folder: the files of a run not yet in
+/// the manifest, one `HASH PATH` line each (see [`OutputRecord`]).
+pub const JOURNAL: &str = ".europass-journal";
 
 /// Names in the output folder itself that no learner folder may take.
 const TOP_LEVEL: &[&str] = &[
@@ -104,6 +110,31 @@ pub enum OutputKind {
 }
 
 impl OutputKind {
+    /// What the output at `path` (below an output folder, `/` separators)
+    /// is, by its name: how a file an earlier run wrote is told apart.
+    pub fn of_path(path: &str) -> Option<OutputKind> {
+        let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+        let kind = match (folder, name) {
+            ("", ROUND_JSON) => OutputKind::Round,
+            ("", ROUND_XLSX) => OutputKind::Workbook,
+            ("", BUNDLE) => OutputKind::TranscriptBundle,
+            ("", FEEDBACK) => OutputKind::Feedback,
+            ("", REPORT) => OutputKind::Report,
+            (MEMORANDA, n) if n.ends_with(".docx") => OutputKind::Memorandum,
+            ("", _) => return None,
+            (_, n) if n.starts_with("europass-mobility") && n.ends_with(".xml") => {
+                OutputKind::CredentialXml
+            }
+            (_, n) if n.starts_with("europass-mobility") && n.ends_with(".jsonld") => {
+                OutputKind::CredentialJsonld
+            }
+            (_, n) if n.starts_with("transcript") && n.ends_with(".pdf") => OutputKind::Transcript,
+            (_, n) if n.ends_with(".docx") => OutputKind::LearningAgreement,
+            _ => return None,
+        };
+        Some(kind)
+    }
+
     /// The outputs written once per mobility.
     const PER_MOBILITY: [OutputKind; 4] = [
         OutputKind::CredentialXml,

@@ -41,6 +41,10 @@ pub struct Options {
     /// The school profile (`europass.toml`): fills what the inputs leave
     /// empty (see [`school_profile`]).
     pub profile: Option<Profile>,
+    /// The output folder of the run, if it writes one: the files europass
+    /// wrote there are never read back as inputs, even when it is (or is
+    /// inside) an input folder.
+    pub output: Option<PathBuf>,
 }
 
 impl Options {
@@ -76,7 +80,9 @@ pub struct Loaded {
 }
 
 /// Expands folders (recursively, sorted) into files, skipping files that are
-/// not inputs: Office lock files (`~$x.xlsx`), hidden files and unknown types.
+/// not inputs: Office lock files (`~$x.xlsx`), hidden files, unknown types,
+/// what is no regular file, links out of the folder and europass's own
+/// outputs (see the `inputs` module).
 pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     collect_inputs_in(Path::new(""), paths)
 }
@@ -84,87 +90,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 /// As [`collect_inputs`], with relative paths taken from `root` and named
 /// as given (see [`Options::root`]).
 pub fn collect_inputs_in(root: &Path, paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
-    let mut diags = Vec::new();
-    for p in paths {
-        if root.join(p).is_dir() {
-            let before = files.len();
-            walk(root, p, &mut files, &mut diags);
-            if files.len() == before {
-                diags.push(
-                    Diagnostic::error(
-                        Code::NoInputFiles,
-                        Location::file(p.display().to_string()),
-                        "the folder holds no file europass reads",
-                    )
-                    .with_hint(
-                        "give .xlsx, .xls, .ods, .csv or .docx files or a folder that holds them",
-                    ),
-                );
-            }
-        } else {
-            files.push(p.clone());
-        }
-    }
-    (files, diags)
-}
-
-fn walk(root: &Path, dir: &Path, files: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(root.join(dir)) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| dir.join(e.file_name())))
-            .collect(),
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                Code::IoError,
-                Location::file(dir.display().to_string()),
-                format!("cannot list the folder: {e}"),
-            ));
-            return;
-        }
-    };
-    entries.sort();
-    for path in entries {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') {
-            continue;
-        }
-        if root.join(&path).is_dir() {
-            if crate::export::is_output_folder(&root.join(&path)) {
-                diags.push(Diagnostic::info(
-                    Code::FileSkipped,
-                    Location::file(path.display().to_string()),
-                    "skipped: a folder europass wrote its outputs to",
-                ));
-            } else {
-                walk(root, &path, files, diags);
-            }
-            continue;
-        }
-        if name.starts_with("~$") || name.starts_with(".~lock") {
-            diags.push(Diagnostic::info(
-                Code::FileSkipped,
-                Location::file(path.display().to_string()),
-                "skipped: a temporary file Office or LibreOffice keeps while a document is open",
-            ));
-            continue;
-        }
-        if import::format_from_extension(name).is_some() {
-            files.push(path);
-        } else if name == crate::profile::PROFILE_FILE {
-            diags.push(Diagnostic::info(
-                Code::FileSkipped,
-                Location::file(path.display().to_string()),
-                "not an input: the school profile, used when it is the one nearest the inputs (inspect names the profile used)",
-            ));
-        } else {
-            diags.push(Diagnostic::info(
-                Code::FileSkipped,
-                Location::file(path.display().to_string()),
-                "skipped: not a file type europass reads",
-            ));
-        }
-    }
+    crate::inputs::collect(root, paths, None, &import::Limits::default())
 }
 
 /// How many files are read at once: bounds memory when an agency converts
@@ -214,7 +140,9 @@ pub fn school_profile(
 /// Reads, maps and joins every input, then checks the round.
 pub fn load(paths: &[PathBuf], options: &Options) -> Loaded {
     let root = options.root.as_deref().unwrap_or(Path::new(""));
-    let (files, mut diagnostics) = collect_inputs_in(root, paths);
+    let output = options.output.as_deref();
+    let (files, mut diagnostics) =
+        crate::inputs::collect(root, paths, output, &options.read.limits);
     let mut builder = RoundBuilder::new();
     let mut inputs = Vec::with_capacity(files.len());
     let progress = options.progress.as_deref();
@@ -320,9 +248,9 @@ fn join(
 fn read_file<'m>(path: &Path, options: &'m Options) -> ReadFile<'m> {
     let file = path.display().to_string();
     let mut input = InputReport::new(&file);
-    let bytes = match std::fs::read(options.locate(path)) {
+    let bytes = match import::read_input(&options.locate(path), &options.read.limits) {
         Ok(b) => b,
-        Err(e) => return unreadable(input, ImportError::Io(e)),
+        Err(e) => return unreadable(input, e),
     };
     let (content, notes) = match import::read_file(&file, &bytes, &options.read) {
         Ok(v) => v,
@@ -512,6 +440,11 @@ pub fn convert(
         .map(|name| export::exporter(name).ok_or_else(|| ConvertError::UnknownFormat(name.clone())))
         .collect::<Result<Vec<_>, _>>()?;
     let plan = output_plan(&loaded.round, &exporters, &options.context);
+    // One run at a time in the folder, from its first file to report.json.
+    let _lock = match options.write.dry_run {
+        true => None,
+        false => Some(export::OutputLock::acquire(&options.out)?),
+    };
     // Files go to disk as each format makes them, a batch at a time.
     let mut writer = OutputWriter::open(&options.out, options.write)?;
     for exporter in exporters {
@@ -531,8 +464,10 @@ pub fn convert(
         path: FEEDBACK.into(),
         bytes: feedback(&loaded.report, read)?,
     }])?;
-    let (written, kept) = writer.finish()?;
-    loaded.report.extend(kept);
+    let kinds: Vec<OutputKind> = plan.planned().iter().map(|p| p.kind).collect();
+    writer.settle_stale(|path| OutputKind::of_path(path).is_some_and(|k| kinds.contains(&k)));
+    let (written, notes) = writer.finish()?;
+    loaded.report.extend(notes);
     loaded.report.outputs = written;
     loaded.report.planned_outputs = plan.planned().to_vec();
     let report = OutputFile {
@@ -666,7 +601,8 @@ impl OutputSink for Counted<'_> {
 fn feedback(report: &Report, read: &Options) -> Result<Vec<u8>, ExportError> {
     let mut workbooks = Vec::new();
     for input in report.inputs.iter().filter(|i| !i.sheets.is_empty()) {
-        let Ok(bytes) = std::fs::read(read.locate(Path::new(&input.file))) else {
+        let Ok(bytes) = import::read_input(&read.locate(Path::new(&input.file)), &read.read.limits)
+        else {
             continue;
         };
         match import::read_file(&input.file, &bytes, &read.read) {

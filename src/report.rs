@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::import::InputFormat;
 use crate::mapping::{MappingChoice, MappingOrigin, MappingScore, RowCounts, SheetReport};
 use crate::model::{Round, RoundCounts};
@@ -174,7 +174,12 @@ impl Report {
     /// The exit code: 2 when an input could not be read, 1 when a record has
     /// errors, 0 otherwise.
     pub fn exit_code(&self) -> i32 {
-        if self.summary.unreadable_files > 0 {
+        // A folder holding nothing europass reads is as bad as a file it cannot read.
+        let nothing_to_read = self
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::NoInputFiles);
+        if self.summary.unreadable_files > 0 || nothing_to_read {
             2
         } else if self.summary.errors > 0 {
             1

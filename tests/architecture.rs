@@ -18,7 +18,8 @@ const LAYERS: &[&[&str]] = &[
     // The ground floor over the model, shared by every stage.
     &["provenance", "schemes", "vocab", "outputs", "profile"],
     // The stages.
-    &["import"],
+    // Which files are read: the input walk, beside the readers.
+    &["import", "inputs"],
     &["mapping"],
     &["assemble"],
     &["check"],

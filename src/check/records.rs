@@ -62,6 +62,7 @@ pub(super) fn learner_names_are_names(
             if name.contains("..") || name.trim() == "." {
                 odd.push("`..`".into());
             }
+            odd.extend(hidden_characters(name));
             if odd.is_empty() {
                 continue;
             }
@@ -83,6 +84,29 @@ pub(super) fn learner_names_are_names(
             );
         }
     }
+}
+
+/// What in a name cannot be seen: a name made only of invisible characters
+/// (a zero-width space looks like an empty cell but is not one), and the
+/// bidirectional controls that make a name read differently from what it
+/// holds (`U+202E` shows "Anna" written backwards).
+fn hidden_characters(name: &str) -> Vec<String> {
+    let invisible = |c: char| {
+        c.is_whitespace()
+            || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}')
+    };
+    let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
+    let mut found = Vec::new();
+    if !name.is_empty() && name.chars().all(|c| invisible(c) || bidi(c)) {
+        found.push("only characters that cannot be seen".to_string());
+    }
+    let controls: std::collections::BTreeSet<String> = name
+        .chars()
+        .filter(|&c| bidi(c))
+        .map(|c| format!("the bidirectional control U+{:04X}", c as u32))
+        .collect();
+    found.extend(controls);
+    found
 }
 
 /// Every mobility has a host.

@@ -9,12 +9,17 @@
 pub(crate) mod credential;
 mod feedback;
 mod json;
+mod lock;
+mod manifest;
 pub mod pdf;
 pub mod word;
 mod write;
 mod xlsx;
 
+pub use crate::outputs::OutputRecord;
 pub use feedback::{FeedbackInput, feedback_workbook};
+pub use lock::{LOCK, LockHolder, OutputLock};
+pub use manifest::JOURNAL;
 pub use write::{
     MANIFEST, OutputWriter, WriteError, WriteOptions, WriteStatus, Written, is_output_folder,
     write_outputs,

@@ -1,22 +1,35 @@
 //! Putting output files on disk without ever leaving a half-written one,
-//! rewriting what is unchanged, or overwriting what a person edited.
+//! rewriting what is unchanged, overwriting what a person edited, writing
+//! outside the output folder, or sharing the folder with another run.
 //!
-//! Each file is written to a hidden temporary name beside its target,
-//! flushed, and renamed into place: a run killed at any moment leaves every
-//! target either as it was or complete. A manifest in the output folder
-//! remembers the hash of every file europass wrote, so a file whose content
-//! no longer matches was changed by hand and is kept unless `--force`.
+//! Each file is written to a hidden temporary name beside its target and
+//! renamed into place: a run killed at any moment leaves every target either
+//! as it was or complete. The folder's record ([`OutputRecord`]: the
+//! manifest, and the journal each file is entered in before it is put in
+//! place) tells the files europass wrote from those a person changed; a
+//! changed file is kept unless `--force`, except `report.json` and
+//! `feedback.xlsx`, which always describe the run that wrote them. A run
+//! holds the folder's lock ([`OutputLock`]) while it writes. No path is
+//! written or read through a link inside the folder: a planted
+//! `out/<learner> → elsewhere` would lead outside it. Files an earlier run
+//! wrote that this one did not are reported, and removed with `--prune`
+//! (only those europass wrote, unchanged since).
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::OutputFile;
+use super::lock::{LockHolder, OutputLock};
+use super::manifest::Journal;
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::outputs::{FEEDBACK, REPORT};
+use crate::outputs::{OutputRecord, hash};
 
 pub use crate::outputs::MANIFEST;
 
@@ -37,6 +50,16 @@ pub enum WriteError {
         /// The reason.
         source: std::io::Error,
     },
+    /// Another run is writing into the folder.
+    #[error(
+        "the output folder {dir} is in use by another europass run ({holder}); wait for it to finish, or give another --out"
+    )]
+    Locked {
+        /// The output folder.
+        dir: String,
+        /// Who holds it.
+        holder: LockHolder,
+    },
 }
 
 /// What happened to one output file.
@@ -51,6 +74,9 @@ pub enum WriteStatus {
     KeptEdited,
     /// `--dry-run`: would have been written.
     WouldWrite,
+    /// Not written: its path goes through a link, or something that is not a
+    /// file is in its place (see the run's diagnostics).
+    Refused,
 }
 
 /// One output file and what happened to it.
@@ -69,17 +95,9 @@ pub struct WriteOptions {
     pub force: bool,
     /// Decide everything, write nothing.
     pub dry_run: bool,
-}
-
-#[derive(Default, Serialize, Deserialize)]
-struct Manifest {
-    /// BLAKE3 hash of each file as europass last wrote it.
-    files: BTreeMap<String, String>,
-}
-
-/// A content hash: BLAKE3, fast enough to hash every output of a batch.
-fn hash(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex().to_string()
+    /// Remove the files an earlier run wrote that this run does not
+    /// (a learner no longer in the round), when unchanged since.
+    pub prune: bool,
 }
 
 fn relative(path: &Path) -> Result<String, WriteError> {
@@ -109,14 +127,18 @@ pub fn write_outputs(
     writer.finish()
 }
 
-/// Writes files below one folder as they come, batch after batch, and
-/// remembers what it wrote in the folder's manifest when finished.
+/// Writes files below one folder as they come, batch after batch, entering
+/// each in the journal as it goes, and saves the manifest when finished.
 pub struct OutputWriter {
     dir: PathBuf,
     options: WriteOptions,
-    manifest: Manifest,
+    record: OutputRecord,
+    journal: Option<Mutex<Journal>>,
     written: Vec<Written>,
-    kept: Vec<Diagnostic>,
+    /// What was found on the way: edited files kept, links refused.
+    notes: Vec<Diagnostic>,
+    /// Held while writing; `None` for a dry run.
+    _lock: Option<OutputLock>,
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError {
@@ -127,93 +149,280 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError {
     }
 }
 
+/// What to do with one file of a batch.
+enum Decision {
+    Done(WriteStatus),
+    /// Refused, and why.
+    Refused(String),
+    /// Written, replacing a file that europass had not written as it is.
+    Replaced,
+}
+
 impl OutputWriter {
-    /// Prepares to write below `dir`: reads its manifest and removes the
-    /// temporary files a killed run left.
+    /// Prepares to write below `dir`: takes its lock, reads its record and
+    /// removes the temporary files a killed run left.
     pub fn open(dir: &Path, options: WriteOptions) -> Result<Self, WriteError> {
-        let manifest: Manifest = fs::read(dir.join(MANIFEST))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default();
-        if !options.dry_run {
-            fs::create_dir_all(dir).map_err(io_error(dir))?;
+        let record = OutputRecord::read(dir);
+        let mut notes = Vec::new();
+        let (lock, journal) = if options.dry_run {
+            (None, None)
+        } else {
+            let lock = OutputLock::acquire(dir)?;
+            if let Some(before) = &lock.taken_over {
+                notes.push(unfinished_run(dir, before));
+            }
             remove_stale_temporaries(dir);
-        }
+            let journal = Journal::open(dir).map_err(io_error(dir))?;
+            (Some(lock), Some(Mutex::new(journal)))
+        };
         Ok(OutputWriter {
             dir: dir.to_path_buf(),
             options,
-            manifest,
+            record,
+            journal,
             written: Vec::new(),
-            kept: Vec::new(),
+            notes,
+            _lock: lock,
         })
     }
 
     /// Writes a batch of files (several at once: the disk, not the CPU, is
     /// the limit) and records them in the batch's order.
     pub fn write(&mut self, files: &[OutputFile]) -> Result<(), WriteError> {
-        let (dir, options, manifest) = (&self.dir, self.options, &self.manifest);
-        let decided: Vec<Result<(String, String, WriteStatus), WriteError>> =
+        let decided: Vec<Result<(String, String, Decision), WriteError>> =
             writers().install(|| {
                 files
                     .par_iter()
                     .map(|f| {
                         let rel = relative(&f.path)?;
-                        let target = dir.join(&f.path);
                         let new_hash = hash(&f.bytes);
-                        let existing = fs::read(&target).ok();
-                        let status = match &existing {
-                            Some(old) if *old == f.bytes => WriteStatus::Unchanged,
-                            Some(old)
-                                if !options.force
-                                    && manifest.files.get(&rel) != Some(&hash(old)) =>
-                            {
-                                WriteStatus::KeptEdited
-                            }
-                            _ if options.dry_run => WriteStatus::WouldWrite,
-                            _ => {
-                                write_atomically(&target, &f.bytes).map_err(io_error(&target))?;
-                                WriteStatus::Written
-                            }
-                        };
-                        Ok((rel, new_hash, status))
+                        let decision = self.decide(&rel, &f.bytes, &new_hash)?;
+                        Ok((rel, new_hash, decision))
                     })
                     .collect()
             });
         for d in decided {
-            let (rel, new_hash, status) = d?;
+            let (rel, new_hash, decision) = d?;
+            let target = self.dir.join(&rel);
+            let status = match decision {
+                Decision::Done(status) => status,
+                Decision::Refused(why) => {
+                    self.notes.push(refused(&target, &why));
+                    WriteStatus::Refused
+                }
+                Decision::Replaced => {
+                    self.notes.push(replaced(&target));
+                    WriteStatus::Written
+                }
+            };
             if status == WriteStatus::KeptEdited {
-                let target = self.dir.join(&rel);
-                self.kept.push(
-                    Diagnostic::warning(
-                        Code::OutputKept,
-                        Location::file(target.display().to_string()),
-                        "the file was changed since europass wrote it (or europass did not write it); it was kept as it is",
-                    )
-                    .with_hint("move your edits elsewhere, or run again with --force to overwrite it"),
-                );
-            } else {
-                self.manifest.files.insert(rel.clone(), new_hash);
+                self.notes.push(kept(&target));
+            } else if matches!(status, WriteStatus::Written | WriteStatus::Unchanged) {
+                self.record.add(&rel, new_hash);
             }
             self.written.push(Written { path: rel, status });
         }
         Ok(())
     }
 
-    /// Saves the manifest. Returns what happened to each file, and a warning
-    /// for each edited file kept.
+    /// What to do with one file, done (the file written when it is to be).
+    fn decide(&self, rel: &str, bytes: &[u8], new_hash: &str) -> Result<Decision, WriteError> {
+        let target = self.dir.join(rel);
+        if let Some(why) = link_on_the_way(&self.dir, rel) {
+            return Ok(Decision::Refused(why));
+        }
+        let existing = match fs::symlink_metadata(&target) {
+            Ok(m) if m.is_file() => fs::read(&target).ok(),
+            Ok(_) => {
+                return Ok(Decision::Refused(
+                    "something that is not a file is in its place".into(),
+                ));
+            }
+            Err(_) => None,
+        };
+        // The report and the feedback always describe the run that wrote them.
+        let always = rel == REPORT || rel == FEEDBACK;
+        let ours = existing
+            .as_ref()
+            .is_none_or(|old| self.record.has_hash(rel, &hash(old)));
+        let decision = match &existing {
+            Some(old) if *old == bytes => Decision::Done(WriteStatus::Unchanged),
+            Some(_) if !ours && !always && !self.options.force => {
+                Decision::Done(WriteStatus::KeptEdited)
+            }
+            _ if self.options.dry_run => Decision::Done(WriteStatus::WouldWrite),
+            _ => {
+                if let Some(journal) = &self.journal {
+                    let mut journal = journal.lock().unwrap_or_else(|e| e.into_inner());
+                    journal.enter(rel, new_hash).map_err(io_error(&self.dir))?;
+                }
+                write_atomically(&target, bytes).map_err(io_error(&target))?;
+                if ours || self.options.force {
+                    Decision::Done(WriteStatus::Written)
+                } else {
+                    Decision::Replaced
+                }
+            }
+        };
+        Ok(decision)
+    }
+
+    /// Reports the files an earlier run wrote that this run did not, among
+    /// those `in_scope` (of a kind this run writes); with `--prune` removes
+    /// those unchanged since. Call after every file is written.
+    pub fn settle_stale(&mut self, in_scope: impl Fn(&str) -> bool) {
+        let now: BTreeSet<&str> = self.written.iter().map(|w| w.path.as_str()).collect();
+        let left: Vec<String> = self
+            .record
+            .paths()
+            // report.json is written last, after this: never stale.
+            .filter(|p| !now.contains(p) && *p != REPORT && in_scope(p))
+            .map(str::to_string)
+            .collect();
+        for rel in left {
+            let target = self.dir.join(&rel);
+            let current = match fs::symlink_metadata(&target) {
+                Ok(m) if m.is_file() && link_on_the_way(&self.dir, &rel).is_none() => {
+                    fs::read(&target).ok()
+                }
+                _ => None,
+            };
+            let Some(bytes) = current else {
+                // Gone (removed by hand, or not a file any more): forget it.
+                self.record.remove(&rel);
+                continue;
+            };
+            let ours = self.record.describes(&rel, &bytes);
+            if self.options.prune && ours && !self.options.dry_run {
+                if fs::remove_file(&target).is_ok() {
+                    self.record.remove(&rel);
+                    remove_empty_folders(&self.dir, &target);
+                    self.notes.push(pruned(&target));
+                }
+            } else {
+                self.notes.push(stale(&target, ours, self.options.prune));
+            }
+        }
+    }
+
+    /// Saves the manifest and ends the journal. Returns what happened to
+    /// each file, and what was found on the way.
     pub fn finish(self) -> Result<(Vec<Written>, Vec<Diagnostic>), WriteError> {
         if !self.options.dry_run {
             let path = self.dir.join(MANIFEST);
-            let bytes = serde_json::to_vec_pretty(&self.manifest).expect("a manifest serialises");
-            write_atomically(&path, &bytes).map_err(io_error(&path))?;
+            write_atomically(&path, &self.record.manifest()).map_err(io_error(&path))?;
+            if let Some(journal) = self.journal {
+                let journal = journal.into_inner().unwrap_or_else(|e| e.into_inner());
+                journal.close(&self.dir).map_err(io_error(&self.dir))?;
+            }
         }
-        Ok((self.written, self.kept))
+        Ok((self.written, self.notes))
     }
 }
 
 impl super::OutputSink for OutputWriter {
     fn put(&mut self, files: Vec<OutputFile>) -> Result<(), WriteError> {
         self.write(&files)
+    }
+}
+
+/// Why `rel` below `dir` cannot be written without following a link, if so:
+/// a folder on its way, or the file itself, is a link.
+fn link_on_the_way(dir: &Path, rel: &str) -> Option<String> {
+    let mut at = dir.to_path_buf();
+    for part in rel.split('/') {
+        at.push(part);
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = fs::read_link(&at)
+                    .map(|t| format!(" (to {})", t.display()))
+                    .unwrap_or_default();
+                return Some(format!(
+                    "{} is a link{to}; europass never writes through a link in its output folder",
+                    at.display()
+                ));
+            }
+            Ok(_) => {}
+            // Nothing there yet: nothing below it either.
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+fn unfinished_run(dir: &Path, before: &LockHolder) -> Diagnostic {
+    Diagnostic::info(
+        Code::OutputKept,
+        Location::file(dir.display().to_string()),
+        format!(
+            "an earlier run into this folder ({before}) did not finish; the files it wrote were told from hand edits by its journal"
+        ),
+    )
+}
+
+fn kept(target: &Path) -> Diagnostic {
+    Diagnostic::warning(
+        Code::OutputKept,
+        Location::file(target.display().to_string()),
+        "the file was changed since europass wrote it (or europass did not write it); it was kept as it is",
+    )
+    .with_hint("move your edits elsewhere, or run again with --force to overwrite it")
+}
+
+fn replaced(target: &Path) -> Diagnostic {
+    Diagnostic::warning(
+        Code::OutputKept,
+        Location::file(target.display().to_string()),
+        "the file was changed since europass wrote it (or europass did not write it); it was replaced all the same, since it always describes the run that writes it",
+    )
+    .with_hint("keep notes about a run in a file of another name")
+}
+
+fn refused(target: &Path, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::OutputFailed,
+        Location::file(target.display().to_string()),
+        format!("the file was not written: {why}"),
+    )
+    .with_hint(
+        "remove the link (or whatever is in the file's place) from the output folder and run again",
+    )
+}
+
+fn stale(target: &Path, ours: bool, prune: bool) -> Diagnostic {
+    let message = if ours {
+        "an earlier run wrote this file and this run did not: its learner or partnership is no longer in the round (or no longer gets one)"
+    } else {
+        "an earlier run wrote this file, this run did not, and it was changed since: it was kept"
+    };
+    Diagnostic::warning(
+        Code::StaleOutput,
+        Location::file(target.display().to_string()),
+        message,
+    )
+    .with_hint(if ours && !prune {
+        "if it is no longer wanted, run again with --prune to remove the files europass wrote that this run did not"
+    } else {
+        "remove it by hand if it is no longer wanted"
+    })
+}
+
+fn pruned(target: &Path) -> Diagnostic {
+    Diagnostic::info(
+        Code::StaleOutput,
+        Location::file(target.display().to_string()),
+        "removed (--prune): an earlier run wrote it, this run did not",
+    )
+}
+
+/// Removes the folders of `removed` that it left empty, up to `dir`.
+fn remove_empty_folders(dir: &Path, removed: &Path) {
+    let mut folder = removed.parent();
+    while let Some(f) = folder {
+        if f == dir || !f.starts_with(dir) || fs::remove_dir(f).is_err() {
+            break;
+        }
+        folder = f.parent();
     }
 }
 
@@ -233,14 +442,21 @@ fn writers() -> &'static rayon::ThreadPool {
 /// place. A rename within one folder is atomic, so a process killed at any
 /// moment leaves the target as it was or complete. (Not flushed to the disk
 /// first: outputs can always be made again, and flushing each of thousands
-/// of files would make a batch many times slower.)
+/// of files would make a batch many times slower.) The temporary is created
+/// new, so that nothing planted under its name is written through.
 fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let parent = target.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent)?;
     let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp: PathBuf = parent.join(format!(".{name}.{}{TEMP_SUFFIX}", std::process::id()));
+    if fs::symlink_metadata(&tmp).is_ok() {
+        fs::remove_file(&tmp)?;
+    }
     let result = (|| {
-        let mut file = fs::File::create(&tmp)?;
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         file.write_all(bytes)?;
         drop(file);
         fs::rename(&tmp, target)
@@ -252,15 +468,18 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Removes temporary files a killed run left behind (they are incomplete by
-/// definition), in the folder and the folders below it.
+/// definition), in the folder and the folders below it; links are not followed.
 fn remove_stale_temporaries(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if path.is_dir() {
+        if kind.is_dir() {
             remove_stale_temporaries(&path);
         } else if name.ends_with(TEMP_SUFFIX) {
             let _ = fs::remove_file(&path);
@@ -268,9 +487,9 @@ fn remove_stale_temporaries(dir: &Path) {
     }
 }
 
-/// True when `dir` is an output folder europass wrote (it holds a manifest).
+/// True when `dir` holds a record of europass's outputs (a manifest or journal).
 pub fn is_output_folder(dir: &Path) -> bool {
-    dir.join(MANIFEST).is_file()
+    OutputRecord::read(dir).found()
 }
 
 #[cfg(test)]
@@ -334,11 +553,11 @@ mod tests {
         writer.write(&[file("b/y.json", "2")]).unwrap();
         let (written, _) = writer.finish().unwrap();
         assert_eq!(written.len(), 2);
-        let manifest: Manifest =
-            serde_json::from_slice(&std::fs::read(dir.path().join(MANIFEST)).unwrap()).unwrap();
-        assert_eq!(
-            manifest.files.keys().collect::<Vec<_>>(),
-            ["a/x.json", "b/y.json"]
+        let record = OutputRecord::read(dir.path());
+        assert_eq!(record.paths().collect::<Vec<_>>(), ["a/x.json", "b/y.json"]);
+        assert!(
+            !dir.path().join(super::super::manifest::JOURNAL).exists(),
+            "the journal ends with the run"
         );
     }
 
@@ -374,5 +593,112 @@ mod tests {
         std::fs::write(dir.path().join("a/.x.json.123.europass-tmp"), "half").unwrap();
         write_outputs(dir.path(), &[file("y.json", "1")], WriteOptions::default()).unwrap();
         assert!(!dir.path().join("a/.x.json.123.europass-tmp").exists());
+    }
+
+    #[test]
+    fn a_file_a_killed_run_wrote_is_known_by_the_journal_and_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        write_outputs(
+            dir.path(),
+            &[file("a/x.xml", "grade 8")],
+            WriteOptions::default(),
+        )
+        .unwrap();
+        // A run with changed data writes, and is killed before its manifest.
+        let mut killed = OutputWriter::open(dir.path(), WriteOptions::default()).unwrap();
+        killed.write(&[file("a/x.xml", "grade 5")]).unwrap();
+        std::mem::forget(killed);
+        let (w, notes) = write_outputs(
+            dir.path(),
+            &[file("a/x.xml", "grade 8")],
+            WriteOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(w[0].status, WriteStatus::Written, "{notes:?}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a/x.xml")).unwrap(),
+            "grade 8"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_inside_the_output_folder_is_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("ozola-anna")).unwrap();
+        let (w, notes) = write_outputs(
+            &out,
+            &[file("ozola-anna/x.xml", "1"), file("y.json", "2")],
+            WriteOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(w[0].status, WriteStatus::Refused);
+        assert_eq!(w[1].status, WriteStatus::Written);
+        assert!(notes[0].message.contains("is a link"), "{notes:?}");
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn the_report_and_the_feedback_always_describe_this_run() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(REPORT), "an earlier run's").unwrap();
+        let (w, notes) = write_outputs(
+            dir.path(),
+            &[file(REPORT, "this run's")],
+            WriteOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(w[0].status, WriteStatus::Written);
+        assert_eq!(notes.len(), 1);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(REPORT)).unwrap(),
+            "this run's"
+        );
+    }
+
+    #[test]
+    fn stale_files_are_reported_and_pruned_only_when_europass_wrote_them_as_they_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = WriteOptions::default();
+        write_outputs(
+            dir.path(),
+            &[
+                file("gone/x.xml", "1"),
+                file("edited/y.xml", "2"),
+                file("z.xml", "3"),
+            ],
+            opts,
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("edited/y.xml"), "by hand").unwrap();
+        std::fs::write(dir.path().join("mine.txt"), "not europass's").unwrap();
+        let run = |prune: bool| {
+            let options = WriteOptions { prune, ..opts };
+            let mut writer = OutputWriter::open(dir.path(), options).unwrap();
+            writer.write(&[file("z.xml", "3")]).unwrap();
+            writer.settle_stale(|_| true);
+            writer.finish().unwrap().1
+        };
+        let notes = run(false);
+        let stale: Vec<&Diagnostic> = notes
+            .iter()
+            .filter(|d| d.code == Code::StaleOutput)
+            .collect();
+        assert_eq!(stale.len(), 2, "{notes:?}");
+        assert!(dir.path().join("gone/x.xml").exists());
+        run(true);
+        assert!(!dir.path().join("gone").exists(), "pruned, folder and all");
+        assert!(
+            dir.path().join("edited/y.xml").exists(),
+            "changed by hand: kept"
+        );
+        assert!(
+            dir.path().join("mine.txt").exists(),
+            "never europass's: untouched"
+        );
     }
 }

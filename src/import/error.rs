@@ -12,6 +12,12 @@ pub enum ImportError {
     /// The operating system refused to read the file.
     #[error("cannot read the file: {0}")]
     Io(#[from] std::io::Error),
+    /// What is at the path is no regular file: a named pipe, a device, a socket.
+    #[error("this is {what}, not a file; it was not read")]
+    NotAFile {
+        /// What it is: "a named pipe (FIFO)".
+        what: &'static str,
+    },
     /// Zero bytes.
     #[error("the file is empty (0 bytes)")]
     Empty,
@@ -78,6 +84,7 @@ impl ImportError {
     pub fn code(&self) -> Code {
         match self {
             ImportError::Io(_) => Code::IoError,
+            ImportError::NotAFile { .. } => Code::NotAFile,
             ImportError::Empty | ImportError::NoContent { .. } => Code::EmptyFile,
             ImportError::WrongType { .. } => Code::WrongFileType,
             ImportError::Unsupported { .. } => Code::UnsupportedFormat,
@@ -92,6 +99,9 @@ impl ImportError {
     pub fn hint(&self) -> String {
         match self {
             ImportError::Io(_) => "check that the file exists and that you may read it".into(),
+            ImportError::NotAFile { .. } => {
+                "give the file itself: europass reads regular files only, never pipes, devices or sockets".into()
+            }
             ImportError::Empty | ImportError::NoContent { .. } => {
                 "the file has no content; export or save it again from the program that made it"
                     .into()

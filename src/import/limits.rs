@@ -13,6 +13,11 @@ pub struct Limits {
     pub file_mb: u64,
     /// Largest total unpacked size of the parts of a zip-based file (xlsx, ods, docx), in MiB.
     pub unpacked_mb: u64,
+    /// Largest single part unpacked whole into memory, in MiB: a PDF's
+    /// attachment, and the parts of a zip-based file read whole (an xlsx's
+    /// shared strings, a docx's document), as opposed to the sheets read as
+    /// they unpack.
+    pub part_mb: u64,
     /// Most entries in a zip-based file.
     pub zip_entries: usize,
     /// Most cells of one sheet: its filled cells (xlsx, xlsb, csv), or the
@@ -30,6 +35,7 @@ impl Default for Limits {
         Self {
             file_mb: 512,
             unpacked_mb: 2048,
+            part_mb: 128,
             zip_entries: 20_000,
             cells: 20_000_000,
             cell_chars: 100_000,
@@ -44,6 +50,10 @@ pub const LIMIT_NAMES: &[(&str, &str)] = &[
     (
         "unpacked-mb",
         "largest total unpacked size of a zip-based file, MiB",
+    ),
+    (
+        "part-mb",
+        "largest part unpacked whole: a PDF attachment, an xlsx's shared strings, MiB",
     ),
     ("zip-entries", "most entries in a zip-based file"),
     ("cells", "most cells one sheet may span"),
@@ -67,6 +77,7 @@ impl Limits {
         match name.trim() {
             "file-mb" => self.file_mb = value,
             "unpacked-mb" => self.unpacked_mb = value,
+            "part-mb" => self.part_mb = value,
             "zip-entries" => self.zip_entries = value as usize,
             "cells" => self.cells = value,
             "cell-chars" => self.cell_chars = value as usize,

@@ -13,6 +13,7 @@ mod calamine_sheets;
 mod cells;
 mod credential;
 mod csv;
+mod disk;
 mod error;
 pub mod formats;
 mod json;
@@ -29,6 +30,7 @@ use crate::guard::guard;
 
 pub use self::csv::{decode as decode_text, encoding_for_label};
 pub use cells::{CellValue, MergedRange, Sheet, Visibility, Workbook, format_number};
+pub use disk::{not_a_file, read_input};
 pub use error::ImportError;
 pub use formats::{FORMATS, InputFormat, format_from_extension};
 pub use limits::{LIMIT_NAMES, Limits};
@@ -240,7 +242,11 @@ fn encoding_note(file: &str, encoding: &str, options: &ReadOptions) -> Diagnosti
 
 /// Refuses a zip-based file whose parts would unpack beyond the limits (a
 /// zip bomb), from the sizes its table of contents declares, before any
-/// parser unpacks it.
+/// parser unpacks it; one whose parts' names are ambiguous; and one whose
+/// parts do not unpack to what their checksums say. Parsers read a part by
+/// name and do not all check its CRC, so two parts named alike would let a
+/// crafted file choose which one is read, and a flipped byte would change a
+/// grade without a word.
 fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ImportError> {
     let mut archive =
         zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| ImportError::Corrupt {
@@ -256,12 +262,24 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ImportError> {
             ),
         });
     }
+    check_zip_names(&archive)?;
     let max = limits.unpacked_mb * 1024 * 1024;
     let mut total: u64 = 0;
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(|e| ImportError::Corrupt {
             detail: format!("part {i} cannot be read ({e})"),
         })?;
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        if read_whole(&name) && entry.size() > limits.part_mb.saturating_mul(1024 * 1024) {
+            return Err(ImportError::LimitExceeded {
+                limit: "part-mb",
+                detail: format!(
+                    "its part {name} would unpack to {} MiB, more than {} MiB; it is read whole into memory",
+                    entry.size() >> 20,
+                    limits.part_mb
+                ),
+            });
+        }
         total = total.saturating_add(entry.size());
         if total > max {
             return Err(ImportError::LimitExceeded {
@@ -272,6 +290,79 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ImportError> {
                 ),
             });
         }
+    }
+    for i in 0..archive.len() {
+        check_zip_part(&mut archive, i)?;
+    }
+    Ok(())
+}
+
+/// Whether a part of a zip-based file is read whole into memory by its
+/// reader (shared strings, styles, a Word document), rather than as it
+/// unpacks (a worksheet; the cells of an ods, bounded by `cells` first).
+/// Pictures and other parts no reader opens are not read at all.
+fn read_whole(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let markup = [".xml", ".rels", ".bin"].iter().any(|e| lower.ends_with(e));
+    markup && !lower.starts_with("xl/worksheets/") && lower != "content.xml"
+}
+
+/// Refuses two parts of one name, or of names that differ only in case
+/// (`xl/sharedStrings.xml` and `xl/SharedStrings.xml`): which one a reader
+/// takes is not defined.
+fn check_zip_names<R: std::io::Read + std::io::Seek>(
+    archive: &zip::ZipArchive<R>,
+) -> Result<(), ImportError> {
+    let ambiguous = |detail: String| {
+        ImportError::Invalid {
+        detail,
+        hint: "the file was made or changed by a tool that does not write Office files properly, or on purpose; save it again from its program, or ask the sender for a proper copy".into(),
+    }
+    };
+    if archive.has_duplicate_names() {
+        return Err(ambiguous(
+            "two of its parts have the same name, so which one is meant is ambiguous".into(),
+        ));
+    }
+    let mut seen = std::collections::HashMap::new();
+    for name in archive.file_names() {
+        let name = name.map_err(|e| ImportError::Corrupt {
+            detail: format!("a part's name cannot be read ({e})"),
+        })?;
+        if let Some(other) = seen.insert(name.to_lowercase(), name.to_string()) {
+            return Err(ambiguous(format!(
+                "two of its parts, {other} and {name}, have names that differ only in case, so which one is meant is ambiguous"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Unpacks part `i` to nothing, checking its CRC and its declared size.
+fn check_zip_part<R: std::io::Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    i: usize,
+) -> Result<(), ImportError> {
+    let mut entry = archive.by_index(i).map_err(|e| ImportError::Corrupt {
+        detail: format!("part {i} cannot be read ({e})"),
+    })?;
+    let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+    let declared = entry.size();
+    let unpacked = std::io::copy(
+        &mut std::io::Read::take(&mut entry, declared.saturating_add(1)),
+        &mut std::io::sink(),
+    )
+    .map_err(|e| ImportError::Corrupt {
+        detail: format!(
+            "its part {name} is damaged ({e}): its content does not match its checksum"
+        ),
+    })?;
+    if unpacked != declared {
+        return Err(ImportError::Corrupt {
+            detail: format!(
+                "its part {name} unpacks to {unpacked} bytes where its table of contents says {declared}"
+            ),
+        });
     }
     Ok(())
 }

@@ -27,7 +27,10 @@ pub(crate) fn read(
     };
     // Scanned first: calamine stores a sheet densely, so its extent
     // (not its filled cells) must be within the limit before it reads it.
-    let scan = scan_content(bytes).unwrap_or_default();
+    // A content.xml the scan cannot follow to its end is not read at all:
+    // what lies past the point it stopped was never checked.
+    let scan = scan_content(bytes)
+        .ok_or_else(|| ImportError::corrupt(format, "its content.xml cannot be read to its end"))?;
     for (sheet, (rows, cols)) in &scan.extents {
         if u64::from(*rows) * u64::from(*cols) > options.limits.cells {
             return Err(ImportError::LimitExceeded {
@@ -201,6 +204,17 @@ fn attr(e: &BytesStart, name: &str) -> Option<String> {
     })
 }
 
+/// A repeat or span count. A number beyond `u32` is taken as `u32::MAX`, not
+/// as absent: read as 1 it would slip past the `cells` check, while
+/// calamine expands it (`4294968296` rows took 2 GB).
 fn attr_u32(e: &BytesStart, name: &str) -> Option<u32> {
-    attr(e, name)?.parse().ok().filter(|n| *n >= 1)
+    let value = attr(e, name)?;
+    let digits = value.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = digits
+        .parse::<u64>()
+        .map_or(u32::MAX, |n| u32::try_from(n).unwrap_or(u32::MAX));
+    (n >= 1).then_some(n)
 }

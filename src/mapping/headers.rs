@@ -16,9 +16,6 @@ use crate::text::{exact_key, fold};
 
 /// How many rows from the top are searched for the header.
 const HEADER_SCAN_ROWS: u32 = 40;
-/// How many columns are considered at most (a real sheet has far fewer).
-const MAX_COLUMNS: u32 = 1000;
-
 /// Which fields may appear together on one sheet. The same header can mean a
 /// host's country on a flat sheet and an organisation's country on an
 /// organisations sheet; the scope decides.
@@ -623,7 +620,9 @@ struct HeaderRow {
 /// match best: the most distinct targets, then the highest score; at least
 /// two, one of which names a record.
 fn best_header_row(sheet: &Sheet, matcher: &Matcher, scopes: &[Scope]) -> Option<HeaderRow> {
-    let cols = sheet.col_end().min(MAX_COLUMNS);
+    // Every column: a sheet's width is already bounded by the cells limit,
+    // and a column past any cap would lose its values without a word.
+    let cols = sheet.col_end();
     let first = sheet.row_start();
     let last = sheet.row_end().min(first + HEADER_SCAN_ROWS);
     let mut best: Option<HeaderRow> = None;
@@ -788,6 +787,44 @@ mod tests {
                 Target::Criterion { name } => format!("criterion:{name}"),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_header_past_the_thousandth_column_is_read() {
+        let mut header = vec![String::new(); 1100];
+        let mut row = vec![String::new(); 1100];
+        for (c, (h, v)) in [
+            (0, ("Vārds", "Anna")),
+            (1, ("Uzvārds", "Ozola")),
+            (1008, ("Vērtējums", "8")),
+        ] {
+            header[c] = h.to_string();
+            row[c] = v.to_string();
+        }
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let row: Vec<&str> = row.iter().map(String::as_str).collect();
+        let sheet = Sheet::from_text_rows("x", &[&header, &row], vec![]);
+        let layout = detect_layout(&sheet, &Matcher::new(lv())).unwrap();
+        assert!(
+            fields(&layout).contains(&"result.grade".to_string()),
+            "{:?}",
+            fields(&layout)
+        );
+        assert_eq!(
+            layout.column_of(Field::from_path("result.grade").unwrap()),
+            Some(1008)
+        );
+    }
+
+    #[test]
+    fn a_sheet_of_sixteen_thousand_header_like_columns_is_scanned_quickly() {
+        let wide: Vec<String> = (0..16_384).map(|c| format!("Vārds {c}")).collect();
+        let wide: Vec<&str> = wide.iter().map(String::as_str).collect();
+        let rows: Vec<&[&str]> = (0..40).map(|_| wide.as_slice()).collect();
+        let sheet = Sheet::from_text_rows("x", &rows, vec![]);
+        let started = std::time::Instant::now();
+        let _ = detect_layout(&sheet, &Matcher::new(lv()));
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     }
 
     #[test]

@@ -108,6 +108,7 @@ pub(crate) fn run(
         profile: pipeline::school_profile(None, &inputs, &inputs_dir)
             .map_err(|e| RunError::Convert(e.to_string()))?,
         root: Some(inputs_dir),
+        output: None,
     };
     let mut loaded = pipeline::load(&inputs, &options);
     if cancelled.load(Ordering::SeqCst) {

@@ -32,14 +32,18 @@ pub(crate) fn read(
     bytes: &[u8],
     options: &ReadOptions,
 ) -> Result<Vec<RoundPart>, ImportError> {
-    let limit = usize::try_from(options.limits.unpacked_mb.saturating_mul(1024 * 1024))
-        .unwrap_or(usize::MAX);
+    // Every stream is unpacked whole; an attachment is a credential of a few
+    // kilobytes, so part-mb (not unpacked-mb) bounds it.
+    let limit =
+        usize::try_from(options.limits.part_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX);
     let load = LoadOptions {
         max_decompressed_size: Some(limit),
         ..LoadOptions::default()
     };
     let doc = Document::load_mem_with_options(bytes, load).map_err(|e| {
-        if bytes.windows(8).any(|w| w == b"/Encrypt") {
+        if let Some(exceeded) = limit_exceeded(&e, options) {
+            exceeded
+        } else if bytes.windows(8).any(|w| w == b"/Encrypt") {
             ImportError::Encrypted
         } else {
             ImportError::Corrupt {
@@ -47,7 +51,7 @@ pub(crate) fn read(
             }
         }
     })?;
-    let attached = attachments(&doc, limit)?;
+    let attached = attachments(&doc, limit, options)?;
     let credentials: Vec<&Attached> = attached
         .iter()
         .filter(|a| {
@@ -104,7 +108,11 @@ fn ends_with_eof_marker(bytes: &[u8]) -> bool {
 }
 
 /// Every file attached to `doc`, in name-tree order then `/AF` order, each once.
-fn attachments(doc: &Document, limit: usize) -> Result<Vec<Attached>, ImportError> {
+fn attachments(
+    doc: &Document,
+    limit: usize,
+    options: &ReadOptions,
+) -> Result<Vec<Attached>, ImportError> {
     let corrupt = |what: &str| ImportError::Corrupt {
         detail: format!("a PDF document whose {what}"),
     };
@@ -152,15 +160,30 @@ fn attachments(doc: &Document, limit: usize) -> Result<Vec<Attached>, ImportErro
         else {
             continue;
         };
-        let bytes =
-            stream
-                .get_plain_content_with_limit(limit)
-                .map_err(|e| ImportError::Corrupt {
-                    detail: format!("its attachment {name} cannot be unpacked ({e})"),
-                })?;
+        let bytes = stream.get_plain_content_with_limit(limit).map_err(|e| {
+            limit_exceeded(&e, options).unwrap_or_else(|| ImportError::Corrupt {
+                detail: format!("its attachment {name} cannot be unpacked ({e})"),
+            })
+        })?;
         out.push(Attached { name, bytes });
     }
     Ok(out)
+}
+
+/// The part-mb limit, when lopdf stopped unpacking a stream at it.
+fn limit_exceeded(e: &lopdf::Error, options: &ReadOptions) -> Option<ImportError> {
+    match e {
+        lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }) => {
+            Some(ImportError::LimitExceeded {
+                limit: "part-mb",
+                detail: format!(
+                    "a stream of the PDF unpacks to more than {} MiB (a decompression bomb, or a very large attachment)",
+                    options.limits.part_mb
+                ),
+            })
+        }
+        _ => None,
+    }
 }
 
 /// Collects the file specifications of a name tree node and its kids.

@@ -8,7 +8,7 @@ use super::super::ImportError;
 use super::grid::{CellB, MAX_COLUMNS, MAX_TABLE_CELLS, RowB, build_table};
 use super::lists::{Line, Lists, NumRef, render};
 use super::symbols::Font;
-use super::xml::{Ns, attr, indent, ns_of, on, val_u32, xml_error};
+use super::xml::{Ns, attr, doctype, indent, ns_of, on, undefined_entity, val_u32, xml_error};
 use super::{Paragraphs, Part, TextPlace, table_name};
 
 /// Tables nested deeper than this are read as lines of the enclosing cell
@@ -162,14 +162,20 @@ impl<'a> Parser<'a> {
                 Event::Text(t) if self.in_text && self.skip == 0 => {
                     self.push_text(&t.xml10_content());
                 }
-                Event::GeneralRef(r) if self.in_text && self.skip == 0 => {
+                Event::GeneralRef(r) => {
                     let name = r.xml10_content();
-                    if let Ok(Some(c)) = r.resolve_char_ref() {
-                        self.push_text(c.encode_utf8(&mut [0; 4]));
+                    let text = if let Ok(Some(c)) = r.resolve_char_ref() {
+                        c.to_string()
                     } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&name) {
-                        self.push_text(s);
+                        s.to_string()
+                    } else {
+                        return Err(undefined_entity(part, pos, &name));
+                    };
+                    if self.in_text && self.skip == 0 {
+                        self.push_text(&text);
                     }
                 }
+                Event::DocType(_) => return Err(doctype(part)),
                 Event::Eof if self.depth > 0 => {
                     return Err(ImportError::Corrupt {
                         detail: format!(

@@ -287,6 +287,50 @@ fn broken_xml_is_corrupt_with_its_place() {
 }
 
 #[test]
+fn an_entity_xml_does_not_define_is_an_error_at_its_place_not_lost_text() {
+    let err = read_docx(
+        "b.docx",
+        &docx(&p("Maintenance&nbsp;of vehicles"), None, None),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Corrupt { detail } if detail.contains("&nbsp;") && detail.contains("word/document.xml") && detail.contains("byte")),
+        "{err:?}"
+    );
+    // The five XML defines, and character references, are read.
+    let doc = read_docx("b.docx", &docx(&p("A&amp;B&#160;C&lt;"), None, None)).unwrap();
+    let sheets = workbook(doc).sheets;
+    assert_eq!(text(&sheets[0], 0, 0), "A&B\u{a0}C<");
+}
+
+#[test]
+fn a_doctype_in_a_word_part_is_an_unsupported_format() {
+    let bytes = docx(&p("x"), None, None);
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = Cursor::new(Vec::new());
+    let mut writer = zip::ZipWriter::new(&mut out);
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut part, &mut text).unwrap();
+        if name == "word/document.xml" {
+            text = text.replacen("?>", "?><!DOCTYPE w:document [<!ENTITY x \"y\">]>", 1);
+        }
+        writer
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(text.as_bytes()).unwrap();
+    }
+    writer.finish().unwrap();
+    let err = read_docx("b.docx", out.get_ref()).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Unsupported { what, .. } if what.contains("DOCTYPE") && what.contains("word/document.xml")),
+        "{err:?}"
+    );
+}
+
+#[test]
 fn part_targets_resolve_against_their_folder() {
     assert_eq!(join_part("word", "styles.xml"), "word/styles.xml");
     assert_eq!(join_part("word", "../custom/n.xml"), "custom/n.xml");

@@ -91,6 +91,15 @@ pub(super) fn walk(xml: &str, part: &str, mut f: impl FnMut(Walk)) -> Result<(),
                 f(Walk::End(name.as_ref()));
             }
             Ok(Event::End(e)) => f(Walk::End(e.local_name().as_ref())),
+            Ok(Event::DocType(_)) => return Err(doctype(part)),
+            Ok(Event::GeneralRef(r)) => {
+                let name = r.xml10_content();
+                let known = matches!(r.resolve_char_ref(), Ok(Some(_)))
+                    || quick_xml::escape::resolve_predefined_entity(&name).is_some();
+                if !known {
+                    return Err(undefined_entity(part, pos, &name));
+                }
+            }
             Ok(Event::Eof) => return Ok(()),
             Ok(_) => {}
             Err(e) => return Err(xml_error(part, pos, e)),
@@ -102,6 +111,26 @@ pub(super) fn xml_error(part: &str, pos: u64, e: impl std::fmt::Display) -> Impo
     ImportError::Corrupt {
         detail: format!(
             "a Word document whose part {part} is not well-formed XML near byte {pos} ({e})"
+        ),
+    }
+}
+
+/// A DOCTYPE in a part: Word never writes one, and europass resolves no DTD
+/// or entity, in Word files as in every other XML it reads.
+pub(super) fn doctype(part: &str) -> ImportError {
+    ImportError::Unsupported {
+        what: format!("a Word document whose part {part} has a DOCTYPE declaration"),
+        hint: "Word never writes one, and europass does not read DTDs or entities; save the document again from Word or LibreOffice".into(),
+    }
+}
+
+/// An entity a part uses without defining it (`&nbsp;` is HTML's, not
+/// XML's): its text would be lost without a word, so it is an error at its
+/// place.
+pub(super) fn undefined_entity(part: &str, pos: u64, name: &str) -> ImportError {
+    ImportError::Corrupt {
+        detail: format!(
+            "a Word document whose part {part} uses the entity &{name}; near byte {pos}, which XML does not define (europass resolves no DTD or entity)"
         ),
     }
 }

@@ -69,12 +69,18 @@ fn text_date(t: &str, order: Option<DateOrder>) -> Result<NaiveDate, Problem> {
     if t.is_empty() {
         return Err(invalid(t));
     }
-    // ISO date or date-time: take the date part.
-    let iso = t.split(['T', ' ']).next().unwrap_or(t);
+    // ISO date or date-time: the date part, once the time is a time.
+    let mut pieces = t.splitn(2, ['T', ' ']);
+    let iso = pieces.next().unwrap_or(t);
+    let time = pieces.next();
     // (Without a dash it cannot be one: most dates are dd.mm.yyyy.)
     if iso.contains('-')
         && let Ok(d) = NaiveDate::parse_from_str(iso, "%Y-%m-%d")
     {
+        // `2025-03-03T25:61` is no moment: the date may be as wrong as the time.
+        if time.is_some_and(|time| !is_time(time.trim())) {
+            return Err(invalid(t));
+        }
         return Ok(d);
     }
     // A serial typed as text (CSV exports of date cells formatted as numbers).
@@ -136,6 +142,20 @@ fn text_date(t: &str, order: Option<DateOrder>) -> Result<NaiveDate, Problem> {
             "set date_order = \"dmy\" or \"mdy\" in the mapping file, or write the date as dd.mm.yyyy",
         )),
     }
+}
+
+/// Whether `t` is a time of day as ISO 8601 writes it after a date:
+/// `10:30`, `10:30:00`, with a fraction and a zone (`Z`, `+02:00`) or not.
+fn is_time(t: &str) -> bool {
+    let t = t.strip_suffix('Z').unwrap_or(t);
+    let t = match t.rfind(['+', '-']) {
+        Some(at) if chrono::NaiveTime::parse_from_str(&t[at + 1..], "%H:%M").is_ok() => &t[..at],
+        _ => t,
+    };
+    let t = t.split_once('.').map_or(t, |(whole, _)| whole);
+    ["%H:%M:%S", "%H:%M"]
+        .iter()
+        .any(|f| chrono::NaiveTime::parse_from_str(t, f).is_ok())
 }
 
 fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -205,6 +225,26 @@ mod tests {
 
     fn text(s: &str, order: Option<DateOrder>) -> Result<NaiveDate, Problem> {
         date(&CellValue::Text(s), order)
+    }
+
+    #[test]
+    fn a_date_time_with_an_impossible_time_is_an_error() {
+        for bad in [
+            "2025-03-03T25:61",
+            "2025-03-03 24:00:01",
+            "2025-03-03T10:61:00Z",
+            "2025-03-03Tnoon",
+        ] {
+            assert!(text(bad, None).is_err(), "{bad}");
+        }
+        for good in [
+            "2025-03-03T10:30",
+            "2025-03-03 23:59:59",
+            "2025-03-03T10:30:00.123+02:00",
+            "2025-03-03T00:00:00Z",
+        ] {
+            assert_eq!(text(good, None).unwrap(), d(2025, 3, 3), "{good}");
+        }
     }
 
     #[test]
