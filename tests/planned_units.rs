@@ -19,9 +19,12 @@ const TASKS: &str = "Brake diagnostics on customer cars";
 const BRAKE_ACTIVITIES: &str = "Measure brake discs with the workshop mentor";
 const TERMS_ACTIVITIES: &str = "Keep a glossary of workshop terms";
 
+/// One row typed in: each value with its field.
+type Row = Vec<(Field, &'static str)>;
+
 /// What the test types into each sheet of the template: one row per record,
 /// each value under the column of its field.
-fn filling() -> Vec<(SheetRole, Vec<Vec<(Field, &'static str)>>)> {
+fn filling() -> Vec<(SheetRole, Vec<Row>)> {
     use Field as F;
     vec![
         (

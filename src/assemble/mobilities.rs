@@ -139,10 +139,7 @@ impl RoundBuilder {
             .into_iter()
             .map(|base| claimed.claim(base))
             .collect();
-        let (records, mobility_origins): (
-            Vec<(Mobility, Option<LearningAgreement>)>,
-            Vec<Option<Origin>>,
-        ) = entries
+        let (records, mobility_origins): (Vec<MobilityRecords>, Vec<Option<Origin>>) = entries
             .into_par_iter()
             .zip(taken)
             .map(|(m, id)| {
@@ -266,6 +263,9 @@ fn agreement_of(
         ..LearningAgreement::default()
     })
 }
+
+/// A finished mobility and the learning agreement its planned units make.
+type MobilityRecords = (Mobility, Option<LearningAgreement>);
 
 /// Fills the mobility's empty fields from `part`; a different value is a
 /// conflict, reported.
