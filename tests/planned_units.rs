@@ -61,6 +61,7 @@ fn filling() -> Vec<(SheetRole, Vec<Row>)> {
                     (F::UnitCode, "U2"),
                     (F::UnitTitle, "Professional terminology"),
                 ],
+                vec![(F::UnitCode, "U3"), (F::UnitTitle, "Workshop safety")],
             ],
         ),
         (
@@ -77,6 +78,12 @@ fn filling() -> Vec<(SheetRole, Vec<Row>)> {
                     (F::UnitCode, "U2"),
                     (F::PlannedEcvetPoints, "2"),
                     (F::PlannedActivities, TERMS_ACTIVITIES),
+                ],
+                // Planned with points only: no activities of its own.
+                vec![
+                    (F::LearnerId, "A-1"),
+                    (F::UnitCode, "U3"),
+                    (F::PlannedEcvetPoints, "1"),
                 ],
             ],
         ),
@@ -174,27 +181,31 @@ fn the_templates_planned_units_sheet_is_read_back_into_the_learning_agreement() 
         let mobility = &round["mobilities"][0];
         assert_eq!(
             mobility["units"].as_array().unwrap().len(),
-            2,
-            "{lang}: both planned units belong to the mobility: {round:#}"
+            3,
+            "{lang}: every planned unit belongs to the mobility: {round:#}"
         );
         let agreement = &round["learning_agreements"][0];
         assert_eq!(agreement["mobility"], mobility["id"], "{lang}");
         let units = agreement["units"].as_array().unwrap();
-        let planned: Vec<(f64, &str)> = units
+        let planned: Vec<(f64, Option<&str>)> = units
             .iter()
             .map(|u| {
                 (
                     u["credit_points"]["value"].as_f64().unwrap(),
-                    u["activities"][lang].as_str().unwrap(),
+                    u["activities"][lang].as_str(),
                 )
             })
             .collect();
         assert_eq!(
             planned,
-            [(3.0, BRAKE_ACTIVITIES), (2.0, TERMS_ACTIVITIES)],
+            [
+                (3.0, Some(BRAKE_ACTIVITIES)),
+                (2.0, Some(TERMS_ACTIVITIES)),
+                (1.0, None)
+            ],
             "{lang}: {agreement:#}"
         );
-        // U2 is planned, not yet assessed: nothing says it lacks a grade.
+        // U2 and U3 are planned, not yet assessed: nothing says they lack a grade.
         let complaints: Vec<&Value> = report["diagnostics"]
             .as_array()
             .unwrap()
