@@ -651,7 +651,14 @@ fn the_template_workbook_has_exact_headers_drop_down_lists_and_instructions() {
         let roles: Vec<&str> = sheets.iter().filter_map(|s| s["role"].as_str()).collect();
         assert_eq!(
             roles,
-            ["organisations", "learners", "units", "results", "ratings"],
+            [
+                "organisations",
+                "learners",
+                "units",
+                "planned",
+                "results",
+                "ratings"
+            ],
             "{lang}"
         );
         // Drop-down lists: EQF 1–8, grading schemes, countries.
@@ -661,7 +668,7 @@ fn the_template_workbook_has_exact_headers_drop_down_lists_and_instructions() {
             "{lang}: no validations on the units sheet"
         );
         assert!(units.contains("Lists!$A$2:$A$9"), "{lang}: EQF list");
-        let results = zip_text(&file, "xl/worksheets/sheet5.xml");
+        let results = zip_text(&file, "xl/worksheets/sheet6.xml");
         assert!(
             results.contains("Lists!$B$2"),
             "{lang}: grading scheme list"

@@ -8,8 +8,9 @@ use rayon::prelude::*;
 
 use super::conflicts::{Conflicts, show, show_date};
 use super::{Ids, RoundBuilder, Settled};
-use crate::mapping::records::MobilityPart;
-use crate::model::Mobility;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::mapping::records::{MobilityPart, PlannedPart};
+use crate::model::{AgreementUnit, CreditPoints, LearningAgreement, Mobility};
 use crate::model::{Field, Round, Unmapped, ids};
 use crate::provenance::{Origin, RecordRef, SourceMap};
 
@@ -29,6 +30,8 @@ pub(super) struct MobilityEntry {
     /// Created by a referring sheet (a grid naming the host): the first
     /// mobility of the learner at that host found elsewhere takes it over.
     pub(super) provisional: bool,
+    /// What rows plan for each unit: (unit, plan, first row).
+    pub(super) planned: Vec<(usize, PlannedPart, Origin)>,
 }
 
 /// The records a row ties a mobility to, by their index in the builder.
@@ -136,7 +139,7 @@ impl RoundBuilder {
             .into_iter()
             .map(|base| claimed.claim(base))
             .collect();
-        let (mobilities, mobility_origins): (Vec<Mobility>, Vec<Option<Origin>>) = entries
+        let (records, mobility_origins): (Vec<MobilityRecords>, Vec<Option<Origin>>) = entries
             .into_par_iter()
             .zip(taken)
             .map(|(m, id)| {
@@ -144,6 +147,7 @@ impl RoundBuilder {
                 let mut units: Vec<String> =
                     m.units.iter().map(|u| settled.units[*u].clone()).collect();
                 units.sort();
+                let agreement = agreement_of(&id, &units, &m.planned, settled);
                 let part = Arc::unwrap_or_clone(m.part);
                 let mobility = Mobility {
                     id,
@@ -164,9 +168,14 @@ impl RoundBuilder {
                     qualification: m.qualification.map(|q| settled.quals[q].clone()),
                     unmapped: m.unmapped,
                 };
-                (mobility, m.origin)
+                ((mobility, agreement), m.origin)
             })
             .unzip();
+        let (mobilities, agreements): (Vec<Mobility>, Vec<Option<LearningAgreement>>) =
+            records.into_iter().unzip();
+        round
+            .learning_agreements
+            .extend(agreements.into_iter().flatten());
         origins.add_each(&mobilities, mobility_origins, |m| {
             RecordRef::Mobility(m.id.clone())
         });
@@ -174,6 +183,89 @@ impl RoundBuilder {
         claimed
     }
 }
+
+impl RoundBuilder {
+    /// Records what a row plans for a unit of mobility `m`; a second row
+    /// planning the same unit fills what the first left empty, and a
+    /// different value is reported and kept with the mobility.
+    pub(super) fn plan_unit(&mut self, m: usize, unit: usize, part: PlannedPart, origin: Origin) {
+        let mut planned = std::mem::take(&mut self.mobilities[m].planned);
+        let mut unmapped = std::mem::take(&mut self.mobilities[m].unmapped);
+        match planned.iter_mut().find(|(u, _, _)| *u == unit) {
+            None => planned.push((unit, part, origin)),
+            Some((_, old, first)) => {
+                let code = self.units[unit].part.code.clone().unwrap_or_default();
+                let record = move || format!("planned unit {code}");
+                let mut c = self.conflicts(origin, Some(*first), &record);
+                c.merge(
+                    &mut old.ecvet_points,
+                    &part.ecvet_points,
+                    Field::PlannedEcvetPoints,
+                    &mut unmapped,
+                    show,
+                );
+                c.merge_text(
+                    &mut old.activities,
+                    &part.activities,
+                    Field::PlannedActivities,
+                    &mut unmapped,
+                );
+            }
+        }
+        self.mobilities[m].planned = planned;
+        self.mobilities[m].unmapped = unmapped;
+    }
+
+    /// A planned unit of a learner with several mobilities and a row that
+    /// names none of them: its points and activities cannot be placed.
+    pub(super) fn report_unplaced_plan(&mut self, origin: Origin) {
+        self.diags.push(
+            Diagnostic::warning(
+                Code::MissingValue,
+                self.locate(origin, Field::MobilityStart),
+                "the learner has several mobilities and this planned unit does not say which one; its points and activities are not used",
+            )
+            .with_hint("add the mobility's start date (or host organisation) to the row"),
+        );
+    }
+}
+
+/// The learning agreement of a mobility whose rows plan its units (points,
+/// activities): every unit of the mobility, each with what is planned for it.
+fn agreement_of(
+    mobility: &str,
+    units: &[String],
+    planned: &[(usize, PlannedPart, Origin)],
+    settled: &Settled,
+) -> Option<LearningAgreement> {
+    if planned.is_empty() {
+        return None;
+    }
+    let units = units
+        .iter()
+        .map(|id| {
+            let plan = planned.iter().find(|(u, _, _)| settled.units[*u] == *id);
+            AgreementUnit {
+                unit: id.clone(),
+                outcomes: Vec::new(),
+                credit_points: plan
+                    .and_then(|(_, p, _)| p.ecvet_points)
+                    .map(CreditPoints::ecvet),
+                activities: plan
+                    .map(|(_, p, _)| p.activities.clone())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    Some(LearningAgreement {
+        mobility: mobility.to_string(),
+        units,
+        ..LearningAgreement::default()
+    })
+}
+
+/// A finished mobility and the learning agreement its planned units make.
+type MobilityRecords = (Mobility, Option<LearningAgreement>);
 
 /// Fills the mobility's empty fields from `part`; a different value is a
 /// conflict, reported.

@@ -68,8 +68,9 @@ pub struct RoundBuilder {
     mobility_at_host: FxHashMap<(usize, Option<usize>), usize>,
     results: Vec<ResultEntry>,
     result_index: FxHashMap<(usize, usize), usize>,
-    /// Units a learner works on without a result yet: (learner, unit, mobility).
-    targets: Vec<(usize, usize, Option<usize>)>,
+    /// Units a learner works on without a result yet, and units a row
+    /// plans (points, activities) whether or not it gives a result.
+    targets: Vec<Target>,
     schemes: BTreeMap<String, GradingScheme>,
     diags: Vec<Diagnostic>,
     /// Rounds read whole, merged after the tables' round is built.
@@ -211,6 +212,16 @@ impl RoundBuilder {
         loc.column = info.columns.get(&field).copied();
         loc
     }
+}
+
+/// A unit a learner's mobility covers, as a row without a result or a
+/// planned-units row names it.
+pub(crate) struct Target {
+    learner: usize,
+    unit: usize,
+    mobility: Option<usize>,
+    /// What the row plans for the unit, with where it came from.
+    planned: Option<(crate::mapping::records::PlannedPart, Origin)>,
 }
 
 /// The ids of the records finished so far, by their index in the builder.

@@ -28,10 +28,19 @@ impl RoundBuilder {
                 units_of.push((m, r.unit));
             }
         }
-        for &(learner, unit, mobility) in &self.targets {
-            if let Some(m) = mobility.or_else(|| only(learner)) {
-                units_of.push((m, unit));
+        let mut planned = Vec::new();
+        for t in std::mem::take(&mut self.targets) {
+            if let Some(m) = t.mobility.or_else(|| only(t.learner)) {
+                units_of.push((m, t.unit));
+                if let Some((part, origin)) = t.planned {
+                    planned.push((m, t.unit, part, origin));
+                }
+            } else if let Some((_, origin)) = t.planned {
+                self.report_unplaced_plan(origin);
             }
+        }
+        for (m, unit, part, origin) in planned {
+            self.plan_unit(m, unit, part, origin);
         }
         for (m, u) in units_of {
             if !self.mobilities[m].units.contains(&u) {

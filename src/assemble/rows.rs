@@ -2,8 +2,8 @@
 //! or added, then its mobility and result; whatever it says beyond the
 //! fields stays with its learner as unmapped values.
 
-use super::RoundBuilder;
 use super::mobilities::MobilityLinks;
+use super::{RoundBuilder, Target};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::mapping::records::{OrganisationPart, RowRecord};
 use crate::model::{ContactRole, Field, OrganisationRole, Unmapped};
@@ -44,7 +44,12 @@ impl RoundBuilder {
             origin,
             &self.sheets,
         );
-        let Some(learner) = learner else { return };
+        let Some(learner) = learner else {
+            if !row.planned.is_empty() {
+                self.report_plan_without_learner(origin);
+            }
+            return;
+        };
 
         let has_mobility = !row.mobility.is_empty()
             || orgs.host.is_some()
@@ -65,6 +70,19 @@ impl RoundBuilder {
         });
         let Some(unit) = unit else { return };
         self.add_row_result(row, learner, unit, mobility, origin);
+    }
+
+    /// Planned points or activities on a row that names no learner: a plan
+    /// belongs to one learner's mobility.
+    fn report_plan_without_learner(&mut self, origin: Origin) {
+        self.diags.push(
+            Diagnostic::warning(
+                Code::MissingValue,
+                self.locate(origin, Field::LearnerId),
+                "the row plans ECVET points or activities for a unit but names no learner; they are not used",
+            )
+            .with_hint("add the learner's ID (or name) to the row, or move the planned activities to the planned-units sheet"),
+        );
     }
 
     /// A row of an organisations sheet: the organisation and its contact person.
@@ -182,6 +200,17 @@ impl RoundBuilder {
     ) {
         let has_result =
             !row.result.is_empty() || row.rating.is_some() || row.assessor.name.is_some();
+        let planned = std::mem::take(&mut row.planned);
+        if !has_result || !planned.is_empty() {
+            // A learner and a unit without a result, or with what is planned
+            // for it: the mobility targets the unit.
+            self.targets.push(Target {
+                learner,
+                unit,
+                mobility,
+                planned: (!planned.is_empty()).then_some((planned, origin)),
+            });
+        }
         if has_result {
             let part = std::mem::take(&mut row.result);
             let assessor = std::mem::take(&mut row.assessor);
@@ -189,9 +218,6 @@ impl RoundBuilder {
             if let Some(rating) = row.rating.take() {
                 self.results[r].part.criteria.push(rating);
             }
-        } else {
-            // A learner and a unit without a result: the mobility targets the unit.
-            self.targets.push((learner, unit, mobility));
         }
     }
 }

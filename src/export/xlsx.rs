@@ -139,6 +139,16 @@ const LAYOUT: &[(SheetRole, &[LayoutColumn])] = &[
         ],
     ),
     (
+        SheetRole::Planned,
+        &[
+            (Field::LearnerId, None),
+            (Field::UnitCode, None),
+            (Field::PlannedEcvetPoints, None),
+            (Field::PlannedActivities, None),
+            (Field::PlannedActivities, Some("en")),
+        ],
+    ),
+    (
         SheetRole::Results,
         &[
             (Field::LearnerId, None),

@@ -39,6 +39,7 @@ pub(crate) fn set_field(
         Entity::Mentor | Entity::Assessor => set_person(rec, field, &value)?,
         Entity::Qualification => set_qualification(&mut rec.qualification, field, &value)?,
         Entity::Unit => set_unit(&mut rec.unit, field, &value)?,
+        Entity::Planned => set_planned(rec, field, &value)?,
         Entity::Result => set_result(rec, field, &value)?,
         Entity::Rating => set_rating(rec, field, &value),
     }
@@ -235,6 +236,15 @@ fn set_unit(p: &mut Arc<UnitPart>, field: Field, v: &Value) -> Result<(), Proble
             lists.insert(v.lang.to_string(), lines);
         }
         _ => unreachable!("{field} is a unit's field"),
+    }
+    Ok(())
+}
+
+fn set_planned(rec: &mut RowRecord, field: Field, v: &Value) -> Result<(), Problem> {
+    match field {
+        Field::PlannedEcvetPoints => rec.planned.ecvet_points = Some(v.points()?),
+        Field::PlannedActivities => v.multi(&mut rec.planned.activities),
+        _ => unreachable!("{field} is a planned unit's field"),
     }
     Ok(())
 }

@@ -114,6 +114,13 @@ pub struct ResultPart {
     pub criteria: Vec<CriterionRating>,
 }
 
+/// What a row plans for its unit: the learning agreement's unit.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PlannedPart {
+    pub ecvet_points: Option<f64>,
+    pub activities: MultilingualText,
+}
+
 /// Everything one row says.
 ///
 /// The parts a flat sheet repeats row after row (the learner, the
@@ -131,6 +138,8 @@ pub struct RowRecord {
     pub mentor: Arc<ContactPart>,
     pub qualification: Arc<QualificationPart>,
     pub unit: Arc<UnitPart>,
+    /// What the row plans for its unit (points, activities).
+    pub planned: PlannedPart,
     pub result: ResultPart,
     pub assessor: ContactPart,
     /// A criterion rating of a ratings sheet.
@@ -152,4 +161,4 @@ macro_rules! is_default {
         }
     )*};
 }
-is_default!(MobilityPart, OrganisationPart, ResultPart);
+is_default!(MobilityPart, OrganisationPart, PlannedPart, ResultPart);

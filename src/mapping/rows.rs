@@ -315,7 +315,7 @@ fn share(entity: Entity, from: &RowRecord, to: &mut RowRecord) {
         Entity::Qualification => to.qualification = Arc::clone(&from.qualification),
         Entity::Unit => to.unit = Arc::clone(&from.unit),
         Entity::Organisation => to.organisation = Arc::clone(&from.organisation),
-        Entity::Result | Entity::Assessor | Entity::Rating => {}
+        Entity::Planned | Entity::Result | Entity::Assessor | Entity::Rating => {}
     }
 }
 

@@ -75,6 +75,8 @@ pub enum Entity {
     Qualification,
     /// The unit of learning outcomes.
     Unit,
+    /// A unit the mobility plans to cover (the learning agreement's unit).
+    Planned,
     /// The assessment result.
     Result,
     /// The assessor.
@@ -97,6 +99,7 @@ impl Entity {
             Entity::Mentor => "mentor",
             Entity::Qualification => "qualification",
             Entity::Unit => "unit",
+            Entity::Planned => "planned",
             Entity::Result => "result",
             Entity::Assessor => "assessor",
             Entity::Rating => "rating",
@@ -114,6 +117,7 @@ impl Entity {
         Entity::Mentor,
         Entity::Qualification,
         Entity::Unit,
+        Entity::Planned,
         Entity::Result,
         Entity::Assessor,
         Entity::Rating,
@@ -236,6 +240,9 @@ fields! {
     UnitKnowledge = Unit.knowledge: Outcomes, "Knowledge statements, one per line or bullet.";
     UnitSkills = Unit.skills: Outcomes, "Skill statements, one per line or bullet.";
     UnitCompetence = Unit.competence: Outcomes, "Competence (responsibility and autonomy) statements.";
+
+    PlannedEcvetPoints = Planned.ecvet_points: Points, "ECVET points the learner is to acquire abroad in the unit.";
+    PlannedActivities = Planned.activities: Text, "Learning activities planned abroad for the unit (tasks, where, with whom).";
 
     ResultGrade = Result.grade: Grade, "Overall grade for the unit.";
     ResultGradingScheme = Result.grading_scheme: Scheme, "The scale of the grade (e.g. lv-1-10, 1–10, Finnish 1–3).";

@@ -726,14 +726,13 @@ fn targeted_units(
         .enumerate()
         .map(|(i, t)| {
             let result = results.iter().copied().find(|r| r.unit == t.0);
-            targeted_unit(index, m, i + 1, t, result)
+            targeted_unit(index, i + 1, t, result)
         })
         .collect()
 }
 
 fn targeted_unit(
     index: &Index,
-    m: &Mobility,
     number: usize,
     (unit_id, only, points, activities): Targeted,
     result: Option<&AssessmentResult>,
@@ -766,11 +765,9 @@ fn targeted_unit(
         ecvet_points: points.or_else(|| unit.and_then(|u| ecvet(&u.credit_points))),
         partial: !only.is_empty() && unit.is_some_and(|u| only.len() < u.learning_outcomes.len()),
         outcomes,
-        activities: if activities.is_empty() {
-            m.tasks.clone()
-        } else {
-            activities
-        },
+        // The unit's own activities only: the mobility's tasks are printed
+        // once, in section 2, not repeated under every unit.
+        activities,
         assessment_method: result.map(|r| r.method.clone()).unwrap_or_default(),
         assessment_date: result.and_then(|r| r.date),
         assessor: result

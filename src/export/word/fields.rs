@@ -404,7 +404,7 @@ fn unit_table() -> Arc<Table<UnitData>> {
             .field(
                 "activities",
                 M,
-                "learning activities abroad (the agreement's, else the mobility's tasks)",
+                "learning activities planned abroad for this unit (the mobility's general tasks are `mobility.tasks`)",
                 |u| Value::multi(&u.activities),
             )
             .field(

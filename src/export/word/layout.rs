@@ -514,6 +514,9 @@ fn la_duration(w: &Writer, mut d: Docx) -> Docx {
             w.row("field.end", value("mobility.end")),
             w.row("field.weeks", value("mobility.weeks")),
             w.row("field.objective", value("mobility.objective")),
+            // The placement's tasks as a whole, once; each unit in section 4
+            // lists only the activities planned for it.
+            w.row("field.tasks", value("mobility.tasks")),
         ]));
     d
 }

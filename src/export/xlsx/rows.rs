@@ -160,6 +160,7 @@ pub(crate) fn rows(role: SheetRole, round: &Round, words: &Words) -> Vec<Row> {
         SheetRole::Organisations => organisation_rows(round, words),
         SheetRole::Learners => learner_rows(round, words),
         SheetRole::Units => unit_rows(round, words),
+        SheetRole::Planned => planned_rows(round, words),
         SheetRole::Results => result_rows(round, words),
         SheetRole::Ratings => rating_rows(round, words),
         SheetRole::Flat => Vec::new(),
@@ -405,6 +406,29 @@ fn reference_cells(r: &mut RowBuilder, index: &RoundIndex, learner: &str, unit: 
         r.text(Field::UnitCode, u.code.as_deref());
         r.multilingual(Field::UnitTitle, &u.title);
     }
+}
+
+/// One row per unit a learning agreement plans: points and activities.
+fn planned_rows(records: &Records, words: &Words) -> Vec<Row> {
+    let index = &records.index;
+    let mut rows = Vec::new();
+    for a in &records.round.learning_agreements {
+        let Some(m) = index.mobility(&a.mobility) else {
+            continue;
+        };
+        for u in &a.units {
+            let mut r = RowBuilder::new(words);
+            reference_cells(&mut r, index, &m.learner, &u.unit);
+            let ecvet = u
+                .credit_points
+                .as_ref()
+                .filter(|p| p.system == CreditSystem::Ecvet);
+            r.number(Field::PlannedEcvetPoints, ecvet.map(|p| p.value));
+            r.multilingual(Field::PlannedActivities, &u.activities);
+            rows.push(r.finish());
+        }
+    }
+    rows
 }
 
 fn result_rows(records: &Records, words: &Words) -> Vec<Row> {

@@ -19,6 +19,8 @@ pub enum SheetRole {
     Learners,
     /// One row per unit.
     Units,
+    /// One row per learner × unit a mobility plans to cover (points, activities).
+    Planned,
     /// One row per result (learner key, unit key, grade …).
     Results,
     /// One row per criterion rating.
@@ -28,10 +30,11 @@ pub enum SheetRole {
 }
 
 impl SheetRole {
-    const ALL: [(SheetRole, &'static str); 6] = [
+    const ALL: [(SheetRole, &'static str); 7] = [
         (SheetRole::Flat, "flat"),
         (SheetRole::Learners, "learners"),
         (SheetRole::Units, "units"),
+        (SheetRole::Planned, "planned"),
         (SheetRole::Results, "results"),
         (SheetRole::Ratings, "ratings"),
         (SheetRole::Organisations, "organisations"),
