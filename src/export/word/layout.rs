@@ -482,8 +482,11 @@ fn learning_agreement(w: &Writer) -> Docx {
 /// title and subtitle of `kind` (`la`, `mou`) and a small table of `rows`.
 fn opening(w: &Writer, kind: &str, who: &str, rows: Vec<TableRow>) -> Docx {
     let title = w.joined(&format!("{kind}.title"));
+    // The running header names the title in the first language only: with
+    // every language and both organisations it wraps to two lines.
+    let short = w.texts(&format!("{kind}.title"), None).remove(0);
     w.docx()
-        .header(w.header(format!("{title} — {who}")))
+        .header(w.header(format!("{short} — {who}")))
         .footer(w.footer())
         .add_paragraph(
             Paragraph::new()
