@@ -749,6 +749,12 @@ fn memorandum_section_5_reads_as_labelled_sentences_in_every_language() {
         .filter(|f| f.ends_with("learning-agreement.docx"))
         .count();
     let memoranda = docx_files(&out.join("memoranda"));
+    let weeks = regex::Regex::new(r"(\d+) weeks").unwrap();
+    let range = regex::Regex::new(r"from (\d+) to (\d+) weeks").unwrap();
+    let period = regex::Regex::new(r"Learners: (\d+), from \S+ to \S+").unwrap();
+    let lv = regex::Regex::new(r"Izglītojamo skaits: (\d+), no \S+ līdz \S+").unwrap();
+    let bare_range = regex::Regex::new(r"\d+ ?– ?\d+ ").unwrap();
+    let unlabelled = regex::Regex::new(r"(^|\s)\d+: \d").unwrap();
     let mut learners = 0;
     for (file, text) in pdf_texts_with(&memoranda, work.path(), &["-layout"]) {
         let flat_text = flat(&text);
@@ -758,8 +764,6 @@ fn memorandum_section_5_reads_as_labelled_sentences_in_every_language() {
             .and_then(|s| s.split("6. Izvērtēšana").next())
             .unwrap_or_else(|| panic!("{}: no section 5", file.display()));
         // The duration in words in both languages, never "4 – 4".
-        let weeks = regex::Regex::new(r"(\d+) weeks").unwrap();
-        let range = regex::Regex::new(r"from (\d+) to (\d+) weeks").unwrap();
         match range.captures(section) {
             Some(c) => assert_ne!(c[1], c[2], "{}: {section}", file.display()),
             None => assert!(
@@ -769,19 +773,13 @@ fn memorandum_section_5_reads_as_labelled_sentences_in_every_language() {
             ),
         }
         assert!(
-            !regex::Regex::new(r"\d+ ?– ?\d+ ")
-                .unwrap()
-                .is_match(section),
+            !bare_range.is_match(section),
             "{}: a bare range of numbers: {section}",
             file.display()
         );
         // Every period labelled with its learners, in both languages.
-        let period = regex::Regex::new(r"Learners: (\d+), from \S+ to \S+").unwrap();
-        let lv = regex::Regex::new(r"Izglītojamo skaits: (\d+), no \S+ līdz \S+").unwrap();
         assert!(
-            !regex::Regex::new(r"(^|\s)\d+: \d")
-                .unwrap()
-                .is_match(section),
+            !unlabelled.is_match(section),
             "{}: an unlabelled count: {section}",
             file.display()
         );
