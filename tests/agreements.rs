@@ -740,3 +740,93 @@ fn the_memorandum_ticks_no_box_and_sets_no_validity_the_data_does_not_give() {
         "a validity the data does not give: {validity:?}"
     );
 }
+
+#[test]
+fn memorandum_section_5_reads_as_labelled_sentences_in_every_language() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    convert(&out, &["--lang", "lv,en"]).success();
+    let learning_agreements = docx_files(&out)
+        .iter()
+        .filter(|f| f.ends_with("learning-agreement.docx"))
+        .count();
+    let memoranda = docx_files(&out.join("memoranda"));
+    let weeks = regex::Regex::new(r"(\d+) weeks").unwrap();
+    let range = regex::Regex::new(r"from (\d+) to (\d+) weeks").unwrap();
+    let period = regex::Regex::new(r"Learners: (\d+), from \S+ to \S+").unwrap();
+    let lv = regex::Regex::new(r"Izglītojamo skaits: (\d+), no \S+ līdz \S+").unwrap();
+    let bare_range = regex::Regex::new(r"\d+ ?– ?\d+ ").unwrap();
+    let unlabelled = regex::Regex::new(r"(^|\s)\d+: \d").unwrap();
+    let mut learners = 0;
+    for (file, text) in pdf_texts_with(&memoranda, work.path(), &["-layout"]) {
+        let flat_text = flat(&text);
+        let section = flat_text
+            .split("5. Saprašanās memoranda derīgums")
+            .nth(1)
+            .and_then(|s| s.split("6. Izvērtēšana").next())
+            .unwrap_or_else(|| panic!("{}: no section 5", file.display()));
+        // The duration in words in both languages, never "4 – 4".
+        match range.captures(section) {
+            Some(c) => assert_ne!(c[1], c[2], "{}: {section}", file.display()),
+            None => assert!(
+                weeks.is_match(section) && section.contains("nedēļu skaits:"),
+                "{}: no duration sentence: {section}",
+                file.display()
+            ),
+        }
+        assert!(
+            !bare_range.is_match(section),
+            "{}: a bare range of numbers: {section}",
+            file.display()
+        );
+        // Every period labelled with its learners, in both languages.
+        assert!(
+            !unlabelled.is_match(section),
+            "{}: an unlabelled count: {section}",
+            file.display()
+        );
+        let counts: Vec<usize> = period
+            .captures_iter(section)
+            .map(|c| c[1].parse().unwrap())
+            .collect();
+        assert!(
+            !counts.is_empty(),
+            "{}: no period: {section}",
+            file.display()
+        );
+        assert_eq!(lv.captures_iter(section).count(), counts.len());
+        learners += counts.iter().sum::<usize>();
+        // The running header is one line: the host's name ends it on every page.
+        for page in text.split('\u{c}').filter(|p| !p.trim().is_empty()) {
+            let first = page.lines().find(|l| !l.trim().is_empty()).unwrap();
+            assert!(
+                first.contains("Saprašanās memorands —")
+                    && first.trim_end().ends_with(file_host(&file)),
+                "{}: the running header wraps: {first:?}",
+                file.display()
+            );
+        }
+    }
+    assert_eq!(
+        learners, learning_agreements,
+        "every learner is in a period"
+    );
+}
+
+/// The host's name as the demo writes it, from the memorandum's file name.
+fn file_host(file: &Path) -> &'static str {
+    let name = file.file_name().unwrap().to_string_lossy();
+    [
+        ("autohaus-muller-gmbh", "Autohaus Müller GmbH"),
+        ("oy-autokorjaamo-virtanen-ab", "Oy Autokorjaamo Virtanen Ab"),
+        ("restaurointi-makinen-oy", "Restaurointi Mäkinen Oy"),
+        (
+            "restaurierungswerkstatt-schroder",
+            "Restaurierungswerkstatt Schröder",
+        ),
+    ]
+    .into_iter()
+    .find(|(slug, _)| name.contains(slug))
+    .map(|(_, host)| host)
+    .unwrap_or_else(|| panic!("unknown host in {name}"))
+}

@@ -196,6 +196,18 @@ impl SignatureRole {
     }
 }
 
+/// A period of mobility a memorandum plans: its dates and how many
+/// learners go then.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PeriodData {
+    /// First day.
+    pub start: Option<NaiveDate>,
+    /// Last day.
+    pub end: Option<NaiveDate>,
+    /// Learners going in this period.
+    pub learners: usize,
+}
+
 /// A signature block.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignatureData {
@@ -307,6 +319,9 @@ pub struct MemorandumData {
     pub max_weeks: Option<f64>,
     /// Number of mobilities covered.
     pub mobility_count: usize,
+    /// The planned periods of mobility, each with its number of learners,
+    /// in date order.
+    pub periods: Vec<PeriodData>,
     /// Who evaluates and reviews the partnership.
     pub evaluation: MultilingualText,
     /// Signature blocks.
@@ -954,9 +969,30 @@ fn memorandum(
         min_weeks: record.and_then(|r| r.min_weeks).or(min_weeks),
         max_weeks: record.and_then(|r| r.max_weeks).or(max_weeks),
         mobility_count: mobilities.len(),
+        periods: planned_periods(mobilities),
         evaluation: record.map(|r| r.evaluation.clone()).unwrap_or_default(),
         signatories,
     }
+}
+
+/// The mobilities grouped by their dates, each period with its number of
+/// learners; mobilities without any date are not a period.
+fn planned_periods(mobilities: &[&Mobility]) -> Vec<PeriodData> {
+    let mut periods: BTreeMap<(Option<NaiveDate>, Option<NaiveDate>), usize> = BTreeMap::new();
+    for m in mobilities
+        .iter()
+        .filter(|m| m.start.is_some() || m.end.is_some())
+    {
+        *periods.entry((m.start, m.end)).or_default() += 1;
+    }
+    periods
+        .into_iter()
+        .map(|((start, end), learners)| PeriodData {
+            start,
+            end,
+            learners,
+        })
+        .collect()
 }
 
 /// The organisations of a memorandum: sending and host, every other one the

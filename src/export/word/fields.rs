@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 
 use super::Kind;
 use super::data::{
-    LearningAgreementData, MemorandumData, OrganisationData, OutcomeData, PersonData,
+    LearningAgreementData, MemorandumData, OrganisationData, OutcomeData, PeriodData, PersonData,
     QualificationData, SignatureData, UnitData,
 };
 use crate::model::{MultilingualText, OutcomeCategory};
@@ -464,6 +464,19 @@ fn title_table() -> Arc<Table<TitleData>> {
     )
 }
 
+fn period_table() -> Arc<Table<PeriodData>> {
+    Arc::new(
+        Table::<PeriodData>::new(Some("period"))
+            .field("start", D, "first day of the period", |p| {
+                Value::date(p.start)
+            })
+            .field("end", D, "last day of the period", |p| Value::date(p.end))
+            .field("learners", N, "number of learners going then", |p| {
+                Value::Number(p.learners as f64)
+            }),
+    )
+}
+
 fn signature_table() -> Arc<Table<SignatureData>> {
     Arc::new(
         Table::<SignatureData>::new(Some("signatory"))
@@ -867,10 +880,31 @@ fn mou_procedure_fields(t: Table<MemorandumData>) -> Table<MemorandumData> {
         |d| Value::number(d.max_weeks),
     )
     .field(
+        "memorandum.weeks_range",
+        F,
+        "the mobilities last from min_weeks to max_weeks, two different numbers",
+        |d| Value::Flag(matches!((d.min_weeks, d.max_weeks), (Some(a), Some(b)) if a != b)),
+    )
+    .field(
+        "memorandum.weeks",
+        N,
+        "every mobility lasts this many weeks (empty when they differ)",
+        |d| match (d.min_weeks, d.max_weeks) {
+            (Some(a), Some(b)) if a != b => Value::Missing,
+            (a, b) => Value::number(a.or(b)),
+        },
+    )
+    .field(
         "memorandum.mobility_count",
         N,
         "number of mobilities covered",
         |d| Value::Number(d.mobility_count as f64),
+    )
+    .list(
+        "periods",
+        "the planned periods of mobility, in date order",
+        &period_table(),
+        |d| d.periods.iter().collect(),
     )
     .field(
         "memorandum.evaluation",
@@ -998,6 +1032,32 @@ mod tests {
         }
         check(scope(Kind::LearningAgreement));
         check(scope(Kind::Memorandum));
+    }
+
+    #[test]
+    fn the_memorandum_gives_a_range_of_weeks_only_when_the_mobilities_differ() {
+        let weeks = |min: Option<f64>, max: Option<f64>| {
+            let data = MemorandumData {
+                min_weeks: min,
+                max_weeks: max,
+                ..MemorandumData::default()
+            };
+            let record = MEMORANDUM.record(&data);
+            let at = |n: &str| MEMORANDUM.scope().field(n).unwrap();
+            (
+                record.fields[at("memorandum.weeks_range")].clone(),
+                record.fields[at("memorandum.weeks")].clone(),
+            )
+        };
+        assert_eq!(
+            weeks(Some(4.0), Some(6.0)),
+            (Value::Flag(true), Value::Missing)
+        );
+        assert_eq!(
+            weeks(Some(4.0), Some(4.0)),
+            (Value::Flag(false), Value::Number(4.0))
+        );
+        assert_eq!(weeks(None, None), (Value::Flag(false), Value::Missing));
     }
 
     #[test]

@@ -120,6 +120,38 @@ impl Writer {
             .collect()
     }
 
+    /// A paragraph per text, one per document language: the first plain,
+    /// the others in grey italics.
+    fn styled(&self, texts: impl Iterator<Item = String>) -> Vec<Paragraph> {
+        texts
+            .enumerate()
+            .map(|(i, t)| {
+                let run = Run::new().add_text(t);
+                Paragraph::new().add_run(if i == 0 {
+                    run
+                } else {
+                    run.italic().color(SECOND_LANGUAGE)
+                })
+            })
+            .collect()
+    }
+
+    /// A label cell and a value cell of several paragraphs.
+    fn row_paragraphs(&self, key: &str, values: Vec<Paragraph>) -> TableRow {
+        let mut cell = TableCell::new();
+        for p in values {
+            cell = cell.add_paragraph(p);
+        }
+        TableRow::new(vec![
+            TableCell::new()
+                .add_paragraph(self.label_paragraph(key, None))
+                .width(LABEL_WIDTH, WidthType::Dxa)
+                .shading(Shading::new().fill(LABEL_FILL)),
+            cell.width(WIDTH - LABEL_WIDTH, WidthType::Dxa),
+        ])
+        .cant_split()
+    }
+
     /// A label cell and a value cell.
     fn row(&self, key: &str, value: Paragraph) -> TableRow {
         self.row_with(self.label_paragraph(key, None), value)
@@ -450,8 +482,11 @@ fn learning_agreement(w: &Writer) -> Docx {
 /// title and subtitle of `kind` (`la`, `mou`) and a small table of `rows`.
 fn opening(w: &Writer, kind: &str, who: &str, rows: Vec<TableRow>) -> Docx {
     let title = w.joined(&format!("{kind}.title"));
+    // The running header names the title in the first language only: with
+    // every language and both organisations it wraps to two lines.
+    let short = w.texts(&format!("{kind}.title"), None).remove(0);
     w.docx()
-        .header(w.header(format!("{title} — {who}")))
+        .header(w.header(format!("{short} — {who}")))
         .footer(w.footer())
         .add_paragraph(
             Paragraph::new()
@@ -807,24 +842,34 @@ fn mou_assessment(w: &Writer, mut d: Docx) -> Docx {
     d
 }
 
-/// Section 5 of the document: Validity, and the planned duration of the mobilities.
+/// Section 5 of the document: Validity, the planned duration of a mobility
+/// and the planned periods, as labelled sentences in every language.
 fn mou_validity(w: &Writer, mut d: Docx) -> Docx {
+    // "from 4 to 6 weeks", or "4 weeks" when every mobility lasts as long.
+    let range = w.texts("mou.s5_weeks_range", None);
+    let single = w.texts("mou.s5_weeks", None);
+    let weeks = w.styled(range.iter().zip(&single).map(|(range, single)| {
+        format!(
+            "{{{{#if memorandum.weeks_range}}}}{}{{{{/if}}}}{{{{#if memorandum.weeks}}}}{}{{{{/if}}}}",
+            range
+                .replace("{min}", "{{memorandum.min_weeks}}")
+                .replace("{max}", "{{memorandum.max_weeks}}"),
+            single.replace("{weeks}", "{{memorandum.weeks}}")
+        )
+    }));
+    let mut periods = vec![w.tag("{{#periods}}")];
+    periods.extend(w.styled(w.texts("mou.s5_period", None).iter().map(|t| {
+        t.replace("{learners}", "{{period.learners}}")
+            .replace("{start}", "{{period.start}}")
+            .replace("{end}", "{{period.end}}")
+    })));
+    periods.push(w.tag("{{/periods}}"));
     d = d
         .add_paragraph(w.heading(1, Some("5."), "mou.s5"))
         .add_table(w.form(vec![
             w.row("mou.s5_until", value("memorandum.valid_until")),
-            w.row(
-                "mou.s5_duration",
-                Paragraph::new().add_run(Run::new().add_text(
-                    "{{memorandum.min_weeks}}{{#if memorandum.max_weeks}} – {{memorandum.max_weeks}}{{/if}}",
-                )),
-            ),
-            w.row(
-                "mou.s5_mobilities",
-                Paragraph::new().add_run(Run::new().add_text(
-                    "{{memorandum.mobility_count}}{{#if memorandum.first_start}}: {{memorandum.first_start}} – {{memorandum.last_end}}{{/if}}",
-                )),
-            ),
+            w.row_paragraphs("mou.s5_duration", weeks),
+            w.row_paragraphs("mou.s5_mobilities", periods),
         ]));
     d
 }
