@@ -684,3 +684,32 @@ fn a_flattened_graph_credential_reads_as_the_same_credential_as_a_tree() {
         alone.learners[0].family_name
     );
 }
+
+#[test]
+fn a_learners_address_keeps_its_own_country_through_xml_and_json_ld() {
+    // Ana Andromeda lives in Roma, Italy; the issuing organisation is elsewhere.
+    let r = read("EDC_SampleDegree_AA.xml");
+    let learner = &r.learners[0];
+    assert!(learner.address.as_deref().unwrap().contains("Roma"));
+    assert_eq!(learner.address_country.as_ref().unwrap().as_str(), "IT");
+    let sending: Vec<&str> = r
+        .organisations
+        .iter()
+        .filter_map(|o| o.country.as_ref().map(|c| c.as_str()))
+        .collect();
+    assert!(
+        !sending.contains(&"IT"),
+        "the test needs an issuer outside Italy: {sending:?}"
+    );
+    for format in ["xml", "jsonld"] {
+        let back = through(&r, format);
+        assert_eq!(
+            back.learners[0]
+                .address_country
+                .as_ref()
+                .map(|c| c.as_str()),
+            Some("IT"),
+            "{format} writes the address in Italy"
+        );
+    }
+}

@@ -650,6 +650,12 @@ impl<'a> Reader<'a> {
                     )
                 })
                 .filter(|a| !a.is_empty()),
+            address_country: contact
+                .and_then(|c| many(c.get("address")).into_iter().next())
+                .and_then(|a| a.get("countryCode"))
+                .and_then(|c| string(c, "id"))
+                .and_then(vocab::country_from)
+                .map(CountryCode),
             national_id: national,
             school_id: school,
             gender: s.get("gender").and_then(|g| string(g, "id")).and_then(|u| {
