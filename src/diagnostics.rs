@@ -254,6 +254,8 @@ codes! {
     CredentialContentSkipped = "credential-content-skipped",
     /// A signed credential was read without checking its signature.
     SignatureNotVerified = "signature-not-verified",
+    /// A presentation's holder: the learner of its credentials, or someone else (a warning).
+    PresentationHolder = "presentation-holder",
     /// A date-only field given as a midnight in UTC's evening (22:00Z, 23:00Z: midnight in the issuer's time zone) was read as the next calendar day.
     DateFromMidnightUtc = "date-from-midnight-utc",
     // Transcripts.

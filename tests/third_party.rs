@@ -548,3 +548,168 @@ fn a_credential_whose_display_template_is_html_in_cdata_is_read_as_a_credential(
         loaded.report.diagnostics
     );
 }
+
+/// `value` written as a file of `dir` and read.
+fn load_json(dir: &Path, name: &str, value: &Value) -> pipeline::Loaded {
+    let path = dir.join(name);
+    std::fs::write(&path, serde_json::to_vec_pretty(value).unwrap()).unwrap();
+    pipeline::load(&[path], &Options::default())
+}
+
+fn sample_credential() -> Value {
+    let text =
+        std::fs::read_to_string(root().join("fixtures/third-party/credential-sample-v3.1.jsonld"))
+            .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// What a round holds, to compare two readings of one credential.
+fn shape(r: &Round) -> (usize, usize, usize, usize, usize) {
+    (
+        r.learners.len(),
+        r.units.len(),
+        r.assessments.len(),
+        r.units.iter().map(|u| u.learning_outcomes.len()).sum(),
+        r.organisations.len(),
+    )
+}
+
+#[test]
+fn each_credential_of_a_json_ld_presentation_is_read_and_its_holder_linked() {
+    let dir = tempfile::tempdir().unwrap();
+    let credential = sample_credential();
+    let alone = load_json(dir.path(), "alone.jsonld", &credential).round;
+    let learner = credential["credentialSubject"]["id"].clone();
+    let presentation = serde_json::json!({
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "type": ["VerifiablePresentation"],
+        "holder": learner,
+        "verifiableCredential": [credential],
+    });
+    let loaded = load_json(dir.path(), "presentation.jsonld", &presentation);
+    assert_eq!(
+        shape(&loaded.round),
+        shape(&alone),
+        "the credential inside is read in full"
+    );
+    assert!(!alone.assessments.is_empty());
+    let holder = loaded
+        .report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::PresentationHolder)
+        .expect("the holder is named");
+    assert!(
+        holder.message.contains(learner.as_str().unwrap()),
+        "{}",
+        holder.message
+    );
+    assert_eq!(holder.severity, europass::diagnostics::Severity::Info);
+
+    // Held by someone else: said so.
+    let mut other = presentation.clone();
+    other["holder"] = "did:example:someone-else".into();
+    let loaded = load_json(dir.path(), "other.jsonld", &other);
+    assert!(
+        loaded
+            .report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::PresentationHolder
+                && d.severity == europass::diagnostics::Severity::Warning
+                && d.message.contains("someone-else"))
+    );
+}
+
+/// A JSON-LD tree flattened: every node with an id moved into `@graph`,
+/// where it stood only a reference to it.
+fn flatten(v: &Value, graph: &mut Vec<Value>) -> Value {
+    match v {
+        Value::Object(o) => {
+            let inner: serde_json::Map<String, Value> = o
+                .iter()
+                .map(|(k, x)| {
+                    (
+                        k.clone(),
+                        if k == "@context" {
+                            x.clone()
+                        } else {
+                            flatten(x, graph)
+                        },
+                    )
+                })
+                .collect();
+            match o.get("id") {
+                Some(id) if o.len() > 1 => {
+                    graph.push(Value::Object(inner));
+                    serde_json::json!({ "id": id })
+                }
+                _ => Value::Object(inner),
+            }
+        }
+        Value::Array(a) => Value::Array(a.iter().map(|x| flatten(x, graph)).collect()),
+        x => x.clone(),
+    }
+}
+
+#[test]
+fn a_flattened_graph_credential_reads_as_the_same_credential_as_a_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut credential = sample_credential();
+    let alone = load_json(dir.path(), "alone.jsonld", &credential).round;
+    let context = credential
+        .as_object_mut()
+        .unwrap()
+        .remove("@context")
+        .unwrap();
+    let mut graph = Vec::new();
+    flatten(&credential, &mut graph);
+    assert!(graph.len() > 10, "the sample has many nodes with ids");
+    // The credential node is not first, as in a real flattened document.
+    graph.reverse();
+    let flat = serde_json::json!({ "@context": context, "@graph": graph });
+    let loaded = load_json(dir.path(), "flat.jsonld", &flat);
+    assert!(
+        !loaded
+            .report
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == europass::diagnostics::Severity::Error),
+        "{:?}",
+        loaded.report.diagnostics
+    );
+    assert_eq!(shape(&loaded.round), shape(&alone));
+    assert_eq!(
+        loaded.round.learners[0].family_name,
+        alone.learners[0].family_name
+    );
+}
+
+#[test]
+fn a_learners_address_keeps_its_own_country_through_xml_and_json_ld() {
+    // Ana Andromeda lives in Roma, Italy; the issuing organisation is elsewhere.
+    let r = read("EDC_SampleDegree_AA.xml");
+    let learner = &r.learners[0];
+    assert!(learner.address.as_deref().unwrap().contains("Roma"));
+    assert_eq!(learner.address_country.as_ref().unwrap().as_str(), "IT");
+    let sending: Vec<&str> = r
+        .organisations
+        .iter()
+        .filter_map(|o| o.country.as_ref().map(|c| c.as_str()))
+        .collect();
+    assert!(
+        !sending.contains(&"IT"),
+        "the test needs an issuer outside Italy: {sending:?}"
+    );
+    for format in ["xml", "jsonld"] {
+        let back = through(&r, format);
+        assert_eq!(
+            back.learners[0]
+                .address_country
+                .as_ref()
+                .map(|c| c.as_str()),
+            Some("IT"),
+            "{format} writes the address in Italy"
+        );
+    }
+}

@@ -264,6 +264,7 @@ impl RoundBuilder {
                     email: p.email,
                     phone: p.phone,
                     address: p.address,
+                    address_country: None,
                     national_id: p.national_id,
                     school_id: p.school_id,
                     gender: p.gender,

@@ -32,6 +32,10 @@ pub struct Learner {
     /// Postal address as one text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// The country of the postal address, when known apart from the text
+    /// (a credential names it; exports write the issuer's country without it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_country: Option<CountryCode>,
     /// National personal identifier (e.g. Latvian personas kods), as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub national_id: Option<String>,

@@ -888,10 +888,12 @@ fn subject(c: &Credential<'_>) -> J {
     if let Some(n) = l.nationality.as_ref().and_then(|k| country(k.as_str())) {
         out.push("citizenshipCountry", J::A(vec![n]));
     }
-    let address = l
-        .address
-        .as_deref()
-        .zip(c.issuer.country.as_ref().map(|k| k.as_str()));
+    let address = l.address.as_deref().zip(
+        l.address_country
+            .as_ref()
+            .or(c.issuer.country.as_ref())
+            .map(|k| k.as_str()),
+    );
     if let Some(cp) = contact_point(c, l.email.as_deref(), l.phone.as_deref(), address) {
         out.push("contactPoint", J::A(vec![cp]));
     }

@@ -327,16 +327,16 @@ fn subject(x: &mut Xml, c: &Credential<'_>) {
     x.close("credentialSubject");
 }
 
-/// The learner's contact point: address (in the issuer's country), phone
-/// and e-mail.
+/// The learner's contact point: address (in its own country, else the
+/// issuer's), phone and e-mail.
 fn learner_contact_point(x: &mut Xml, c: &Credential<'_>, email: &str) {
     let l = c.learner;
     x.open("contactPoint", &[]);
     if let (Some(address), Some(country)) = (
         &l.address,
-        c.issuer
-            .country
+        l.address_country
             .as_ref()
+            .or(c.issuer.country.as_ref())
             .and_then(|k| country_code(k.as_str())),
     ) {
         x.open("address", &[]);

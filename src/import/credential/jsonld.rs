@@ -23,12 +23,33 @@ use crate::model::{
 };
 use crate::vocab::{self, NoteTopic};
 
-/// Reads one JSON-LD credential.
+/// Reads one JSON-LD credential, a presentation of credentials, or either
+/// of them flattened into an `@graph`.
 pub(crate) fn read(file: &str, doc: &Value) -> Result<(Round, Vec<Diagnostic>), ImportError> {
-    let contexts: Vec<&str> = many(doc.get("@context"))
+    let embedded;
+    let doc = if doc.get("@graph").is_some() {
+        embedded = unflatten(doc)?;
+        &embedded
+    } else {
+        doc
+    };
+    if types(doc).contains(&"VerifiablePresentation") {
+        return read_presentation(file, doc);
+    }
+    check(doc, &contexts(doc))?;
+    let records = read_into(file, doc, None);
+    Ok(records.finish(file))
+}
+
+fn contexts(doc: &Value) -> Vec<&str> {
+    many(doc.get("@context"))
         .into_iter()
         .filter_map(Value::as_str)
-        .collect();
+        .collect()
+}
+
+/// Refuses what is not a European Digital Credential, saying what it is.
+fn check(doc: &Value, contexts: &[&str]) -> Result<(), ImportError> {
     let types = types(doc);
     if !types.contains(&"VerifiableCredential") {
         return Err(ImportError::WrongType {
@@ -54,6 +75,12 @@ pub(crate) fn read(file: &str, doc: &Value) -> Result<(Round, Vec<Diagnostic>), 
             hint: "europass reads Europass credentials (ELM); other credentials have no mobility to read".into(),
         });
     }
+    Ok(())
+}
+
+/// Reads one credential into `records` (new ones in its primary language
+/// when none are given).
+fn read_into(file: &str, doc: &Value, records: Option<Records>) -> Records {
     let mut index = HashMap::new();
     collect(doc, &mut index);
     let primary = doc
@@ -63,13 +90,207 @@ pub(crate) fn read(file: &str, doc: &Value) -> Result<(Round, Vec<Diagnostic>), 
         .and_then(Value::as_str)
         .and_then(vocab::language_from)
         .unwrap_or_else(|| "en".into());
-    Ok(Reader {
+    let records = records.unwrap_or_else(|| Records::new(&primary));
+    Reader {
         file,
         index,
-        records: Records::new(&primary),
+        records,
         primary,
     }
-    .read(doc))
+    .read(doc)
+}
+
+/// A verifiable presentation: each credential inside read into one round,
+/// its holder linked to the learners of those credentials in a note.
+fn read_presentation(file: &str, vp: &Value) -> Result<(Round, Vec<Diagnostic>), ImportError> {
+    let outer = contexts(vp);
+    let mut records: Option<Records> = None;
+    let mut skipped = Vec::new();
+    let mut subjects = Vec::new();
+    let all = many(vp.get("verifiableCredential"));
+    for (i, c) in all.iter().enumerate() {
+        if !c.is_object() {
+            // A credential as a JWT or a link: there is no content to read here.
+            skipped.push(format!(
+                "credential {} of the presentation is not embedded as JSON-LD (a signed token or a link); ask the learner for it as issued",
+                i + 1
+            ));
+            continue;
+        }
+        let mut ctx = contexts(c);
+        if ctx.is_empty() {
+            ctx = outer.clone();
+        }
+        check(c, &ctx).map_err(|e| match e {
+            ImportError::WrongType {
+                found,
+                expected,
+                hint,
+            } => ImportError::WrongType {
+                found: format!("a presentation whose credential {} is {found}", i + 1),
+                expected,
+                hint,
+            },
+            other => other,
+        })?;
+        for s in many(c.get("credentialSubject")) {
+            if let Some(id) = string(s, "id") {
+                subjects.push(id.to_string());
+            }
+        }
+        records = Some(read_into(file, c, records));
+    }
+    let Some(records) = records else {
+        return Err(ImportError::WrongType {
+            found: "a verifiable presentation that holds no credential europass can read".into(),
+            expected: "a European Digital Credential, or a presentation of one".into(),
+            hint: "ask the learner for the presentation with its credentials embedded, or for the credentials themselves".into(),
+        });
+    };
+    let (round, mut notes) = records.finish(file);
+    for what in skipped {
+        notes.push(
+            Diagnostic::warning(Code::CredentialContentSkipped, Location::file(file), what)
+                .with_hint("the other credentials of the presentation are read"),
+        );
+    }
+    if let Some(holder) = vp.get("holder").and_then(|h| match h {
+        Value::String(s) => Some(s.as_str()),
+        h => string(h, "id"),
+    }) {
+        notes.push(holder_note(file, holder, &subjects));
+    }
+    if vp.get("proof").is_some() {
+        notes.push(
+            Diagnostic::info(
+                Code::SignatureNotVerified,
+                Location::file(file),
+                "a signed presentation: its content was read, its signature was not checked",
+            )
+            .with_hint("verify the signature with the Europass Digital Credentials viewer if the credential's origin matters"),
+        );
+    }
+    Ok((round, notes))
+}
+
+/// Whether the presentation's holder is the learner its credentials are about.
+fn holder_note(file: &str, holder: &str, subjects: &[String]) -> Diagnostic {
+    if subjects.iter().all(|s| s == holder) && !subjects.is_empty() {
+        Diagnostic::info(
+            Code::PresentationHolder,
+            Location::file(file),
+            format!(
+                "a presentation by its learner ({holder}), the subject of each credential in it"
+            ),
+        )
+    } else {
+        Diagnostic::warning(
+            Code::PresentationHolder,
+            Location::file(file),
+            format!(
+                "the presentation's holder {holder} is not the learner of every credential in it ({}); the credentials were read as they are",
+                if subjects.is_empty() { "they name no learner id".to_string() } else { subjects.join(", ") }
+            ),
+        )
+        .with_hint("check that the learner presented their own credentials")
+    }
+}
+
+/// The deepest chain of references a flattened graph is embedded along.
+const GRAPH_DEPTH: usize = 200;
+/// The most values embedding a flattened graph may produce (a graph whose
+/// nodes refer to each other many times over must not grow without end).
+const GRAPH_VALUES: usize = 2_000_000;
+
+/// A flattened JSON-LD document (`@graph` of nodes referring to each other
+/// by id) as the tree of its credential or presentation, each reference to
+/// a node of the graph replaced by that node.
+fn unflatten(doc: &Value) -> Result<Value, ImportError> {
+    let graph = many(doc.get("@graph"));
+    let mut index: HashMap<&str, &Value> = HashMap::new();
+    for n in &graph {
+        if let Some(id) = string(n, "id") {
+            index.insert(id, n);
+        }
+    }
+    let root = graph
+        .iter()
+        .find(|n| types(n).contains(&"VerifiablePresentation"))
+        .or_else(|| {
+            graph
+                .iter()
+                .find(|n| types(n).contains(&"VerifiableCredential"))
+        })
+        .ok_or_else(|| ImportError::WrongType {
+            found:
+                "a JSON-LD @graph with no node typed VerifiableCredential or VerifiablePresentation"
+                    .into(),
+            expected: "a European Digital Credential".into(),
+            hint: "give a Europass credential (.jsonld) as issued".into(),
+        })?;
+    let mut path: Vec<&str> = string(root, "id").into_iter().collect();
+    let mut budget = GRAPH_VALUES;
+    let mut tree = embed(root, &index, &mut path, &mut budget)?;
+    if let (Value::Object(o), Some(ctx)) = (&mut tree, doc.get("@context")) {
+        o.entry("@context").or_insert_with(|| ctx.clone());
+    }
+    Ok(tree)
+}
+
+fn embed<'a>(
+    v: &'a Value,
+    index: &HashMap<&'a str, &'a Value>,
+    path: &mut Vec<&'a str>,
+    budget: &mut usize,
+) -> Result<Value, ImportError> {
+    *budget = budget.checked_sub(1).ok_or_else(|| ImportError::LimitExceeded {
+        limit: "size",
+        detail: format!("a flattened JSON-LD graph whose nodes refer to each other so often that it unfolds into more than {GRAPH_VALUES} values"),
+    })?;
+    // A reference: a bare id, or an object with nothing but an id.
+    let reference = match v {
+        Value::String(s) => Some(s.as_str()),
+        Value::Object(o) if o.len() == 1 => o.get("id").and_then(Value::as_str),
+        _ => None,
+    };
+    if let Some(id) = reference
+        && let Some(node) = index.get(id)
+        && !path.contains(&id)
+    {
+        if path.len() >= GRAPH_DEPTH {
+            return Err(ImportError::LimitExceeded {
+                limit: "depth",
+                detail: format!(
+                    "a flattened JSON-LD graph whose references chain more than {GRAPH_DEPTH} deep"
+                ),
+            });
+        }
+        path.push(id);
+        let out = embed(node, index, path, budget);
+        path.pop();
+        return out;
+    }
+    Ok(match v {
+        Value::Object(o) => {
+            let mut out = serde_json::Map::new();
+            for (k, x) in o {
+                // Ids and types name things; they are never references to embed.
+                let x = if k == "id" || k == "type" || k == "@context" {
+                    x.clone()
+                } else {
+                    embed(x, index, path, budget)?
+                };
+                out.insert(k.clone(), x);
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(
+            a.iter()
+                .map(|x| embed(x, index, path, budget))
+                .collect::<Result<_, _>>()?,
+        ),
+        other => other.clone(),
+    })
 }
 
 /// Every node with an `id`, keeping its fullest description.
@@ -253,14 +474,14 @@ impl<'a> Reader<'a> {
         );
     }
 
-    fn read(mut self, doc: &'a Value) -> (Round, Vec<Diagnostic>) {
+    fn read(mut self, doc: &'a Value) -> Records {
         let issuer = doc
             .get("issuer")
             .map(|i| self.node(i))
             .and_then(|i| self.organisation(i, Some(OrganisationRole::Sending)));
         let Some(subject) = self.nodes(doc.get("credentialSubject")).into_iter().next() else {
             self.skip("the credential has no credentialSubject (learner)".into());
-            return self.records.finish(self.file);
+            return self.records;
         };
         let learner = self.learner(subject);
         let learner_id = self.records.learner(learner);
@@ -314,7 +535,7 @@ impl<'a> Reader<'a> {
                 self.achievement_tree(a, &learner_id, only.as_deref(), None, &mut done);
             }
         }
-        self.records.finish(self.file)
+        self.records
     }
 
     fn organisation(&mut self, n: &'a Value, role: Option<OrganisationRole>) -> Option<String> {
@@ -448,6 +669,12 @@ impl<'a> Reader<'a> {
                     )
                 })
                 .filter(|a| !a.is_empty()),
+            address_country: contact
+                .and_then(|c| many(c.get("address")).into_iter().next())
+                .and_then(|a| a.get("countryCode"))
+                .and_then(|c| string(c, "id"))
+                .and_then(vocab::country_from)
+                .map(CountryCode),
             national_id: national,
             school_id: school,
             gender: s.get("gender").and_then(|g| string(g, "id")).and_then(|u| {

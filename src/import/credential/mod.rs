@@ -72,6 +72,8 @@ pub(crate) struct LearnerNode {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
+    /// The address's own country.
+    pub address_country: Option<CountryCode>,
     pub national_id: Option<String>,
     pub gender: Option<Gender>,
 }
@@ -371,6 +373,7 @@ impl Records {
             email: n.email,
             phone: n.phone,
             address: n.address,
+            address_country: n.address_country,
             national_id: n.national_id,
             school_id: n.school_id,
             gender: n.gender,

@@ -424,6 +424,12 @@ impl<'a> Reader<'a> {
                 .and_then(|c| c.child("address"))
                 .map(|a| first_text(&texts(a.child("fullAddress")), &self.primary))
                 .filter(|a| !a.is_empty()),
+            address_country: contact
+                .and_then(|c| c.child("address"))
+                .and_then(|a| a.child("country"))
+                .and_then(|c| c.attr("uri"))
+                .and_then(vocab::country_from)
+                .map(CountryCode),
             national_id: national,
             school_id: school,
             gender: s.child("gender").and_then(|g| g.attr("uri")).and_then(|u| {
