@@ -66,7 +66,7 @@ done
 
 # Templates: the document part of each starter layout.
 for kind in learning-agreement memorandum; do
-  "${run[@]}" template docx --kind "$kind" --lang lv,en --out "$written/$kind.docx"
+  "${run[@]}" template docx --kind "$kind" --lang lv,en "$written/$kind.docx"
   unzip -p "$written/$kind.docx" word/document.xml > "$corpus/template_engine/seed-$kind.xml"
 done
 
