@@ -153,7 +153,7 @@ impl Checker<'_, '_> {
                 "`{text}` opens a block inside {depth} others: conditions and loops may nest only {depth} deep (the `depth` limit); the rest of this part is not checked"
             ),
             Some(format!(
-                "close some blocks before opening more, or raise the limit with --limit depth=N (at most {})",
+                "close some blocks before opening more (`convert` uses the default limit; `template check --limit depth=N` checks with another, at most {})",
                 super::MAX_DEPTH
             )),
         );

@@ -148,7 +148,7 @@ pub enum TemplateError {
     Package(#[from] PackageError),
     /// Filling it would make a part larger than the `part-mb` limit.
     #[error(
-        "filling the template makes its {part} larger than the `part-mb` limit ({limit_mb} MiB): loops nested inside loops repeat their content for every combination of items; nest fewer loops, or raise the limit with --limit part-mb=N"
+        "filling the template makes its {part} larger than the `part-mb` limit ({limit_mb} MiB): loops nested inside loops repeat their content for every combination of items; nest fewer loops (`convert` fills within the default limits; `template check --limit part-mb=N` checks with another)"
     )]
     TooLarge {
         /// The part, in plain words ("body", "header 1").
