@@ -383,8 +383,7 @@ fn a_template_filling_past_the_part_limit_stops_with_an_error_naming_it() {
     let started = std::time::Instant::now();
     let error = template
         .fill(&learning_agreement_record(&agreement()), &options)
-        .err()
-        .expect("too large");
+        .expect_err("too large");
     assert!(started.elapsed().as_secs() < 5);
     let message = error.to_string();
     assert!(message.contains("`part-mb` limit (1 MiB)"), "{message}");
@@ -433,9 +432,7 @@ fn a_template_carrying_macros_is_refused() {
     );
     let docm = docx_with(&macro_type, &[]);
     for bytes in [vba, docm] {
-        let error = Template::analyse(bytes.clone(), Kind::LearningAgreement)
-            .err()
-            .expect("refused");
+        let error = Template::analyse(bytes.clone(), Kind::LearningAgreement).expect_err("refused");
         assert!(matches!(error, PackageError::Macros(_)), "{error}");
         assert!(error.to_string().contains("never passes macros"));
         assert!(Template::compile(bytes, Kind::LearningAgreement).is_err());
