@@ -21,7 +21,7 @@ fi
 # Exit code 1 only means some record has errors; the files are written.
 "${run[@]}" convert fixtures/demo --out "$written/demo" --to json,xml,jsonld,xlsx,pdf --quiet || [[ $? -eq 1 ]]
 
-mkdir -p "$corpus"/{import_file,xlsx_part,docx_part,credential_xml,credential_jsonld,mapping_toml}
+mkdir -p "$corpus"/{import_file,xlsx_part,docx_part,credential_xml,credential_jsonld,mapping_toml,template_engine}
 
 n=0
 seed() { # TARGET FILE
@@ -62,6 +62,12 @@ done
 # Mapping files: the shipped ones and the example.
 for f in mappings/*.toml mappings/examples/*.toml; do
   seed "$corpus/mapping_toml" "$f"
+done
+
+# Templates: the document part of each starter layout.
+for kind in learning-agreement memorandum; do
+  "${run[@]}" template docx --kind "$kind" --lang lv,en "$written/$kind.docx"
+  unzip -p "$written/$kind.docx" word/document.xml > "$corpus/template_engine/seed-$kind.xml"
 done
 
 for t in "$corpus"/*; do

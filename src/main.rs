@@ -228,6 +228,10 @@ enum TemplateCommand {
         /// Print only the problems
         #[arg(long, short)]
         quiet: bool,
+        /// Change a limit, NAME=VALUE: `depth` (deepest nesting of
+        /// conditions and loops), `part-mb` (largest filled part)
+        #[arg(long = "limit", value_name = "NAME=VALUE")]
+        limits: Vec<String>,
     },
     /// Print the placeholder reference (docs/placeholders.md)
     Placeholders,
@@ -656,7 +660,17 @@ fn template(command: TemplateCommand) -> Result<u8, String> {
             );
             Ok(0)
         }
-        TemplateCommand::Check { file, kind, quiet } => {
+        TemplateCommand::Check {
+            file,
+            kind,
+            quiet,
+            limits: given,
+        } => {
+            let mut limits = europass::import::Limits::default();
+            for l in &given {
+                limits.set(l)?;
+            }
+            let limits = europass::export::word::template::TemplateLimits::from_limits(&limits);
             let bytes =
                 std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let shown = file.display().to_string();
@@ -664,7 +678,8 @@ fn template(command: TemplateCommand) -> Result<u8, String> {
                 Some(k) => Kind::from_name(&k).expect("checked by clap"),
                 None => Template::infer_kind(bytes.clone()).map_err(|e| format!("{shown}: {e}"))?,
             };
-            let analysis = Template::analyse(bytes, kind).map_err(|e| format!("{shown}: {e}"))?;
+            let analysis = Template::analyse_with(bytes, kind, &limits)
+                .map_err(|e| format!("{shown}: {e}"))?;
             print!("{}", describe_check(&shown, &analysis, quiet));
             Ok(u8::from(analysis.has_errors()))
         }

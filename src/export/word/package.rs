@@ -23,6 +23,43 @@ pub enum PackageError {
     /// A part cannot be read.
     #[error("the document is damaged: {0}")]
     Damaged(String),
+    /// Carries macros (a VBA project, a macro-enabled content type).
+    #[error(
+        "the template carries macros ({0}); europass never passes macros into the documents it writes: save it in Word as a Word Document (.docx) or Word Template (.dotx), not a macro-enabled one (.docm, .dotm)"
+    )]
+    Macros(String),
+}
+
+/// Refuses a package carrying macros: a `vbaProject.bin` (or any VBA part)
+/// or a macro-enabled content type. Refused rather than stripped: a school's
+/// macros may do what its template relies on, and a quiet copy without them
+/// would not be the template it gave.
+fn refuse_macros(
+    names: &[String],
+    overrides: &[(String, String)],
+    types_xml: &[u8],
+) -> Result<(), PackageError> {
+    if let Some(name) = names.iter().find(|n| {
+        let n = n.to_ascii_lowercase();
+        n.ends_with("vbaproject.bin") || n.ends_with("vbadata.xml")
+    }) {
+        return Err(PackageError::Macros(format!("the part {name}")));
+    }
+    if let Some((part, ct)) = overrides.iter().find(|(_, ct)| {
+        ct.to_ascii_lowercase().contains("macroenabled") || ct.contains("vbaProject")
+    }) {
+        return Err(PackageError::Macros(format!(
+            "{} is of the macro-enabled type {ct}",
+            part.trim_start_matches('/')
+        )));
+    }
+    let types = String::from_utf8_lossy(types_xml).to_ascii_lowercase();
+    if types.contains("macroenabled") || types.contains("vbaproject") {
+        return Err(PackageError::Macros(
+            "[Content_Types].xml declares macro content".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// What a text part of a document is, by its content type.
@@ -125,6 +162,7 @@ impl Package {
             })?;
         let types_xml = read_entry(&mut archive, types)?;
         let overrides = content_type_overrides(&types_xml)?;
+        refuse_macros(&names, &overrides, &types_xml)?;
         let mut text_parts = Vec::new();
         let mut is_dotx = false;
         let mut has_main = false;

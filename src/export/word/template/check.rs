@@ -87,6 +87,7 @@ pub(super) fn resolve(
     tags: &mut [Tag],
     kind: Kind,
     first: usize,
+    depth: usize,
 ) -> (Vec<TemplateProblem>, Vec<PlaceholderUse>) {
     let mut c = Checker {
         tags,
@@ -101,6 +102,12 @@ pub(super) fn resolve(
     };
     let mut uses = Vec::new();
     for i in 0..c.tags.len() {
+        if c.tags[i].kind.opens_block() && c.stack.len() >= depth {
+            // Checked before going deeper, and the rest of the part left:
+            // its tags would each list thousands of loops they are inside.
+            c.too_deep(i, depth);
+            return (c.problems, uses);
+        }
         uses.push(PlaceholderUse {
             text: c.tags[i].text.clone(),
             place: c.tags[i].place.clone(),
@@ -130,7 +137,28 @@ struct Checker<'s, 't> {
     problems: Vec<TemplateProblem>,
 }
 
+impl TagKind {
+    fn opens_block(&self) -> bool {
+        matches!(self, TagKind::Loop(_) | TagKind::If(_) | TagKind::Unless(_))
+    }
+}
+
 impl Checker<'_, '_> {
+    /// Block `i` would nest deeper than the `depth` limit.
+    fn too_deep(&mut self, i: usize, depth: usize) {
+        let text = self.tags[i].text.clone();
+        self.error(
+            i,
+            format!(
+                "`{text}` opens a block inside {depth} others: conditions and loops may nest only {depth} deep (the `depth` limit); the rest of this part is not checked"
+            ),
+            Some(format!(
+                "close some blocks before opening more (`convert` uses the default limit; `template check --limit depth=N` checks with another, at most {})",
+                super::MAX_DEPTH
+            )),
+        );
+    }
+
     fn error(&mut self, i: usize, message: String, hint: Option<String>) {
         self.problems.push(TemplateProblem {
             severity: Severity::Error,

@@ -20,7 +20,9 @@ pub(super) fn doc_labels(languages: &[String]) -> Vec<Labels> {
 }
 
 /// The bytes of one part: `program` run over `record`; the tags of values
-/// it lacks go to `missing`.
+/// it lacks go to `missing`. None when the part would grow past `limit`
+/// bytes: the output is counted as it is produced, and each pass through a
+/// block counts as a byte, so loops that print nothing still end.
 pub(super) fn render(
     program: &[Op],
     tags: &[Tag],
@@ -28,7 +30,8 @@ pub(super) fn render(
     options: &FillOptions,
     missing: &mut BTreeSet<usize>,
     record: &Record,
-) -> Vec<u8> {
+    limit: u64,
+) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(64 * 1024);
     let mut r = Render {
         tags,
@@ -36,9 +39,11 @@ pub(super) fn render(
         options,
         missing,
         scopes: vec![record],
+        steps: 0,
+        limit,
     };
-    r.ops(program, &mut out);
-    out
+    r.ops(program, &mut out)?;
+    Some(out)
 }
 
 struct Render<'a> {
@@ -47,6 +52,9 @@ struct Render<'a> {
     options: &'a FillOptions,
     missing: &'a mut BTreeSet<usize>,
     scopes: Vec<&'a Record>,
+    /// Passes through blocks so far.
+    steps: u64,
+    limit: u64,
 }
 
 impl<'a> Render<'a> {
@@ -54,7 +62,13 @@ impl<'a> Render<'a> {
         self.scopes[self.scopes.len() - 1 - up]
     }
 
-    fn ops(&mut self, ops: &'a [Op], out: &mut Vec<u8>) {
+    /// Counts one pass through a block; none once the part is too large.
+    fn within(&mut self, out: &[u8]) -> Option<()> {
+        self.steps += 1;
+        ((out.len() as u64).saturating_add(self.steps) <= self.limit).then_some(())
+    }
+
+    fn ops(&mut self, ops: &'a [Op], out: &mut Vec<u8>) -> Option<()> {
         for op in ops {
             match op {
                 Op::Raw(b) => out.extend_from_slice(b),
@@ -88,8 +102,9 @@ impl<'a> Render<'a> {
                         BlockKind::Loop(f) => {
                             let items = &self.record(f.up).lists[f.index];
                             for item in items {
+                                self.within(out)?;
                                 self.scopes.push(item);
-                                self.ops(then, out);
+                                self.ops(then, out)?;
                                 self.scopes.pop();
                             }
                         }
@@ -98,16 +113,18 @@ impl<'a> Render<'a> {
                                 Cond::Field(f) => self.record(f.up).fields[f.index].is_truthy(),
                                 Cond::List(f) => !self.record(f.up).lists[f.index].is_empty(),
                             };
+                            self.within(out)?;
                             if truthy != *negate {
-                                self.ops(then, out);
+                                self.ops(then, out)?;
                             } else {
-                                self.ops(other, out);
+                                self.ops(other, out)?;
                             }
                         }
                     }
                 }
             }
         }
+        Some(())
     }
 }
 

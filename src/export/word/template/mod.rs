@@ -68,6 +68,44 @@ pub struct FillOptions {
     pub missing: Missing,
 }
 
+/// The bounds a template is held to, from the limits of `--limit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TemplateLimits {
+    /// Deepest nesting of conditions and loops (the `depth` limit): the
+    /// engine walks blocks by recursion, so a template nesting 10,000 of them
+    /// would overflow the stack.
+    pub depth: usize,
+    /// Largest filled part (the document's body, a header …), in bytes (the
+    /// `part-mb` limit): loops nested in loops repeat their content for every
+    /// combination of items, 2 items in 22 nested loops four million times.
+    pub part_bytes: u64,
+}
+
+impl TemplateLimits {
+    /// The template's share of the limits a run is given.
+    pub fn from_limits(limits: &crate::import::Limits) -> Self {
+        TemplateLimits {
+            depth: limits.depth.min(MAX_DEPTH),
+            part_bytes: limits.part_mb.saturating_mul(1024 * 1024),
+        }
+    }
+}
+
+impl Default for TemplateLimits {
+    fn default() -> Self {
+        TemplateLimits::from_limits(&crate::import::Limits::default())
+    }
+}
+
+/// Nesting never goes deeper than this whatever `depth` says: each level is
+/// a frame of recursion on a thread's stack when the template is filled.
+pub const MAX_DEPTH: usize = 1000;
+
+/// Most problems reported for one template; the rest are counted in a last
+/// line, so a template repeating one mistake a million times is still
+/// answered with a short report.
+pub const MAX_PROBLEMS: usize = 100;
+
 /// A problem found in a template, located in plain words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TemplateProblem {
@@ -108,6 +146,16 @@ pub enum TemplateError {
     /// The file is not a usable Word document.
     #[error(transparent)]
     Package(#[from] PackageError),
+    /// Filling it would make a part larger than the `part-mb` limit.
+    #[error(
+        "filling the template makes its {part} larger than the `part-mb` limit ({limit_mb} MiB): loops nested inside loops repeat their content for every combination of items; nest fewer loops (`convert` fills within the default limits; `template check --limit part-mb=N` checks with another)"
+    )]
+    TooLarge {
+        /// The part, in plain words ("body", "header 1").
+        part: String,
+        /// The limit, in MiB.
+        limit_mb: u64,
+    },
     /// The placeholders have errors.
     #[error("the template has {} error(s):\n{}", .0.len(), .0.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<TemplateProblem>),
@@ -160,6 +208,7 @@ pub struct Template {
     /// Replacement content types for a .dotx.
     content_types: Option<Vec<u8>>,
     tags: Vec<Tag>,
+    limits: TemplateLimits,
     /// Warnings found while compiling.
     pub warnings: Vec<TemplateProblem>,
 }
@@ -266,7 +315,11 @@ struct Compiled {
     problems: Vec<TemplateProblem>,
 }
 
-fn compile_package(package: &Package, kind: Kind) -> Result<Compiled, PackageError> {
+fn compile_package(
+    package: &Package,
+    kind: Kind,
+    limits: &TemplateLimits,
+) -> Result<Compiled, PackageError> {
     let mut compiled = Compiled {
         programs: vec![None; package.names().len()],
         tags: Vec::new(),
@@ -283,9 +336,37 @@ fn compile_package(package: &Package, kind: Kind) -> Result<Compiled, PackageErr
         }
         let display = parse::part_display(&name, part_kind);
         let index = package.names().iter().position(|n| *n == name).unwrap();
-        compiled.programs[index] = compile_part(&bytes, &name, &display, kind, &mut compiled);
+        compiled.programs[index] =
+            compile_part(&bytes, &name, &display, kind, limits, &mut compiled);
     }
+    cap_problems(&mut compiled.problems);
     Ok(compiled)
+}
+
+/// Keeps the first [`MAX_PROBLEMS`] problems and says how many were left
+/// out (an error when any of them is one).
+fn cap_problems(problems: &mut Vec<TemplateProblem>) {
+    if problems.len() <= MAX_PROBLEMS {
+        return;
+    }
+    let rest = problems.split_off(MAX_PROBLEMS);
+    let errors = rest
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    problems.push(TemplateProblem {
+        severity: if errors > 0 {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
+        place: "the rest of the template".into(),
+        message: format!(
+            "{} more problem(s) left out ({errors} error(s)); only the first {MAX_PROBLEMS} are listed",
+            rest.len()
+        ),
+        hint: Some("fix the problems listed and check the template again".into()),
+    });
 }
 
 /// Compiles one part into its program; none when it holds no placeholder
@@ -295,6 +376,7 @@ fn compile_part(
     name: &str,
     display: &str,
     kind: Kind,
+    limits: &TemplateLimits,
     compiled: &mut Compiled,
 ) -> Option<Vec<Op>> {
     let mut nodes = match xml::parse(bytes) {
@@ -315,7 +397,7 @@ fn compile_part(
     if tags.is_empty() {
         return None;
     }
-    let (problems, uses) = check::resolve(&mut tags, kind, first);
+    let (problems, uses) = check::resolve(&mut tags, kind, first, limits.depth);
     compiled.uses.extend(uses);
     let checked = problems.is_empty();
     compiled.problems.extend(problems);
@@ -337,8 +419,17 @@ fn compile_part(
 impl Template {
     /// Lists and checks every placeholder of a template against `kind`.
     pub fn analyse(bytes: Vec<u8>, kind: Kind) -> Result<Analysis, PackageError> {
+        Template::analyse_with(bytes, kind, &TemplateLimits::default())
+    }
+
+    /// [`Template::analyse`] within the given limits.
+    pub fn analyse_with(
+        bytes: Vec<u8>,
+        kind: Kind,
+        limits: &TemplateLimits,
+    ) -> Result<Analysis, PackageError> {
         let package = Package::open(bytes)?;
-        let compiled = compile_package(&package, kind)?;
+        let compiled = compile_package(&package, kind, limits)?;
         Ok(Analysis {
             kind,
             placeholders: compiled.uses,
@@ -351,7 +442,7 @@ impl Template {
     pub fn infer_kind(bytes: Vec<u8>) -> Result<Kind, PackageError> {
         let package = Package::open(bytes)?;
         let score = |kind: Kind| -> Result<usize, PackageError> {
-            let c = compile_package(&package, kind)?;
+            let c = compile_package(&package, kind, &TemplateLimits::default())?;
             Ok(c.problems.len())
         };
         let la = score(Kind::LearningAgreement)?;
@@ -365,8 +456,17 @@ impl Template {
 
     /// Reads and compiles a template; any error in its placeholders fails it.
     pub fn compile(bytes: Vec<u8>, kind: Kind) -> Result<Template, TemplateError> {
+        Template::compile_with(bytes, kind, &TemplateLimits::default())
+    }
+
+    /// [`Template::compile`] within the given limits, kept for filling.
+    pub fn compile_with(
+        bytes: Vec<u8>,
+        kind: Kind,
+        limits: &TemplateLimits,
+    ) -> Result<Template, TemplateError> {
         let package = Package::open(bytes)?;
-        let compiled = compile_package(&package, kind)?;
+        let compiled = compile_package(&package, kind, limits)?;
         let (errors, warnings): (Vec<_>, Vec<_>) = compiled
             .problems
             .into_iter()
@@ -387,6 +487,7 @@ impl Template {
             programs: compiled.programs,
             content_types,
             tags: compiled.tags,
+            limits: *limits,
             warnings,
         })
     }
@@ -397,7 +498,7 @@ impl Template {
     }
 
     /// Fills the template with one document's values.
-    pub fn fill(&self, record: &Record, options: &FillOptions) -> Result<Filled, PackageError> {
+    pub fn fill(&self, record: &Record, options: &FillOptions) -> Result<Filled, TemplateError> {
         let labels = fill::doc_labels(&options.languages);
         let mut archive = ZipArchive::new(Cursor::new(self.package.bytes()))
             .map_err(|e| PackageError::Damaged(e.to_string()))?;
@@ -405,7 +506,19 @@ impl Template {
         let mut missing: BTreeSet<usize> = BTreeSet::new();
         for (i, name) in self.package.names().iter().enumerate() {
             if let Some(program) = &self.programs[i] {
-                let out = fill::render(program, &self.tags, &labels, options, &mut missing, record);
+                let out = fill::render(
+                    program,
+                    &self.tags,
+                    &labels,
+                    options,
+                    &mut missing,
+                    record,
+                    self.limits.part_bytes,
+                )
+                .ok_or_else(|| TemplateError::TooLarge {
+                    part: name.clone(),
+                    limit_mb: self.limits.part_bytes / (1024 * 1024),
+                })?;
                 writer.add(name, &out)?;
             } else if name == "[Content_Types].xml"
                 && let Some(ct) = &self.content_types

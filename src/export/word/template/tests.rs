@@ -297,3 +297,146 @@ fn an_else_outside_a_condition_is_reported() {
         "{in_loop:?}"
     );
 }
+
+/// A Word document with the parts given, beside a body of one paragraph.
+fn docx_with(content_types: &str, extra: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = PackageWriter::new();
+    w.add("[Content_Types].xml", content_types.as_bytes())
+        .unwrap();
+    let document = r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{{learner.given_names}}</w:t></w:r></w:p></w:body></w:document>"#;
+    w.add("word/document.xml", document.as_bytes()).unwrap();
+    for (name, bytes) in extra {
+        w.add(name, bytes).unwrap();
+    }
+    w.finish().unwrap()
+}
+
+#[test]
+fn blocks_nested_deeper_than_the_depth_limit_are_an_error_naming_the_limit_and_place() {
+    // 10,000 nested conditions overflowed the stack when filled, while the
+    // check found nothing wrong.
+    let n = 10_000;
+    let body = para(&[
+        &"{{#if learner.given_names}}".repeat(n),
+        "x",
+        &"{{/if}}".repeat(n),
+    ]);
+    let found = errors(&body);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].message.contains("`depth` limit"), "{}", found[0]);
+    assert!(found[0].message.contains("64 deep"), "{}", found[0]);
+    assert!(
+        found[0].place.starts_with("body, paragraph 1"),
+        "{}",
+        found[0]
+    );
+    assert!(matches!(
+        Template::compile(docx(&body), Kind::LearningAgreement),
+        Err(TemplateError::Invalid(_))
+    ));
+    // Within the limit the same nesting fills.
+    let limits = TemplateLimits {
+        depth: 70,
+        ..TemplateLimits::default()
+    };
+    let body = para(&[
+        &"{{#if learner.given_names}}".repeat(65),
+        "x",
+        &"{{/if}}".repeat(65),
+    ]);
+    assert!(Template::compile_with(docx(&body), Kind::LearningAgreement, &limits).is_ok());
+}
+
+#[test]
+fn the_check_of_deeply_nested_loops_is_short_and_lists_no_more_than_the_depth_allows() {
+    let n = 10_000;
+    let body = [
+        para(&["{{#units}}"]).repeat(n),
+        para(&["{{unit.title}}"]),
+        para(&["{{/units}}"]).repeat(n),
+    ]
+    .concat();
+    let analysis = Template::analyse(docx(&body), Kind::LearningAgreement).unwrap();
+    assert!(analysis.problems.len() == 1, "{:?}", analysis.problems);
+    assert!(analysis.placeholders.len() <= 65);
+}
+
+#[test]
+fn a_template_filling_past_the_part_limit_stops_with_an_error_naming_it() {
+    // 2 units in 25 nested loops repeat the innermost text 33 million times.
+    let n = 25;
+    let body = [
+        para(&["{{#units}}"]).repeat(n),
+        para(&["{{unit.title}}"]),
+        para(&["{{/units}}"]).repeat(n),
+    ]
+    .concat();
+    let limits = TemplateLimits {
+        depth: 64,
+        part_bytes: 1024 * 1024,
+    };
+    let template = Template::compile_with(docx(&body), Kind::LearningAgreement, &limits).unwrap();
+    let options = FillOptions {
+        languages: vec!["en".into()],
+        missing: Missing::default(),
+    };
+    let started = std::time::Instant::now();
+    let error = template
+        .fill(&learning_agreement_record(&agreement()), &options)
+        .expect_err("too large");
+    assert!(started.elapsed().as_secs() < 5);
+    let message = error.to_string();
+    assert!(message.contains("`part-mb` limit (1 MiB)"), "{message}");
+    assert!(message.contains("word/document.xml"), "{message}");
+}
+
+#[test]
+fn loops_that_print_nothing_still_count_towards_the_part_limit() {
+    let n = 40;
+    let body = [
+        para(&["{{#units}}"]).repeat(n),
+        para(&["{{/units}}"]).repeat(n),
+    ]
+    .concat();
+    let limits = TemplateLimits {
+        depth: 64,
+        part_bytes: 1024 * 1024,
+    };
+    let template = Template::compile_with(docx(&body), Kind::LearningAgreement, &limits).unwrap();
+    let options = FillOptions::default();
+    assert!(matches!(
+        template.fill(&learning_agreement_record(&agreement()), &options),
+        Err(TemplateError::TooLarge { .. })
+    ));
+}
+
+#[test]
+fn a_mistake_repeated_many_times_is_listed_a_hundred_times_and_the_rest_counted() {
+    let body = para(&[&"{{nope}}".repeat(10_000)]);
+    let found = errors(&body);
+    assert_eq!(found.len(), MAX_PROBLEMS + 1);
+    let last = found.last().unwrap();
+    assert!(
+        last.message
+            .starts_with("9900 more problem(s) left out (9900 error(s))"),
+        "{last}"
+    );
+}
+
+#[test]
+fn a_template_carrying_macros_is_refused() {
+    let vba = docx_with(CONTENT_TYPES, &[("word/vbaProject.bin", b"VBA")]);
+    let macro_type = CONTENT_TYPES.replace(
+        "wordprocessingml.document.main+xml",
+        "wordprocessingml.document.main+xml\"/><Override PartName=\"/word/x.xml\" ContentType=\"application/vnd.ms-word.document.macroEnabled.main+xml",
+    );
+    let docm = docx_with(&macro_type, &[]);
+    for bytes in [vba, docm] {
+        let error = Template::analyse(bytes.clone(), Kind::LearningAgreement).expect_err("refused");
+        assert!(matches!(error, PackageError::Macros(_)), "{error}");
+        assert!(error.to_string().contains("never passes macros"));
+        assert!(Template::compile(bytes, Kind::LearningAgreement).is_err());
+    }
+    // The same document without macros is a template.
+    assert!(Template::analyse(docx_with(CONTENT_TYPES, &[]), Kind::LearningAgreement).is_ok());
+}
