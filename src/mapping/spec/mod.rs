@@ -226,16 +226,30 @@ impl Mapping {
     pub fn shipped() -> &'static [Mapping] {
         static SHIPPED_MAPPINGS: std::sync::OnceLock<Vec<Mapping>> = std::sync::OnceLock::new();
         SHIPPED_MAPPINGS.get_or_init(|| {
-            use rayon::prelude::*;
             // Every mapping extends the shipped vocabulary: made once, first.
             Vocabulary::shipped();
-            SHIPPED
-                .par_iter()
-                .map(|(name, text)| {
-                    Mapping::parse(text, MappingOrigin::Shipped(format!("mappings/{name}")))
-                        .unwrap_or_else(|e| panic!("shipped mapping {name} is invalid: {e}"))
-                })
-                .collect()
+            // Parsed side by side on threads of their own, not rayon's: a
+            // rayon worker that blocks here waiting for another thread's
+            // initialisation while that thread waits for rayon jobs queued
+            // under the blocked worker deadlocks (two rounds loaded at once,
+            // as tests and `serve` jobs do).
+            std::thread::scope(|scope| {
+                let parsing: Vec<_> = SHIPPED
+                    .iter()
+                    .map(|(name, text)| {
+                        scope.spawn(move || {
+                            let origin = MappingOrigin::Shipped(format!("mappings/{name}"));
+                            Mapping::parse(text, origin).unwrap_or_else(|e| {
+                                panic!("shipped mapping {name} is invalid: {e}")
+                            })
+                        })
+                    })
+                    .collect();
+                parsing
+                    .into_iter()
+                    .map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
         })
     }
 
