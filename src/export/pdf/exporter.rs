@@ -11,10 +11,11 @@ use rayon::prelude::*;
 
 use super::labels::{self, Labels};
 use super::transcript::{self, Composed, References, RelatedDocument, TranscriptInput};
-use super::{self as writer, Attachment, Info, Part};
+use super::{Attachment, Info, Part};
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::export::credential::xml as credential_xml;
 use crate::export::credential::{Credential, CredentialExporter, Format, Run, WriteCredentials};
+use crate::export::pdf as writer;
 use crate::export::word::data::memorandum_code;
 use crate::export::{BATCH, ExportContext, ExportError, OutputFile, OutputSink, guarded};
 use chrono::NaiveDate;

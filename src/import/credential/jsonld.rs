@@ -12,11 +12,12 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::{
-    self as shared, ContactNode, LearnerNode, MobilityNode, OrganisationNode, OutcomeNode,
-    QualificationNode, Records, ResultNode, UnitNode, first_text,
+    ContactNode, LearnerNode, MobilityNode, OrganisationNode, OutcomeNode, QualificationNode,
+    Records, ResultNode, UnitNode, first_text,
 };
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::import::ImportError;
+use crate::import::credential as shared;
 use crate::model::{
     ContactRole, CountryCode, CreditPoints, CreditSystem, CriterionRating, EqfLevel, Gender, Grade,
     MultilingualText, OrganisationRole, RegistrationId, RegistrationScheme, Round,

@@ -10,10 +10,11 @@ use std::collections::HashMap;
 
 use super::xml_tree::{self, Element, TreeError};
 use super::{
-    self as shared, LearnerNode, MobilityNode, OrganisationNode, OutcomeNode, QualificationNode,
-    Records, ResultNode, UnitNode, first_text,
+    LearnerNode, MobilityNode, OrganisationNode, OutcomeNode, QualificationNode, Records,
+    ResultNode, UnitNode, first_text,
 };
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::import::credential as shared;
 use crate::import::{ImportError, ReadOptions};
 use crate::model::{
     CountryCode, CreditPoints, CreditSystem, CriterionRating, EqfLevel, Gender, Grade,
