@@ -852,7 +852,7 @@ fn mou_procedure_fields(t: Table<MemorandumData>) -> Table<MemorandumData> {
     .field(
         "memorandum.valid_until",
         D,
-        "valid until (the record's date, else the last day of the last mobility)",
+        "valid until (the memorandum record's or the school profile's date; empty otherwise)",
         |d| Value::date(d.valid_until),
     )
     .field(
