@@ -478,6 +478,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                 templates: template,
                 missing_marker: Some(missing_marker),
                 bundle,
+                limits: Default::default(),
             };
             let convert = ConvertOptions {
                 formats: to,
@@ -579,6 +580,7 @@ fn convert(
     let mut options = options(read, output, inputs)?;
     options.output = Some(convert.out.clone());
     let mut convert = convert;
+    convert.context.limits = options.read.limits.clone();
     if convert.context.languages.is_empty()
         && let Some(p) = &options.profile
     {
@@ -670,13 +672,15 @@ fn template(command: TemplateCommand) -> Result<u8, String> {
             for l in &given {
                 limits.set(l)?;
             }
+            let read_limits = limits;
             let limits = europass::export::word::template::TemplateLimits::from_limits(&limits);
-            let bytes =
-                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let bytes = europass::import::read_input(&file, &read_limits)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let shown = file.display().to_string();
             let kind = match kind {
                 Some(k) => Kind::from_name(&k).expect("checked by clap"),
-                None => Template::infer_kind(bytes.clone()).map_err(|e| format!("{shown}: {e}"))?,
+                None => Template::infer_kind_with(bytes.clone(), &limits)
+                    .map_err(|e| format!("{shown}: {e}"))?,
             };
             let analysis = Template::analyse_with(bytes, kind, &limits)
                 .map_err(|e| format!("{shown}: {e}"))?;

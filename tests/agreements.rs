@@ -830,3 +830,51 @@ fn file_host(file: &Path) -> &'static str {
     .map(|(_, host)| host)
     .unwrap_or_else(|| panic!("unknown host in {name}"))
 }
+
+#[test]
+fn convert_holds_a_school_template_to_the_limits_given_with_limit() {
+    let work = tempfile::tempdir().unwrap();
+    let template = work.path().join("school.docx");
+    std::fs::write(&template, school_template()).unwrap();
+    // The units loop holds the outcomes loop and a condition: 2 deep.
+    let t = format!("learning-agreement={}", template.display());
+    let refused = convert(
+        &work.path().join("out"),
+        &["--template", &t, "--limit", "depth=1"],
+    )
+    .failure();
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(stderr.contains("school.docx"), "{stderr}");
+    assert!(stderr.contains("`depth` limit"), "{stderr}");
+    convert(
+        &work.path().join("out2"),
+        &["--template", &t, "--limit", "depth=3"],
+    )
+    .success();
+}
+
+#[test]
+fn a_template_that_is_not_a_regular_file_is_refused_at_once() {
+    let work = tempfile::tempdir().unwrap();
+    let fifo = work.path().join("pipe.docx");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let t = format!("learning-agreement={}", fifo.display());
+    let mut cmd = cargo_bin_cmd!("europass");
+    cmd.args(["convert", DEMO, "--to", "docx", "-q", "--out"])
+        .arg(work.path().join("out"))
+        .args(["--template", &t])
+        .timeout(std::time::Duration::from_secs(30));
+    let refused = cmd.assert().failure();
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(stderr.contains("pipe.docx"), "{stderr}");
+    assert!(stderr.contains("named pipe (FIFO), not a file"), "{stderr}");
+    let mut check = cargo_bin_cmd!("europass");
+    check
+        .args(["template", "check"])
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(30));
+    let refused = check.assert().failure();
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(stderr.contains("named pipe (FIFO), not a file"), "{stderr}");
+}

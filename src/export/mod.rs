@@ -59,6 +59,10 @@ pub struct ExportContext {
     /// Also write one document holding every learner's document, for
     /// printing (`--bundle`; the transcripts' `transcripts.pdf`).
     pub bundle: bool,
+    /// The limits of `--limit`, which a school's template is held to as any
+    /// input is: its file size, its zip, the nesting and expanded size of
+    /// its placeholders.
+    pub limits: crate::import::Limits,
 }
 
 /// Why an export failed as a whole.

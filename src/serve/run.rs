@@ -156,6 +156,9 @@ fn convert_options(out: PathBuf, request: &JobRequest) -> ConvertOptions {
             // The CLI's default `--missing-marker`, which `None` stands for.
             missing_marker: None,
             bundle: false,
+            // Only a school's template is held to them, and the web page
+            // takes none.
+            limits: Default::default(),
         },
         out,
         write: WriteOptions::default(),

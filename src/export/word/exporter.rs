@@ -4,10 +4,12 @@
 use super::data::{self, LearningAgreementData, MemorandumData};
 use super::properties::{CoreProperties, set_core_properties};
 use super::template::DEFAULT_MARKER;
+use super::template::TemplateLimits;
 use super::{FillOptions, Kind, Missing, Template, TemplateError, fields, labels, layout};
 use crate::check::Requirement;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::export::{ExportContext, ExportError, Exporter, OutputFile, Prepared, export_each};
+use crate::import::read_input;
 use crate::model::Round;
 use crate::outputs::{OutputKind, OutputPlan};
 use crate::provenance::SourceMap;
@@ -40,13 +42,17 @@ impl Agreements {
         let mut chosen: Vec<(Kind, Chosen)> = Vec::new();
         for t in &context.templates {
             let file = t.path.display().to_string();
-            let bytes = std::fs::read(&t.path).map_err(|e| ExportError::Template {
-                file: file.clone(),
-                detail: e.to_string(),
-            })?;
+            let limits = TemplateLimits::from_limits(&context.limits);
+            // Read as any input is: a regular file within `file-mb`, never a
+            // FIFO or a device named by mistake.
+            let bytes =
+                read_input(&t.path, &context.limits).map_err(|e| ExportError::Template {
+                    file: file.clone(),
+                    detail: e.to_string(),
+                })?;
             let kind = match t.kind {
                 Some(k) => k,
-                None => Template::infer_kind(bytes.clone())
+                None => Template::infer_kind_with(bytes.clone(), &limits)
                     .map_err(|e| template_error(&file, e.into()))?,
             };
             if let Some((_, other)) = chosen.iter().find(|(k, _)| *k == kind) {
@@ -60,7 +66,8 @@ impl Agreements {
                     ),
                 });
             }
-            let template = Template::compile(bytes, kind).map_err(|e| template_error(&file, e))?;
+            let template = Template::compile_with(bytes, kind, &limits)
+                .map_err(|e| template_error(&file, e))?;
             for w in &template.warnings {
                 diagnostics.push(Diagnostic::warning(
                     Code::TemplateWarning,

@@ -24,6 +24,11 @@ pub enum PackageError {
     #[error("the document is damaged: {0}")]
     Damaged(String),
     /// Carries macros (a VBA project, a macro-enabled content type).
+    /// A part unpacks to more than the `part-mb` limit, or the package has
+    /// more entries than the `zip-entries` limit: a decompression bomb, or a
+    /// template far larger than any form.
+    #[error("{0}")]
+    TooLarge(String),
     #[error(
         "the template carries macros ({0}); europass never passes macros into the documents it writes: save it in Word as a Word Document (.docx) or Word Template (.dotx), not a macro-enabled one (.docm, .dotm)"
     )]
@@ -81,6 +86,8 @@ pub enum PartKind {
 pub struct Package {
     bytes: Vec<u8>,
     names: Vec<String>,
+    /// Largest part read whole, in bytes (the `part-mb` limit).
+    part_bytes: u64,
     /// The text parts that may hold placeholders, in archive order.
     pub text_parts: Vec<(String, PartKind)>,
     /// True when the main part is a template (.dotx): written out as a document.
@@ -128,10 +135,22 @@ fn without_document(overrides: &[(String, String)]) -> PackageError {
 }
 
 impl Package {
-    /// Opens the bytes of a .docx (or .dotx, .docm) file.
-    pub fn open(bytes: Vec<u8>) -> Result<Package, PackageError> {
+    /// Opens the bytes of a .docx (or .dotx, .docm) file, holding it to
+    /// the `zip-entries` and `part-mb` limits.
+    pub fn open(
+        bytes: Vec<u8>,
+        part_bytes: u64,
+        zip_entries: usize,
+    ) -> Result<Package, PackageError> {
         let mut archive = ZipArchive::new(Cursor::new(bytes.as_slice()))
             .map_err(|e| PackageError::NotZip(e.to_string()))?;
+        if archive.len() > zip_entries {
+            return Err(PackageError::TooLarge(format!(
+                "it holds {} zip entries, more than the `zip-entries` limit of {}; a Word form has a few dozen (raise it with --limit zip-entries=N if this file is genuine)",
+                archive.len(),
+                zip_entries
+            )));
+        }
         let mut names = Vec::with_capacity(archive.len());
         for i in 0..archive.len() {
             let file = archive
@@ -160,7 +179,7 @@ impl Package {
                     PackageError::NotWord("a zip archive")
                 }
             })?;
-        let types_xml = read_entry(&mut archive, types)?;
+        let types_xml = read_entry(&mut archive, types, part_bytes)?;
         let overrides = content_type_overrides(&types_xml)?;
         refuse_macros(&names, &overrides, &types_xml)?;
         let mut text_parts = Vec::new();
@@ -187,6 +206,7 @@ impl Package {
         Ok(Package {
             bytes,
             names,
+            part_bytes,
             text_parts,
             is_dotx,
         })
@@ -211,20 +231,31 @@ impl Package {
             .ok_or_else(|| PackageError::Damaged(format!("{name} is missing")))?;
         let mut archive = ZipArchive::new(Cursor::new(self.bytes.as_slice()))
             .map_err(|e| PackageError::Damaged(e.to_string()))?;
-        read_entry(&mut archive, index)
+        read_entry(&mut archive, index, self.part_bytes)
     }
 }
 
+/// Entry `index` unpacked, never more than `max` bytes of it: the size a
+/// zip declares is not trusted, neither for the buffer nor for the reading.
 fn read_entry(
     archive: &mut ZipArchive<Cursor<&[u8]>>,
     index: usize,
+    max: u64,
 ) -> Result<Vec<u8>, PackageError> {
-    let mut file = archive
+    let file = archive
         .by_index(index)
         .map_err(|e| PackageError::Damaged(e.to_string()))?;
-    let mut out = Vec::with_capacity(file.size() as usize);
-    file.read_to_end(&mut out)
-        .map_err(|e| PackageError::Damaged(format!("{}: {e}", file.name().unwrap_or_default())))?;
+    let name = file.name().unwrap_or_default().into_owned();
+    let mut out = Vec::with_capacity(file.size().min(max).min(1 << 20) as usize);
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(|e| PackageError::Damaged(format!("{name}: {e}")))?;
+    if out.len() as u64 > max {
+        return Err(PackageError::TooLarge(format!(
+            "its part {name} unpacks to more than {} MiB, the `part-mb` limit (raise it with --limit part-mb=N if this file is genuine)",
+            max / (1024 * 1024)
+        )));
+    }
     Ok(out)
 }
 

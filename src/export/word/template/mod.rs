@@ -79,6 +79,8 @@ pub struct TemplateLimits {
     /// `part-mb` limit): loops nested in loops repeat their content for every
     /// combination of items, 2 items in 22 nested loops four million times.
     pub part_bytes: u64,
+    /// Most entries in the template's zip (the `zip-entries` limit).
+    pub zip_entries: usize,
 }
 
 impl TemplateLimits {
@@ -87,6 +89,7 @@ impl TemplateLimits {
         TemplateLimits {
             depth: limits.depth.min(MAX_DEPTH),
             part_bytes: limits.part_mb.saturating_mul(1024 * 1024),
+            zip_entries: limits.zip_entries,
         }
     }
 }
@@ -428,7 +431,7 @@ impl Template {
         kind: Kind,
         limits: &TemplateLimits,
     ) -> Result<Analysis, PackageError> {
-        let package = Package::open(bytes)?;
+        let package = Package::open(bytes, limits.part_bytes, limits.zip_entries)?;
         let compiled = compile_package(&package, kind, limits)?;
         Ok(Analysis {
             kind,
@@ -440,9 +443,14 @@ impl Template {
     /// Which kind of document a template is for, judged by its placeholder
     /// names: the kind that knows more of them; a tie is a Learning Agreement.
     pub fn infer_kind(bytes: Vec<u8>) -> Result<Kind, PackageError> {
-        let package = Package::open(bytes)?;
+        Template::infer_kind_with(bytes, &TemplateLimits::default())
+    }
+
+    /// [`Template::infer_kind`] within the given limits.
+    pub fn infer_kind_with(bytes: Vec<u8>, limits: &TemplateLimits) -> Result<Kind, PackageError> {
+        let package = Package::open(bytes, limits.part_bytes, limits.zip_entries)?;
         let score = |kind: Kind| -> Result<usize, PackageError> {
-            let c = compile_package(&package, kind, &TemplateLimits::default())?;
+            let c = compile_package(&package, kind, limits)?;
             Ok(c.problems.len())
         };
         let la = score(Kind::LearningAgreement)?;
@@ -465,7 +473,7 @@ impl Template {
         kind: Kind,
         limits: &TemplateLimits,
     ) -> Result<Template, TemplateError> {
-        let package = Package::open(bytes)?;
+        let package = Package::open(bytes, limits.part_bytes, limits.zip_entries)?;
         let compiled = compile_package(&package, kind, limits)?;
         let (errors, warnings): (Vec<_>, Vec<_>) = compiled
             .problems

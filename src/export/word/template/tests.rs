@@ -374,6 +374,7 @@ fn a_template_filling_past_the_part_limit_stops_with_an_error_naming_it() {
     let limits = TemplateLimits {
         depth: 64,
         part_bytes: 1024 * 1024,
+        ..TemplateLimits::default()
     };
     let template = Template::compile_with(docx(&body), Kind::LearningAgreement, &limits).unwrap();
     let options = FillOptions {
@@ -401,6 +402,7 @@ fn loops_that_print_nothing_still_count_towards_the_part_limit() {
     let limits = TemplateLimits {
         depth: 64,
         part_bytes: 1024 * 1024,
+        ..TemplateLimits::default()
     };
     let template = Template::compile_with(docx(&body), Kind::LearningAgreement, &limits).unwrap();
     let options = FillOptions::default();
@@ -439,4 +441,46 @@ fn a_template_carrying_macros_is_refused() {
     }
     // The same document without macros is a template.
     assert!(Template::analyse(docx_with(CONTENT_TYPES, &[]), Kind::LearningAgreement).is_ok());
+}
+
+#[test]
+fn a_template_part_unpacking_past_the_part_limit_is_refused_before_it_is_read_whole() {
+    // 3 MiB of one repeated paragraph deflates to a few KiB: a small file
+    // whose body would be read whole.
+    let body = para(&["x"]).repeat(3 * 1024 * 1024 / para(&["x"]).len());
+    let bytes = docx(&body);
+    assert!(bytes.len() < 200 * 1024, "{}", bytes.len());
+    let limits = TemplateLimits {
+        part_bytes: 1024 * 1024,
+        ..TemplateLimits::default()
+    };
+    let error = Template::analyse_with(bytes.clone(), Kind::LearningAgreement, &limits)
+        .expect_err("past the part limit");
+    assert!(matches!(error, PackageError::TooLarge(_)), "{error}");
+    assert!(error.to_string().contains("word/document.xml"), "{error}");
+    assert!(error.to_string().contains("`part-mb` limit"), "{error}");
+    // Within the default limits the same template is read.
+    assert!(Template::analyse(bytes, Kind::LearningAgreement).is_ok());
+}
+
+#[test]
+fn a_template_with_more_zip_entries_than_the_limit_is_refused() {
+    let extra: Vec<(String, Vec<u8>)> = (0..20)
+        .map(|i| (format!("word/media/x{i}.bin"), vec![0u8]))
+        .collect();
+    let extra: Vec<(&str, &[u8])> = extra
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let bytes = docx_with(CONTENT_TYPES, &extra);
+    let limits = TemplateLimits {
+        zip_entries: 10,
+        ..TemplateLimits::default()
+    };
+    let error = Template::analyse_with(bytes, Kind::LearningAgreement, &limits)
+        .expect_err("past the entry limit");
+    assert!(
+        error.to_string().contains("`zip-entries` limit of 10"),
+        "{error}"
+    );
 }
