@@ -219,3 +219,130 @@ fn a_foreign_name_typed_into_a_latvian_sheet_is_in_its_countrys_language() {
         [("lv", "Vidzemes Profesionālā vidusskola")]
     );
 }
+
+fn english() -> ExportContext {
+    ExportContext {
+        languages: vec!["en".into()],
+        ..ExportContext::default()
+    }
+}
+
+/// The visible text of a DOCX: its runs' texts, whitespace collapsed.
+fn docx_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut text = String::new();
+    for piece in xml.split("<w:t").skip(1) {
+        let Some((_, rest)) = piece.split_once('>') else {
+            continue;
+        };
+        let run = rest.split("</w:t>").next().unwrap_or("");
+        text.push_str(&unescape(run));
+        text.push(' ');
+    }
+    squeeze(&text)
+}
+
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of a PDF as pdftotext reads it, whitespace collapsed.
+fn pdf_text(pdf: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("pdftotext is needed for this test (Debian: poppler-utils): {e}")
+        });
+    assert!(out.status.success(), "pdftotext {}", pdf.display());
+    squeeze(&String::from_utf8(out.stdout).unwrap())
+}
+
+/// What an English document must show of the demo's first learner (Anna
+/// Ozola, at Oy Autokorjaamo Virtanen Ab): Latvian values marked as Latvian,
+/// English ones and proper names as they are.
+fn assert_marked(what: &str, text: &str, latvian: &[&str]) {
+    for value in latvian {
+        assert!(
+            text.contains(&format!("{value} (lv)")),
+            "{what}: the Latvian \"{value}\" is not marked as Latvian:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("Vehicle stability management systems"),
+        "{what}"
+    );
+    assert!(
+        !text.contains("(en)"),
+        "{what}: an English text marked:\n{text}"
+    );
+    assert!(text.contains("Oy Autokorjaamo Virtanen Ab"), "{what}");
+    assert!(
+        !text.contains("Virtanen Ab (fi)") && !text.contains("vidusskola (lv)"),
+        "{what}: an organisation's name is marked:\n{text}"
+    );
+}
+
+#[test]
+fn an_english_transcript_marks_latvian_values_as_latvian() {
+    let (_, round) = demo_rounds().remove(0);
+    let files = export::exporter("pdf")
+        .unwrap()
+        .export(&round, &english())
+        .unwrap();
+    let file = files
+        .iter()
+        .find(|f| f.path.starts_with("ozola-anna"))
+        .expect("Anna Ozola's transcript");
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("transcript.pdf");
+    std::fs::write(&pdf, &file.bytes).unwrap();
+    let text = pdf_text(&pdf);
+    assert_marked(
+        "transcript",
+        &text,
+        &[
+            "Novērošana darba vietā un praktisks uzdevums",
+            "Komunikācijas prasmes",
+            "Ļoti precīza diagnostikā.",
+        ],
+    );
+}
+
+#[test]
+fn an_english_learning_agreement_marks_latvian_values_as_latvian() {
+    let (_, round) = demo_rounds().remove(0);
+    let files = export::exporter("docx")
+        .unwrap()
+        .export(&round, &english())
+        .unwrap();
+    let agreement = files
+        .iter()
+        .find(|f| {
+            f.path.starts_with("ozola-anna") && f.path.to_string_lossy().contains("agreement")
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "Anna Ozola's learning agreement among {:?}",
+                files.iter().map(|f| &f.path).collect::<Vec<_>>()
+            )
+        });
+    let text = docx_text(&agreement.bytes);
+    assert_marked(
+        "learning agreement",
+        &text,
+        &[
+            "Bremžu sistēmu diagnostika un remonts; stabilitātes sistēmu sensoru pārbaude",
+            "Novērošana darba vietā un praktisks uzdevums",
+        ],
+    );
+}
