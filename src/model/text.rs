@@ -98,7 +98,7 @@ impl MultilingualText {
     /// missing.
     pub fn for_document(&self, languages: &[&str]) -> Option<(&str, Option<&str>)> {
         let present = |l: &&str| self.get(l).filter(|t| !t.trim().is_empty());
-        if let Some(text) = languages.iter().find_map(|l| present(&l)) {
+        if let Some(text) = languages.iter().find_map(present) {
             return Some((text, None));
         }
         self.iter()
@@ -197,5 +197,14 @@ mod tests {
         );
         let back: MultilingualText = serde_json::from_str(r#"{"lv":"Vārds","en":"Name"}"#).unwrap();
         assert_eq!(back, t);
+    }
+
+    #[test]
+    fn a_text_in_none_of_a_documents_languages_is_shown_marked() {
+        let t = MultilingualText::from([("lv", "Novērošana"), ("de", " ")]);
+        assert_eq!(t.shown(&["lv", "en"]).as_deref(), Some("Novērošana"));
+        assert_eq!(t.shown(&["en"]).as_deref(), Some("Novērošana (lv)"));
+        assert_eq!(t.for_document(&["de"]), Some(("Novērošana", Some("lv"))));
+        assert_eq!(MultilingualText::single("lv", "  ").shown(&["en"]), None);
     }
 }
