@@ -8,7 +8,7 @@ use super::conflicts::show;
 use super::{Ids, RoundBuilder};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::mapping::records::OrganisationPart;
-use crate::model::{Field, Round, Unmapped, ids};
+use crate::model::{CountryCode, Field, MultilingualText, Round, Unmapped, ids};
 use crate::model::{Organisation, OrganisationRole, RegistrationId, RegistrationScheme};
 use crate::provenance::{Origin, RecordRef, SourceMap};
 
@@ -164,6 +164,8 @@ impl RoundBuilder {
             let lang = self.language_of(entry.origin);
             let p = entry.part;
             let id = claimed.claim(ids::organisation_id(&p.name, p.key.as_deref(), lang));
+            let mut p = p;
+            p.name = name_in_own_language(p.name, p.country.as_ref());
             if p.name.is_empty() {
                 let loc = self.locate_or_record(entry.origin, Field::OrganisationKey, || {
                     format!("organisation {id}")
@@ -210,5 +212,70 @@ impl RoundBuilder {
             });
         }
         claimed
+    }
+}
+
+/// An organisation's name is a proper name: it is written in its country's
+/// language whatever sheet it was typed into. A text tagged with a language
+/// that is not an official language of the country (a Finnish company's name
+/// typed into a Latvian workbook) is the name in the country's first official
+/// language, unless the name in that language is given too and differs: then
+/// it is a translation and keeps its tag ("Vidzeme Vocational Secondary
+/// School" beside "Vidzemes Profesionālā vidusskola"). Without a known
+/// country, the texts keep the language they came with.
+fn name_in_own_language(name: MultilingualText, country: Option<&CountryCode>) -> MultilingualText {
+    let official = country.map_or(&[][..], CountryCode::official_languages);
+    let Some(own) = official.first() else {
+        return name;
+    };
+    let in_own: Vec<&str> = official.iter().filter_map(|l| name.get(l)).collect();
+    let mut out = MultilingualText::new();
+    for (lang, text) in name.iter() {
+        if official.contains(&lang) || !(in_own.is_empty() || in_own.contains(&text)) {
+            out.set(lang, text);
+        } else if out.get(own).is_none() && in_own.is_empty() {
+            out.set(own, text);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(name: &MultilingualText) -> Vec<(&str, &str)> {
+        name.iter().collect()
+    }
+
+    #[test]
+    fn a_name_in_a_foreign_sheets_language_is_in_the_countrys_language() {
+        let fi = CountryCode("FI".into());
+        let name = MultilingualText::from([("lv", "Oy Autokorjaamo Virtanen Ab")]);
+        let own = name_in_own_language(name, Some(&fi));
+        assert_eq!(names(&own), [("fi", "Oy Autokorjaamo Virtanen Ab")]);
+    }
+
+    #[test]
+    fn a_translation_beside_the_name_in_the_countrys_language_keeps_its_tag() {
+        let lv = CountryCode("LV".into());
+        let name = MultilingualText::from([
+            ("lv", "Vidzemes Profesionālā vidusskola"),
+            ("en", "Vidzeme Vocational Secondary School"),
+        ]);
+        let own = name_in_own_language(name.clone(), Some(&lv));
+        assert_eq!(own, name);
+        // The same name again in a foreign tag is no translation: once.
+        let twice = MultilingualText::from([("de", "Oy Virtanen Ab"), ("fi", "Oy Virtanen Ab")]);
+        let once = name_in_own_language(twice, Some(&CountryCode("FI".into())));
+        assert_eq!(names(&once), [("fi", "Oy Virtanen Ab")]);
+    }
+
+    #[test]
+    fn without_a_known_country_a_name_keeps_its_tags() {
+        let name = MultilingualText::from([("lv", "Acme Ltd")]);
+        assert_eq!(name_in_own_language(name.clone(), None), name);
+        let xx = CountryCode("XX".into());
+        assert_eq!(name_in_own_language(name.clone(), Some(&xx)), name);
     }
 }

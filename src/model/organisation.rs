@@ -21,6 +21,63 @@ impl CountryCode {
     }
 }
 
+impl CountryCode {
+    /// The official languages of the country (ISO 639-1, the most widely
+    /// used first), for the countries of Erasmus+ and their neighbours;
+    /// empty when europass does not know them.
+    pub fn official_languages(&self) -> &'static [&'static str] {
+        OFFICIAL_LANGUAGES
+            .iter()
+            .find(|(c, _)| *c == self.0)
+            .map_or(&[], |(_, l)| l)
+    }
+}
+
+/// Country → official languages: what an organisation's proper name is
+/// written in (see `assemble::organisations`).
+const OFFICIAL_LANGUAGES: &[(&str, &[&str])] = &[
+    ("AL", &["sq"]),
+    ("AT", &["de"]),
+    ("BA", &["bs", "hr", "sr"]),
+    ("BE", &["nl", "fr", "de"]),
+    ("BG", &["bg"]),
+    ("CH", &["de", "fr", "it", "rm"]),
+    ("CY", &["el", "tr"]),
+    ("CZ", &["cs"]),
+    ("DE", &["de"]),
+    ("DK", &["da"]),
+    ("EE", &["et"]),
+    ("ES", &["es"]),
+    ("FI", &["fi", "sv"]),
+    ("FR", &["fr"]),
+    ("GB", &["en"]),
+    ("GR", &["el"]),
+    ("HR", &["hr"]),
+    ("HU", &["hu"]),
+    ("IE", &["en", "ga"]),
+    ("IS", &["is"]),
+    ("IT", &["it"]),
+    ("LI", &["de"]),
+    ("LT", &["lt"]),
+    ("LU", &["lb", "fr", "de"]),
+    ("LV", &["lv"]),
+    ("ME", &["sr"]),
+    ("MK", &["mk"]),
+    ("MT", &["mt", "en"]),
+    ("NL", &["nl"]),
+    ("NO", &["nb", "nn", "no"]),
+    ("PL", &["pl"]),
+    ("PT", &["pt"]),
+    ("RO", &["ro"]),
+    ("RS", &["sr"]),
+    ("SE", &["sv"]),
+    ("SI", &["sl"]),
+    ("SK", &["sk"]),
+    ("TR", &["tr"]),
+    ("UA", &["uk"]),
+    ("US", &["en"]),
+];
+
 impl std::fmt::Display for CountryCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)

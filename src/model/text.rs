@@ -91,6 +91,33 @@ impl MultilingualText {
             .or_else(|| self.texts().next())
     }
 
+    /// What a document written in `languages` shows of this text: its text
+    /// in the first of them it has; else its text in another language
+    /// (the first there is), with that language's tag so the document can
+    /// say which language the reader is looking at. Blank texts count as
+    /// missing.
+    pub fn for_document(&self, languages: &[&str]) -> Option<(&str, Option<&str>)> {
+        let present = |l: &&str| self.get(l).filter(|t| !t.trim().is_empty());
+        if let Some(text) = languages.iter().find_map(present) {
+            return Some((text, None));
+        }
+        self.iter()
+            .find(|(_, t)| !t.trim().is_empty())
+            .map(|(l, t)| (t, Some(l)))
+    }
+
+    /// [`for_document`](Self::for_document) as the document prints it: a
+    /// text in none of the document's languages carries its language tag
+    /// in brackets, "Ļoti precīza diagnostikā. (lv)" in an English
+    /// transcript. Proper names are never marked: use `for_document`.
+    pub fn shown(&self, languages: &[&str]) -> Option<String> {
+        self.for_document(languages)
+            .map(|(text, foreign)| match foreign {
+                Some(l) => format!("{text} ({l})"),
+                None => text.to_string(),
+            })
+    }
+
     /// Adds every language of `other` that `self` lacks. Returns the languages
     /// where both have a text and the texts differ.
     pub fn merge_missing(&mut self, other: &MultilingualText) -> Vec<String> {
@@ -170,5 +197,14 @@ mod tests {
         );
         let back: MultilingualText = serde_json::from_str(r#"{"lv":"Vārds","en":"Name"}"#).unwrap();
         assert_eq!(back, t);
+    }
+
+    #[test]
+    fn a_text_in_none_of_a_documents_languages_is_shown_marked() {
+        let t = MultilingualText::from([("lv", "Novērošana"), ("de", " ")]);
+        assert_eq!(t.shown(&["lv", "en"]).as_deref(), Some("Novērošana"));
+        assert_eq!(t.shown(&["en"]).as_deref(), Some("Novērošana (lv)"));
+        assert_eq!(t.for_document(&["de"]), Some(("Novērošana", Some("lv"))));
+        assert_eq!(MultilingualText::single("lv", "  ").shown(&["en"]), None);
     }
 }

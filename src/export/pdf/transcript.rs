@@ -205,8 +205,25 @@ impl Composer<'_> {
     }
 
     /// A multilingual value: its text in each document language it has (the
-    /// first in `style`, the others muted), else its text in any language.
+    /// first in `style`, the others muted), else its text in its own
+    /// language, marked with the language ("… (lv)").
     fn texts(&mut self, t: &MultilingualText, style: Style, second: Style) -> Vec<Para> {
+        self.texts_marking(t, style, second, true)
+    }
+
+    /// A proper name (an organisation's), as [`texts`](Self::texts) prints
+    /// a value but never marked with its language.
+    fn names(&mut self, t: &MultilingualText, style: Style, second: Style) -> Vec<Para> {
+        self.texts_marking(t, style, second, false)
+    }
+
+    fn texts_marking(
+        &mut self,
+        t: &MultilingualText,
+        style: Style,
+        second: Style,
+        mark: bool,
+    ) -> Vec<Para> {
         let mut out: Vec<Para> = Vec::new();
         let mut seen: Vec<&str> = Vec::new();
         for l in self.languages.clone() {
@@ -218,17 +235,29 @@ impl Composer<'_> {
                 out.push(self.para(text, s));
             }
         }
+        let fallback = if mark {
+            t.shown(&self.languages)
+        } else {
+            self.name(t)
+        };
         if out.is_empty()
-            && let Some(text) = t.best(&self.languages).filter(|s| !s.trim().is_empty())
+            && let Some(text) = fallback
         {
-            out.push(self.para(text, style));
+            out.push(self.para(&text, style));
         }
         out
     }
 
-    /// The value's text in the first document language it has.
+    /// The value's text in the first document language it has, else in its
+    /// own language, marked.
     fn best(&self, t: &MultilingualText) -> Option<String> {
-        t.best(&self.languages).map(str::to_string)
+        t.shown(&self.languages)
+    }
+
+    /// A proper name (an organisation's) in the first document language it
+    /// has, else as it is: a name is never marked.
+    fn name(&self, t: &MultilingualText) -> Option<String> {
+        t.for_document(&self.languages).map(|(n, _)| n.to_string())
     }
 
     fn section(&mut self, key: &str) {
@@ -294,7 +323,7 @@ impl Composer<'_> {
             self.flow.paragraph(&text, SUBTITLE, 0.0);
         }
         self.flow.space(4.0);
-        let issuer = self.best(&c.issuer.name).unwrap_or_default();
+        let issuer = self.name(&c.issuer.name).unwrap_or_default();
         let issued = self.labels.fill_by("title.issued", |lang| {
             vec![
                 ("issuer", issuer.clone()),
@@ -334,7 +363,7 @@ impl Composer<'_> {
 
     /// An organisation: its name, then address, country and register ids.
     fn organisation(&mut self, o: &Organisation) -> Vec<Para> {
-        let mut paras = self.texts(&o.name, VALUE_BOLD, VALUE_2);
+        let mut paras = self.names(&o.name, VALUE_BOLD, VALUE_2);
         if paras.is_empty() {
             paras.push(self.para(&o.id, VALUE_BOLD));
         }
@@ -368,7 +397,7 @@ impl Composer<'_> {
             .organisation
             .as_deref()
             .and_then(|id| round.organisation(id))
-            && let Some(name) = self.best(&org.name)
+            && let Some(name) = self.name(&org.name)
         {
             parts.push(name);
         }
@@ -866,7 +895,7 @@ impl Composer<'_> {
             Cell::text(s.clean(&text), HEADER).shaded()
         };
         let org =
-            |s: &mut Self, o: &Organisation| Cell::paras(s.texts(&o.name, VALUE_BOLD, VALUE_2));
+            |s: &mut Self, o: &Organisation| Cell::paras(s.names(&o.name, VALUE_BOLD, VALUE_2));
         let line = |s: &mut Self, key: &str, value: &str, h: f32| {
             let label = s.labels.get(key);
             let mut paras = vec![s.para(&label, NOTE)];

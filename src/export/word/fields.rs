@@ -24,8 +24,13 @@ pub enum Value {
     Missing,
     /// Plain text.
     Text(String),
-    /// A text in several languages.
+    /// A text in several languages; in none of the document's languages, it
+    /// prints in its own, marked with its language tag.
     Multi(MultilingualText),
+    /// A proper name in several languages (an organisation's): printed like
+    /// [`Value::Multi`], but never marked, as a name is the same in any
+    /// document.
+    Name(MultilingualText),
     /// A date, printed in the document language's format.
     Date(NaiveDate),
     /// A number, printed with the document language's decimal separator.
@@ -58,6 +63,13 @@ impl Value {
             Value::Missing
         } else {
             Value::Multi(t.clone())
+        }
+    }
+
+    fn name(t: &MultilingualText) -> Value {
+        match Value::multi(t) {
+            Value::Multi(t) => Value::Name(t),
+            other => other,
         }
     }
 
@@ -319,14 +331,14 @@ fn person_table() -> Table<PersonData> {
         .field("email", T, "e-mail", |p| Value::opt(&p.email))
         .field("phone", T, "telephone", |p| Value::opt(&p.phone))
         .field("organisation", M, "organisation's name", |p| {
-            Value::multi(&p.organisation)
+            Value::name(&p.organisation)
         })
 }
 
 fn organisation_table() -> Table<OrganisationData> {
     let person = person_table();
     Table::<OrganisationData>::new(None)
-        .field("name", M, "name", |o| Value::multi(&o.name))
+        .field("name", M, "name", |o| Value::name(&o.name))
         .field("country", M, "country, by its name", |o| {
             o.country.clone().map_or(Value::Missing, Value::Country)
         })
@@ -493,7 +505,7 @@ fn signature_table() -> Arc<Table<SignatureData>> {
                 Value::multi(&s.position)
             })
             .field("organisation", M, "organisation signed for", |s| {
-                Value::multi(&s.organisation)
+                Value::name(&s.organisation)
             })
             .field("country", M, "country of that organisation", |s| {
                 s.country.clone().map_or(Value::Missing, Value::Country)
@@ -972,6 +984,7 @@ the item's names (`{{unit.title}}`) and every outer name can be used. `{{#if nam
 keeps a part when the value is present (a list: not empty; a yes/no value: yes), `{{#unless name}} … {{/unless}}` \
 when it is not. See the README section *Agreements (DOCX)* for where loops may start and end.\n\n\
 Multilingual values print in the document languages (`--lang lv,en` prints `lv / en` where both exist); \
+a value in none of them prints in its own language, marked: `… (lv)` (organisation names are never marked); \
 add a language tag to pick one: `{{qualification.title.lv}}`. Dates and numbers print in the format \
 of the first document language; yes/no values print as ☒ or ☐.\n",
     );

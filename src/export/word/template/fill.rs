@@ -202,7 +202,7 @@ pub fn format_value(
     match value {
         Value::Missing => None,
         Value::Text(s) => Some(s.clone()),
-        Value::Multi(t) => match language {
+        Value::Multi(t) | Value::Name(t) => match language {
             Some(l) => t
                 .get(l)
                 .map(str::to_string)
@@ -213,10 +213,13 @@ pub fn format_value(
                     .filter_map(|l| t.get(l))
                     .map(str::to_string)
                     .collect();
-                if wanted.is_empty() {
-                    t.texts().next().map(str::to_string)
-                } else {
+                let languages: Vec<&str> = languages.iter().map(String::as_str).collect();
+                if !wanted.is_empty() {
                     joined(wanted)
+                } else if matches!(value, Value::Name(_)) {
+                    t.for_document(&languages).map(|(name, _)| name.to_string())
+                } else {
+                    t.shown(&languages)
                 }
             }
         },
