@@ -143,26 +143,29 @@ impl NoteTopic {
     }
 }
 
-/// The concept of a learning outcome category.
-pub fn skill_type_uri(category: OutcomeCategory) -> String {
-    format!("{SKILL_TYPE_PREFIX}{}", skill_type_notation(category))
+/// The concept of a learning outcome category; none for an outcome of no
+/// category, which is written without a type rather than under a guessed one.
+pub fn skill_type_uri(category: OutcomeCategory) -> Option<String> {
+    skill_type_notation(category).map(|n| format!("{SKILL_TYPE_PREFIX}{n}"))
 }
 
 /// The last segment of a learning outcome category's concept.
-pub fn skill_type_notation(category: OutcomeCategory) -> &'static str {
+pub fn skill_type_notation(category: OutcomeCategory) -> Option<&'static str> {
     match category {
-        OutcomeCategory::Knowledge => "knowledge",
-        OutcomeCategory::Skill => "skill",
-        OutcomeCategory::Competence => "competence",
+        OutcomeCategory::Knowledge => Some("knowledge"),
+        OutcomeCategory::Skill => Some("skill"),
+        OutcomeCategory::Competence => Some("competence"),
+        OutcomeCategory::Unspecified => None,
     }
 }
 
 /// The English label of a learning outcome category.
-pub fn skill_type_label(category: OutcomeCategory) -> &'static str {
+pub fn skill_type_label(category: OutcomeCategory) -> Option<&'static str> {
     match category {
-        OutcomeCategory::Knowledge => "knowledge",
-        OutcomeCategory::Skill => "skill",
-        OutcomeCategory::Competence => "responsibility and autonomy",
+        OutcomeCategory::Knowledge => Some("knowledge"),
+        OutcomeCategory::Skill => Some("skill"),
+        OutcomeCategory::Competence => Some("responsibility and autonomy"),
+        OutcomeCategory::Unspecified => None,
     }
 }
 
@@ -490,8 +493,9 @@ mod tests {
             OutcomeCategory::Skill,
             OutcomeCategory::Competence,
         ] {
-            assert_eq!(skill_type_from(&skill_type_uri(c)), Some(c));
+            assert_eq!(skill_type_from(&skill_type_uri(c).unwrap()), Some(c));
         }
+        assert_eq!(skill_type_uri(OutcomeCategory::Unspecified), None);
         assert_eq!(
             skill_type_from("http://data.europa.eu/esco/skill-type/knowledge"),
             Some(OutcomeCategory::Knowledge)

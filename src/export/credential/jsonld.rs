@@ -464,16 +464,22 @@ fn outcome(c: &Credential<'_>, o: &crate::model::LearningOutcome) -> J {
             identifier(vocab::SCHEME_RECORD, "europass record id", &o.id),
         ),
         ("title", title_map(c, &o.text, &o.id)),
-        (
+    ]);
+    // An outcome of no category has no type, not a guessed one.
+    if let (Some(uri), Some(label)) = (
+        vocab::skill_type_uri(o.category),
+        vocab::skill_type_label(o.category),
+    ) {
+        lo.push(
             "dcType",
             concept(
-                &vocab::skill_type_uri(o.category),
+                &uri,
                 vocab::SKILL_TYPE_SCHEME,
-                vocab::skill_type_label(o.category),
-                Some(vocab::skill_type_notation(o.category)),
+                label,
+                vocab::skill_type_notation(o.category),
             ),
-        ),
-    ]);
+        );
+    }
     if !o.details.is_empty() {
         lo.push(
             "additionalNote",

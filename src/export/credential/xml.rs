@@ -730,16 +730,23 @@ fn outcomes(x: &mut Xml, c: &Credential<'_>) {
             for d in &o.details {
                 x.note("description", c.texts(d), None);
             }
-            x.code(
-                "learningOutcomeType",
-                &Code {
-                    uri: vocab::skill_type_uri(o.category),
-                    framework: vocab::SKILL_TYPE_SCHEME,
-                    notation: Some(vocab::skill_type_notation(o.category)),
-                    name: vocab::skill_type_label(o.category),
-                    framework_name: "Learning outcome type",
-                },
-            );
+            // An outcome of no category is written without a type, not
+            // under a guessed one.
+            if let (Some(uri), Some(name)) = (
+                vocab::skill_type_uri(o.category),
+                vocab::skill_type_label(o.category),
+            ) {
+                x.code(
+                    "learningOutcomeType",
+                    &Code {
+                        uri,
+                        framework: vocab::SKILL_TYPE_SCHEME,
+                        notation: vocab::skill_type_notation(o.category),
+                        name,
+                        framework_name: "Learning outcome type",
+                    },
+                );
+            }
             if let Some(uri) = o.esco_uri.as_deref().filter(|u| u.starts_with("http")) {
                 x.open(
                     "relatedEscoSkill",

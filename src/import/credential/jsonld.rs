@@ -20,7 +20,7 @@ use crate::import::ImportError;
 use crate::import::credential as shared;
 use crate::model::{
     ContactRole, CountryCode, CreditPoints, CreditSystem, CriterionRating, EqfLevel, Gender, Grade,
-    MultilingualText, OrganisationRole, RegistrationId, RegistrationScheme, Round,
+    MultilingualText, OrganisationRole, OutcomeCategory, RegistrationId, RegistrationScheme, Round,
 };
 use crate::vocab::{self, NoteTopic};
 
@@ -972,7 +972,8 @@ fn outcome(o: &Value) -> OutcomeNode {
                     .texts()
                     .find_map(vocab::skill_type_from)
             })
-            .unwrap_or_default(),
+            // No type: no category, never a guessed one.
+            .unwrap_or(OutcomeCategory::Unspecified),
         esco_uri: many(o.get("relatedESCOSkill"))
             .into_iter()
             .find_map(|e| string(e, "id"))

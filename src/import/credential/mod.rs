@@ -627,12 +627,13 @@ impl Records {
 /// Learning outcome ids: the record ids they carry, else numbered per
 /// category as every reader numbers them (`unit/k1`, `unit/s2`, …).
 fn number_outcomes(unit: &mut Unit, records: &[Option<String>]) {
-    let mut counts = [0usize; 3];
+    let mut counts = [0usize; 4];
     for (i, o) in unit.learning_outcomes.iter_mut().enumerate() {
         let n = match o.category {
             OutcomeCategory::Knowledge => 0,
             OutcomeCategory::Skill => 1,
             OutcomeCategory::Competence => 2,
+            OutcomeCategory::Unspecified => 3,
         };
         counts[n] += 1;
         o.id = records

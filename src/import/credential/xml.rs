@@ -18,7 +18,7 @@ use crate::import::credential as shared;
 use crate::import::{ImportError, ReadOptions};
 use crate::model::{
     CountryCode, CreditPoints, CreditSystem, CriterionRating, EqfLevel, Gender, Grade,
-    MultilingualText, OrganisationRole, RegistrationId, RegistrationScheme, Round,
+    MultilingualText, OrganisationRole, OutcomeCategory, RegistrationId, RegistrationScheme, Round,
 };
 use crate::vocab::{self, NoteTopic};
 
@@ -193,7 +193,8 @@ fn outcome(o: &Element) -> OutcomeNode {
             .child("learningOutcomeType")
             .and_then(|t| t.attr("uri"))
             .and_then(vocab::skill_type_from)
-            .unwrap_or_default(),
+            // No type: no category, never a guessed one.
+            .unwrap_or(OutcomeCategory::Unspecified),
         esco_uri: o
             .child("relatedEscoSkill")
             .and_then(|s| s.attr("uri"))
