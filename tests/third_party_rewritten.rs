@@ -1,13 +1,14 @@
 //! Credentials of other issuers read and written again by europass: what
-//! they hold that a school's files seldom do — learning outcomes without a
-//! type — survives europass's own credentials, workbook and Learning
-//! Agreement.
+//! they hold that a school's files seldom do — achievements nested in one
+//! another, learning outcomes without a type — survives europass's own
+//! credentials, workbook and Learning Agreement.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use europass::export::{self, ExportContext};
-use europass::model::{OutcomeCategory, Round};
+use europass::model::{CountryCode, OutcomeCategory, Round};
 use europass::pipeline::{self, Options};
 
 fn root() -> PathBuf {
@@ -43,6 +44,31 @@ fn through(round: &Round, format: &str) -> Round {
     pipeline::load(&files, &Options::default()).round
 }
 
+/// Runs xmllint with the vendored EDCI schema over `files`; panics with its
+/// output when one is invalid, or when xmllint is missing.
+fn xmllint(files: &[PathBuf]) {
+    let dir = root().join("schemas/edci-credential-xml-v1.2");
+    let output = Command::new("xmllint")
+        .env("XML_CATALOG_FILES", dir.join("catalog.xml"))
+        .args(["--nonet", "--noout", "--schema"])
+        .arg(dir.join("genericschema_1.2.xsd"))
+        .args(files)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("xmllint is needed for this test (Debian: libxml2-utils; scripts/test installs it): {e}")
+        });
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "xmllint rejects:\n{stderr}");
+}
+
+/// Each unit's id → the unit it is a part of.
+fn nesting(r: &Round) -> BTreeMap<String, Option<String>> {
+    r.units
+        .iter()
+        .map(|u| (u.id.clone(), u.part_of.clone()))
+        .collect()
+}
+
 /// Each outcome's id → its category.
 fn categories(r: &Round) -> BTreeMap<String, OutcomeCategory> {
     r.units
@@ -50,6 +76,49 @@ fn categories(r: &Round) -> BTreeMap<String, OutcomeCategory> {
         .flat_map(|u| &u.learning_outcomes)
         .map(|o| (o.id.clone(), o.category))
         .collect()
+}
+
+#[test]
+fn nested_achievements_of_another_issuer_stay_nested_through_europass_xml_and_json_ld() {
+    for name in [
+        "IldikoMazar_CertificateOfExcellence.xml",
+        "AnaAndromeda_CivilEngineering.xml",
+    ] {
+        let mut round = read(name);
+        // The country the JSON-LD needs of every organisation, which Mazar's
+        // issuer does not give, as an agency would fill it in.
+        for o in round
+            .organisations
+            .iter_mut()
+            .filter(|o| o.country.is_none())
+        {
+            o.country = Some(CountryCode("MT".into()));
+        }
+        let nested = nesting(&round);
+        let parts = nested.values().filter(|p| p.is_some()).count();
+        assert!(
+            parts >= 2,
+            "{name}: only {parts} units are parts of another"
+        );
+        for format in ["xml", "jsonld", "pdf"] {
+            assert_eq!(
+                nesting(&through(&round, format)),
+                nested,
+                "{name} through {format}"
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let xml = write(&round, "xml", dir.path());
+        let nested_in_xml = xml.iter().any(|file| {
+            std::fs::read_to_string(file)
+                .unwrap()
+                .split("<hasPart>")
+                .skip(1)
+                .any(|rest| rest.trim_start().starts_with("<learningAchievement"))
+        });
+        assert!(nested_in_xml, "{name}: no achievement is nested in the XML");
+        xmllint(&xml);
+    }
 }
 
 #[test]

@@ -8,6 +8,7 @@
 //! gives the same bytes. The credential is unsigned: it has no `proof`.
 //! The display image every EDC must carry is an SVG summary page per language.
 
+use super::plan::AchievementNode;
 use super::xml::{assessment_titles, decimal, describe_scale};
 use super::{Credential, Format, Kind, UnitEntry};
 use crate::model::{
@@ -686,12 +687,9 @@ fn criterion_assessment(
     ])
 }
 
-fn achievement(
-    c: &Credential<'_>,
-    entry: &UnitEntry<'_>,
-    r: &AssessmentResult,
-    w: &mut Written,
-) -> J {
+/// An achievement, with its parts' achievements as `hasPart`.
+fn achievement(c: &Credential<'_>, node: &AchievementNode<'_, '_>, w: &mut Written) -> J {
+    let (entry, r) = (node.entry, node.result);
     let u = entry.unit;
     let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::Achievement, &r.id))),
@@ -723,6 +721,10 @@ fn achievement(
     }
     out.push("provenBy", J::A(vec![assessment(c, entry, r, w)]));
     out.push("specifiedBy", unit_spec(c, u, true));
+    if !node.parts.is_empty() {
+        let parts = node.parts.iter().map(|p| achievement(c, p, w)).collect();
+        out.push("hasPart", J::A(parts));
+    }
     out
 }
 
@@ -930,8 +932,8 @@ fn claims(c: &Credential<'_>) -> Vec<J> {
     let mut w = Written::default();
     w.organisations.push(c.issuer.id.clone());
     let mut claims = vec![activity(c, &mut w)];
-    for (entry, r) in c.assessed() {
-        claims.push(achievement(c, entry, r, &mut w));
+    for node in c.achievement_tree() {
+        claims.push(achievement(c, &node, &mut w));
     }
     claims
 }

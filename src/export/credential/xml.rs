@@ -316,8 +316,8 @@ fn subject(x: &mut Xml, c: &Credential<'_>) {
     }
     if c.assessed().next().is_some() {
         x.open("achievements", &[]);
-        for (entry, result) in c.assessed() {
-            achievement(x, c, entry, result);
+        for node in c.achievement_tree() {
+            achievement(x, c, &node);
         }
         x.close("achievements");
     }
@@ -378,12 +378,9 @@ fn plausible_email(e: &str) -> bool {
     e.contains('@') && !e.contains(char::is_whitespace) && !e.starts_with('@') && !e.ends_with('@')
 }
 
-fn achievement(
-    x: &mut Xml,
-    c: &Credential<'_>,
-    entry: &super::UnitEntry<'_>,
-    r: &crate::model::AssessmentResult,
-) {
+/// An achievement, its parts' achievements nested in `hasPart`.
+fn achievement(x: &mut Xml, c: &Credential<'_>, node: &super::plan::AchievementNode<'_, '_>) {
+    let (entry, r) = (node.entry, node.result);
     let unit = entry.unit;
     x.open(
         "learningAchievement",
@@ -407,6 +404,13 @@ fn achievement(
         );
     }
     assessment(x, c, entry, r);
+    if !node.parts.is_empty() {
+        x.open("hasPart", &[]);
+        for part in &node.parts {
+            achievement(x, c, part);
+        }
+        x.close("hasPart");
+    }
     x.idref(
         "specifiedBy",
         &c.ids.urn(Kind::LearningSpecification, &unit.id),

@@ -448,12 +448,17 @@ impl Records {
         };
         number_outcomes(&mut u, &records);
         let id = u.id.clone();
-        let keep_old = self
-            .units
-            .get(&id)
-            .is_some_and(|old| richness(old) >= richness(&u));
-        if !keep_old {
-            self.units.insert(id.clone(), u);
+        match self.units.get_mut(&id) {
+            // The specification read before as a unit of the activity, now
+            // met as a part of an achievement: the nesting is kept.
+            Some(old) if richness(old) >= richness(&u) => {
+                if old.part_of.is_none() {
+                    old.part_of = u.part_of;
+                }
+            }
+            _ => {
+                self.units.insert(id.clone(), u);
+            }
         }
         id
     }
