@@ -420,6 +420,21 @@ fn eqf(level: crate::model::EqfLevel) -> J {
     )
 }
 
+/// A national framework level, as europass's own concept in the register's
+/// scheme of national levels.
+fn nqf(level: &crate::model::NqfLevel) -> J {
+    let label = match &level.framework {
+        Some(f) => format!("{f} national level {}", level.level),
+        None => format!("National level {}", level.level),
+    };
+    concept(
+        &vocab::nqf_level_uri(level),
+        vocab::NQF_SCHEME,
+        &label,
+        Some(&level.level),
+    )
+}
+
 fn qualification(c: &Credential<'_>, q: &Qualification) -> J {
     let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::Qualification, &q.id))),
@@ -440,6 +455,9 @@ fn qualification(c: &Credential<'_>, q: &Qualification) -> J {
     }
     if let Some(level) = q.eqf_level {
         out.push("eqfLevel", eqf(level));
+    }
+    if let Some(level) = &q.nqf_level {
+        out.push("nqfLevel", J::A(vec![nqf(level)]));
     }
     out
 }
@@ -528,8 +546,14 @@ fn unit_spec(c: &Credential<'_>, u: &Unit, full: bool) -> J {
     if let Some(points) = credit_points(&u.credit_points) {
         out.push("creditPoint", points);
     }
-    if let Some(level) = u.eqf_level {
-        out.push("educationLevel", J::A(vec![eqf(level)]));
+    let levels: Vec<J> = u
+        .eqf_level
+        .map(eqf)
+        .into_iter()
+        .chain(u.nqf_level.as_ref().map(nqf))
+        .collect();
+    if !levels.is_empty() {
+        out.push("educationLevel", J::A(levels));
     }
     if !u.learning_outcomes.is_empty() {
         let outcomes = u.learning_outcomes.iter().map(|o| outcome(c, o)).collect();

@@ -653,6 +653,25 @@ fn eqf(x: &mut Xml, name: &str, level: crate::model::EqfLevel) {
     );
 }
 
+/// A national framework level, as europass's own concept in the register's
+/// scheme of national levels.
+fn nqf(x: &mut Xml, name: &str, level: &crate::model::NqfLevel) {
+    let label = match &level.framework {
+        Some(f) => format!("{f} national level {}", level.level),
+        None => format!("National level {}", level.level),
+    };
+    x.code(
+        name,
+        &Code {
+            uri: vocab::nqf_level_uri(level),
+            framework: vocab::NQF_SCHEME,
+            notation: Some(&level.level),
+            name: &label,
+            framework_name: "National qualifications framework",
+        },
+    );
+}
+
 fn specifications(x: &mut Xml, c: &Credential<'_>) {
     x.open("learningSpecificationReferences", &[]);
     for entry in &c.units {
@@ -680,6 +699,9 @@ fn specifications(x: &mut Xml, c: &Credential<'_>) {
         if let Some(level) = u.eqf_level {
             eqf(x, "hasEducationLevel", level);
         }
+        if let Some(level) = &u.nqf_level {
+            nqf(x, "hasEducationLevel", level);
+        }
         if !u.learning_outcomes.is_empty() {
             x.open("learningOutcomes", &[]);
             for o in &u.learning_outcomes {
@@ -702,6 +724,9 @@ fn specifications(x: &mut Xml, c: &Credential<'_>) {
         credit_points(x, &q.credit_points);
         if let Some(level) = q.eqf_level {
             eqf(x, "eqfLevel", level);
+        }
+        if let Some(level) = &q.nqf_level {
+            nqf(x, "nqfLevel", level);
         }
         for entry in c
             .units

@@ -26,7 +26,7 @@ use crate::model::ids;
 use crate::model::{
     Achievement, AssessmentResult, ContactPerson, ContactRole, CountryCode, CreditPoints,
     CriterionRating, EqfLevel, Gender, Grade, GradingScheme, Learner, LearningOutcome, Mobility,
-    MultilingualText, Organisation, OrganisationRole, OutcomeCategory, Qualification,
+    MultilingualText, NqfLevel, Organisation, OrganisationRole, OutcomeCategory, Qualification,
     RegistrationId, Round, Scale, Unit,
 };
 use crate::schemes::SchemeRegistry;
@@ -103,6 +103,7 @@ pub(crate) struct QualificationNode {
     pub code: Option<String>,
     pub title: MultilingualText,
     pub eqf_level: Option<EqfLevel>,
+    pub nqf_level: Option<NqfLevel>,
     pub credit_points: Vec<CreditPoints>,
 }
 
@@ -126,6 +127,7 @@ pub(crate) struct UnitNode {
     pub area_of_work: MultilingualText,
     pub description: MultilingualText,
     pub eqf_level: Option<EqfLevel>,
+    pub nqf_level: Option<NqfLevel>,
     pub credit_points: Vec<CreditPoints>,
     pub outcomes: Vec<OutcomeNode>,
     /// The specification's own id in the credential (or, for an achievement
@@ -441,7 +443,7 @@ impl Records {
             area_of_work: n.area_of_work,
             description: n.description,
             eqf_level: n.eqf_level,
-            nqf_level: None,
+            nqf_level: n.nqf_level,
             credit_points: n.credit_points,
             learning_outcomes: outcomes,
             unmapped: Default::default(),
@@ -497,7 +499,7 @@ impl Records {
             title: n.title,
             country: None,
             eqf_level: n.eqf_level,
-            nqf_level: None,
+            nqf_level: n.nqf_level,
             credit_points: n.credit_points,
             unmapped: Default::default(),
         };

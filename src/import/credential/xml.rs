@@ -499,6 +499,9 @@ impl<'a> Reader<'a> {
             code,
             title,
             eqf_level: eqf(el.child("eqfLevel")),
+            nqf_level: el
+                .all("nqfLevel")
+                .find_map(|l| vocab::nqf_level_from(l.attr("uri")?)),
             credit_points: credit_points(el),
         };
         self.records.qualification(q)
@@ -516,6 +519,9 @@ impl<'a> Reader<'a> {
             eqf_level: eqf(el
                 .all("hasEducationLevel")
                 .find(|l| l.attr("targetFrameworkUrl") == Some(vocab::EQF_SCHEME))),
+            nqf_level: el
+                .all("hasEducationLevel")
+                .find_map(|l| vocab::nqf_level_from(l.attr("uri")?)),
             credit_points: credit_points(el),
             ..UnitNode::default()
         };
