@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::model::{CreditSystem, OutcomeCategory};
+use crate::model::{CreditSystem, NqfLevel, OutcomeCategory};
 
 /// XML namespace of the EU credential schema (`europassCredential`).
 pub const SNB_NS: &str = "http://data.europa.eu/snb";
@@ -38,6 +38,15 @@ pub const CREDENTIAL_TYPE_GENERIC: &str = "http://data.europa.eu/snb/credential/
 pub const EQF_SCHEME: &str = "http://data.europa.eu/snb/eqf/25831c2";
 /// Prefix of an EQF level concept.
 pub const EQF_LEVEL_PREFIX: &str = "http://data.europa.eu/snb/eqf/";
+
+/// The EU register's scheme of national qualification framework levels,
+/// the scheme both formats require of an NQF level.
+pub const NQF_SCHEME: &str = "http://data.europa.eu/snb/qdr/25831c2";
+/// Prefix of europass's own concept for a national level,
+/// `urn:europass-converter:nqf:<framework>:<level>` (`…:nqf:LV:4`; `-` for
+/// a framework not known): the register's own concept for the level is
+/// not available offline, and a level is not guessed into one.
+pub const NQF_LEVEL_PREFIX: &str = "urn:europass-converter:nqf:";
 
 /// The Europass education credit systems.
 pub const CREDIT_SCHEME: &str = "http://data.europa.eu/snb/education-credit/25831c2";
@@ -143,26 +152,29 @@ impl NoteTopic {
     }
 }
 
-/// The concept of a learning outcome category.
-pub fn skill_type_uri(category: OutcomeCategory) -> String {
-    format!("{SKILL_TYPE_PREFIX}{}", skill_type_notation(category))
+/// The concept of a learning outcome category; none for an outcome of no
+/// category, which is written without a type rather than under a guessed one.
+pub fn skill_type_uri(category: OutcomeCategory) -> Option<String> {
+    skill_type_notation(category).map(|n| format!("{SKILL_TYPE_PREFIX}{n}"))
 }
 
 /// The last segment of a learning outcome category's concept.
-pub fn skill_type_notation(category: OutcomeCategory) -> &'static str {
+pub fn skill_type_notation(category: OutcomeCategory) -> Option<&'static str> {
     match category {
-        OutcomeCategory::Knowledge => "knowledge",
-        OutcomeCategory::Skill => "skill",
-        OutcomeCategory::Competence => "competence",
+        OutcomeCategory::Knowledge => Some("knowledge"),
+        OutcomeCategory::Skill => Some("skill"),
+        OutcomeCategory::Competence => Some("competence"),
+        OutcomeCategory::Unspecified => None,
     }
 }
 
 /// The English label of a learning outcome category.
-pub fn skill_type_label(category: OutcomeCategory) -> &'static str {
+pub fn skill_type_label(category: OutcomeCategory) -> Option<&'static str> {
     match category {
-        OutcomeCategory::Knowledge => "knowledge",
-        OutcomeCategory::Skill => "skill",
-        OutcomeCategory::Competence => "responsibility and autonomy",
+        OutcomeCategory::Knowledge => Some("knowledge"),
+        OutcomeCategory::Skill => Some("skill"),
+        OutcomeCategory::Competence => Some("responsibility and autonomy"),
+        OutcomeCategory::Unspecified => None,
     }
 }
 
@@ -184,6 +196,49 @@ pub fn skill_type_from(uri_or_label: &str) -> Option<OutcomeCategory> {
         }
         _ => None,
     }
+}
+
+/// The concept europass names a national framework level by
+/// ([`NQF_LEVEL_PREFIX`]); the level's characters a URN cannot hold as
+/// they are are percent-encoded.
+pub fn nqf_level_uri(level: &NqfLevel) -> String {
+    let encode = |s: &str| {
+        let mut out = String::new();
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    };
+    let framework = level.framework.as_deref().map_or("-".to_string(), encode);
+    format!("{NQF_LEVEL_PREFIX}{framework}:{}", encode(&level.level))
+}
+
+/// The national level a concept europass wrote names.
+pub fn nqf_level_from(uri: &str) -> Option<NqfLevel> {
+    let decode = |s: &str| -> Option<String> {
+        let mut bytes = Vec::new();
+        let mut it = s.bytes();
+        while let Some(b) = it.next() {
+            if b == b'%' {
+                let hex = [it.next()?, it.next()?];
+                bytes.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
+            } else {
+                bytes.push(b);
+            }
+        }
+        String::from_utf8(bytes).ok()
+    };
+    let (framework, level) = uri.strip_prefix(NQF_LEVEL_PREFIX)?.split_once(':')?;
+    let level = decode(level).filter(|l| !l.is_empty())?;
+    let framework = match framework {
+        "-" => None,
+        f => Some(decode(f)?),
+    };
+    Some(NqfLevel { level, framework })
 }
 
 /// The concept of a credit system, when the Europass list has one.
@@ -484,14 +539,34 @@ mod tests {
     }
 
     #[test]
+    fn a_national_level_reads_back_from_the_concept_it_is_written_as() {
+        for level in [
+            NqfLevel {
+                level: "4".into(),
+                framework: Some("LV".into()),
+            },
+            NqfLevel {
+                level: "6 A/ü".into(),
+                framework: None,
+            },
+        ] {
+            let uri = nqf_level_uri(&level);
+            assert!(!uri.contains(' '), "{uri}");
+            assert_eq!(nqf_level_from(&uri), Some(level));
+        }
+        assert_eq!(nqf_level_from("http://data.europa.eu/snb/eqf/4"), None);
+    }
+
+    #[test]
     fn outcome_types_are_read_from_europass_and_esco_concepts() {
         for c in [
             OutcomeCategory::Knowledge,
             OutcomeCategory::Skill,
             OutcomeCategory::Competence,
         ] {
-            assert_eq!(skill_type_from(&skill_type_uri(c)), Some(c));
+            assert_eq!(skill_type_from(&skill_type_uri(c).unwrap()), Some(c));
         }
+        assert_eq!(skill_type_uri(OutcomeCategory::Unspecified), None);
         assert_eq!(
             skill_type_from("http://data.europa.eu/esco/skill-type/knowledge"),
             Some(OutcomeCategory::Knowledge)

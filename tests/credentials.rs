@@ -326,15 +326,11 @@ fn carried(original: &Round, format: &str) -> Round {
     }
     for q in &mut r.qualifications {
         q.unmapped.clear();
-        // Neither format can name a national framework level without the EU
-        // qualification register's concept for it, which is not known offline.
-        q.nqf_level = None;
         // A qualification's country has no element in either format.
         q.country = None;
     }
     for u in &mut r.units {
         u.unmapped.clear();
-        u.nqf_level = None;
         // The XML credit point schemes are ECTS and ECVET only.
         if xml {
             u.credit_points

@@ -237,6 +237,7 @@ impl RoundBuilder {
                 (OutcomeCategory::Knowledge, &p.knowledge),
                 (OutcomeCategory::Skill, &p.skills),
                 (OutcomeCategory::Competence, &p.competence),
+                (OutcomeCategory::Unspecified, &p.outcomes),
             ] {
                 if let Some(m) = build_outcomes(&id, category, lists, &mut outcomes) {
                     let loc = self
@@ -336,6 +337,7 @@ fn build_outcomes(
             OutcomeCategory::Knowledge => "knowledge",
             OutcomeCategory::Skill => "skills",
             OutcomeCategory::Competence => "competence",
+            OutcomeCategory::Unspecified => "learning outcome",
         };
         let per: Vec<String> = lists
             .iter()
@@ -417,4 +419,5 @@ fn merge_unit_fields(c: &mut Conflicts<'_>, p: &mut UnitPart, part: &UnitPart, u
         Field::UnitCompetence,
         u,
     );
+    merge_outcomes(c, &mut p.outcomes, &part.outcomes, Field::UnitOutcomes, u);
 }

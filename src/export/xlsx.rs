@@ -21,9 +21,9 @@ use self::rows::{
 use super::ExportError;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::mapping::{Mapping, SheetRole};
-use crate::model::Field;
 use crate::model::Round;
 use crate::model::fields::Kind;
+use crate::model::{Field, OutcomeCategory};
 use crate::outputs::{OutputKind, OutputPlan, ROUND_XLSX};
 use crate::provenance::SourceMap;
 
@@ -136,6 +136,9 @@ const LAYOUT: &[(SheetRole, &[LayoutColumn])] = &[
             (Field::UnitSkills, Some("en")),
             (Field::UnitCompetence, None),
             (Field::UnitCompetence, Some("en")),
+            // Only when a unit has outcomes of no category (see `data_sheets`).
+            (Field::UnitOutcomes, None),
+            (Field::UnitOutcomes, Some("en")),
         ],
     ),
     (
@@ -422,9 +425,21 @@ fn data_sheets(
             PREPARED_ROWS + 1
         ),
     };
+    // Outcomes of no category (another issuer's) get their column only when
+    // there are some: a school's blank template sorts its statements.
+    let uncategorised = round.units.iter().any(|u| {
+        u.learning_outcomes
+            .iter()
+            .any(|o| o.category == OutcomeCategory::Unspecified)
+    });
     for (role, columns) in LAYOUT {
         let mut rows = workbook_rows::rows(*role, round, &words);
-        let cols = sheet_columns(mapping, columns, &mut rows);
+        let columns: Vec<LayoutColumn> = columns
+            .iter()
+            .copied()
+            .filter(|(f, _)| uncategorised || *f != Field::UnitOutcomes)
+            .collect();
+        let cols = sheet_columns(mapping, &columns, &mut rows);
         // Each sheet is written as soon as its rows are made, one row at a
         // time (low-memory mode keeps one row in memory, not the sheet): a
         // round of 10,000 learners has over 100,000 rows.

@@ -226,12 +226,13 @@ fn set_unit(p: &mut Arc<UnitPart>, field: Field, v: &Value) -> Result<(), Proble
         }
         F::UnitEcvetPoints => Arc::make_mut(p).ecvet_points = Some(v.points()?),
         F::UnitNationalPoints => Arc::make_mut(p).national_points = Some(v.points()?),
-        F::UnitKnowledge | F::UnitSkills | F::UnitCompetence => {
+        F::UnitKnowledge | F::UnitSkills | F::UnitCompetence | F::UnitOutcomes => {
             let lines = normalise::outcome_lines(&v.raw(), |l| v.m.vocabulary.is_intro(l));
             let lists = match field {
                 F::UnitKnowledge => &mut Arc::make_mut(p).knowledge,
                 F::UnitSkills => &mut Arc::make_mut(p).skills,
-                _ => &mut Arc::make_mut(p).competence,
+                F::UnitCompetence => &mut Arc::make_mut(p).competence,
+                _ => &mut Arc::make_mut(p).outcomes,
             };
             lists.insert(v.lang.to_string(), lines);
         }

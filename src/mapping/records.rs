@@ -98,6 +98,8 @@ pub struct UnitPart {
     pub knowledge: OutcomeLists,
     pub skills: OutcomeLists,
     pub competence: OutcomeLists,
+    /// Statements the sheet gives no category.
+    pub outcomes: OutcomeLists,
 }
 
 /// The result part of a row.

@@ -240,6 +240,7 @@ fields! {
     UnitKnowledge = Unit.knowledge: Outcomes, "Knowledge statements, one per line or bullet.";
     UnitSkills = Unit.skills: Outcomes, "Skill statements, one per line or bullet.";
     UnitCompetence = Unit.competence: Outcomes, "Competence (responsibility and autonomy) statements.";
+    UnitOutcomes = Unit.outcomes: Outcomes, "Learning outcome statements not sorted into knowledge, skills or competence, one per line or bullet.";
 
     PlannedEcvetPoints = Planned.ecvet_points: Points, "ECVET points the learner is to acquire abroad in the unit.";
     PlannedActivities = Planned.activities: Text, "Learning activities planned abroad for the unit (tasks, where, with whom).";

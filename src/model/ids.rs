@@ -87,12 +87,13 @@ pub fn result_id(learner: &str, unit: &str) -> String {
 
 /// A learning outcome's id: the unit's, its category's letter and its
 /// 1-based number among the unit's outcomes of that category (`unit/k1`,
-/// `unit/s2`, `unit/c1`).
+/// `unit/s2`, `unit/c1`; `unit/o1` for an outcome of no category).
 pub fn outcome_id(unit: &str, category: OutcomeCategory, number: usize) -> String {
     let letter = match category {
         OutcomeCategory::Knowledge => 'k',
         OutcomeCategory::Skill => 's',
         OutcomeCategory::Competence => 'c',
+        OutcomeCategory::Unspecified => 'o',
     };
     format!("{unit}/{letter}{number}")
 }

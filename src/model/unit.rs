@@ -48,7 +48,8 @@ pub struct Unit {
     pub unmapped: Unmapped,
 }
 
-/// Whether a learning outcome is knowledge, a skill or competence.
+/// Whether a learning outcome is knowledge, a skill or competence — or
+/// not said: another issuer's outcome without a type is not guessed into one.
 #[derive(
     Clone,
     Copy,
@@ -66,12 +67,16 @@ pub struct Unit {
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeCategory {
     /// "He/she knows …"
-    #[default]
     Knowledge,
     /// "He/she is able to …"
     Skill,
     /// Responsibility and autonomy.
     Competence,
+    /// The source gives no category (an outcome without a type in another
+    /// issuer's credential): exports list it as a learning outcome, never
+    /// under a category it was not given.
+    #[default]
+    Unspecified,
 }
 
 /// One statement of what a learner knows, can do, or takes responsibility for.
@@ -81,7 +86,8 @@ pub struct LearningOutcome {
     pub id: String,
     /// The statement, per language.
     pub text: MultilingualText,
-    /// Knowledge, skill or competence.
+    /// Knowledge, skill, competence, or unspecified.
+    #[serde(default)]
     pub category: OutcomeCategory,
     /// ESCO skill or competence URI, when the school linked one.
     #[serde(default, skip_serializing_if = "Option::is_none")]

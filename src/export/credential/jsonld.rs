@@ -8,6 +8,7 @@
 //! gives the same bytes. The credential is unsigned: it has no `proof`.
 //! The display image every EDC must carry is an SVG summary page per language.
 
+use super::plan::AchievementNode;
 use super::xml::{assessment_titles, decimal, describe_scale};
 use super::{Credential, Format, Kind, UnitEntry};
 use crate::model::{
@@ -419,6 +420,21 @@ fn eqf(level: crate::model::EqfLevel) -> J {
     )
 }
 
+/// A national framework level, as europass's own concept in the register's
+/// scheme of national levels.
+fn nqf(level: &crate::model::NqfLevel) -> J {
+    let label = match &level.framework {
+        Some(f) => format!("{f} national level {}", level.level),
+        None => format!("National level {}", level.level),
+    };
+    concept(
+        &vocab::nqf_level_uri(level),
+        vocab::NQF_SCHEME,
+        &label,
+        Some(&level.level),
+    )
+}
+
 fn qualification(c: &Credential<'_>, q: &Qualification) -> J {
     let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::Qualification, &q.id))),
@@ -439,6 +455,9 @@ fn qualification(c: &Credential<'_>, q: &Qualification) -> J {
     }
     if let Some(level) = q.eqf_level {
         out.push("eqfLevel", eqf(level));
+    }
+    if let Some(level) = &q.nqf_level {
+        out.push("nqfLevel", J::A(vec![nqf(level)]));
     }
     out
 }
@@ -464,16 +483,22 @@ fn outcome(c: &Credential<'_>, o: &crate::model::LearningOutcome) -> J {
             identifier(vocab::SCHEME_RECORD, "europass record id", &o.id),
         ),
         ("title", title_map(c, &o.text, &o.id)),
-        (
+    ]);
+    // An outcome of no category has no type, not a guessed one.
+    if let (Some(uri), Some(label)) = (
+        vocab::skill_type_uri(o.category),
+        vocab::skill_type_label(o.category),
+    ) {
+        lo.push(
             "dcType",
             concept(
-                &vocab::skill_type_uri(o.category),
+                &uri,
                 vocab::SKILL_TYPE_SCHEME,
-                vocab::skill_type_label(o.category),
-                Some(vocab::skill_type_notation(o.category)),
+                label,
+                vocab::skill_type_notation(o.category),
             ),
-        ),
-    ]);
+        );
+    }
     if !o.details.is_empty() {
         lo.push(
             "additionalNote",
@@ -521,8 +546,14 @@ fn unit_spec(c: &Credential<'_>, u: &Unit, full: bool) -> J {
     if let Some(points) = credit_points(&u.credit_points) {
         out.push("creditPoint", points);
     }
-    if let Some(level) = u.eqf_level {
-        out.push("educationLevel", J::A(vec![eqf(level)]));
+    let levels: Vec<J> = u
+        .eqf_level
+        .map(eqf)
+        .into_iter()
+        .chain(u.nqf_level.as_ref().map(nqf))
+        .collect();
+    if !levels.is_empty() {
+        out.push("educationLevel", J::A(levels));
     }
     if !u.learning_outcomes.is_empty() {
         let outcomes = u.learning_outcomes.iter().map(|o| outcome(c, o)).collect();
@@ -680,12 +711,9 @@ fn criterion_assessment(
     ])
 }
 
-fn achievement(
-    c: &Credential<'_>,
-    entry: &UnitEntry<'_>,
-    r: &AssessmentResult,
-    w: &mut Written,
-) -> J {
+/// An achievement, with its parts' achievements as `hasPart`.
+fn achievement(c: &Credential<'_>, node: &AchievementNode<'_, '_>, w: &mut Written) -> J {
+    let (entry, r) = (node.entry, node.result);
     let u = entry.unit;
     let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::Achievement, &r.id))),
@@ -717,6 +745,10 @@ fn achievement(
     }
     out.push("provenBy", J::A(vec![assessment(c, entry, r, w)]));
     out.push("specifiedBy", unit_spec(c, u, true));
+    if !node.parts.is_empty() {
+        let parts = node.parts.iter().map(|p| achievement(c, p, w)).collect();
+        out.push("hasPart", J::A(parts));
+    }
     out
 }
 
@@ -924,8 +956,8 @@ fn claims(c: &Credential<'_>) -> Vec<J> {
     let mut w = Written::default();
     w.organisations.push(c.issuer.id.clone());
     let mut claims = vec![activity(c, &mut w)];
-    for (entry, r) in c.assessed() {
-        claims.push(achievement(c, entry, r, &mut w));
+    for node in c.achievement_tree() {
+        claims.push(achievement(c, &node, &mut w));
     }
     claims
 }

@@ -56,6 +56,40 @@ pub struct UnitEntry<'r> {
     pub assessor: Option<&'r ContactPerson>,
 }
 
+/// An assessed unit as an achievement, with its parts' achievements.
+#[derive(Clone, Debug)]
+pub struct AchievementNode<'c, 'r> {
+    /// The unit.
+    pub entry: &'c UnitEntry<'r>,
+    /// Its result.
+    pub result: &'r AssessmentResult,
+    /// The achievements of the units that are its parts.
+    pub parts: Vec<AchievementNode<'c, 'r>>,
+}
+
+/// `entry`'s achievement with its parts not yet `placed`, depth first.
+fn nest<'c, 'r>(
+    entry: &'c UnitEntry<'r>,
+    result: &'r AssessmentResult,
+    assessed: &[(&'c UnitEntry<'r>, &'r AssessmentResult)],
+    placed: &mut BTreeSet<&'c str>,
+) -> AchievementNode<'c, 'r> {
+    placed.insert(entry.unit.id.as_str());
+    let mut parts = Vec::new();
+    for &(e, r) in assessed {
+        if e.unit.part_of.as_deref() == Some(entry.unit.id.as_str())
+            && !placed.contains(e.unit.id.as_str())
+        {
+            parts.push(nest(e, r, assessed, placed));
+        }
+    }
+    AchievementNode {
+        entry,
+        result,
+        parts,
+    }
+}
+
 /// Everything one credential holds.
 #[derive(Clone, Debug)]
 pub struct Credential<'r> {
@@ -128,6 +162,30 @@ impl<'r> Credential<'r> {
     /// The units that have an assessment result.
     pub fn assessed(&self) -> impl Iterator<Item = (&UnitEntry<'r>, &'r AssessmentResult)> {
         self.units.iter().filter_map(|u| u.result.map(|r| (u, r)))
+    }
+
+    /// The assessed units as nested achievements: each result with, under
+    /// it, the results of the units that are its parts ([`Unit::part_of`]).
+    /// A part whose whole has no result here stands on its own, and every
+    /// result comes exactly once, even in a loop of parts.
+    pub fn achievement_tree(&self) -> Vec<AchievementNode<'_, 'r>> {
+        let assessed: Vec<(&UnitEntry<'r>, &'r AssessmentResult)> = self.assessed().collect();
+        let has_result = |id: &str| assessed.iter().any(|(e, _)| e.unit.id == id);
+        let mut placed: BTreeSet<&str> = BTreeSet::new();
+        let mut out = Vec::new();
+        let tops = assessed
+            .iter()
+            .filter(|(e, _)| !e.unit.part_of.as_deref().is_some_and(has_result));
+        for &(entry, result) in tops {
+            out.push(nest(entry, result, &assessed, &mut placed));
+        }
+        // Parts of one another all round: the first of the loop stands on its own.
+        for &(entry, result) in &assessed {
+            if !placed.contains(entry.unit.id.as_str()) {
+                out.push(nest(entry, result, &assessed, &mut placed));
+            }
+        }
+        out
     }
 
     /// The grading scheme with `id`, if the credential has it.

@@ -316,8 +316,8 @@ fn subject(x: &mut Xml, c: &Credential<'_>) {
     }
     if c.assessed().next().is_some() {
         x.open("achievements", &[]);
-        for (entry, result) in c.assessed() {
-            achievement(x, c, entry, result);
+        for node in c.achievement_tree() {
+            achievement(x, c, &node);
         }
         x.close("achievements");
     }
@@ -378,12 +378,9 @@ fn plausible_email(e: &str) -> bool {
     e.contains('@') && !e.contains(char::is_whitespace) && !e.starts_with('@') && !e.ends_with('@')
 }
 
-fn achievement(
-    x: &mut Xml,
-    c: &Credential<'_>,
-    entry: &super::UnitEntry<'_>,
-    r: &crate::model::AssessmentResult,
-) {
+/// An achievement, its parts' achievements nested in `hasPart`.
+fn achievement(x: &mut Xml, c: &Credential<'_>, node: &super::plan::AchievementNode<'_, '_>) {
+    let (entry, r) = (node.entry, node.result);
     let unit = entry.unit;
     x.open(
         "learningAchievement",
@@ -407,6 +404,13 @@ fn achievement(
         );
     }
     assessment(x, c, entry, r);
+    if !node.parts.is_empty() {
+        x.open("hasPart", &[]);
+        for part in &node.parts {
+            achievement(x, c, part);
+        }
+        x.close("hasPart");
+    }
     x.idref(
         "specifiedBy",
         &c.ids.urn(Kind::LearningSpecification, &unit.id),
@@ -649,6 +653,25 @@ fn eqf(x: &mut Xml, name: &str, level: crate::model::EqfLevel) {
     );
 }
 
+/// A national framework level, as europass's own concept in the register's
+/// scheme of national levels.
+fn nqf(x: &mut Xml, name: &str, level: &crate::model::NqfLevel) {
+    let label = match &level.framework {
+        Some(f) => format!("{f} national level {}", level.level),
+        None => format!("National level {}", level.level),
+    };
+    x.code(
+        name,
+        &Code {
+            uri: vocab::nqf_level_uri(level),
+            framework: vocab::NQF_SCHEME,
+            notation: Some(&level.level),
+            name: &label,
+            framework_name: "National qualifications framework",
+        },
+    );
+}
+
 fn specifications(x: &mut Xml, c: &Credential<'_>) {
     x.open("learningSpecificationReferences", &[]);
     for entry in &c.units {
@@ -676,6 +699,9 @@ fn specifications(x: &mut Xml, c: &Credential<'_>) {
         if let Some(level) = u.eqf_level {
             eqf(x, "hasEducationLevel", level);
         }
+        if let Some(level) = &u.nqf_level {
+            nqf(x, "hasEducationLevel", level);
+        }
         if !u.learning_outcomes.is_empty() {
             x.open("learningOutcomes", &[]);
             for o in &u.learning_outcomes {
@@ -698,6 +724,9 @@ fn specifications(x: &mut Xml, c: &Credential<'_>) {
         credit_points(x, &q.credit_points);
         if let Some(level) = q.eqf_level {
             eqf(x, "eqfLevel", level);
+        }
+        if let Some(level) = &q.nqf_level {
+            nqf(x, "nqfLevel", level);
         }
         for entry in c
             .units
@@ -730,16 +759,23 @@ fn outcomes(x: &mut Xml, c: &Credential<'_>) {
             for d in &o.details {
                 x.note("description", c.texts(d), None);
             }
-            x.code(
-                "learningOutcomeType",
-                &Code {
-                    uri: vocab::skill_type_uri(o.category),
-                    framework: vocab::SKILL_TYPE_SCHEME,
-                    notation: Some(vocab::skill_type_notation(o.category)),
-                    name: vocab::skill_type_label(o.category),
-                    framework_name: "Learning outcome type",
-                },
-            );
+            // An outcome of no category is written without a type, not
+            // under a guessed one.
+            if let (Some(uri), Some(name)) = (
+                vocab::skill_type_uri(o.category),
+                vocab::skill_type_label(o.category),
+            ) {
+                x.code(
+                    "learningOutcomeType",
+                    &Code {
+                        uri,
+                        framework: vocab::SKILL_TYPE_SCHEME,
+                        notation: vocab::skill_type_notation(o.category),
+                        name,
+                        framework_name: "Learning outcome type",
+                    },
+                );
+            }
             if let Some(uri) = o.esco_uri.as_deref().filter(|u| u.starts_with("http")) {
                 x.open(
                     "relatedEscoSkill",

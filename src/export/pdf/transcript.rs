@@ -667,6 +667,7 @@ impl Composer<'_> {
                 OutcomeCategory::Knowledge => "category.knowledge",
                 OutcomeCategory::Skill => "category.skill",
                 OutcomeCategory::Competence => "category.competence",
+                OutcomeCategory::Unspecified => "category.unspecified",
             };
             let category_text = self.labels.get(category_key);
             let state = if targeted.is_some_and(|t| !t.contains(&o.id)) {

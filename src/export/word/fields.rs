@@ -366,7 +366,7 @@ fn outcome_table() -> Arc<Table<OutcomeData>> {
             .field(
                 "category",
                 M,
-                "knowledge, skills or competence, in the document language",
+                "knowledge, skills, competence or (when the source gives none) learning outcomes, in the document language",
                 |o| Value::Label(category_key(o.category)),
             ),
     )
@@ -378,6 +378,7 @@ pub fn category_key(c: OutcomeCategory) -> &'static str {
         OutcomeCategory::Knowledge => "category.knowledge",
         OutcomeCategory::Skill => "category.skill",
         OutcomeCategory::Competence => "category.competence",
+        OutcomeCategory::Unspecified => "category.unspecified",
     }
 }
 
@@ -448,7 +449,13 @@ fn unit_table() -> Arc<Table<UnitData>> {
             })
             .list("competences", "the competence outcomes", &outcome, |u| {
                 by_category(u, OutcomeCategory::Competence)
-            }),
+            })
+            .list(
+                "unspecified_outcomes",
+                "the outcomes whose source gives no category (knowledge, skills or competence)",
+                &outcome,
+                |u| by_category(u, OutcomeCategory::Unspecified),
+            ),
     )
 }
 

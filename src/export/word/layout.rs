@@ -322,17 +322,25 @@ impl Writer {
             .layout(TableLayoutType::Fixed)
     }
 
-    /// The knowledge, skills and competence of a unit, each under its heading row.
+    /// The knowledge, skills and competence of a unit, each under its heading
+    /// row; outcomes whose source gives no category under "Learning
+    /// outcomes", a group shown only when the unit has such outcomes.
     fn outcomes_table(&self) -> Table {
         let mut rows = Vec::new();
-        for (list, key) in [
-            ("knowledge", "category.knowledge"),
-            ("skills", "category.skill"),
-            ("competences", "category.competence"),
+        for (list, key, only_if_any) in [
+            ("knowledge", "category.knowledge", false),
+            ("skills", "category.skill", false),
+            ("competences", "category.competence", false),
+            ("unspecified_outcomes", "category.unspecified", true),
         ] {
+            let mut heading = TableCell::new();
+            if only_if_any {
+                // Tags in two rows keep or drop both rows whole.
+                heading = heading.add_paragraph(self.tag_owned(format!("{{{{#if {list}}}}}")));
+            }
             rows.push(
                 TableRow::new(vec![
-                    TableCell::new()
+                    heading
                         .add_paragraph(self.label_paragraph(key, None).keep_next(true))
                         .shading(Shading::new().fill(LABEL_FILL))
                         .width(WIDTH, WidthType::Dxa),
@@ -340,25 +348,26 @@ impl Writer {
                 .cant_split(),
             );
             // One paragraph per outcome, inside the cell.
-            rows.push(
-                TableRow::new(vec![
-                    TableCell::new()
-                        .add_paragraph(self.tag_owned(format!("{{{{#{list}}}}}")))
-                        .add_paragraph(
-                            Paragraph::new()
-                                .indent(
-                                    Some(284),
-                                    Some(docx_rs::SpecialIndentType::Hanging(284)),
-                                    None,
-                                    None,
-                                )
-                                .add_run(Run::new().add_text("•\t{{outcome.text}}")),
+            let mut items = TableCell::new()
+                .add_paragraph(self.tag_owned(format!("{{{{#{list}}}}}")))
+                .add_paragraph(
+                    Paragraph::new()
+                        .indent(
+                            Some(284),
+                            Some(docx_rs::SpecialIndentType::Hanging(284)),
+                            None,
+                            None,
                         )
-                        .add_paragraph(self.tag_owned(format!("{{{{/{list}}}}}")))
-                        .width(WIDTH, WidthType::Dxa),
-                ])
-                // Whole, unless taller than a page (Word and LibreOffice split those).
-                .cant_split(),
+                        .add_run(Run::new().add_text("•\t{{outcome.text}}")),
+                )
+                .add_paragraph(self.tag_owned(format!("{{{{/{list}}}}}")));
+            if only_if_any {
+                items = items.add_paragraph(self.tag_owned("{{/if}}".to_string()));
+            }
+            rows.push(
+                TableRow::new(vec![items.width(WIDTH, WidthType::Dxa)])
+                    // Whole, unless taller than a page (Word and LibreOffice split those).
+                    .cant_split(),
             );
         }
         Table::new(rows)

@@ -343,6 +343,7 @@ fn unit_rows(records: &Records, words: &Words) -> Vec<Row> {
                 (Field::UnitKnowledge, OutcomeCategory::Knowledge),
                 (Field::UnitSkills, OutcomeCategory::Skill),
                 (Field::UnitCompetence, OutcomeCategory::Competence),
+                (Field::UnitOutcomes, OutcomeCategory::Unspecified),
             ] {
                 r.multilingual(field, &bullet_lists(u, category));
             }

@@ -20,7 +20,8 @@ use crate::import::ImportError;
 use crate::import::credential as shared;
 use crate::model::{
     ContactRole, CountryCode, CreditPoints, CreditSystem, CriterionRating, EqfLevel, Gender, Grade,
-    MultilingualText, OrganisationRole, RegistrationId, RegistrationScheme, Round,
+    MultilingualText, NqfLevel, OrganisationRole, OutcomeCategory, RegistrationId,
+    RegistrationScheme, Round,
 };
 use crate::vocab::{self, NoteTopic};
 
@@ -431,6 +432,13 @@ fn eqf(v: Option<&Value>) -> Option<EqfLevel> {
     })
 }
 
+/// A national level europass wrote (its own concept of the level).
+fn nqf(v: Option<&Value>) -> Option<NqfLevel> {
+    many(v)
+        .into_iter()
+        .find_map(|c| vocab::nqf_level_from(string(c, "id")?))
+}
+
 struct Reader<'a> {
     file: &'a str,
     index: HashMap<&'a str, &'a Value>,
@@ -748,6 +756,7 @@ impl<'a> Reader<'a> {
             code,
             title,
             eqf_level: eqf(q.get("eqfLevel")),
+            nqf_level: nqf(q.get("nqfLevel")),
             credit_points: credit_points(q.get("creditPoint")),
         };
         self.records.qualification(qual)
@@ -772,6 +781,7 @@ impl<'a> Reader<'a> {
             area_of_work: note(s, "additionalNote", NoteTopic::AreaOfWork),
             description: lang(s.get("description")),
             eqf_level: eqf(s.get("educationLevel")),
+            nqf_level: nqf(s.get("educationLevel")),
             credit_points: credit_points(s.get("creditPoint")),
             outcomes,
             spec: string(s, "id").map(str::to_string),
@@ -852,6 +862,7 @@ impl<'a> Reader<'a> {
                 title: lang(spec.get("title")),
                 description: lang(spec.get("description")),
                 eqf_level: eqf(spec.get("eqfLevel")),
+                nqf_level: nqf(spec.get("nqfLevel")),
                 credit_points: credit_points(spec.get("creditPoint")),
                 outcomes: self
                     .nodes(spec.get("learningOutcome"))
@@ -972,7 +983,8 @@ fn outcome(o: &Value) -> OutcomeNode {
                     .texts()
                     .find_map(vocab::skill_type_from)
             })
-            .unwrap_or_default(),
+            // No type: no category, never a guessed one.
+            .unwrap_or(OutcomeCategory::Unspecified),
         esco_uri: many(o.get("relatedESCOSkill"))
             .into_iter()
             .find_map(|e| string(e, "id"))

@@ -26,7 +26,7 @@ use crate::model::ids;
 use crate::model::{
     Achievement, AssessmentResult, ContactPerson, ContactRole, CountryCode, CreditPoints,
     CriterionRating, EqfLevel, Gender, Grade, GradingScheme, Learner, LearningOutcome, Mobility,
-    MultilingualText, Organisation, OrganisationRole, OutcomeCategory, Qualification,
+    MultilingualText, NqfLevel, Organisation, OrganisationRole, OutcomeCategory, Qualification,
     RegistrationId, Round, Scale, Unit,
 };
 use crate::schemes::SchemeRegistry;
@@ -103,6 +103,7 @@ pub(crate) struct QualificationNode {
     pub code: Option<String>,
     pub title: MultilingualText,
     pub eqf_level: Option<EqfLevel>,
+    pub nqf_level: Option<NqfLevel>,
     pub credit_points: Vec<CreditPoints>,
 }
 
@@ -126,6 +127,7 @@ pub(crate) struct UnitNode {
     pub area_of_work: MultilingualText,
     pub description: MultilingualText,
     pub eqf_level: Option<EqfLevel>,
+    pub nqf_level: Option<NqfLevel>,
     pub credit_points: Vec<CreditPoints>,
     pub outcomes: Vec<OutcomeNode>,
     /// The specification's own id in the credential (or, for an achievement
@@ -441,19 +443,24 @@ impl Records {
             area_of_work: n.area_of_work,
             description: n.description,
             eqf_level: n.eqf_level,
-            nqf_level: None,
+            nqf_level: n.nqf_level,
             credit_points: n.credit_points,
             learning_outcomes: outcomes,
             unmapped: Default::default(),
         };
         number_outcomes(&mut u, &records);
         let id = u.id.clone();
-        let keep_old = self
-            .units
-            .get(&id)
-            .is_some_and(|old| richness(old) >= richness(&u));
-        if !keep_old {
-            self.units.insert(id.clone(), u);
+        match self.units.get_mut(&id) {
+            // The specification read before as a unit of the activity, now
+            // met as a part of an achievement: the nesting is kept.
+            Some(old) if richness(old) >= richness(&u) => {
+                if old.part_of.is_none() {
+                    old.part_of = u.part_of;
+                }
+            }
+            _ => {
+                self.units.insert(id.clone(), u);
+            }
         }
         id
     }
@@ -492,7 +499,7 @@ impl Records {
             title: n.title,
             country: None,
             eqf_level: n.eqf_level,
-            nqf_level: None,
+            nqf_level: n.nqf_level,
             credit_points: n.credit_points,
             unmapped: Default::default(),
         };
@@ -627,12 +634,13 @@ impl Records {
 /// Learning outcome ids: the record ids they carry, else numbered per
 /// category as every reader numbers them (`unit/k1`, `unit/s2`, …).
 fn number_outcomes(unit: &mut Unit, records: &[Option<String>]) {
-    let mut counts = [0usize; 3];
+    let mut counts = [0usize; 4];
     for (i, o) in unit.learning_outcomes.iter_mut().enumerate() {
         let n = match o.category {
             OutcomeCategory::Knowledge => 0,
             OutcomeCategory::Skill => 1,
             OutcomeCategory::Competence => 2,
+            OutcomeCategory::Unspecified => 3,
         };
         counts[n] += 1;
         o.id = records

@@ -18,7 +18,7 @@ use crate::import::credential as shared;
 use crate::import::{ImportError, ReadOptions};
 use crate::model::{
     CountryCode, CreditPoints, CreditSystem, CriterionRating, EqfLevel, Gender, Grade,
-    MultilingualText, OrganisationRole, RegistrationId, RegistrationScheme, Round,
+    MultilingualText, OrganisationRole, OutcomeCategory, RegistrationId, RegistrationScheme, Round,
 };
 use crate::vocab::{self, NoteTopic};
 
@@ -193,7 +193,8 @@ fn outcome(o: &Element) -> OutcomeNode {
             .child("learningOutcomeType")
             .and_then(|t| t.attr("uri"))
             .and_then(vocab::skill_type_from)
-            .unwrap_or_default(),
+            // No type: no category, never a guessed one.
+            .unwrap_or(OutcomeCategory::Unspecified),
         esco_uri: o
             .child("relatedEscoSkill")
             .and_then(|s| s.attr("uri"))
@@ -498,6 +499,9 @@ impl<'a> Reader<'a> {
             code,
             title,
             eqf_level: eqf(el.child("eqfLevel")),
+            nqf_level: el
+                .all("nqfLevel")
+                .find_map(|l| vocab::nqf_level_from(l.attr("uri")?)),
             credit_points: credit_points(el),
         };
         self.records.qualification(q)
@@ -515,6 +519,9 @@ impl<'a> Reader<'a> {
             eqf_level: eqf(el
                 .all("hasEducationLevel")
                 .find(|l| l.attr("targetFrameworkUrl") == Some(vocab::EQF_SCHEME))),
+            nqf_level: el
+                .all("hasEducationLevel")
+                .find_map(|l| vocab::nqf_level_from(l.attr("uri")?)),
             credit_points: credit_points(el),
             ..UnitNode::default()
         };
