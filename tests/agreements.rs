@@ -830,3 +830,53 @@ fn file_host(file: &Path) -> &'static str {
     .map(|(_, host)| host)
     .unwrap_or_else(|| panic!("unknown host in {name}"))
 }
+
+#[test]
+fn a_learning_agreement_lists_each_outcomes_sub_points_under_it_as_the_transcript_does() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    let mut cmd = cargo_bin_cmd!("europass");
+    cmd.args(["convert", DEMO, "--to", "docx,json", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let round: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("round.json")).unwrap()).unwrap();
+    // Every outcome with sub-points, as "statement – first – second …".
+    let english = |t: &serde_json::Value| t["en"].as_str().unwrap().to_string();
+    let expected: Vec<(String, String)> = round["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|u| u["learning_outcomes"].as_array().unwrap())
+        .filter_map(|o| {
+            let details = o["details"].as_array()?;
+            let statement = flat(&format!("• {}", english(&o["text"])));
+            let mut parts = vec![statement.clone()];
+            parts.extend(details.iter().map(|d| format!("– {}", english(d))));
+            Some((statement, flat(&parts.join(" "))))
+        })
+        .collect();
+    assert!(!expected.is_empty(), "the demo has outcomes with sub-points");
+    let agreements: Vec<PathBuf> = docx_files(&out)
+        .into_iter()
+        .filter(|f| f.ends_with("learning-agreement.docx"))
+        .collect();
+    let mut shown = 0;
+    for (file, text) in pdf_texts(&agreements, work.path()) {
+        let text = flat(&text);
+        for (statement, outcome) in &expected {
+            // The statement printed means the unit is in this agreement:
+            // then its sub-points follow it, in order.
+            if text.contains(statement.as_str()) {
+                assert!(
+                    text.contains(outcome.as_str()),
+                    "{}: {outcome:?} is not printed with its sub-points in order:\n{text}",
+                    file.display()
+                );
+                shown += 1;
+            }
+        }
+    }
+    assert!(shown > 0, "no agreement targets an outcome with sub-points");
+}

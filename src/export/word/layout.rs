@@ -354,6 +354,21 @@ impl Writer {
                                 )
                                 .add_run(Run::new().add_text("•\t{{outcome.text}}")),
                         )
+                        // Its sub-points, as the transcript lists them: a
+                        // second level under the statement, in the same
+                        // unsplittable row.
+                        .add_paragraph(self.tag("{{#details}}"))
+                        .add_paragraph(
+                            Paragraph::new()
+                                .indent(
+                                    Some(568),
+                                    Some(docx_rs::SpecialIndentType::Hanging(284)),
+                                    None,
+                                    None,
+                                )
+                                .add_run(Run::new().add_text("–\t{{detail.text}}")),
+                        )
+                        .add_paragraph(self.tag("{{/details}}"))
                         .add_paragraph(self.tag_owned(format!("{{{{/{list}}}}}")))
                         .width(WIDTH, WidthType::Dxa),
                 ])
