@@ -206,12 +206,19 @@ impl Writer {
         rows
     }
 
-    /// Name and position on one row, telephone and e-mail on the next ones.
+    /// Name and position on one row, telephone and e-mail on the next ones,
+    /// their labels indented under the person's: right below an
+    /// organisation's own telephone and e-mail, the same labels unindented
+    /// read as a second number of the organisation.
     fn person_rows(&self, key: &str, prefix: &str) -> Vec<TableRow> {
+        let sub = |key: &str| {
+            self.label_paragraph(key, None)
+                .indent(Some(284), None, None, None)
+        };
         vec![
             self.row(key, name_and_position(prefix)),
-            self.row("field.phone", value(&format!("{prefix}.phone"))),
-            self.row("field.email", value(&format!("{prefix}.email"))),
+            self.row_with(sub("field.phone"), value(&format!("{prefix}.phone"))),
+            self.row_with(sub("field.email"), value(&format!("{prefix}.email"))),
         ]
     }
 
