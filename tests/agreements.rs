@@ -665,13 +665,136 @@ fn a_school_template_without_properties_gets_them_added() {
     assert!(rels.contains("docProps/core.xml"), "{rels}");
 }
 
+/// The ids of a round (round.json) that are europass's own or a record's
+/// slug: ids with a `/` (mobilities, contacts, results, outcomes) and
+/// hyphenated slugs (organisations, grading schemes). Learner ids are the
+/// school's learner numbers, which documents print on purpose.
+fn internal_ids(round: &serde_json::Value) -> Vec<String> {
+    let slug = regex::Regex::new(r"^[a-z0-9]+(-[a-z0-9]+)+$").unwrap();
+    let mut ids = Vec::new();
+    for (kind, list) in round.as_object().unwrap() {
+        let Some(list) = list.as_array() else {
+            continue;
+        };
+        for record in list {
+            let mut own: Vec<&serde_json::Value> = vec![&record["id"]];
+            if kind == "units" {
+                own.extend(
+                    record["learning_outcomes"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|o| &o["id"]),
+                );
+            }
+            for id in own.iter().filter_map(|v| v.as_str()) {
+                if kind != "learners" && (id.contains('/') || slug.is_match(id)) {
+                    ids.push(id.to_string());
+                }
+            }
+        }
+    }
+    ids
+}
+
+/// What a document must never print: a file path (a `\`, two `/` outside a
+/// web address or a date, a spreadsheet's or document's file name), a UUID
+/// or one of the round's internal ids.
+fn leaks(text: &str, ids: &[String]) -> Vec<String> {
+    let uuid = regex::Regex::new(
+        r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+    )
+    .unwrap();
+    let file =
+        regex::Regex::new(r"(?i)\.(xlsx|xlsm|xlsb|xls|ods|csv|docx|pdf|json|jsonld|xml|toml)\b")
+            .unwrap();
+    let date = regex::Regex::new(r"^\(?\d{1,2}/\d{1,2}/\d{2,4}\W*$").unwrap();
+    let mut found: Vec<String> = text
+        .split_whitespace()
+        .filter(|t| {
+            let web = t.contains("://") || t.starts_with("www.");
+            // The transcript names its attachment as a PDF reader lists it.
+            let attachment = t.trim_end_matches(',') == "europass-mobility.xml";
+            t.contains('\\')
+                || uuid.is_match(t)
+                || (!web && !attachment && file.is_match(t))
+                || (!web && t.matches('/').count() >= 2 && !date.is_match(t))
+        })
+        .map(str::to_string)
+        .collect();
+    found.extend(ids.iter().filter(|id| text.contains(id.as_str())).cloned());
+    found
+}
+
 #[test]
 fn no_form_row_splits_across_pages_and_the_signature_header_keeps_its_rows() {
     let work = tempfile::tempdir().unwrap();
-    let out = work.path().join("out");
+    let demo = work.path().join("demo");
     // Two languages: the longest documents, the most page breaks.
-    convert(&out, &["--lang", "lv,en"]).success();
-    let files = docx_files(&out);
+    cargo_bin_cmd!("europass")
+        .args([
+            "convert",
+            DEMO,
+            "--to",
+            "docx,pdf,json",
+            "--lang",
+            "lv,en",
+            "-q",
+            "--out",
+        ])
+        .arg(&demo)
+        .assert()
+        .success();
+    // Every variant of the demo (no profile beside them) gives the same
+    // documents: rendering one stands for all.
+    let mut variants = Vec::new();
+    for v in [
+        "flat-windows-1257.csv",
+        "flat.ods",
+        "flat.xls",
+        "messy.ods",
+        "messy.xlsx",
+    ] {
+        let out = work.path().join(v);
+        let mut cmd = cargo_bin_cmd!("europass");
+        cmd.args(["convert", &format!("fixtures/variants/{v}")])
+            .args(["--to", "docx,pdf", "--lang", "lv,en", "-q", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        variants.push(out);
+    }
+    let documents = |dir: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = docx_files(dir);
+        files.extend(pdf_files(dir));
+        files.sort();
+        files
+            .into_iter()
+            .map(|f| {
+                (
+                    f.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&f).unwrap(),
+                )
+            })
+            .collect()
+    };
+    let first = documents(&variants[0]);
+    assert_eq!(
+        first.len(),
+        18 + 14,
+        "{:?}",
+        first.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for v in &variants[1..] {
+        assert!(
+            documents(v) == first,
+            "{} gives other documents",
+            v.display()
+        );
+    }
+    let mut files = docx_files(&demo);
+    files.extend(docx_files(&variants[0]));
+    assert_eq!(files.len(), 2 * 18);
     let texts = pdf_texts_with(&files, work.path(), &["-layout"]);
     for (file, text) in &texts {
         let pages: Vec<&str> = text
@@ -710,6 +833,63 @@ fn no_form_row_splits_across_pages_and_the_signature_header_keeps_its_rows() {
             file.display()
         );
     }
+    // No path and no internal id in any document: agreements, memoranda
+    // and transcripts of the demo and of the variants.
+    let round: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(demo.join("round.json")).unwrap()).unwrap();
+    let ids = internal_ids(&round);
+    assert!(ids.iter().any(|i| i.starts_with("A-001/")), "{ids:?}");
+    let mut transcripts = pdf_files(&demo);
+    transcripts.extend(pdf_files(&variants[0]));
+    assert_eq!(transcripts.len(), 2 * 14);
+    let transcript_texts = transcripts.iter().map(|f| {
+        let out = Command::new("pdftotext")
+            .args(["-enc", "UTF-8"])
+            .arg(f)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils) must be installed: scripts/test installs it");
+        assert!(out.status.success());
+        (f.clone(), String::from_utf8(out.stdout).unwrap())
+    });
+    for (file, text) in texts.iter().cloned().chain(transcript_texts) {
+        let found = leaks(&text, &ids);
+        assert!(
+            found.is_empty(),
+            "{} prints a path or an internal id: {found:?}",
+            file.display()
+        );
+    }
+    // The check itself finds what it looks for.
+    let mut found = leaks(
+        "Mobility ID: A-001/oy-autokorjaamo-virtanen-ab/2025-03-03 from C:\\lv\\round.xlsx, 14/03/2005 https://a.example/b/c",
+        &ids,
+    );
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "A-001/oy-autokorjaamo-virtanen-ab/2025-03-03",
+            "A-001/oy-autokorjaamo-virtanen-ab/2025-03-03",
+            "C:\\lv\\round.xlsx,",
+            "oy-autokorjaamo-virtanen-ab",
+        ]
+    );
+}
+
+/// The PDF files below `dir`.
+fn pdf_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            out.extend(pdf_files(&p));
+        } else if p.extension().is_some_and(|e| e == "pdf") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
 }
 
 #[test]
@@ -829,6 +1009,59 @@ fn file_host(file: &Path) -> &'static str {
     .find(|(slug, _)| name.contains(slug))
     .map(|(_, host)| host)
     .unwrap_or_else(|| panic!("unknown host in {name}"))
+}
+
+#[test]
+fn a_learning_agreement_lists_each_outcomes_sub_points_under_it_as_the_transcript_does() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    let mut cmd = cargo_bin_cmd!("europass");
+    cmd.args(["convert", DEMO, "--to", "docx,json", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let round: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("round.json")).unwrap()).unwrap();
+    // Every outcome with sub-points, as "statement – first – second …".
+    let english = |t: &serde_json::Value| t["en"].as_str().unwrap().to_string();
+    let expected: Vec<(String, String)> = round["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|u| u["learning_outcomes"].as_array().unwrap())
+        .filter_map(|o| {
+            let details = o["details"].as_array()?;
+            let statement = flat(&format!("• {}", english(&o["text"])));
+            let mut parts = vec![statement.clone()];
+            parts.extend(details.iter().map(|d| format!("– {}", english(d))));
+            Some((statement, flat(&parts.join(" "))))
+        })
+        .collect();
+    assert!(
+        !expected.is_empty(),
+        "the demo has outcomes with sub-points"
+    );
+    let agreements: Vec<PathBuf> = docx_files(&out)
+        .into_iter()
+        .filter(|f| f.ends_with("learning-agreement.docx"))
+        .collect();
+    let mut shown = 0;
+    for (file, text) in pdf_texts(&agreements, work.path()) {
+        let text = flat(&text);
+        for (statement, outcome) in &expected {
+            // The statement printed means the unit is in this agreement:
+            // then its sub-points follow it, in order.
+            if text.contains(statement.as_str()) {
+                assert!(
+                    text.contains(outcome.as_str()),
+                    "{}: {outcome:?} is not printed with its sub-points in order:\n{text}",
+                    file.display()
+                );
+                shown += 1;
+            }
+        }
+    }
+    assert!(shown > 0, "no agreement targets an outcome with sub-points");
 }
 
 #[test]

@@ -825,3 +825,131 @@ fn convert_to_pdf_with_bundle_writes_every_transcript_and_the_bundle_and_bundle_
     assert!(stderr.contains("add pdf to --to"), "{stderr}");
     assert!(!dir.path().join("other").exists());
 }
+
+/// Each page's text (pdftotext -raw), in page order.
+fn page_texts(pdf: &Path) -> Vec<String> {
+    let out = Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("pdftotext is needed for this test (Debian: poppler-utils): {e}")
+        });
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split('\u{c}')
+        .map(str::to_string)
+        .filter(|p| !p.trim().is_empty())
+        .collect()
+}
+
+/// The English transcript's signature block is whole on the last page, after
+/// other content of the transcript; returns the lines above its heading.
+fn signature_page_shares(pdf: &Path) -> Vec<String> {
+    let pages = page_texts(pdf);
+    let last = pages.last().unwrap();
+    let lines: Vec<&str> = last.lines().map(str::trim).collect();
+    let heading = lines
+        .iter()
+        .position(|l| *l == "Signatures")
+        .unwrap_or_else(|| {
+            panic!(
+                "{}: the signature block is not on the last page:\n{last}",
+                pdf.display()
+            )
+        });
+    for label in [
+        "For the host organisation (assessor)",
+        "For the sending organisation (home school)",
+        "Place, date",
+        "Stamp",
+    ] {
+        assert!(
+            last.contains(label),
+            "{}: the signature block is split, {label:?} is not on its page:\n{last}",
+            pdf.display()
+        );
+    }
+    assert_eq!(last.matches("Stamp").count(), 2, "{last}");
+    let before: Vec<String> = lines[..heading]
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.to_string())
+        .collect();
+    assert!(
+        !before.is_empty(),
+        "{}: the last page holds only the signature block:\n{last}",
+        pdf.display()
+    );
+    before
+}
+
+#[test]
+fn the_signature_block_shares_the_last_page_with_the_end_of_the_content_and_is_never_split() {
+    let round = demo_round();
+    let work = tempfile::tempdir().unwrap();
+    let written = write_all(
+        work.path(),
+        &export("pdf", &round, &context(&["en"], false)),
+    );
+    assert_eq!(written.len(), round.learners.len());
+    for pdf in &written {
+        signature_page_shares(pdf);
+    }
+
+    // One learner whose last result gets more and more rated criteria (one
+    // row each), so that the content ends at every height of a page: the
+    // block stays after the content when it fits, else moves whole with the
+    // last result (or the last row).
+    let mut round = demo_round();
+    let anna = round
+        .learners
+        .iter()
+        .find(|l| l.family_name == "Ozola")
+        .unwrap()
+        .id
+        .clone();
+    round.learners.retain(|l| l.id == anna);
+    round.mobilities.retain(|m| m.learner == anna);
+    round.assessments.retain(|a| a.learner == anna);
+    let last_unit = round.mobilities[0].units.last().unwrap().clone();
+    let result = round
+        .assessments
+        .iter()
+        .position(|a| a.unit == last_unit)
+        .unwrap();
+    let mut page_counts = BTreeSet::new();
+    let mut moved_with_result = 0;
+    let mut seen = Vec::new();
+    for rows in 0..=48 {
+        if rows > 0 {
+            round.assessments[result].criteria.push(CriterionRating {
+                criterion: MultilingualText::single("en", format!("Added criterion {rows}")),
+                value: Grade {
+                    value: "2".into(),
+                    scheme: "fi-1-3".into(),
+                },
+            });
+        }
+        let dir = work.path().join(format!("criteria-{rows}"));
+        let written = write_all(&dir, &export("pdf", &round, &context(&["en"], false)));
+        let pdf = &written[0];
+        let pages = page_texts(pdf).len();
+        let before = signature_page_shares(pdf);
+        page_counts.insert(pages);
+        seen.push((rows, pages, before.first().cloned()));
+        if before.first().is_some_and(|l| l.starts_with("Grade")) {
+            moved_with_result += 1;
+        }
+    }
+    assert!(
+        page_counts.len() > 1,
+        "the content never crossed a page: {seen:?}"
+    );
+    assert!(
+        moved_with_result > 0,
+        "the block never had to move: {seen:?}"
+    );
+}

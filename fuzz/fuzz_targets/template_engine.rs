@@ -35,6 +35,7 @@ fn unit(title: &str, outcomes: usize) -> UnitData {
             .map(|i| OutcomeData {
                 text: MultilingualText::single("en", format!("outcome {i} <&>")),
                 category: OutcomeCategory::Skill,
+                details: vec![MultilingualText::single("en", format!("sub-point {i} <&>"))],
             })
             .collect(),
         ..UnitData::default()

@@ -465,6 +465,42 @@ pub struct Flow {
     frame: Frame,
     pages: Vec<Page>,
     y: f32,
+    /// Where the last table row drawn starts.
+    last_row: Option<Mark>,
+}
+
+/// A place in the flow: what is laid out after it can still move to a new
+/// page with a block that follows ([`Flow::keep_with`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Mark {
+    page: usize,
+    y: f32,
+    items: usize,
+}
+
+impl Item {
+    /// The item moved `dy` points down the page.
+    fn shifted(self, dy: f32) -> Item {
+        match self {
+            Item::Text {
+                x,
+                baseline,
+                style,
+                text,
+            } => Item::Text {
+                x,
+                baseline: baseline + dy,
+                style,
+                text,
+            },
+            Item::Rule { from, to, width } => Item::Rule {
+                from: (from.0, from.1 + dy),
+                to: (to.0, to.1 + dy),
+                width,
+            },
+            Item::Shade { x, y, w, h } => Item::Shade { x, y: y + dy, w, h },
+        }
+    }
 }
 
 impl Flow {
@@ -474,7 +510,22 @@ impl Flow {
             frame,
             pages: vec![Page::default()],
             y: frame.top,
+            last_row: None,
         }
+    }
+
+    /// The current place, to keep what follows it with a later block.
+    pub fn mark(&self) -> Mark {
+        Mark {
+            page: self.pages.len() - 1,
+            y: self.y,
+            items: self.pages.last().map_or(0, |p| p.items.len()),
+        }
+    }
+
+    /// Where the last table row drawn starts.
+    pub fn last_row(&self) -> Option<Mark> {
+        self.last_row
     }
 
     /// The content frame.
@@ -515,6 +566,35 @@ impl Flow {
         if h > self.room() + EPSILON && !self.at_top() {
             self.break_page();
         }
+    }
+
+    /// Keeps the next `h` points on this page, or else moves them to a new
+    /// page together with what was laid out since the first of `marks` that
+    /// can go along: a block (a signature block) never stands alone on a
+    /// page when the content before it could come with it. A mark can go
+    /// along when it is on this page, below its top (something stays
+    /// behind), and what follows it fits on one page with the block.
+    pub fn keep_with(&mut self, marks: &[Option<Mark>], h: f32) {
+        if h <= self.room() + EPSILON || self.at_top() {
+            return;
+        }
+        let page = self.pages.len() - 1;
+        let body = self.frame.bottom - self.frame.top;
+        let movable = marks.iter().flatten().find(|m| {
+            m.page == page && m.y > self.frame.top + EPSILON && (self.y - m.y) + h <= body + EPSILON
+        });
+        let Some(mark) = movable.copied() else {
+            self.break_page();
+            return;
+        };
+        let moved: Vec<Item> = self.page().items.drain(mark.items..).collect();
+        let dy = self.frame.top - mark.y;
+        let y = self.y + dy;
+        self.break_page();
+        let page = self.page();
+        page.items.extend(moved.into_iter().map(|i| i.shifted(dy)));
+        self.y = y;
+        self.last_row = None;
     }
 
     /// A paragraph, wrapped to the frame (less `indent`), breaking pages between lines.
@@ -605,6 +685,7 @@ impl Flow {
     }
 
     fn draw_row(&mut self, table: &Table, cells: &[LaidCell]) {
+        self.last_row = Some(self.mark());
         let h = row_height(cells);
         let top = self.y;
         let mut x = self.frame.left;
@@ -839,5 +920,64 @@ mod tests {
         let pages = flow.finish();
         assert_eq!(pages.len(), 2);
         assert_eq!(texts_on(&pages[1]), ["a", "b", "c", "d"]);
+    }
+
+    /// A page 100 points high, 9-point lines.
+    fn small_flow() -> Flow {
+        Flow::new(Frame {
+            left: 0.0,
+            right: 200.0,
+            top: 10.0,
+            bottom: 110.0,
+        })
+    }
+
+    fn texts(page: &Page) -> Vec<(String, f32)> {
+        page.items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text { text, baseline, .. } => Some((text.clone(), *baseline)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_block_that_does_not_fit_takes_what_follows_its_mark_to_the_new_page() {
+        let mut flow = small_flow();
+        for n in 0..6 {
+            flow.paragraph(&format!("line {n}"), BODY, 0.0);
+        }
+        let mark = flow.mark();
+        flow.paragraph("last line", BODY, 0.0);
+        let first_baseline = texts(&flow.pages[0])[0].1;
+        // 40 points do not fit below the last line: it goes along.
+        flow.keep_with(&[Some(mark)], 40.0);
+        flow.paragraph("block", BODY, 0.0);
+        let pages = flow.finish();
+        assert_eq!(pages.len(), 2);
+        let second = texts(&pages[1]);
+        assert_eq!(second[0].0, "last line");
+        assert!((second[0].1 - first_baseline).abs() < EPSILON, "{second:?}");
+        assert_eq!(second[1].0, "block");
+        assert!(texts(&pages[0]).iter().all(|(t, _)| t != "last line"));
+    }
+
+    #[test]
+    fn a_block_that_fits_stays_and_one_whose_mark_cannot_go_along_breaks_alone() {
+        let mut flow = small_flow();
+        let mark = flow.mark();
+        flow.paragraph("first", BODY, 0.0);
+        flow.keep_with(&[Some(mark)], 40.0);
+        assert_eq!(flow.pages.len(), 1, "it fits");
+        for n in 0..6 {
+            flow.paragraph(&format!("line {n}"), BODY, 0.0);
+        }
+        // The mark is at the page's top: moving would leave an empty page.
+        flow.keep_with(&[Some(mark), None], 40.0);
+        let pages = flow.finish();
+        assert_eq!(pages.len(), 2);
+        assert!(pages[1].items.is_empty(), "the block starts the new page");
+        assert_eq!(texts(&pages[0]).len(), 7);
     }
 }

@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use super::fonts::printable;
 use super::labels::Labels;
 use super::layout::{
-    Cell, Colour, Flow, Frame, Item, PAGE_HEIGHT, PAGE_WIDTH, Page, Para, Style, Table, wrap,
+    Cell, Colour, Flow, Frame, Item, Mark, PAGE_HEIGHT, PAGE_WIDTH, Page, Para, Style, Table, wrap,
 };
 use crate::export::credential::{Credential, UnitEntry};
 use crate::model::{
@@ -129,6 +129,7 @@ pub fn compose(input: &TranscriptInput<'_, '_>, labels: &Labels) -> Composed {
         labels,
         languages,
         replaced,
+        last_block: None,
     };
     t.title_block(input);
     t.learner(input);
@@ -186,6 +187,9 @@ struct Composer<'l> {
     labels: &'l Labels,
     languages: Vec<&'l str>,
     replaced: Vec<char>,
+    /// Where the last unit's result starts: it goes with the signature
+    /// block to a new page when that block does not fit.
+    last_block: Option<Mark>,
 }
 
 impl Composer<'_> {
@@ -625,9 +629,11 @@ impl Composer<'_> {
                 self.criteria(c, r);
             }
             self.flow.space(5.0);
+            self.last_block = Some(self.flow.mark());
             self.result(input, entry, r);
         } else {
             self.flow.space(4.0);
+            self.last_block = Some(self.flow.mark());
             let text = self.labels.get("unit.not_assessed");
             let text = self.clean(&text);
             self.flow.paragraph(&text, VALUE, 0.0);
@@ -935,9 +941,13 @@ impl Composer<'_> {
             borders: true,
         };
         self.flow.space(9.0);
-        // The signature blocks stay together with their heading.
-        self.flow
-            .keep(table.height() + SECTION.line_height() * 2.0 + 15.0);
+        // The signature blocks stay together with their heading: they take
+        // the heading's space, the heading and the table. When that does not
+        // fit, the last unit's result (else the last row) comes along, so
+        // the block never stands alone on the last page.
+        let heading = 9.0 + SECTION.line_height() + 3.0;
+        let marks = [self.last_block, self.flow.last_row()];
+        self.flow.keep_with(&marks, heading + table.height());
         self.section("section.signatures");
         self.flow.table(&table);
     }

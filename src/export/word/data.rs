@@ -130,6 +130,8 @@ pub struct OutcomeData {
     pub text: MultilingualText,
     /// Knowledge, skill or competence.
     pub category: OutcomeCategory,
+    /// The sub-points listed under the statement (criteria, items), in order.
+    pub details: Vec<MultilingualText>,
 }
 
 /// A unit targeted by a mobility.
@@ -761,6 +763,7 @@ fn targeted_unit(
                 .map(|o| OutcomeData {
                     text: o.text.clone(),
                     category: o.category,
+                    details: o.details.clone(),
                 })
                 .collect()
         })
@@ -1143,6 +1146,7 @@ fn covered_unit(index: &Index, number: usize, id: &str) -> UnitData {
                     .map(|o| OutcomeData {
                         text: o.text.clone(),
                         category: o.category,
+                        details: o.details.clone(),
                     })
                     .collect()
             })

@@ -357,7 +357,18 @@ fn organisation_table() -> Table<OrganisationData> {
         .nest("contact", "contact person", &person, |o| o.contact.as_ref())
 }
 
+/// One sub-point of a learning outcome.
+fn detail_table() -> Arc<Table<MultilingualText>> {
+    Arc::new(Table::<MultilingualText>::new(Some("detail")).field(
+        "text",
+        M,
+        "the sub-point (a criterion or item listed under the outcome)",
+        Value::multi,
+    ))
+}
+
 fn outcome_table() -> Arc<Table<OutcomeData>> {
+    let detail = detail_table();
     Arc::new(
         Table::<OutcomeData>::new(Some("outcome"))
             .field("text", M, "the learning outcome statement", |o| {
@@ -368,6 +379,12 @@ fn outcome_table() -> Arc<Table<OutcomeData>> {
                 M,
                 "knowledge, skills, competence or (when the source gives none) learning outcomes, in the document language",
                 |o| Value::Label(category_key(o.category)),
+            )
+            .list(
+                "details",
+                "the outcome's sub-points, in order (the transcript lists them under it too)",
+                &detail,
+                |o| o.details.iter().collect(),
             ),
     )
 }

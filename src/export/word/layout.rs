@@ -206,12 +206,19 @@ impl Writer {
         rows
     }
 
-    /// Name and position on one row, telephone and e-mail on the next ones.
+    /// Name and position on one row, telephone and e-mail on the next ones,
+    /// their labels indented under the person's: right below an
+    /// organisation's own telephone and e-mail, the same labels unindented
+    /// read as a second number of the organisation.
     fn person_rows(&self, key: &str, prefix: &str) -> Vec<TableRow> {
+        let sub = |key: &str| {
+            self.label_paragraph(key, None)
+                .indent(Some(284), None, None, None)
+        };
         vec![
             self.row(key, name_and_position(prefix)),
-            self.row("field.phone", value(&format!("{prefix}.phone"))),
-            self.row("field.email", value(&format!("{prefix}.email"))),
+            self.row_with(sub("field.phone"), value(&format!("{prefix}.phone"))),
+            self.row_with(sub("field.email"), value(&format!("{prefix}.email"))),
         ]
     }
 
@@ -360,6 +367,20 @@ impl Writer {
                         )
                         .add_run(Run::new().add_text("•\t{{outcome.text}}")),
                 )
+                // Its sub-points, as the transcript lists them: a second
+                // level under the statement, in the same unsplittable row.
+                .add_paragraph(self.tag("{{#details}}"))
+                .add_paragraph(
+                    Paragraph::new()
+                        .indent(
+                            Some(568),
+                            Some(docx_rs::SpecialIndentType::Hanging(284)),
+                            None,
+                            None,
+                        )
+                        .add_run(Run::new().add_text("–\t{{detail.text}}")),
+                )
+                .add_paragraph(self.tag("{{/details}}"))
                 .add_paragraph(self.tag_owned(format!("{{{{/{list}}}}}")));
             if only_if_any {
                 items = items.add_paragraph(self.tag_owned("{{/if}}".to_string()));

@@ -55,6 +55,7 @@ fn unit(title: &str, outcomes: &[&str]) -> UnitData {
             .map(|o| OutcomeData {
                 text: text(o),
                 category: OutcomeCategory::Skill,
+                details: Vec::new(),
             })
             .collect(),
         ..UnitData::default()
