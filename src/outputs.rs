@@ -46,6 +46,29 @@ pub const MANIFEST: &str = ".europass-manifest.json";
 /// the manifest, one `HASH PATH` line each (see [`OutputRecord`]).
 pub const JOURNAL: &str = ".europass-journal";
 
+/// The first tag of the keywords (Word's "Tags", `cp:keywords`) of every
+/// Word document europass writes, followed by the document's kind:
+/// `europass, learning-agreement`. A coordinator drops last round's outputs
+/// into the next round's input folder; the tag tells them from a school's
+/// unit descriptions, even when written from the school's own template.
+pub const WORD_TAG: &str = "europass";
+
+/// The keywords of a Word document europass writes, of `kind`
+/// (`learning-agreement`, `memorandum`).
+pub fn word_keywords(kind: &str) -> String {
+    format!("{WORD_TAG}, {kind}")
+}
+
+/// The kind of a Word document europass wrote, from its keywords; `None`
+/// for a document whose keywords do not start with europass's tag.
+pub fn europass_word_kind(keywords: &str) -> Option<&str> {
+    let mut tags = keywords.split([',', ';']).map(str::trim);
+    match (tags.next(), tags.next()) {
+        (Some(WORD_TAG), Some(kind)) if !kind.is_empty() => Some(kind),
+        _ => None,
+    }
+}
+
 /// Names in the output folder itself that no learner folder may take.
 const TOP_LEVEL: &[&str] = &[
     ROUND_JSON, ROUND_XLSX, BUNDLE, FEEDBACK, REPORT, MEMORANDA, MANIFEST,

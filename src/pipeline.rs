@@ -323,9 +323,14 @@ fn read_table<'m>(
     };
     let Some(choice) = choice else {
         diagnostics.push(no_mapping(&file, &workbook));
+        // Each sheet's header row, for `inspect`, and what the closest lacks.
+        let (sheets, mut why) =
+            crate::guard::guard(|| mapping::unrecognised_sheets(&workbook)).unwrap_or_default();
+        diagnostics.append(&mut why);
         return ReadFile {
             input: InputReport {
                 unreadable: true,
+                sheets,
                 ..input
             },
             content: None,

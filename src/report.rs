@@ -422,7 +422,15 @@ fn write_sheet(out: &mut String, sheet: &SheetReport) {
         _ => " [hidden]",
     };
     let (Some(role), Some(header)) = (sheet.role, sheet.header_row) else {
-        let _ = writeln!(out, "  sheet \"{}\"{hidden}: not recognised", sheet.name);
+        let _ = match sheet.header_row {
+            Some(row) => writeln!(
+                out,
+                "  sheet \"{}\"{hidden}: not recognised; its header row ({row}):",
+                sheet.name
+            ),
+            None => writeln!(out, "  sheet \"{}\"{hidden}: not recognised", sheet.name),
+        };
+        write_columns(out, sheet, header_target);
         return;
     };
     let _ = writeln!(
@@ -439,6 +447,15 @@ fn write_sheet(out: &mut String, sheet: &SheetReport) {
         sheet.rows.records,
         sheet.rows.reported
     );
+    write_columns(out, sheet, column_target);
+}
+
+/// A sheet's columns in `inspect`: each header and what it was read as.
+fn write_columns(
+    out: &mut String,
+    sheet: &SheetReport,
+    target: fn(&crate::mapping::ColumnReport) -> String,
+) {
     let width = sheet
         .columns
         .iter()
@@ -454,7 +471,7 @@ fn write_sheet(out: &mut String, sheet: &SheetReport) {
             "    {:>3}  {header}{}  → {}",
             c.column,
             " ".repeat(pad),
-            column_target(c)
+            target(c)
         );
     }
 }
@@ -482,6 +499,14 @@ fn column_target(c: &crate::mapping::ColumnReport) -> String {
             format!("{f}{lang}{how}")
         }
         (None, _) => "(unmapped: values kept with each record)".into(),
+    }
+}
+
+/// What a header of an unread sheet matches, for `inspect`.
+fn header_target(c: &crate::mapping::ColumnReport) -> String {
+    match &c.field {
+        Some(_) => column_target(c),
+        None => "(matches no field)".into(),
     }
 }
 

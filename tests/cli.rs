@@ -557,12 +557,18 @@ fn hidden_sheets_are_reported() {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Audzēkņi").unwrap();
-    ws.write_row(0, 0, ["Vārds", "Uzvārds"]).unwrap();
-    ws.write_row(1, 0, ["Anna", "Ozola"]).unwrap();
+    // A name and one more fact: the least a learners sheet must have.
+    ws.write_row(0, 0, ["Vārds", "Uzvārds", "E-pasts"]).unwrap();
+    ws.write_row(1, 0, ["Anna", "Ozola", "anna@example.lv"])
+        .unwrap();
     let hidden = wb.add_worksheet();
     hidden.set_name("Vecie dati").unwrap();
-    hidden.write_row(0, 0, ["Vārds", "Uzvārds"]).unwrap();
-    hidden.write_row(1, 0, ["Jānis", "Bērziņš"]).unwrap();
+    hidden
+        .write_row(0, 0, ["Vārds", "Uzvārds", "E-pasts"])
+        .unwrap();
+    hidden
+        .write_row(1, 0, ["Jānis", "Bērziņš", "janis@example.lv"])
+        .unwrap();
     hidden.set_hidden(true);
     wb.save(&file).unwrap();
     let out = europass()
@@ -584,7 +590,8 @@ fn hidden_sheets_are_reported() {
 fn csv_encoding_can_be_given_when_detection_is_not_wanted() {
     let dir = temp();
     let csv = dir.path().join("win.csv");
-    let (bytes, _, _) = encoding_rs::WINDOWS_1257.encode("Vārds;Uzvārds\nĒriks;Bērziņš\n");
+    let (bytes, _, _) =
+        encoding_rs::WINDOWS_1257.encode("Vārds;Uzvārds;E-pasts\nĒriks;Bērziņš;eriks@example.lv\n");
     std::fs::write(&csv, &bytes).unwrap();
     let out_dir = dir.path().join("out");
     europass()

@@ -97,12 +97,15 @@ fn build(inputs: &[FeedbackInput], diagnostics: &[Diagnostic]) -> Result<Vec<u8>
                 .get(&(input.file, sheet.name.as_str()))
                 .cloned()
                 .unwrap_or_default();
-            if report.header_row.is_none() && diags.is_empty() {
+            // An unread sheet's report names the header row that came
+            // close; its rows were not read, so they get no status.
+            let header_row = report.role.and(report.header_row);
+            if header_row.is_none() && diags.is_empty() {
                 continue;
             }
             let ws = wb.add_worksheet_with_low_memory()?;
             ws.set_name(unique_sheet_name(input.file, &sheet.name, &mut names))?;
-            echo_sheet(ws, sheet, report.header_row, &diags, &f)?;
+            echo_sheet(ws, sheet, header_row, &diags, &f)?;
         }
     }
     wb.save_to_buffer()

@@ -12,6 +12,7 @@
 pub(crate) mod fill;
 mod grading;
 pub(crate) mod headers;
+mod minimum;
 pub(crate) mod normalise;
 pub(crate) mod records;
 pub(crate) mod rows;
@@ -22,6 +23,7 @@ use serde::Serialize;
 
 pub use grading::ReadGrade;
 pub use headers::{MatchKind, Matcher, SheetLayout, Target, detect_layout};
+use minimum::Need;
 pub use rows::RowCounts;
 pub use spec::{Mapping, MappingError, MappingOrigin, SheetRole};
 
@@ -69,7 +71,7 @@ pub fn score_mapping(workbook: &Workbook, mapping: &Mapping) -> MappingScore {
         .iter()
         .filter(|s| !mapping.ignores_sheet(&s.name))
     {
-        if let Some(layout) = detect_layout(sheet, &matcher) {
+        if let Recognition::Read(layout) = recognition(sheet, &matcher) {
             score.recognised_sheets += 1;
             score.matched_columns += layout.matched().count();
             score.header_columns += layout
@@ -117,6 +119,46 @@ where
         given: false,
         ranking: ranking.iter().map(|(s, _)| s.clone()).collect(),
     })
+}
+
+/// A workbook no mapping recognises: each sheet's report with its likely
+/// header row, and, for each sheet whose headers a shipped mapping matched
+/// but too few to make a record, a `no-matching-mapping` diagnostic naming
+/// the headers that matched and the ones missing.
+pub fn unrecognised_sheets(workbook: &Workbook) -> (Vec<SheetReport>, Vec<Diagnostic>) {
+    let mut reports = Vec::new();
+    let mut diags = Vec::new();
+    for sheet in &workbook.sheets {
+        let unread = SheetReport {
+            name: sheet.name.clone(),
+            visibility: sheet.visibility,
+            role: None,
+            role_from_name: false,
+            header_row: None,
+            columns: Vec::new(),
+            rows: RowCounts::default(),
+            document: None,
+        };
+        let closest = Mapping::shipped()
+            .iter()
+            .filter(|m| !m.ignores_sheet(&sheet.name))
+            .filter_map(|m| match recognition(sheet, &Matcher::new(m)) {
+                Recognition::TooFew(layout, needs) => Some((m, layout, needs)),
+                _ => None,
+            })
+            // The first of the mappings matching most headers, as they are ranked.
+            .rev()
+            .max_by_key(|(_, layout, _)| layout.matched().count());
+        match closest {
+            Some((mapping, layout, needs)) => {
+                let file = workbook.file.as_str();
+                diags.push(too_few_columns(file, &sheet.name, &layout, &needs, mapping));
+                reports.push(with_header_row(unread, &layout));
+            }
+            None => reports.push(with_first_row(unread, sheet)),
+        }
+    }
+    (reports, diags)
 }
 
 /// What was understood of one column.
@@ -200,9 +242,20 @@ pub fn prepare_workbook<'w>(workbook: &'w Workbook, mapping: &'w Mapping) -> Pre
             rows: RowCounts::default(),
             document: None,
         };
-        let Some(layout) = recognise_sheet(file, sheet, &matcher, &mut diags) else {
-            reports.push(unread);
-            continue;
+        let layout = match recognise_sheet(file, sheet, &matcher, &mut diags) {
+            Recognition::Read(layout) => layout,
+            Recognition::TooFew(layout, _) => {
+                reports.push(with_header_row(unread, &layout));
+                continue;
+            }
+            Recognition::NoHeader => {
+                reports.push(with_first_row(unread, sheet));
+                continue;
+            }
+            Recognition::Ignored => {
+                reports.push(unread);
+                continue;
+            }
         };
         report_columns(file, &sheet.name, &layout, &matcher, &mut diags);
         reports.push(SheetReport {
@@ -223,15 +276,44 @@ pub fn prepare_workbook<'w>(workbook: &'w Workbook, mapping: &'w Mapping) -> Pre
     }
 }
 
+/// What a mapping makes of one sheet.
+pub(crate) enum Recognition {
+    /// A header row whose columns can make records of the sheet's role.
+    Read(SheetLayout),
+    /// A header row matching some headers, too few to make a record of its
+    /// role (a model's documentation, a statistic): what it lacks.
+    TooFew(SheetLayout, Vec<Need>),
+    /// No header row the mapping recognises.
+    NoHeader,
+    /// A sheet the mapping names an instructions or lists sheet.
+    Ignored,
+}
+
+/// Recognises a sheet's header row, and judges whether its columns are
+/// enough to make records (the minimum set of its role).
+pub(crate) fn recognition(sheet: &Sheet, matcher: &Matcher) -> Recognition {
+    match detect_layout(sheet, matcher) {
+        None => Recognition::NoHeader,
+        Some(layout) => {
+            let needs = minimum::missing(&layout);
+            match needs.is_empty() {
+                true => Recognition::Read(layout),
+                false => Recognition::TooFew(layout, needs),
+            }
+        }
+    }
+}
+
 /// A sheet's layout, when it is one to read: not one the mapping ignores,
-/// and with a header row it recognises. A hidden sheet is reported, and so
-/// is a visible one with cells but no header row, or none at all.
+/// and with a header row whose columns can make records. A hidden sheet is
+/// reported, and so is a visible one with cells but no header row, with
+/// too few columns to make a record, or none at all.
 fn recognise_sheet(
     file: &str,
     sheet: &Sheet,
     matcher: &Matcher,
     diags: &mut Vec<Diagnostic>,
-) -> Option<SheetLayout> {
+) -> Recognition {
     let mapping = matcher.mapping();
     let location = || Location::sheet(file, &sheet.name);
     if mapping.ignores_sheet(&sheet.name) {
@@ -243,16 +325,17 @@ fn recognise_sheet(
                 mapping.id
             ),
         ));
-        return None;
+        return Recognition::Ignored;
     }
-    let layout = detect_layout(sheet, matcher);
+    let recognition = recognition(sheet, matcher);
+    let read = matches!(recognition, Recognition::Read(_));
     let hidden = sheet.visibility != Visibility::Visible;
     if hidden {
         diags.push(
             Diagnostic::warning(
                 Code::HiddenSheet,
                 location(),
-                if layout.is_some() {
+                if read {
                     "the sheet is hidden; it was read like the others".to_string()
                 } else {
                     "the sheet is hidden and holds no table europass recognises; it was not read"
@@ -262,23 +345,119 @@ fn recognise_sheet(
             .with_hint("unhide it to check what it holds, or delete it if it is not needed"),
         );
     }
-    if layout.is_none() && !hidden {
-        let cells = count_values(sheet);
-        diags.push(if cells > 0 {
-            Diagnostic::warning(
-                Code::SheetNotRecognised,
-                location(),
-                format!(
-                    "no header row matching mapping \"{}\" was found; the sheet's {cells} filled cells were not read",
-                    mapping.id
-                ),
-            )
-            .with_hint("if the sheet holds data, give its columns headers the mapping knows (see `europass inspect`), or pass your own --mapping")
-        } else {
-            Diagnostic::info(Code::EmptySheet, location(), "the sheet is empty")
-        });
+    match &recognition {
+        Recognition::TooFew(layout, needs) if !hidden => {
+            diags.push(too_few_columns(file, &sheet.name, layout, needs, mapping));
+        }
+        Recognition::NoHeader if !hidden => diags.push(no_header_row(file, sheet, mapping)),
+        _ => {}
     }
-    layout
+    recognition
+}
+
+fn no_header_row(file: &str, sheet: &Sheet, mapping: &Mapping) -> Diagnostic {
+    let location = Location::sheet(file, &sheet.name);
+    let cells = count_values(sheet);
+    if cells == 0 {
+        return Diagnostic::info(Code::EmptySheet, location, "the sheet is empty");
+    }
+    Diagnostic::warning(
+        Code::SheetNotRecognised,
+        location,
+        format!(
+            "no header row matching mapping \"{}\" was found; the sheet's {cells} filled cells were not read",
+            mapping.id
+        ),
+    )
+    .with_hint("if the sheet holds data, give its columns headers the mapping knows (see `europass inspect`), or pass your own --mapping")
+}
+
+/// A sheet whose matched headers cannot make a record of its role: which
+/// matched, what is missing and how to add it.
+pub(crate) fn too_few_columns(
+    file: &str,
+    sheet: &str,
+    layout: &SheetLayout,
+    needs: &[Need],
+    mapping: &Mapping,
+) -> Diagnostic {
+    let matched: Vec<String> = layout
+        .matched()
+        .map(|c| {
+            let target = c.matched.as_ref().map(|m| target_name(&m.target));
+            format!("\"{}\" ({})", c.full_header(), target.unwrap_or_default())
+        })
+        .collect();
+    let missing: Vec<&str> = needs.iter().map(|n| n.what).collect();
+    let hints: Vec<String> = needs.iter().map(|n| n.hint(mapping)).collect();
+    let mut location = Location::sheet(file, sheet);
+    location.row = Some(layout.header_row + 1);
+    Diagnostic::warning(
+        Code::NoMatchingMapping,
+        location,
+        format!(
+            "not read as mobility data: the headers of row {} that match mapping \"{}\" — {} — are not enough to make {} record; missing {}",
+            layout.header_row + 1,
+            mapping.id,
+            matched.join(", "),
+            role_record(layout.role),
+            missing.join("; and ")
+        ),
+    )
+    .with_hint(format!(
+        "if the sheet holds mobility data, add {}; or write a mapping file for its headers (see mappings/README.md) and pass it with --mapping. If it holds something else (documentation, statistics), nothing needs doing",
+        hints.join("; and ")
+    ))
+}
+
+/// "a learner", "an organisation": the record a sheet of the role makes.
+fn role_record(role: SheetRole) -> &'static str {
+    match role {
+        SheetRole::Flat | SheetRole::Learners => "a learner",
+        SheetRole::Units => "a unit",
+        SheetRole::Planned => "a planned unit",
+        SheetRole::Results => "a result",
+        SheetRole::Ratings => "a criterion rating",
+        SheetRole::Organisations => "an organisation",
+    }
+}
+
+/// An unread sheet's report with the header row that was close: its
+/// texts and what each matched, so a mapping can be written for it.
+fn with_header_row(unread: SheetReport, layout: &SheetLayout) -> SheetReport {
+    SheetReport {
+        header_row: Some(layout.header_row + 1),
+        columns: layout.columns.iter().map(column_report).collect(),
+        ..unread
+    }
+}
+
+/// An unread sheet's report with its first row of two or more filled
+/// cells (among the rows a header is looked for in): likely its header.
+fn with_first_row(unread: SheetReport, sheet: &Sheet) -> SheetReport {
+    let first = sheet.row_start();
+    let last = sheet.row_end().min(first + 40);
+    let Some(row) = (first..last).find(|r| sheet.filled_in_row(*r).count() >= 2) else {
+        return unread;
+    };
+    let columns = sheet
+        .filled_in_row(row)
+        .take(256)
+        .map(|(c, v)| ColumnReport {
+            column: crate::diagnostics::column_name(c),
+            header: v.to_text(),
+            field: None,
+            language: None,
+            matched_by: None,
+            alias: None,
+            duplicate_of: None,
+        })
+        .collect();
+    SheetReport {
+        header_row: Some(row + 1),
+        columns,
+        ..unread
+    }
 }
 
 fn count_values(sheet: &Sheet) -> usize {

@@ -164,6 +164,7 @@ fn la_job(d: &LearningAgreementData, languages: &[String]) -> Job {
                 .join(", "),
             author: organisation_name(&d.sending, languages),
             language: languages.first().cloned().unwrap_or_default(),
+            keywords: crate::outputs::word_keywords(Kind::LearningAgreement.name()),
             // Signed before the mobility starts: its start when no signature is dated.
             date: signed_on(&d.signatories).or(d.start),
         },
@@ -193,6 +194,7 @@ fn mou_job(d: &MemorandumData, languages: &[String]) -> Job {
             subject: d.project_codes.join(", "),
             author: sending.clone(),
             language: languages.first().cloned().unwrap_or_default(),
+            keywords: crate::outputs::word_keywords(Kind::Memorandum.name()),
             date: signed_on(&d.signatories).or(d.first_start),
         },
     }

@@ -30,6 +30,10 @@ pub struct CoreProperties {
     pub author: String,
     /// Its main language (`lv`).
     pub language: String,
+    /// Word's "Tags": europass's tag and the document's kind
+    /// ([`crate::outputs::word_keywords`]), by which a document europass
+    /// wrote is known when it comes back as input.
+    pub keywords: String,
     /// Its issue date: created and modified; left out when unknown.
     pub date: Option<NaiveDate>,
 }
@@ -55,6 +59,7 @@ impl CoreProperties {
         text("dc:subject", &self.subject);
         text("dc:creator", &self.author);
         text("cp:lastModifiedBy", &self.author);
+        text("cp:keywords", &self.keywords);
         text("dc:language", &self.language);
         if let Some(d) = self.date {
             let stamp = d.format("%Y-%m-%dT00:00:00Z");
@@ -134,6 +139,7 @@ mod tests {
             subject: "Mobility".into(),
             author: "Vidzemes <Profesionālā> vidusskola".into(),
             language: "lv".into(),
+            keywords: crate::outputs::word_keywords("learning-agreement"),
             date: NaiveDate::from_ymd_opt(2025, 2, 20),
         };
         let x = p.xml();
@@ -146,5 +152,6 @@ mod tests {
             "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2025-02-20T00:00:00Z</dcterms:created>"
         ));
         assert!(!x.contains("1970"));
+        assert!(x.contains("<cp:keywords>europass, learning-agreement</cp:keywords>"));
     }
 }

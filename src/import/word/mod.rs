@@ -32,6 +32,7 @@ mod grid;
 mod lists;
 mod package;
 mod parse;
+mod properties;
 mod symbols;
 #[cfg(test)]
 mod tests;
@@ -41,6 +42,8 @@ use std::io::Cursor;
 
 #[cfg(doc)]
 use super::cells::MergedRange;
+pub use properties::DocumentProperties;
+
 use super::cells::{Cells, Sheet, Visibility};
 use super::text_cells::TextCells;
 use super::{ImportError, InputFormat, Limits, ReadOptions, Workbook};
@@ -55,6 +58,9 @@ pub struct Document {
     pub format: InputFormat,
     /// Paragraph runs and tables, in document order.
     pub parts: Vec<Part>,
+    /// What the document says about itself (File → Info): tells a
+    /// document europass wrote from a school's.
+    pub properties: DocumentProperties,
     /// What the reader found that the user should know, located.
     pub notes: Vec<Diagnostic>,
 }
@@ -269,6 +275,7 @@ pub fn read_docx_within(
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ImportError::corrupt(InputFormat::Docx, e))?;
     let parts = package::Parts::find(&mut zip)?;
+    let properties = DocumentProperties::read(&mut zip);
     let styles = match parts.styles(&mut zip)? {
         Some(xml) => lists::Styles::parse(&xml)?,
         None => lists::Styles::default(),
@@ -287,6 +294,7 @@ pub fn read_docx_within(
         file: file.to_string(),
         format: InputFormat::Docx,
         parts,
+        properties,
         notes: Vec::new(),
     })
 }

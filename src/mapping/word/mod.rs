@@ -158,6 +158,10 @@ pub(crate) fn recognise<'m>(
     user: Option<&'m Mapping>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<WordRecord<'m>>, Vec<SheetReport>) {
+    if let Some(kind) = crate::outputs::europass_word_kind(&document.properties.keywords) {
+        diags.push(europass_document(document, kind));
+        return (Vec::new(), Vec::new());
+    }
     let mut mappings: Vec<&'m Mapping> = Vec::new();
     if let Some(m) = user {
         mappings.push(m);
@@ -281,6 +285,36 @@ fn sheet_report(document: &Document, s: Segment, rows: RowCounts) -> SheetReport
         rows,
         document: Some(s.report),
     }
+}
+
+/// A Learning Agreement or Memorandum europass wrote (its keywords say
+/// so, from the built-in layout or a school's template), dropped into the
+/// input with the next round's files: its values came from a round, so it
+/// is skipped as a whole, never read as a school's broken unit file.
+fn europass_document(document: &Document, kind: &str) -> Diagnostic {
+    let p = &document.properties;
+    let what = match kind {
+        "learning-agreement" => "a Learning Agreement",
+        "memorandum" => "a Memorandum of Understanding",
+        _ => "a document",
+    };
+    let date = p
+        .created
+        .get(..10)
+        .map(|d| format!(" dated {d}"))
+        .unwrap_or_default();
+    let title = match p.title.trim() {
+        "" => String::new(),
+        t => format!(" (\"{t}\")"),
+    };
+    Diagnostic::warning(
+        Code::FileSkipped,
+        Location::file(&document.file),
+        format!(
+            "skipped: this is {what} europass wrote{date}{title}; it is not read as school data"
+        ),
+    )
+    .with_hint("its values come from the files it was made from: if you changed it in Word (a date, a signature, an activity), make the same change there; move it out of the input folder to silence this")
 }
 
 fn nothing_recognised(file: &str, document: &Document, segments: &[Segment]) -> Diagnostic {

@@ -40,6 +40,7 @@ fn read(parts: Vec<Part>) -> Read {
         file: "unit.docx".into(),
         format: InputFormat::Docx,
         parts,
+        properties: Default::default(),
         notes: Vec::new(),
     };
     let mut diags = Vec::new();
