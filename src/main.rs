@@ -580,7 +580,7 @@ fn convert(
     let mut options = options(read, output, inputs)?;
     options.output = Some(convert.out.clone());
     let mut convert = convert;
-    convert.context.limits = options.read.limits.clone();
+    convert.context.limits = options.read.limits;
     if convert.context.languages.is_empty()
         && let Some(p) = &options.profile
     {
