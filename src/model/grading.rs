@@ -128,4 +128,42 @@ impl GradingScheme {
             Scale::Described { .. } => Vec::new(),
         }
     }
+
+    /// The scale in plain English ("Whole numbers from 1 to 10, 10 best; 4
+    /// and above pass."): a credential's description of the scheme, which
+    /// europass reads back.
+    pub fn scale_in_words(&self) -> String {
+        match &self.scale {
+            Scale::Numeric {
+                min,
+                max,
+                lowest_pass,
+                higher_is_better,
+            } => {
+                if *higher_is_better {
+                    format!(
+                        "Whole numbers from {min} to {max}, {max} best; {lowest_pass} and above pass."
+                    )
+                } else {
+                    format!(
+                        "Whole numbers from {min} to {max}, {min} best; {lowest_pass} and below pass."
+                    )
+                }
+            }
+            Scale::Ordered {
+                labels,
+                lowest_pass,
+            } => {
+                let values: Vec<&str> = labels.iter().map(|l| l.value.as_str()).collect();
+                format!(
+                    "Grades from worst to best: {}; {lowest_pass} and better pass.",
+                    values.join(", ")
+                )
+            }
+            Scale::Described { definition } => definition
+                .best(&["en"])
+                .map(str::to_string)
+                .unwrap_or_else(|| "A scheme whose values its issuer did not define.".into()),
+        }
+    }
 }
