@@ -128,4 +128,160 @@ impl GradingScheme {
             Scale::Described { .. } => Vec::new(),
         }
     }
+
+    /// The scale in plain English ("Whole numbers from 1 to 10, 10 best; 4
+    /// and above pass."): a credential's description of the scheme, which
+    /// [`Scale::from_words`] reads back.
+    pub fn scale_in_words(&self) -> String {
+        match &self.scale {
+            Scale::Numeric {
+                min,
+                max,
+                lowest_pass,
+                higher_is_better,
+            } => {
+                if *higher_is_better {
+                    format!(
+                        "Whole numbers from {min} to {max}, {max} best; {lowest_pass} and above pass."
+                    )
+                } else {
+                    format!(
+                        "Whole numbers from {min} to {max}, {min} best; {lowest_pass} and below pass."
+                    )
+                }
+            }
+            Scale::Ordered {
+                labels,
+                lowest_pass,
+            } => {
+                let values: Vec<&str> = labels.iter().map(|l| l.value.as_str()).collect();
+                format!(
+                    "Grades from worst to best: {}; {lowest_pass} and better pass.",
+                    values.join(", ")
+                )
+            }
+            Scale::Described { definition } => definition
+                .best(&["en"])
+                .map(str::to_string)
+                .unwrap_or_else(|| "A scheme whose values its issuer did not define.".into()),
+        }
+    }
+}
+
+impl Scale {
+    /// The numeric or ordered scale that [`GradingScheme::scale_in_words`]
+    /// described as `text`; `None` for any other text (another issuer's
+    /// words, or labels the words cannot carry unambiguously, such as one
+    /// holding `", "`). Ordered labels come back without names.
+    pub fn from_words(text: &str) -> Option<Scale> {
+        let scale = Self::numeric_from_words(text).or_else(|| Self::ordered_from_words(text))?;
+        // Only a text that the scale describes the same way again is read:
+        // anything else is the issuer's own definition, kept as written.
+        let again = GradingScheme {
+            id: String::new(),
+            name: MultilingualText::new(),
+            country: None,
+            scale: scale.clone(),
+        };
+        (again.scale_in_words() == text).then_some(scale)
+    }
+
+    fn numeric_from_words(text: &str) -> Option<Scale> {
+        let rest = text.strip_prefix("Whole numbers from ")?;
+        let (min, rest) = rest.split_once(" to ")?;
+        let (max, rest) = rest.split_once(", ")?;
+        let (best, rest) = rest.split_once(" best; ")?;
+        let (lowest_pass, direction) = rest.split_once(" and ")?;
+        let (min, max): (i32, i32) = (min.parse().ok()?, max.parse().ok()?);
+        let lowest_pass: i32 = lowest_pass.parse().ok()?;
+        (min <= lowest_pass && lowest_pass <= max).then_some(Scale::Numeric {
+            min,
+            max,
+            lowest_pass,
+            higher_is_better: direction == "above pass." && best == max.to_string(),
+        })
+    }
+
+    fn ordered_from_words(text: &str) -> Option<Scale> {
+        let rest = text.strip_prefix("Grades from worst to best: ")?;
+        let rest = rest.strip_suffix(" and better pass.")?;
+        let (values, lowest_pass) = rest.rsplit_once("; ")?;
+        let labels: Vec<GradeLabel> = values
+            .split(", ")
+            .map(|v| GradeLabel {
+                value: v.to_string(),
+                name: MultilingualText::new(),
+            })
+            .collect();
+        let lowest_pass = lowest_pass.to_string();
+        labels
+            .iter()
+            .any(|l| l.value == lowest_pass)
+            .then_some(Scale::Ordered {
+                labels,
+                lowest_pass,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scheme(scale: Scale) -> GradingScheme {
+        GradingScheme {
+            id: "s".into(),
+            name: MultilingualText::new(),
+            country: None,
+            scale,
+        }
+    }
+
+    #[test]
+    fn numeric_and_ordered_scales_are_read_back_from_their_words() {
+        for scale in [
+            Scale::Numeric {
+                min: 1,
+                max: 10,
+                lowest_pass: 4,
+                higher_is_better: true,
+            },
+            Scale::Numeric {
+                min: 1,
+                max: 6,
+                lowest_pass: 4,
+                higher_is_better: false,
+            },
+            Scale::Ordered {
+                labels: ["nepietiekami", "pietiekami", "labi"]
+                    .map(|v| GradeLabel {
+                        value: v.into(),
+                        name: MultilingualText::new(),
+                    })
+                    .into(),
+                lowest_pass: "pietiekami".into(),
+            },
+        ] {
+            let words = scheme(scale.clone()).scale_in_words();
+            assert_eq!(Scale::from_words(&words), Some(scale), "{words}");
+        }
+    }
+
+    #[test]
+    fn words_a_scale_would_not_write_are_not_read_as_one() {
+        // Another issuer's description, a pass grade not on the scale, a best
+        // grade at neither end.
+        assert_eq!(
+            Scale::from_words("Whole numbers from 1 to 5, best 5."),
+            None
+        );
+        assert_eq!(
+            Scale::from_words("Grades from worst to best: a, b, c; d and better pass."),
+            None
+        );
+        assert_eq!(
+            Scale::from_words("Whole numbers from 1 to 10, 3 best; 4 and above pass."),
+            None
+        );
+    }
 }

@@ -570,39 +570,84 @@ fn unit_spec(c: &Credential<'_>, u: &Unit, full: bool) -> J {
 }
 
 /// A grading scheme: in full the first time a credential names it
-/// (`w` records which were), by id and title after that.
+/// (`w` records which were), by id and title after that. In full, as the EDC
+/// examples write one: its id as the identifier's notation, its title, and
+/// its scale in words as its description (read back by
+/// [`crate::model::Scale::from_words`]); a scheme known only by its issuer's
+/// definition has that definition as its description.
 fn grading_scheme(c: &Credential<'_>, s: &GradingScheme, w: &mut Written) -> J {
-    if !Written::first(&mut w.schemes, &s.id) {
-        return J::obj([
-            ("id", J::s(c.ids.urn(Kind::GradingScheme, &s.id))),
-            ("type", J::st("GradingScheme")),
-            ("title", title_map(c, &s.name, &s.id)),
-        ]);
-    }
-    let definition = serde_json::to_string(s).expect("a grading scheme serialises");
-    J::obj([
+    let mut out = J::obj([
         ("id", J::s(c.ids.urn(Kind::GradingScheme, &s.id))),
         ("type", J::st("GradingScheme")),
-        (
-            "identifier",
-            J::A(vec![
-                identifier(vocab::SCHEME_RECORD, "europass record id", &s.id),
-                identifier(
-                    vocab::SCHEME_GRADING_DEFINITION,
-                    "europass grading scheme definition",
-                    &definition,
-                ),
-            ]),
-        ),
-        ("title", title_map(c, &s.name, &s.id)),
-        ("description", one("en", &describe_scale(s))),
-    ])
+    ]);
+    if !Written::first(&mut w.schemes, &s.id) {
+        out.push("title", title_map(c, &s.name, &s.id));
+        return out;
+    }
+    out.push(
+        "identifier",
+        J::A(vec![identifier(
+            vocab::SCHEME_RECORD,
+            "europass record id",
+            &s.id,
+        )]),
+    );
+    out.push("title", title_map(c, &s.name, &s.id));
+    match &s.scale {
+        crate::model::Scale::Described { definition } => {
+            if !definition.is_empty() {
+                out.push("description", lang_pairs(definition.iter()));
+            }
+        }
+        _ => {
+            let mut words = describe_scale(s);
+            if let Some(country) = s.country.as_ref().and_then(|k| vocab::country(k.as_str())) {
+                words.push_str(&format!(" Used in {} ({}).", country.name, country.alpha2));
+            }
+            out.push("description", one("en", &words));
+        }
+    }
+    out
 }
 
-fn grade_node(c: &Credential<'_>, value: &str) -> J {
+/// A grade as the EDC examples write one: a note whose literal holds the
+/// value with its meaning in each of the credential's languages that has
+/// one — the label's name (`"Teicami (9)"`), else the scheme's name
+/// (`"9 – Latvian 10-point scale (pass from 4)"`). A value with no meaning in
+/// those languages (a scheme known only by its issuer's words) is written
+/// as read, in the language of the scheme's name.
+fn grade_node(c: &Credential<'_>, value: &str, scheme: Option<&GradingScheme>) -> J {
+    let mut literal: Vec<(&str, String)> = Vec::new();
+    if let Some(s) = scheme.filter(|s| !matches!(s.scale, crate::model::Scale::Described { .. })) {
+        let label = match &s.scale {
+            crate::model::Scale::Ordered { labels, .. } => {
+                labels.iter().find(|l| l.value == value).map(|l| &l.name)
+            }
+            _ => None,
+        };
+        for l in &c.languages {
+            if let Some(name) = label
+                .and_then(|n| n.get(l))
+                .filter(|t| !t.trim().is_empty())
+            {
+                literal.push((l, format!("{name} ({value})")));
+            } else if let Some(name) = s.name.get(l).filter(|t| !t.trim().is_empty()) {
+                literal.push((l, format!("{value} – {name}")));
+            }
+        }
+    }
+    if literal.is_empty() {
+        let lang = scheme
+            .and_then(|s| c.texts(&s.name).next())
+            .map_or(c.primary.as_str(), |(l, _)| l);
+        literal.push((lang, value.to_string()));
+    }
     J::obj([
         ("type", J::st("Note")),
-        ("noteLiteral", one(&c.primary, value)),
+        (
+            "noteLiteral",
+            lang_pairs(literal.iter().map(|(l, t)| (*l, t.as_str()))),
+        ),
     ])
 }
 
@@ -646,7 +691,10 @@ fn assessment(
         ),
         (None, None) => (String::new(), None),
     };
-    out.push("grade", grade_node(c, &value));
+    out.push(
+        "grade",
+        grade_node(c, &value, scheme.and_then(|s| c.scheme(s))),
+    );
     if let Some(d) = r.date {
         out.push("dateIssued", date_time(d));
     }
@@ -705,7 +753,10 @@ fn criterion_assessment(
         ("id", J::s(c.ids.urn(Kind::Assessment, &key))),
         ("type", J::st("LearningAssessment")),
         ("title", title),
-        ("grade", grade_node(c, &rating.value.value)),
+        (
+            "grade",
+            grade_node(c, &rating.value.value, c.scheme(&rating.value.scheme)),
+        ),
         ("awardedBy", awarded_by(c)),
         ("specifiedBy", J::A(vec![spec])),
     ])

@@ -959,38 +959,7 @@ fn scoring_schemes(x: &mut Xml, c: &Credential<'_>) {
 
 /// A grading scheme's values in plain English ("whole numbers 1 to 10, pass from 4").
 pub(crate) fn describe_scale(s: &crate::model::GradingScheme) -> String {
-    match &s.scale {
-        crate::model::Scale::Numeric {
-            min,
-            max,
-            lowest_pass,
-            higher_is_better,
-        } => {
-            if *higher_is_better {
-                format!(
-                    "Whole numbers from {min} to {max}, {max} best; {lowest_pass} and above pass."
-                )
-            } else {
-                format!(
-                    "Whole numbers from {min} to {max}, {min} best; {lowest_pass} and below pass."
-                )
-            }
-        }
-        crate::model::Scale::Ordered {
-            labels,
-            lowest_pass,
-        } => {
-            let values: Vec<&str> = labels.iter().map(|l| l.value.as_str()).collect();
-            format!(
-                "Grades from worst to best: {}; {lowest_pass} and better pass.",
-                values.join(", ")
-            )
-        }
-        crate::model::Scale::Described { definition } => definition
-            .best(&["en"])
-            .map(str::to_string)
-            .unwrap_or_else(|| "A scheme whose values its issuer did not define.".into()),
-    }
+    s.scale_in_words()
 }
 
 #[cfg(test)]

@@ -791,11 +791,8 @@ impl<'a> Reader<'a> {
 
     /// A grade and the scheme its assessment's specification names.
     fn grade(&mut self, assessment: &'a Value) -> Option<Grade> {
-        let value = first_text(
-            &lang(assessment.get("grade").and_then(|g| g.get("noteLiteral"))),
-            &self.primary,
-        );
-        if value.is_empty() {
+        let literal = lang(assessment.get("grade").and_then(|g| g.get("noteLiteral")));
+        if first_text(&literal, &self.primary).is_empty() {
             return None;
         }
         let scheme = self
@@ -817,6 +814,7 @@ impl<'a> Reader<'a> {
                 &MultilingualText::new(),
             ),
         };
+        let value = shared::grade_value(&literal, &self.primary, def.as_ref());
         self.records.scheme(&id, def);
         Some(Grade { value, scheme: id })
     }

@@ -209,11 +209,13 @@ pub(crate) fn achievement_from(note: &MultilingualText) -> Option<Achievement> {
     None
 }
 
-/// A grading scheme named in a credential: its definition when europass
-/// wrote it, else a shipped scheme of that id or name, else a scheme known
-/// by its issuer's title and `description` only ([`Scale::Described`]) —
-/// so every grade's scheme is in the round, under an id that survives a
-/// round trip.
+/// A grading scheme named in a credential: its definition when an earlier
+/// europass wrote it as JSON, else its scale read from the words europass
+/// describes it with (a shipped scheme of that id when the scale is the
+/// same, for its names in every language), else a shipped scheme of that id
+/// or name, else a scheme known by its issuer's title and `description`
+/// only ([`Scale::Described`]) — so every grade's scheme is in the round,
+/// under an id that survives a round trip.
 pub(crate) fn grading_scheme(
     record: Option<&str>,
     definition: Option<&str>,
@@ -223,29 +225,79 @@ pub(crate) fn grading_scheme(
     if let Some(s) = definition.and_then(|d| serde_json::from_str::<GradingScheme>(d).ok()) {
         return (s.id.clone(), Some(s));
     }
+    let in_words = description.get("en").and_then(scale_in_words);
     let shipped = SchemeRegistry::shipped();
     let known = record
         .and_then(|r| shipped.find(r))
-        .or_else(|| title.texts().find_map(|t| shipped.find(t)));
-    match known {
-        Some(s) => (s.id.clone(), Some(s.clone())),
-        None => {
-            let id = record
-                .map(str::to_string)
-                .or_else(|| title.texts().next().map(slug))
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "unspecified".into());
-            let scheme = GradingScheme {
-                id: id.clone(),
-                name: title.clone(),
-                country: None,
-                scale: Scale::Described {
-                    definition: description.clone(),
-                },
-            };
-            (id, Some(scheme))
+        .or_else(|| title.texts().find_map(|t| shipped.find(t)))
+        .filter(|s| in_words.as_ref().is_none_or(|(scale, _)| *scale == s.scale));
+    if let Some(s) = known {
+        return (s.id.clone(), Some(s.clone()));
+    }
+    let id = record
+        .map(str::to_string)
+        .or_else(|| title.texts().next().map(slug))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "unspecified".into());
+    let (scale, country) = in_words.unwrap_or_else(|| {
+        let definition = description.clone();
+        (Scale::Described { definition }, None)
+    });
+    let scheme = GradingScheme {
+        id: id.clone(),
+        name: title.clone(),
+        country,
+        scale,
+    };
+    (id, Some(scheme))
+}
+
+/// The scale and country of a scheme as europass's JSON-LD describes it in
+/// English: the scale in words, then " Used in Latvia (LV)." when national.
+fn scale_in_words(text: &str) -> Option<(Scale, Option<CountryCode>)> {
+    let (words, country) = match text.rsplit_once(" Used in ") {
+        Some((words, used)) => {
+            let code = used.strip_suffix(").")?.rsplit_once(" (")?.1;
+            let known = vocab::country(code).is_some_and(|c| c.alpha2 == code);
+            (words, Some(CountryCode(code.to_string())).filter(|_| known))
+        }
+        None => (text, None),
+    };
+    Some((Scale::from_words(words)?, country))
+}
+
+/// The grade a note's literal holds: on a scheme with values, the value its
+/// text names — the whole text (as earlier europass versions and many
+/// issuers write it), the value before " – " (`9 – Latvian 10-point scale`)
+/// or in the closing brackets (`Teicami (9)`); otherwise, and on a scheme
+/// known only by its issuer's words, the text as written, label and all.
+pub(crate) fn grade_value(
+    literal: &MultilingualText,
+    primary: &str,
+    scheme: Option<&GradingScheme>,
+) -> String {
+    let texts = literal
+        .get(primary)
+        .into_iter()
+        .chain(literal.texts())
+        .map(str::trim);
+    for text in texts {
+        let candidates = [
+            Some(text),
+            text.split_once(" – ").map(|(v, _)| v),
+            text.strip_suffix(')')
+                .and_then(|t| t.rsplit_once(" ("))
+                .map(|(_, v)| v),
+        ];
+        if let Some(v) = candidates
+            .into_iter()
+            .flatten()
+            .find(|v| scheme.is_some_and(|s| s.passes(v).is_some()))
+        {
+            return v.trim().to_string();
         }
     }
+    first_text(literal, primary)
 }
 
 /// The records of one credential, collected by id (a unit or organisation
@@ -665,4 +717,77 @@ fn richness(u: &Unit) -> usize {
 /// The first text of a language map in the preferred language.
 pub(crate) fn first_text(t: &MultilingualText, primary: &str) -> String {
     t.best(&[primary]).unwrap_or("").trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn literal(pairs: &[(&str, &str)]) -> MultilingualText {
+        let mut t = MultilingualText::new();
+        for (l, s) in pairs {
+            t.set(l, *s);
+        }
+        t
+    }
+
+    #[test]
+    fn a_grade_is_read_from_its_value_with_meaning_bare_or_as_written() {
+        let lv = SchemeRegistry::shipped().find("lv-1-10").unwrap();
+        let value = |pairs: &[(&str, &str)], s: Option<&GradingScheme>| {
+            grade_value(&literal(pairs), "lv", s)
+        };
+        assert_eq!(
+            value(&[("en", "9 – Latvian 10-point scale")], Some(lv)),
+            "9"
+        );
+        assert_eq!(value(&[("lv", "Teicami (9)")], Some(lv)), "9");
+        // As earlier europass versions wrote it.
+        assert_eq!(value(&[("lv", "9")], Some(lv)), "9");
+        // Not a value of the scheme, or a scheme known only by its words:
+        // the text as written, label and all.
+        assert_eq!(
+            value(&[("en", "Excellent (11)")], Some(lv)),
+            "Excellent (11)"
+        );
+        let (_, described) = grading_scheme(
+            Some("general-fi"),
+            None,
+            &literal(&[("en", "General grading scheme in Finland")]),
+            &literal(&[("en", "Five grades; 2 is the lowest pass.")]),
+        );
+        let described = described.unwrap();
+        assert!(matches!(described.scale, Scale::Described { .. }));
+        assert_eq!(
+            value(&[("en", "Excellent (5)")], Some(&described)),
+            "Excellent (5)"
+        );
+    }
+
+    #[test]
+    fn a_scheme_described_in_europass_words_is_its_scale_and_country() {
+        let words =
+            "Whole numbers from 0 to 100, 100 best; 50 and above pass. Used in Latvia (LV).";
+        let (id, scheme) = grading_scheme(
+            Some("school-points"),
+            None,
+            &literal(&[("en", "School points")]),
+            &literal(&[("en", words)]),
+        );
+        let scheme = scheme.unwrap();
+        assert_eq!(id, "school-points");
+        assert_eq!(scheme.country, Some(CountryCode("LV".into())));
+        assert_eq!(scheme.passes("50"), Some(true));
+        // A shipped id with its own scale comes back with every name.
+        let (_, lv) = grading_scheme(
+            Some("lv-1-10"),
+            None,
+            &literal(&[("en", "Latvian 10-point scale (pass from 4)")]),
+            &literal(&[(
+                "en",
+                "Whole numbers from 1 to 10, 10 best; 4 and above pass. Used in Latvia (LV).",
+            )]),
+        );
+        assert_eq!(lv.as_ref(), SchemeRegistry::shipped().find("lv-1-10"));
+    }
 }
