@@ -76,6 +76,11 @@ const COLUMN_TEXTS: &[(&str, &str)] = &[
     ("Izcils darbs ar misiņa svečturi.", "lv"),
     ("Darbnīcas vadītājs", "lv"),
     ("Restauratore", "lv"),
+    ("Apmācību vadītāja", "lv"),
+    ("Darbnīcas meistars", "lv"),
+    ("Darbnīcas īpašnieks", "lv"),
+    ("Projektu koordinatore", "lv"),
+    ("Personāla vadītāja", "lv"),
 ];
 
 /// Every (language, text) pair of an XML credential: each element with a
