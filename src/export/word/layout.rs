@@ -357,29 +357,11 @@ impl Writer {
             // One paragraph per outcome, inside the cell.
             let mut items = TableCell::new()
                 .add_paragraph(self.tag_owned(format!("{{{{#{list}}}}}")))
-                .add_paragraph(
-                    Paragraph::new()
-                        .indent(
-                            Some(284),
-                            Some(docx_rs::SpecialIndentType::Hanging(284)),
-                            None,
-                            None,
-                        )
-                        .add_run(Run::new().add_text("•\t{{outcome.text}}")),
-                )
+                .add_paragraph(list_item(1, "•\t{{outcome.text}}"))
                 // Its sub-points, as the transcript lists them: a second
                 // level under the statement, in the same unsplittable row.
                 .add_paragraph(self.tag("{{#details}}"))
-                .add_paragraph(
-                    Paragraph::new()
-                        .indent(
-                            Some(568),
-                            Some(docx_rs::SpecialIndentType::Hanging(284)),
-                            None,
-                            None,
-                        )
-                        .add_run(Run::new().add_text("–\t{{detail.text}}")),
-                )
+                .add_paragraph(list_item(2, "–\t{{detail.text}}"))
                 .add_paragraph(self.tag("{{/details}}"))
                 .add_paragraph(self.tag_owned(format!("{{{{/{list}}}}}")));
             if only_if_any {
@@ -969,4 +951,18 @@ fn pack(docx: Docx) -> Result<Vec<u8>, PackageError> {
         }
     }
     w.finish()
+}
+
+/// A list item at `level` (1, 2, …): its marker hangs in the indent, so a
+/// wrapped line starts under the text, not under the marker.
+fn list_item(level: i32, text: &str) -> Paragraph {
+    const STEP: i32 = 284;
+    Paragraph::new()
+        .indent(
+            Some(STEP * level),
+            Some(docx_rs::SpecialIndentType::Hanging(STEP)),
+            None,
+            None,
+        )
+        .add_run(Run::new().add_text(text))
 }
