@@ -3,8 +3,11 @@
 //! EBSI EDC JSON Schema; the same round gives the same bytes; and reading
 //! the credentials back gives the round they were written from.
 
+mod support;
+
+use support::root;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use europass::export::{self, ExportContext, OutputFile};
 use europass::model::Round;
@@ -12,30 +15,13 @@ use europass::pipeline::{self, Options};
 use europass::provenance::SourceMap;
 use europass::{Code, Diagnostic, Severity};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn schemas() -> PathBuf {
     root().join("schemas")
 }
 
 /// Every fixture round: the demo, its variants and the credential fixtures.
 fn fixture_rounds() -> Vec<(String, Round)> {
-    let mut inputs: Vec<PathBuf> = vec![root().join("fixtures/demo/round.xlsx")];
-    for dir in ["fixtures/variants", "fixtures/credentials"] {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| {
-                !p.extension()
-                    .is_some_and(|e| e == "xml" || e == "jsonld" || e == "md")
-            })
-            .collect();
-        files.sort();
-        inputs.extend(files);
-    }
-    inputs
+    support::fixture_inputs()
         .into_iter()
         .map(|p| {
             let loaded = pipeline::load(std::slice::from_ref(&p), &Options::default());
@@ -74,16 +60,7 @@ fn write_all(dir: &Path, files: &[OutputFile]) -> Vec<PathBuf> {
 /// Runs xmllint with the schema folder's catalog over `files`; panics with
 /// its output when a file is invalid, or when xmllint is missing.
 fn xmllint(files: &[PathBuf]) {
-    let dir = schemas().join("edci-credential-xml-v1.2");
-    let output = Command::new("xmllint")
-        .env("XML_CATALOG_FILES", dir.join("catalog.xml"))
-        .args(["--nonet", "--noout", "--schema"])
-        .arg(dir.join("genericschema_1.2.xsd"))
-        .args(files)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("xmllint is needed for this test (Debian: libxml2-utils; scripts/test installs it): {e}")
-        });
+    let output = support::xmllint_edci(files);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let failed: Vec<&str> = stderr
         .lines()

@@ -8,6 +8,10 @@
 //! byte-identical output; and the credential read back out of the PDF.
 //! A missing tool fails these tests: it never skips them.
 
+mod support;
+
+use support::root;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,10 +22,6 @@ use europass::export::{self, ExportContext, OutputFile};
 use europass::model::*;
 use europass::pipeline::{self, Options};
 use europass::{Code, Diagnostic};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn demo_round() -> Round {
     pipeline::load(
@@ -174,16 +174,7 @@ fn attachments(pdf: &[u8]) -> Vec<(String, Vec<u8>)> {
 }
 
 fn xmllint(files: &[PathBuf]) {
-    let dir = root().join("schemas/edci-credential-xml-v1.2");
-    let output = Command::new("xmllint")
-        .env("XML_CATALOG_FILES", dir.join("catalog.xml"))
-        .args(["--nonet", "--noout", "--schema"])
-        .arg(dir.join("genericschema_1.2.xsd"))
-        .args(files)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("xmllint is needed for this test (Debian: libxml2-utils; scripts/test installs it): {e}")
-        });
+    let output = support::xmllint_edci(files);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let validated = stderr.lines().filter(|l| l.ends_with(" validates")).count();
     assert!(

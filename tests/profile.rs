@@ -2,6 +2,8 @@
 //! sheet never names the sending school (every row is the school's), the
 //! profile does, and every output carries it.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
@@ -125,14 +127,7 @@ fn files_named(dir: &Path, ext: &str) -> Vec<PathBuf> {
 }
 
 fn xmllint(files: &[PathBuf]) {
-    let dir = schemas().join("edci-credential-xml-v1.2");
-    let output = Process::new("xmllint")
-        .env("XML_CATALOG_FILES", dir.join("catalog.xml"))
-        .args(["--nonet", "--noout", "--schema"])
-        .arg(dir.join("genericschema_1.2.xsd"))
-        .args(files)
-        .output()
-        .expect("xmllint is needed for this test (scripts/test installs it)");
+    let output = support::xmllint_edci(files);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "xmllint rejects:\n{stderr}");
     let validated = stderr.lines().filter(|l| l.ends_with(" validates")).count();

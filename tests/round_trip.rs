@@ -8,6 +8,10 @@
 //! hold is listed in `docs/credential-mapping.md` ("Not carried"); the test
 //! pins that list against the differences actually found, both ways.
 
+mod support;
+
+use support::root;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -16,30 +20,13 @@ use europass::model::Round;
 use europass::pipeline::{self, Options};
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn load(paths: &[PathBuf]) -> Round {
     pipeline::load(paths, &Options::default()).round
 }
 
 /// The demo, its variants and the credential fixture, each as a round.
 fn fixture_rounds() -> Vec<(String, Round)> {
-    let mut inputs: Vec<PathBuf> = vec![root().join("fixtures/demo/round.xlsx")];
-    for dir in ["fixtures/variants", "fixtures/credentials"] {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| {
-                !p.extension()
-                    .is_some_and(|e| e == "xml" || e == "jsonld" || e == "md")
-            })
-            .collect();
-        files.sort();
-        inputs.extend(files);
-    }
-    inputs
+    support::fixture_inputs()
         .into_iter()
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().to_string();

@@ -3,17 +3,16 @@
 //! another, learning outcomes without a type — survives europass's own
 //! credentials, workbook and Learning Agreement.
 
+mod support;
+
+use support::root;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use europass::export::{self, ExportContext};
 use europass::model::{CountryCode, OutcomeCategory, Round};
 use europass::pipeline::{self, Options};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn read(name: &str) -> Round {
     pipeline::load(
@@ -47,16 +46,7 @@ fn through(round: &Round, format: &str) -> Round {
 /// Runs xmllint with the vendored EDCI schema over `files`; panics with its
 /// output when one is invalid, or when xmllint is missing.
 fn xmllint(files: &[PathBuf]) {
-    let dir = root().join("schemas/edci-credential-xml-v1.2");
-    let output = Command::new("xmllint")
-        .env("XML_CATALOG_FILES", dir.join("catalog.xml"))
-        .args(["--nonet", "--noout", "--schema"])
-        .arg(dir.join("genericschema_1.2.xsd"))
-        .args(files)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("xmllint is needed for this test (Debian: libxml2-utils; scripts/test installs it): {e}")
-        });
+    let output = support::xmllint_edci(files);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "xmllint rejects:\n{stderr}");
 }
